@@ -1,0 +1,32 @@
+# Experiment Service image: `docker compose up --build` uses it (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
+
+RUN pip install --no-cache-dir "uv>=0.5"
+
+WORKDIR /app
+
+# Dependencies first, so code changes do not invalidate this layer.
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3
+
+COPY app ./app
+COPY schema ./schema
+COPY migrations ./migrations
+COPY alembic.ini ./
+RUN uv sync --frozen --no-dev --python /usr/local/bin/python3
+
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin expsvc \
+    && mkdir -p /app/.expsvc \
+    && chown expsvc:expsvc /app/.expsvc
+USER expsvc
+
+EXPOSE 8000
+CMD ["expsvc", "serve", "--host", "0.0.0.0", "--port", "8000"]

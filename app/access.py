@@ -1,0 +1,66 @@
+"""Who may read and who may act: the contract's role rules, in one place.
+
+Reading is expressed as SQL clauses so lists, counts and boards filter in the database;
+an experiment the caller may not read is simply absent (``NOT_FOUND``), never ``FORBIDDEN``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, or_, select, true
+
+from app.models import Experiment, Hypothesis, User, hypothesis_observers
+from app.models.enums import Role
+
+SEE_ALL_ROLES = frozenset({Role.CURATOR, Role.ADMIN})
+
+
+def sees_everything(user: User) -> bool:
+    return user.role in SEE_ALL_ROLES
+
+
+def _observes(user: User, hypothesis_id: SQLColumnExpression[uuid.UUID]) -> ColumnElement[bool]:
+    return exists(
+        select(hypothesis_observers.c.user_id).where(
+            hypothesis_observers.c.hypothesis_id == hypothesis_id,
+            hypothesis_observers.c.user_id == user.id,
+        )
+    )
+
+
+def hypothesis_visible(user: User) -> ColumnElement[bool]:
+    """Hypotheses the user owns, leads or observes (all of them for CURATOR and ADMIN)."""
+    if sees_everything(user):
+        return true()
+    return or_(
+        Hypothesis.owner_id == user.id,
+        Hypothesis.team_lead_id == user.id,
+        _observes(user, Hypothesis.id),
+    )
+
+
+def experiment_visible(user: User) -> ColumnElement[bool]:
+    """Own experiments, plus every experiment of hypotheses the user owns, leads or observes."""
+    if sees_everything(user):
+        return true()
+    related = select(Hypothesis.id).where(
+        Hypothesis.id == Experiment.hypothesis_id,
+        or_(
+            Hypothesis.owner_id == user.id,
+            Hypothesis.team_lead_id == user.id,
+            _observes(user, Hypothesis.id),
+        ),
+    )
+    return or_(Experiment.owner_id == user.id, exists(related))
+
+
+def may_act(user: User, experiment: Experiment, hypothesis: Hypothesis) -> bool:
+    """DS and MLE act on their own; TL also on experiments of hypotheses they lead."""
+    if sees_everything(user) or experiment.owner_id == user.id:
+        return True
+    return user.role is Role.TL and hypothesis.team_lead_id == user.id
+
+
+def may_manage_users(user: User) -> bool:
+    return user.role is Role.ADMIN

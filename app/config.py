@@ -1,0 +1,110 @@
+"""Settings, read from the environment with the prefix ``EXPSVC_``.
+
+Every setting has a default that works on a laptop with nothing installed: SQLite, the
+in-process broker and a local artifact folder under ``./.expsvc/``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+GiB = 1024**3
+MiB = 1024**2
+
+
+class PoolSetting(BaseModel):
+    """One GPU pool as configured in ``EXPSVC_RESOURCE_POOLS``."""
+
+    name: str
+    gpu_type: str
+    capacity: int = Field(ge=0)
+    hourly_cost_per_gpu: float = Field(ge=0)
+
+
+DEFAULT_POOLS = [
+    PoolSetting(name="a100-pool", gpu_type="A100", capacity=16, hourly_cost_per_gpu=2.5),
+    PoolSetting(name="h100-pool", gpu_type="H100", capacity=8, hourly_cost_per_gpu=4.0),
+    PoolSetting(name="t4-pool", gpu_type="T4", capacity=16, hourly_cost_per_gpu=0.35),
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EXPSVC_", extra="ignore")
+
+    # Backing services
+    database_url: str = "sqlite+aiosqlite:///./.expsvc/expsvc.db"
+    redis_url: str = ""
+    artifact_store_url: str = "file://./.expsvc/artifacts"
+    s3_endpoint_url: str = ""
+    mlflow_tracking_uri: str = ""
+    data_dir: Path = Path("./.expsvc")
+    redis_key_prefix: str = "expsvc:"
+
+    # Public address used to build absolute links (download URLs); empty → relative links
+    public_base_url: str = ""
+
+    # Ingestion limits
+    metrics_max_batch_points: int = Field(default=10_000, ge=1)
+    max_request_bytes: int = Field(default=5 * MiB, ge=1024)
+    logs_max_batch_lines: int = Field(default=10_000, ge=1)
+
+    # Lifecycle
+    activity_timeout_seconds: int = Field(default=900, ge=1)
+
+    # Artifacts
+    artifact_max_bytes: int = Field(default=10 * GiB, ge=1)
+    artifact_quota_per_experiment_bytes: int = Field(default=50 * GiB, ge=1)
+    storage_quota_bytes: int = Field(default=1024 * GiB, ge=1)
+
+    # Resources
+    resource_pools: Annotated[list[PoolSetting], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_POOLS)
+    )
+    max_gpus_per_experiment: int = Field(default=8, ge=0)
+    max_duration_minutes: int = Field(default=7 * 24 * 60, ge=1)
+    max_cpu_cores: int = Field(default=128, ge=1)
+    max_memory_gb: int = Field(default=2048, ge=1)
+    reservation_warning_minutes: int = Field(default=10, ge=0)
+
+    # Websockets
+    max_subscriptions_per_connection: int = Field(default=20, ge=1)
+    subscription_queue_size: int = Field(default=1000, ge=1)
+
+    # GraphQL query limits
+    query_max_depth: int = Field(default=12, ge=1)
+    query_max_tokens: int = Field(default=5000, ge=10)
+    query_max_aliases: int = Field(default=50, ge=1)
+    query_max_cost: int = Field(default=50_000, ge=1)
+
+    # Documents
+    max_json_document_bytes: int = Field(default=256 * 1024, ge=1)
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("resource_pools", mode="before")
+    @classmethod
+    def _load_pools(cls, value: Any) -> Any:
+        """Accept a JSON list, or a path to a JSON or YAML file holding one."""
+        if isinstance(value, str):
+            text = value.strip()
+            if not text.startswith("["):
+                text = Path(text).read_text(encoding="utf-8")
+                return yaml.safe_load(text)
+            return json.loads(text)
+        return value
+
+    @cached_property
+    def gpu_types(self) -> frozenset[str]:
+        return frozenset(pool.gpu_type for pool in self.resource_pools)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,113 @@
+"""Typed inputs of the experiment services, shared by GraphQL and REST.
+
+They check types only; the domain rules (lengths, presets, resource bounds, visibility)
+live in ``validators.py`` so both edges report the same field errors.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class ResourceRequestData(Input):
+    gpu_type: str | None = None
+    gpu_count: int = 0
+    cpu_cores: int = 1
+    memory_gb: int = 4
+    max_duration_minutes: int = 60
+
+
+class GitRefData(Input):
+    repo_url: str
+    commit: str | None = None
+    branch: str | None = None
+
+
+class ExperimentCreate(Input):
+    hypothesis_id: uuid.UUID
+    name: str
+    description: str | None = None
+    type: ExperimentType
+    model: str
+    approach: str | None = None
+    framework: str
+    hyperparams: Any = None
+    config: Any = None
+    resources: ResourceRequestData | None = None
+    git: GitRefData | None = None
+    tags: list[str] | None = None
+
+
+class ExperimentUpdate(Input):
+    """Only the fields present in the input are changed (``model_fields_set``)."""
+
+    name: str | None = None
+    description: str | None = None
+    model: str | None = None
+    approach: str | None = None
+    framework: str | None = None
+    hyperparams: Any = None
+    config: Any = None
+    resources: ResourceRequestData | None = None
+    git: GitRefData | None = None
+    tags: list[str] | None = None
+
+
+class ProgressData(Input):
+    step: int | None = Field(default=None, ge=0)
+    total_steps: int | None = Field(default=None, ge=1)
+    epoch: int | None = Field(default=None, ge=0)
+    total_epochs: int | None = Field(default=None, ge=1)
+
+
+class FailData(Input):
+    reason: FailureReason
+    message: str | None = None
+
+
+class StopData(Input):
+    message: str | None = None
+
+
+class ExperimentFilterData(Input):
+    hypothesis_id: uuid.UUID | None = None
+    status: list[ExperimentStatus] | None = None
+    model: str | None = None
+    owner_id: uuid.UUID | None = None
+    type: ExperimentType | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    search: str | None = None
+    tags: list[str] | None = None
+
+
+class SortField(StrEnum):
+    CREATED_AT = "CREATED_AT"
+    STARTED_AT = "STARTED_AT"
+    FINISHED_AT = "FINISHED_AT"
+    DURATION = "DURATION"
+    COST = "COST"
+    METRIC = "METRIC"
+    NAME = "NAME"
+
+
+class SortDirection(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+class ExperimentOrderData(Input):
+    field: SortField = SortField.CREATED_AT
+    direction: SortDirection = SortDirection.DESC
+    metric_key: str | None = None

@@ -1,0 +1,442 @@
+"""Experiments: create, configure, list, and move through the lifecycle.
+
+Every move is one conditional UPDATE (``WHERE status IN (...)``), so two concurrent moves
+from the same status never both succeed, and each writes its event to the outbox in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access import experiment_visible, may_act
+from app.config import Settings
+from app.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.events.names import EVENT_FOR_STATUS, EventType
+from app.events.outbox import append_experiment_event
+from app.experiments import queries, validators
+from app.experiments.presets import preset_for
+from app.experiments.progress import _units, next_rate
+from app.experiments.schemas import (
+    ExperimentCreate,
+    ExperimentFilterData,
+    ExperimentOrderData,
+    ExperimentUpdate,
+    ProgressData,
+    ResourceRequestData,
+)
+from app.experiments.start_hooks import StartHooks
+from app.hypotheses.service import get_visible_hypothesis
+from app.models import Experiment, Hypothesis, User
+from app.models.base import utcnow
+from app.models.enums import ExperimentStatus, FailureReason
+
+MAX_PAGE = 500
+
+# Which statuses each move may leave from, and where it goes
+TRANSITIONS: dict[str, tuple[frozenset[ExperimentStatus], ExperimentStatus]] = {
+    "start": (frozenset({ExperimentStatus.QUEUED}), ExperimentStatus.RUNNING),
+    "complete": (frozenset({ExperimentStatus.RUNNING}), ExperimentStatus.COMPLETED),
+    "fail": (frozenset({ExperimentStatus.RUNNING}), ExperimentStatus.FAILED),
+    "stop": (
+        frozenset({ExperimentStatus.QUEUED, ExperimentStatus.RUNNING}),
+        ExperimentStatus.STOPPED,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Experiment]
+    cursors: list[str]
+    has_next_page: bool
+    total_count: int
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+async def get_experiment(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+) -> Experiment:
+    """The experiment if the caller may read it; ``NOT_FOUND`` otherwise."""
+    query = select(Experiment).where(Experiment.id == experiment_id, experiment_visible(actor))
+    experiment = (await session.scalars(query)).one_or_none()
+    if experiment is None:
+        raise NotFound("experiment", experiment_id)
+    return experiment
+
+
+async def get_actionable_experiment(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+) -> Experiment:
+    """The experiment if the caller may act on it: ``NOT_FOUND`` or ``FORBIDDEN`` otherwise."""
+    experiment = await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    hypothesis = await session.get_one(Hypothesis, experiment.hypothesis_id)
+    if not may_act(actor, experiment, hypothesis):
+        raise Forbidden(f"{actor.role.value} may not act on experiment {experiment_id}")
+    return experiment
+
+
+async def list_experiments(
+    session: AsyncSession,
+    *,
+    actor: User,
+    filter: ExperimentFilterData | None = None,
+    order: ExperimentOrderData | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Page:
+    if not 0 <= first <= MAX_PAGE:
+        raise ValidationFailed({"first": f"must be 0-{MAX_PAGE}"})
+    order = order or ExperimentOrderData()
+    where = queries.filter_clause(filter, session.get_bind().dialect.name)
+    visible = experiment_visible(actor)
+    query = queries.apply_order(queries.visible_select(visible, where), order)
+    if after:
+        query = query.where(queries.after_clause(order, queries.decode_cursor(order, after)))
+    rows = list((await session.scalars(query.limit(first + 1))).all())
+    count_query = select(func.count()).select_from(Experiment).where(visible, where)
+    total = int(await session.scalar(count_query) or 0)
+    items = rows[:first]
+    cursors = [queries.encode_cursor(order, row) for row in items]
+    return Page(items, cursors, len(rows) > first, total)
+
+
+async def count_by_status(
+    session: AsyncSession, *, actor: User, filter: ExperimentFilterData | None = None
+) -> dict[ExperimentStatus, int]:
+    where = queries.filter_clause(filter, session.get_bind().dialect.name)
+    query = (
+        select(Experiment.status, func.count())
+        .where(experiment_visible(actor), where)
+        .group_by(Experiment.status)
+    )
+    counts = {status: 0 for status in ExperimentStatus}
+    for status, count in (await session.execute(query)).all():
+        counts[status] = int(count)
+    return counts
+
+
+async def experiments_by_ids(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Experiment]:
+    rows = (await session.scalars(select(Experiment).where(Experiment.id.in_(set(ids))))).all()
+    return {row.id: row for row in rows}
+
+
+# --- creating and configuring --------------------------------------------------------
+
+
+async def create_experiment(
+    session: AsyncSession, *, actor: User, data: ExperimentCreate, settings: Settings
+) -> Experiment:
+    preset = preset_for(data.type)
+    hyperparams = data.hyperparams if data.hyperparams is not None else {}
+    if isinstance(hyperparams, dict):
+        hyperparams = {**copy.deepcopy(preset.defaults), **hyperparams}
+    resources = data.resources or ResourceRequestData(
+        gpu_type=preset.default_resources.gpu_type,
+        gpu_count=preset.default_resources.gpu_count,
+        cpu_cores=preset.default_resources.cpu_cores,
+        memory_gb=preset.default_resources.memory_gb,
+        max_duration_minutes=preset.default_resources.max_duration_minutes,
+    )
+    errors = {
+        **validators.text_errors("name", data.name, required=True, max_length=200),
+        **validators.text_errors(
+            "description", data.description, required=False, max_length=validators.MAX_DESCRIPTION
+        ),
+        **validators.text_errors("model", data.model, required=True, max_length=200),
+        **validators.text_errors("approach", data.approach, required=False, max_length=200),
+        **validators.text_errors("framework", data.framework, required=True, max_length=100),
+        **validators.hyperparams_errors(data.type, hyperparams, settings),
+        **validators.document_errors("config", data.config, settings),
+        **validators.resources_errors(resources, settings),
+        **validators.git_errors(data.git),
+        **validators.tags_errors(data.tags),
+    }
+    try:
+        await get_visible_hypothesis(session, actor=actor, hypothesis_id=data.hypothesis_id)
+    except NotFound:
+        errors["hypothesisId"] = "no such hypothesis"
+    if errors:
+        raise ValidationFailed(errors)
+    now = utcnow()
+    experiment = Experiment(
+        id=uuid.uuid4(),
+        hypothesis_id=data.hypothesis_id,
+        owner_id=actor.id,
+        name=data.name.strip(),
+        description=data.description,
+        status=ExperimentStatus.QUEUED,
+        type=data.type,
+        model=data.model.strip(),
+        approach=data.approach,
+        framework=data.framework.strip(),
+        hyperparams=hyperparams,
+        config=data.config or {},
+        tags=validators.clean_tags(data.tags),
+        created_at=now,
+        updated_at=now,
+        **_resource_columns(resources),
+        **_git_columns(data),
+    )
+    session.add(experiment)
+    await session.flush()
+    await append_experiment_event(session, EventType.EXPERIMENT_CREATED, experiment)
+    return experiment
+
+
+def _resource_columns(resources: ResourceRequestData) -> dict[str, Any]:
+    return {
+        "gpu_type": resources.gpu_type,
+        "gpu_count": resources.gpu_count,
+        "cpu_cores": resources.cpu_cores,
+        "memory_gb": resources.memory_gb,
+        "max_duration_minutes": resources.max_duration_minutes,
+    }
+
+
+def _git_columns(data: ExperimentCreate | ExperimentUpdate) -> dict[str, Any]:
+    git = data.git
+    return {
+        "git_repo_url": git.repo_url.strip() if git else None,
+        "git_commit": git.commit if git else None,
+        "git_branch": git.branch if git else None,
+    }
+
+
+def _update_errors(
+    experiment: Experiment, data: ExperimentUpdate, settings: Settings
+) -> dict[str, str]:
+    given = data.model_fields_set
+    errors: dict[str, str] = {}
+    for field, max_length in (("name", 200), ("model", 200), ("framework", 100)):
+        if field in given:
+            errors |= validators.text_errors(
+                field, getattr(data, field), required=True, max_length=max_length
+            )
+    for field, max_length in (("description", validators.MAX_DESCRIPTION), ("approach", 200)):
+        if field in given:
+            errors |= validators.text_errors(
+                field, getattr(data, field), required=False, max_length=max_length
+            )
+    if "hyperparams" in given:
+        errors |= validators.hyperparams_errors(experiment.type, data.hyperparams or {}, settings)
+    if "config" in given:
+        errors |= validators.document_errors("config", data.config, settings)
+    if "resources" in given and data.resources is not None:
+        errors |= validators.resources_errors(data.resources, settings)
+    if "git" in given:
+        errors |= validators.git_errors(data.git)
+    if "tags" in given:
+        errors |= validators.tags_errors(data.tags)
+    return errors
+
+
+def _update_values(data: ExperimentUpdate) -> dict[str, Any]:
+    given = data.model_fields_set
+    values: dict[str, Any] = {}
+    for field in ("name", "model", "framework"):
+        if field in given:
+            values[field] = str(getattr(data, field)).strip()
+    for field in ("description", "approach"):
+        if field in given:
+            values[field] = getattr(data, field)
+    if "hyperparams" in given:
+        values["hyperparams"] = data.hyperparams or {}
+    if "config" in given:
+        values["config"] = data.config or {}
+    if "resources" in given and data.resources is not None:
+        values |= _resource_columns(data.resources)
+    if "git" in given:
+        values |= _git_columns(data)
+    if "tags" in given:
+        values["tags"] = validators.clean_tags(data.tags)
+    return values
+
+
+async def update_experiment(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    data: ExperimentUpdate,
+    settings: Settings,
+) -> Experiment:
+    """Change the configuration; only while QUEUED (``INVALID_TRANSITION`` after)."""
+    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    if experiment.status is not ExperimentStatus.QUEUED:
+        raise _not_allowed("update", experiment.status)
+    errors = _update_errors(experiment, data, settings)
+    if errors:
+        raise ValidationFailed(errors)
+    values = _update_values(data) | {"updated_at": utcnow()}
+    await _conditional_update(session, experiment, {ExperimentStatus.QUEUED}, values, "update")
+    await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment)
+    return experiment
+
+
+# --- the lifecycle -------------------------------------------------------------------
+
+
+def _not_allowed(move: str, status: ExperimentStatus) -> InvalidTransition:
+    return InvalidTransition(
+        f"cannot {move} an experiment that is {status.value}",
+        details={"status": status.value, "move": move},
+    )
+
+
+async def _conditional_update(
+    session: AsyncSession,
+    experiment: Experiment,
+    allowed: set[ExperimentStatus] | frozenset[ExperimentStatus],
+    values: dict[str, Any],
+    move: str,
+) -> None:
+    """UPDATE … WHERE status IN allowed; lose the race → ``INVALID_TRANSITION``."""
+    statement = (
+        update(Experiment)
+        .where(Experiment.id == experiment.id, Experiment.status.in_(allowed))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(statement)
+    await session.refresh(experiment)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise _not_allowed(move, experiment.status)
+
+
+async def _move(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    move: str,
+    extra: dict[str, Any] | None = None,
+) -> Experiment:
+    allowed, target = TRANSITIONS[move]
+    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    if experiment.status not in allowed:
+        raise _not_allowed(move, experiment.status)
+    now = utcnow()
+    values: dict[str, Any] = {"status": target, "updated_at": now, **(extra or {})}
+    if target.is_terminal:
+        values["finished_at"] = now
+        if experiment.started_at is not None:
+            values["duration_seconds"] = (now - experiment.started_at).total_seconds()
+    await _conditional_update(session, experiment, allowed, values, move)
+    await append_experiment_event(session, EVENT_FOR_STATUS[target], experiment)
+    return experiment
+
+
+async def start_experiment(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    hooks: StartHooks | None = None,
+) -> Experiment:
+    """QUEUED → RUNNING. ``hooks`` reserve resources and open the MLflow run (later issues)."""
+    now = utcnow()
+    experiment = await _move(
+        session,
+        actor=actor,
+        experiment_id=experiment_id,
+        move="start",
+        extra={"started_at": now, "last_activity_at": now},
+    )
+    if hooks is not None:
+        await hooks.on_started(session, experiment)
+    return experiment
+
+
+async def complete_experiment(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+) -> Experiment:
+    return await _move(session, actor=actor, experiment_id=experiment_id, move="complete")
+
+
+async def fail_experiment(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    reason: FailureReason,
+    message: str | None = None,
+) -> Experiment:
+    extra = {"failure_reason": reason, "failure_message": _clip_message(message)}
+    return await _move(session, actor=actor, experiment_id=experiment_id, move="fail", extra=extra)
+
+
+async def stop_experiment(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, message: str | None = None
+) -> Experiment:
+    extra = {"failure_message": _clip_message(message)} if message else {}
+    return await _move(session, actor=actor, experiment_id=experiment_id, move="stop", extra=extra)
+
+
+def _clip_message(message: str | None) -> str | None:
+    if message is None:
+        return None
+    limit = 10_000
+    return message if len(message) <= limit else message[:limit] + "… [truncated]"
+
+
+async def report_progress(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, data: ProgressData
+) -> Experiment:
+    """Store progress (a heartbeat too) and update the smoothed rate used for the ETA."""
+    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    if experiment.status is not ExperimentStatus.RUNNING:
+        raise _not_allowed("report progress on", experiment.status)
+    merged = {
+        "progress_step": _pick(data, "step", experiment.progress_step),
+        "progress_total_steps": _pick(data, "total_steps", experiment.progress_total_steps),
+        "progress_epoch": _pick(data, "epoch", experiment.progress_epoch),
+        "progress_total_epochs": _pick(data, "total_epochs", experiment.progress_total_epochs),
+    }
+    now = utcnow()
+    done, _ = _units(
+        merged["progress_step"],
+        merged["progress_total_steps"],
+        merged["progress_epoch"],
+        merged["progress_total_epochs"],
+    )
+    values = merged | {
+        "progress_rate": next_rate(experiment, done, now),
+        "progress_reported_at": now,
+        "last_activity_at": now,
+        "updated_at": now,
+    }
+    await _conditional_update(
+        session, experiment, {ExperimentStatus.RUNNING}, values, "report progress on"
+    )
+    return experiment
+
+
+def _pick(data: ProgressData, field: str, current: int | None) -> int | None:
+    return getattr(data, field) if field in data.model_fields_set else current
+
+
+def duration_seconds(experiment: Experiment, now: datetime) -> float | None:
+    """Finished runs: their final duration; running ones: time since start."""
+    if experiment.duration_seconds is not None:
+        return experiment.duration_seconds
+    if experiment.started_at is None:
+        return None
+    end = experiment.finished_at or now
+    return (end - experiment.started_at).total_seconds()

@@ -1,0 +1,43 @@
+"""``create_app(settings)`` → the Starlette application, with its backing services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from app.config import Settings
+from app.logging import configure_logging
+from app.observability import health_routes, install_observability
+from app.rest.routes import rest_app
+from app.services import Services
+from schema.app import GraphQLApp
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
+    settings = settings or Settings()
+    services = services or Services.from_settings(settings)
+    configure_logging(settings)
+    graphql = GraphQLApp(services)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await services.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Mount("/api/v1", app=rest_app(services)),
+            *health_routes(services),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_observability(app)
+    return app

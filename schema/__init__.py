@@ -1,0 +1,1 @@
+"""The Strawberry schema: types, queries, mutations, subscriptions and their context."""

@@ -1,0 +1,24 @@
+"""The GraphQL ASGI endpoint: HTTP (with GraphiQL), and websockets on the same path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from app.services import Services
+from app.users.tokens import bearer_token
+from schema.build import build_schema
+from schema.context import Context
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, services: Services) -> None:
+        super().__init__(build_schema(services.settings), graphql_ide="graphiql")
+        self.services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        token = bearer_token(request.headers.get("authorization"))
+        return Context(services=self.services, token=token, request=request, response=response)

@@ -1,0 +1,36 @@
+"""Assembling the executable schema with its extensions and limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from app.config import Settings
+from schema.errors import ErrorCodes, log_unexpected
+from schema.limits import limit_extensions
+from schema.mutations import Mutation
+from schema.queries import Query
+from schema.scalars import SCALAR_MAP
+
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only what we did not expect; domain errors are answers, not incidents."""
+        log_unexpected(errors)
+
+
+def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
+    settings = settings or Settings()
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[*limit_extensions(settings), ErrorCodes],
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        **extra,
+    )

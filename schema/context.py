@@ -1,0 +1,69 @@
+"""The GraphQL context: the caller, the backing services and the per-request loaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from app.config import Settings
+from app.errors import NotFound, Unauthenticated
+from app.models import User
+from app.services import Services
+from app.users.service import authenticate
+from schema.dataloaders import Loaders
+
+
+@dataclass
+class Context:
+    services: Services
+    token: str | None
+    request: Request | WebSocket | None = None
+    response: Any = None
+    loaders: Loaders = field(init=False)
+    _user: User | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.services.db)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    async def actor(self) -> User:
+        """The authenticated caller; ``UNAUTHENTICATED`` without a valid token."""
+        if self._user is None:
+            if not self.token:
+                raise Unauthenticated()
+            async with self.services.db.reader() as session:
+                self._user = await authenticate(session, self.token)
+        return self._user
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncSession]:
+        async with self.services.db.reader() as session:
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """The unit of work of one mutation: commits when the resolver succeeds."""
+        async with self.services.db.unit_of_work() as session:
+            yield session
+
+
+Info = StrawberryInfo[Context, None]
+
+
+def parse_id(value: str, what: str) -> uuid.UUID:
+    """An ID argument as a UUID; a malformed one names nothing, so ``NOT_FOUND``."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(what, value) from None

@@ -1,0 +1,126 @@
+"""GraphQL input types, and their conversion to the services' typed inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from pydantic import BaseModel
+from strawberry.scalars import JSON
+
+from app.experiments.schemas import SortDirection, SortField
+from app.models.enums import ExperimentStatus, ExperimentType, Role
+from app.validation import parse
+from schema.scalars import BigInt
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def to_plain(value: Any) -> Any:
+    """A strawberry input as plain data, leaving out fields the client did not send."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: to_plain(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+            if getattr(value, field.name) is not strawberry.UNSET
+        }
+    if isinstance(value, list):
+        return [to_plain(item) for item in value]
+    if isinstance(value, Enum):
+        return value
+    return value
+
+
+def to_model(model: type[M], value: Any, *, prefix: str = "input") -> M:
+    return parse(model, to_plain(value), prefix=prefix)
+
+
+@strawberry.input
+class ResourceRequestInput:
+    gpu_type: str | None = None
+    gpu_count: int = 0
+    cpu_cores: int = 1
+    memory_gb: int = 4
+    max_duration_minutes: int = 60
+
+
+@strawberry.input
+class GitRefInput:
+    repo_url: str
+    commit: str | None = None
+    branch: str | None = None
+
+
+@strawberry.input
+class CreateHypothesisInput:
+    title: str
+    team_lead_id: strawberry.ID | None = None
+    observer_ids: list[strawberry.ID] | None = None
+
+
+@strawberry.input
+class CreateExperimentInput:
+    hypothesis_id: strawberry.ID
+    name: str
+    type: ExperimentType
+    model: str
+    framework: str
+    description: str | None = strawberry.UNSET
+    approach: str | None = strawberry.UNSET
+    hyperparams: JSON | None = strawberry.UNSET
+    config: JSON | None = strawberry.UNSET
+    resources: ResourceRequestInput | None = strawberry.UNSET
+    git: GitRefInput | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input
+class UpdateExperimentInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    model: str | None = strawberry.UNSET
+    approach: str | None = strawberry.UNSET
+    framework: str | None = strawberry.UNSET
+    hyperparams: JSON | None = strawberry.UNSET
+    config: JSON | None = strawberry.UNSET
+    resources: ResourceRequestInput | None = strawberry.UNSET
+    git: GitRefInput | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateUserInput:
+    name: str
+    email: str
+    role: Role
+
+
+@strawberry.input
+class ProgressInput:
+    step: BigInt | None = strawberry.UNSET
+    total_steps: BigInt | None = strawberry.UNSET
+    epoch: int | None = strawberry.UNSET
+    total_epochs: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class ExperimentFilter:
+    hypothesis_id: strawberry.ID | None = strawberry.UNSET
+    status: list[ExperimentStatus] | None = strawberry.UNSET
+    model: str | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
+    type: ExperimentType | None = strawberry.UNSET
+    created_after: datetime | None = strawberry.UNSET
+    created_before: datetime | None = strawberry.UNSET
+    search: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input
+class ExperimentOrder:
+    field: SortField
+    direction: SortDirection = SortDirection.DESC
+    metric_key: str | None = None

@@ -1,0 +1,155 @@
+"""The Mutation root. Each mutation is one unit of work, committed when it succeeds."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from app.errors import ValidationFailed
+from app.experiments import service as experiments
+from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
+from app.hypotheses import service as hypotheses
+from app.models.enums import FailureReason
+from app.users import service as users
+from schema.context import Info, parse_id
+from schema.inputs import (
+    CreateExperimentInput,
+    CreateHypothesisInput,
+    CreateUserInput,
+    ProgressInput,
+    UpdateExperimentInput,
+    to_model,
+)
+from schema.types import Experiment, Hypothesis, User, UserWithToken
+
+
+def _user_id(value: strawberry.ID, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationFailed({field: "not a valid ID"}) from None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="A new hypothesis owned by the caller.")
+    async def create_hypothesis(self, info: Info, input: CreateHypothesisInput) -> Hypothesis:
+        actor = await info.context.actor()
+        lead = None if input.team_lead_id is None else _user_id(input.team_lead_id, "teamLeadId")
+        observers = [
+            _user_id(value, f"observerIds.{index}")
+            for index, value in enumerate(input.observer_ids or [])
+        ]
+        async with info.context.transaction() as session:
+            row = await hypotheses.create_hypothesis(
+                session, actor=actor, title=input.title, team_lead_id=lead, observer_ids=observers
+            )
+        return Hypothesis(row=row)
+
+    @strawberry.mutation(description="ADMIN only. The answer carries the new user's token once.")
+    async def create_user(self, info: Info, input: CreateUserInput) -> UserWithToken:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row, token = await users.create_user(
+                session, actor=actor, name=input.name, email=input.email, role=input.role
+            )
+        return UserWithToken(user=User(row=row), token=token)
+
+    @strawberry.mutation(description="A new API token for the caller, shown once.")
+    async def create_api_token(self, info: Info, name: str) -> str:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            return await users.create_api_token(session, actor=actor, name=name)
+
+    @strawberry.mutation
+    async def create_experiment(self, info: Info, input: CreateExperimentInput) -> Experiment:
+        actor = await info.context.actor()
+        data = to_model(ExperimentCreate, input, prefix="")
+        async with info.context.transaction() as session:
+            row = await experiments.create_experiment(
+                session, actor=actor, data=data, settings=info.context.settings
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="Change the configuration; only while QUEUED.")
+    async def update_experiment(
+        self, info: Info, id: strawberry.ID, input: UpdateExperimentInput
+    ) -> Experiment:
+        actor = await info.context.actor()
+        data = to_model(ExperimentUpdate, input, prefix="")
+        async with info.context.transaction() as session:
+            row = await experiments.update_experiment(
+                session,
+                actor=actor,
+                experiment_id=parse_id(id, "experiment"),
+                data=data,
+                settings=info.context.settings,
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="QUEUED → RUNNING: reserves resources, opens the MLflow run.")
+    async def start_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row = await experiments.start_experiment(
+                session,
+                actor=actor,
+                experiment_id=parse_id(id, "experiment"),
+                hooks=info.context.services.start_hooks,
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="RUNNING → COMPLETED.")
+    async def complete_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row = await experiments.complete_experiment(
+                session, actor=actor, experiment_id=parse_id(id, "experiment")
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="RUNNING → FAILED, with the reason.")
+    async def fail_experiment(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        reason: FailureReason,
+        message: str | None = None,
+    ) -> Experiment:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row = await experiments.fail_experiment(
+                session,
+                actor=actor,
+                experiment_id=parse_id(id, "experiment"),
+                reason=reason,
+                message=message,
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="QUEUED or RUNNING → STOPPED.")
+    async def stop_experiment(
+        self, info: Info, id: strawberry.ID, message: str | None = None
+    ) -> Experiment:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row = await experiments.stop_experiment(
+                session, actor=actor, experiment_id=parse_id(id, "experiment"), message=message
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="Store progress; also a heartbeat. RUNNING only.")
+    async def report_progress(
+        self, info: Info, experiment_id: strawberry.ID, progress: ProgressInput
+    ) -> Experiment:
+        actor = await info.context.actor()
+        data = to_model(ProgressData, progress, prefix="progress")
+        async with info.context.transaction() as session:
+            row = await experiments.report_progress(
+                session,
+                actor=actor,
+                experiment_id=parse_id(experiment_id, "experiment"),
+                data=data,
+            )
+        return Experiment(row=row)

@@ -1,0 +1,93 @@
+"""The Query root."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.experiments import service as experiments
+from app.experiments.presets import PRESETS
+from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
+from app.hypotheses import service as hypotheses
+from app.models.enums import ExperimentStatus
+from schema.context import Info, parse_id
+from schema.inputs import ExperimentFilter, ExperimentOrder, to_model
+from schema.types import BoardColumn, Experiment, ExperimentConnection, Hypothesis, Preset, User
+
+
+def filter_data(value: ExperimentFilter | None) -> ExperimentFilterData | None:
+    return None if value is None else to_model(ExperimentFilterData, value, prefix="filter")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller.")
+    async def me(self, info: Info) -> User:
+        return User(row=await info.context.actor())
+
+    @strawberry.field
+    async def hypothesis(self, info: Info, id: strawberry.ID) -> Hypothesis | None:
+        actor = await info.context.actor()
+        async with info.context.reader() as session:
+            row = await hypotheses.get_visible_hypothesis(
+                session, actor=actor, hypothesis_id=parse_id(id, "hypothesis")
+            )
+        return Hypothesis(row=row)
+
+    @strawberry.field
+    async def hypotheses(self, info: Info, first: int = 50) -> list[Hypothesis]:
+        actor = await info.context.actor()
+        async with info.context.reader() as session:
+            rows = await hypotheses.list_hypotheses(session, actor=actor, first=first)
+        return [Hypothesis(row=row) for row in rows]
+
+    @strawberry.field
+    async def experiment(self, info: Info, id: strawberry.ID) -> Experiment | None:
+        actor = await info.context.actor()
+        async with info.context.reader() as session:
+            row = await experiments.get_experiment(
+                session, actor=actor, experiment_id=parse_id(id, "experiment")
+            )
+        return Experiment(row=row)
+
+    @strawberry.field(description="Experiments the caller may read; keyset-paginated.")
+    async def experiments(
+        self,
+        info: Info,
+        filter: ExperimentFilter | None = None,
+        order_by: ExperimentOrder | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ExperimentConnection:
+        actor = await info.context.actor()
+        order = (
+            None if order_by is None else to_model(ExperimentOrderData, order_by, prefix="orderBy")
+        )
+        async with info.context.reader() as session:
+            page = await experiments.list_experiments(
+                session,
+                actor=actor,
+                filter=filter_data(filter),
+                order=order,
+                first=first,
+                after=after,
+            )
+        return ExperimentConnection.from_page(page)
+
+    @strawberry.field(description="Kanban columns, one per status, with counts.")
+    async def experiment_board(
+        self, info: Info, filter: ExperimentFilter | None = None
+    ) -> list[BoardColumn]:
+        actor = await info.context.actor()
+        data = filter_data(filter)
+        async with info.context.reader() as session:
+            counts = await experiments.count_by_status(session, actor=actor, filter=data)
+        wanted = set(data.status) if data is not None and data.status is not None else None
+        return [
+            BoardColumn(status=status, count=counts[status], filter=data)
+            for status in ExperimentStatus
+            if wanted is None or status in wanted
+        ]
+
+    @strawberry.field(description="Hyperparameter schemas, defaults and resources by type.")
+    def presets(self) -> list[Preset]:
+        return [Preset(data=preset) for preset in PRESETS.values()]

@@ -1,0 +1,335 @@
+"""GraphQL object types. Each wraps a model row and resolves relations through loaders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.errors import NotFound
+from app.experiments import service as experiments
+from app.experiments.presets import Preset as PresetData
+from app.experiments.progress import progress_view
+from app.experiments.schemas import ExperimentFilterData
+from app.experiments.validators import git_web_url
+from app.models import Experiment as ExperimentRow
+from app.models import Hypothesis as HypothesisRow
+from app.models import User as UserRow
+from app.models.base import utcnow
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, Role
+from schema.context import Info
+from schema.scalars import BigInt
+
+
+@strawberry.type
+class User:
+    row: strawberry.Private[UserRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def email(self) -> str:
+        return self.row.email
+
+    @strawberry.field
+    def role(self) -> Role:
+        return self.row.role
+
+
+async def load_user(info: Info, user_id: Any) -> User:
+    row = await info.context.loaders.users.load(user_id)
+    if row is None:
+        raise NotFound("user", user_id)
+    return User(row=row)
+
+
+@strawberry.type
+class Hypothesis:
+    row: strawberry.Private[HypothesisRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    async def owner(self, info: Info) -> User:
+        return await load_user(info, self.row.owner_id)
+
+    @strawberry.field
+    async def team_lead(self, info: Info) -> User | None:
+        if self.row.team_lead_id is None:
+            return None
+        return await load_user(info, self.row.team_lead_id)
+
+    @strawberry.field
+    async def observers(self, info: Info) -> list[User]:
+        rows = await info.context.loaders.observers.load(self.row.id) or []
+        return [User(row=row) for row in rows]
+
+    @strawberry.field
+    async def experiments(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> ExperimentConnection:
+        actor = await info.context.actor()
+        async with info.context.reader() as session:
+            page = await experiments.list_experiments(
+                session,
+                actor=actor,
+                filter=ExperimentFilterData(hypothesis_id=self.row.id),
+                first=first,
+                after=after,
+            )
+        return ExperimentConnection.from_page(page)
+
+
+@strawberry.type
+class ResourceRequest:
+    gpu_type: str | None
+    gpu_count: int
+    cpu_cores: int
+    memory_gb: int
+    max_duration_minutes: int
+
+
+@strawberry.type
+class Progress:
+    step: BigInt | None
+    total_steps: BigInt | None
+    epoch: int | None
+    total_epochs: int | None
+    fraction: float | None
+    eta_seconds: float | None
+
+
+@strawberry.type
+class GitRef:
+    repo_url: str
+    commit: str | None
+    branch: str | None
+    url: str | None
+
+
+@strawberry.type
+class Failure:
+    reason: FailureReason
+    message: str | None
+
+
+@strawberry.type
+class Experiment:
+    row: strawberry.Private[ExperimentRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.row.description
+
+    @strawberry.field
+    def status(self) -> ExperimentStatus:
+        return self.row.status
+
+    @strawberry.field
+    def type(self) -> ExperimentType:
+        return self.row.type
+
+    @strawberry.field
+    def model(self) -> str:
+        return self.row.model
+
+    @strawberry.field
+    def approach(self) -> str | None:
+        return self.row.approach
+
+    @strawberry.field
+    def framework(self) -> str:
+        return self.row.framework
+
+    @strawberry.field
+    def hyperparams(self) -> JSON:
+        return JSON(self.row.hyperparams)
+
+    @strawberry.field
+    def config(self) -> JSON:
+        return JSON(self.row.config)
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return list(self.row.tags)
+
+    @strawberry.field
+    async def hypothesis(self, info: Info) -> Hypothesis:
+        row = await info.context.loaders.hypotheses.load(self.row.hypothesis_id)
+        if row is None:
+            raise NotFound("hypothesis", self.row.hypothesis_id)
+        return Hypothesis(row=row)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> User:
+        return await load_user(info, self.row.owner_id)
+
+    @strawberry.field
+    def resources(self) -> ResourceRequest:
+        row = self.row
+        return ResourceRequest(
+            gpu_type=row.gpu_type,
+            gpu_count=row.gpu_count,
+            cpu_cores=row.cpu_cores,
+            memory_gb=row.memory_gb,
+            max_duration_minutes=row.max_duration_minutes,
+        )
+
+    @strawberry.field
+    def progress(self) -> Progress:
+        view = progress_view(self.row, utcnow())
+        return Progress(
+            step=BigInt(view.step) if view.step is not None else None,
+            total_steps=BigInt(view.total_steps) if view.total_steps is not None else None,
+            epoch=view.epoch,
+            total_epochs=view.total_epochs,
+            fraction=view.fraction,
+            eta_seconds=view.eta_seconds,
+        )
+
+    @strawberry.field
+    def git(self) -> GitRef | None:
+        row = self.row
+        if row.git_repo_url is None:
+            return None
+        return GitRef(
+            repo_url=row.git_repo_url,
+            commit=row.git_commit,
+            branch=row.git_branch,
+            url=git_web_url(row.git_repo_url, row.git_commit, row.git_branch),
+        )
+
+    @strawberry.field
+    def failure(self) -> Failure | None:
+        if self.row.failure_reason is None:
+            return None
+        return Failure(reason=self.row.failure_reason, message=self.row.failure_message)
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def started_at(self) -> datetime | None:
+        return self.row.started_at
+
+    @strawberry.field
+    def finished_at(self) -> datetime | None:
+        return self.row.finished_at
+
+    @strawberry.field
+    def last_activity_at(self) -> datetime | None:
+        return self.row.last_activity_at
+
+    @strawberry.field
+    def duration_seconds(self) -> float | None:
+        return experiments.duration_seconds(self.row, utcnow())
+
+
+@strawberry.type
+class ExperimentEdge:
+    cursor: str
+    node: Experiment
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class ExperimentConnection:
+    edges: list[ExperimentEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_page(cls, page: experiments.Page) -> ExperimentConnection:
+        edges = [
+            ExperimentEdge(cursor=cursor, node=Experiment(row=row))
+            for row, cursor in zip(page.items, page.cursors, strict=True)
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type
+class BoardColumn:
+    status: ExperimentStatus
+    count: int
+    filter: strawberry.Private[ExperimentFilterData | None]
+
+    @strawberry.field
+    async def experiments(self, info: Info, first: int = 20) -> list[Experiment]:
+        actor = await info.context.actor()
+        base = self.filter.model_dump(exclude_unset=True) if self.filter else {}
+        column_filter = ExperimentFilterData(**(base | {"status": [self.status]}))
+        async with info.context.reader() as session:
+            page = await experiments.list_experiments(
+                session, actor=actor, filter=column_filter, first=first
+            )
+        return [Experiment(row=row) for row in page.items]
+
+
+@strawberry.type
+class Preset:
+    data: strawberry.Private[PresetData]
+
+    @strawberry.field
+    def type(self) -> ExperimentType:
+        return self.data.type
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.data.description
+
+    @strawberry.field
+    def hyperparam_schema(self) -> JSON:
+        return JSON(self.data.hyperparam_schema)
+
+    @strawberry.field
+    def defaults(self) -> JSON:
+        return JSON(self.data.defaults)
+
+    @strawberry.field
+    def default_resources(self) -> ResourceRequest:
+        res = self.data.default_resources
+        return ResourceRequest(
+            gpu_type=res.gpu_type,
+            gpu_count=res.gpu_count,
+            cpu_cores=res.cpu_cores,
+            memory_gb=res.memory_gb,
+            max_duration_minutes=res.max_duration_minutes,
+        )
+
+
+@strawberry.type
+class UserWithToken:
+    user: User
+    token: str
