@@ -1,0 +1,158 @@
+"""The shapes REST answers with, as pydantic models: they document the OpenAPI responses,
+and tests check the serializers against them. Also the query parameters of the list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.experiments.schemas import (
+    ExperimentFilterData,
+    ExperimentOrderData,
+    SortDirection,
+    SortField,
+)
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+from app.rest.body import QueryModel
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Out):
+    code: str = Field(description="A code from the contract's table, e.g. NOT_FOUND")
+    message: str
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Extra facts; for VALIDATION_FAILED, `fields` maps field → message",
+    )
+
+
+class ErrorResponse(Out):
+    error: ErrorBody
+
+
+class ResourcesOut(Out):
+    gpu_type: str | None
+    gpu_count: int
+    cpu_cores: int
+    memory_gb: int
+    max_duration_minutes: int
+
+
+class ProgressOut(Out):
+    step: int | None
+    total_steps: int | None
+    epoch: int | None
+    total_epochs: int | None
+    fraction: float | None
+    eta_seconds: float | None
+
+
+class GitOut(Out):
+    repo_url: str
+    commit: str | None
+    branch: str | None
+    url: str | None
+
+
+class FailureOut(Out):
+    reason: FailureReason
+    message: str | None
+
+
+class ExperimentOut(Out):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    status: ExperimentStatus
+    type: ExperimentType
+    model: str
+    approach: str | None
+    framework: str
+    hyperparams: dict[str, Any]
+    config: dict[str, Any]
+    tags: list[str]
+    hypothesis_id: uuid.UUID
+    owner_id: uuid.UUID
+    resources: ResourcesOut
+    progress: ProgressOut
+    git: GitOut | None
+    failure: FailureOut | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    last_activity_at: datetime | None
+    duration_seconds: float | None
+
+
+class PageInfoOut(Out):
+    has_next_page: bool
+    end_cursor: str | None
+
+
+class ExperimentPageOut(Out):
+    items: list[ExperimentOut]
+    page_info: PageInfoOut
+    total_count: int
+
+
+RestSortField = Literal["created_at", "started_at", "finished_at", "duration", "name"]
+
+
+class ExperimentListQuery(QueryModel):
+    comma_separated: ClassVar[frozenset[str]] = frozenset({"status"})
+
+    hypothesis_id: uuid.UUID | None = None
+    status: list[ExperimentStatus] | None = Field(
+        default=None, description="Repeat it or separate values with commas"
+    )
+    model: str | None = None
+    owner_id: uuid.UUID | None = None
+    type: ExperimentType | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    search: str | None = Field(default=None, description="Text in the name or description")
+    tag: list[str] | None = Field(default=None, description="Repeat it; every tag must match")
+    order_by: RestSortField = "created_at"
+    direction: Literal["asc", "desc"] = "desc"
+    first: int = Field(default=50, description="Page size, 0-500")
+    after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _upper_all(cls, value: Any) -> Any:
+        return [v.upper() if isinstance(v, str) else v for v in value]
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("order_by", "direction", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    def filter_data(self) -> ExperimentFilterData:
+        return ExperimentFilterData(
+            hypothesis_id=self.hypothesis_id,
+            status=self.status,
+            model=self.model,
+            owner_id=self.owner_id,
+            type=self.type,
+            created_after=self.created_after,
+            created_before=self.created_before,
+            search=self.search,
+            tags=self.tag,
+        )
+
+    def order_data(self) -> ExperimentOrderData:
+        return ExperimentOrderData(
+            field=SortField(self.order_by.upper()),
+            direction=SortDirection(self.direction.upper()),
+        )
