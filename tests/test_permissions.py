@@ -74,8 +74,8 @@ EXPECTED: dict[str, set[str]] = {
         READ, LIST, HYPOTHESIS, UPDATE, START, PROGRESS, COMPLETE, FAIL, STOP, CREATE,
         CREATE_TOKEN,
     },
-    "tl_other": {CREATE_TOKEN, READ},
-    "observer": {READ, LIST, HYPOTHESIS, CREATE, CREATE_TOKEN, STOP},
+    "tl_other": {CREATE_TOKEN},
+    "observer": {READ, LIST, HYPOTHESIS, CREATE, CREATE_TOKEN},
     "curator": {
         READ, LIST, HYPOTHESIS, UPDATE, START, PROGRESS, COMPLETE, FAIL, STOP, CREATE,
         CREATE_TOKEN,

@@ -23,9 +23,7 @@ class QueryModel(BaseModel):
 
 
 def too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"request body is over {limit} bytes", details={"limit_bytes": limit}
-    )
+    return PayloadTooLarge(f"request body is over {limit} bytes", details={"limit_bytes": limit})
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -12,7 +12,9 @@ from app.models.enums import Role
 from tests.graphql import error_codes, gql, ok
 
 CREATE_HYPOTHESIS = """
-mutation($input: CreateHypothesisInput!) { createHypothesis(input: $input) { id title owner { id } } }
+mutation($input: CreateHypothesisInput!) {
+  createHypothesis(input: $input) { id title owner { id } }
+}
 """
 CREATE = """
 mutation($input: CreateExperimentInput!) {
@@ -93,7 +95,8 @@ async def test_full_lifecycle_with_progress_and_events(client, make_user, servic
         client,
         """mutation($id: ID!) { reportProgress(experimentId: $id,
              progress: {step: 250, totalSteps: 1000, epoch: 1, totalEpochs: 4}) {
-             progress { step totalSteps epoch totalEpochs fraction etaSeconds } lastActivityAt } }""",
+             progress { step totalSteps epoch totalEpochs fraction etaSeconds }
+             lastActivityAt } }""",
         {"id": created["id"]},
         token=token,
     )

@@ -205,7 +205,7 @@ async def test_board_columns_count_what_the_caller_sees(client, lab, make_user):
     filtered = await ok(client, board, {"filter": {"type": "CV"}}, token=lab["bob_token"])
     counts = {c["status"]: c["count"] for c in filtered["experimentBoard"]}
     assert counts["COMPLETED"] == 1 and counts["STOPPED"] == 1 and counts["QUEUED"] == 0
-    cv_completed = [c for c in filtered["experimentBoard"] if c["status"] == "COMPLETED"][0]
+    cv_completed = next(c for c in filtered["experimentBoard"] if c["status"] == "COMPLETED")
     assert [e["name"] for e in cv_completed["experiments"]] == ["beta resnet"]
 
 
