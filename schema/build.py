@@ -13,6 +13,7 @@ from app.config import Settings
 from schema.errors import ErrorCodes, log_unexpected
 from schema.limits import limit_extensions
 from schema.mutations import Mutation
+from schema.observability import OperationMetrics
 from schema.queries import Query
 from schema.scalars import SCALAR_MAP
 
@@ -30,7 +31,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        extensions=[*limit_extensions(settings), ErrorCodes],
+        extensions=[*limit_extensions(settings), ErrorCodes, OperationMetrics],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         **extra,
     )

@@ -12,7 +12,8 @@ from strawberry.dataloader import DataLoader
 
 from app.db import Database
 from app.hypotheses.service import hypotheses_by_ids, observers_by_hypothesis
-from app.models import Hypothesis, User
+from app.metrics.service import summaries_by_experiment
+from app.models import Hypothesis, MetricSeries, User
 from app.users.service import users_by_ids
 
 K = TypeVar("K")
@@ -40,8 +41,12 @@ class Loaders:
     users: DataLoader[uuid.UUID, User | None] = field(init=False)
     hypotheses: DataLoader[uuid.UUID, Hypothesis | None] = field(init=False)
     observers: DataLoader[uuid.UUID, list[User] | None] = field(init=False)
+    summaries: DataLoader[uuid.UUID, list[MetricSeries] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = batched(self.db, users_by_ids)
         self.hypotheses = batched(self.db, hypotheses_by_ids)
         self.observers = batched(self.db, observers_by_hypothesis, list)
+        self.summaries = batched(
+            self.db, lambda session, ids: summaries_by_experiment(session, list(ids)), list
+        )

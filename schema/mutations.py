@@ -10,6 +10,10 @@ from app.errors import ValidationFailed
 from app.experiments import service as experiments
 from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
 from app.hypotheses import service as hypotheses
+from app.metrics import service as metrics
+from app.metrics.batch import batch_from_points
+from app.metrics.events import publish_metrics
+from app.models.base import utcnow
 from app.models.enums import FailureReason
 from app.users import service as users
 from schema.context import Info, parse_id
@@ -21,6 +25,7 @@ from schema.inputs import (
     UpdateExperimentInput,
     to_model,
 )
+from schema.metric_types import MetricPointInput
 from schema.types import Experiment, Hypothesis, User, UserWithToken
 
 
@@ -153,3 +158,31 @@ class Mutation:
                 data=data,
             )
         return Experiment(row=row)
+
+    @strawberry.mutation(
+        description="Log metric points; all or nothing; RUNNING only. Returns points accepted. "
+        "A retried batchId is a no-op answering the first count."
+    )
+    async def log_metrics(
+        self,
+        info: Info,
+        experiment_id: strawberry.ID,
+        points: list[MetricPointInput],
+        batch_id: str | None = None,
+    ) -> int:
+        actor = await info.context.actor()
+        experiment = parse_id(experiment_id, "experiment")
+        batch = batch_from_points(
+            [(p.key, p.value, int(p.step), p.timestamp) for p in points],
+            now=utcnow(),
+            limit=info.context.settings.metrics_max_batch_points,
+        )
+        if batch_id is not None and not 1 <= len(batch_id) <= 128:
+            raise ValidationFailed({"batchId": "must be 1-128 characters"})
+        async with info.context.transaction() as session:
+            result = await metrics.ingest_metrics(
+                session, actor=actor, experiment_id=experiment, batch=batch, batch_id=batch_id
+            )
+        if not result.duplicate:
+            publish_metrics(info.context.services.live, experiment, batch)
+        return result.accepted

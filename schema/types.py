@@ -14,12 +14,14 @@ from app.experiments.presets import Preset as PresetData
 from app.experiments.progress import progress_view
 from app.experiments.schemas import ExperimentFilterData
 from app.experiments.validators import git_web_url
+from app.metrics import service as history_service
 from app.models import Experiment as ExperimentRow
 from app.models import Hypothesis as HypothesisRow
 from app.models import User as UserRow
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, Role
 from schema.context import Info
+from schema.metric_types import MetricSeries, MetricSummary
 from schema.scalars import BigInt
 
 
@@ -246,6 +248,39 @@ class Experiment:
     @strawberry.field
     def duration_seconds(self) -> float | None:
         return experiments.duration_seconds(self.row, utcnow())
+
+    @strawberry.field(description="Keys of every metric logged, sorted.")
+    async def metric_keys(self, info: Info) -> list[str]:
+        rows = await info.context.loaders.summaries.load(self.row.id) or []
+        return [row.key for row in rows]
+
+    @strawberry.field(description="last / min / max / count per key (all keys by default).")
+    async def metric_summaries(
+        self, info: Info, keys: list[str] | None = None
+    ) -> list[MetricSummary]:
+        rows = await info.context.loaders.summaries.load(self.row.id) or []
+        wanted = None if keys is None else set(keys)
+        return [MetricSummary.from_row(r) for r in rows if wanted is None or r.key in wanted]
+
+    @strawberry.field(description="One metric's history, downsampled to at most maxPoints.")
+    async def metric(
+        self,
+        info: Info,
+        key: str,
+        max_points: int = 1000,
+        step_from: BigInt | None = None,
+        step_to: BigInt | None = None,
+    ) -> MetricSeries:
+        async with info.context.reader() as session:
+            series = await history_service.series_of(
+                session,
+                experiment_id=self.row.id,
+                key=key,
+                max_points=max_points,
+                step_from=step_from,
+                step_to=step_to,
+            )
+        return MetricSeries.from_series(series)
 
 
 @strawberry.type

@@ -291,8 +291,8 @@ async def test_every_caller_against_every_operation(
             case_user, token = users[caller]
             case = Case(caller, case_user, token, hypothesis, experiments)
         else:
-            token = None if caller == "anonymous" else "not-a-real-token"
-            case = Case(caller, None, token, hypothesis, experiments)
+            bad = None if caller == "anonymous" else "not-a-real-token"
+            case = Case(caller, None, bad, hypothesis, experiments)
         # Reads first: the moves change state, and CREATE adds an experiment
         got[caller] = {op: await _outcome(client, case, op) for op in OPERATIONS}
         want[caller] = {op: OK if op in allowed else refused(caller, op) for op in OPERATIONS}

@@ -3,6 +3,8 @@
 from app.models.base import Base
 from app.models.experiment import Experiment
 from app.models.hypothesis import Hypothesis, hypothesis_observers
+from app.models.log import log_lines
+from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
 from app.models.outbox import OutboxEvent
 from app.models.user import ApiToken, User
 
@@ -11,7 +13,12 @@ __all__ = [
     "Base",
     "Experiment",
     "Hypothesis",
+    "MetricSeries",
     "OutboxEvent",
     "User",
     "hypothesis_observers",
+    "log_lines",
+    "metric_batches",
+    "metric_points",
+    "metric_rollups",
 ]

@@ -56,6 +56,9 @@ class Experiment(UUIDPrimaryKey, Base):
     progress_rate: Mapped[float | None] = mapped_column(Float)
     progress_reported_at: Mapped[datetime | None] = mapped_column()
 
+    # The last log sequence number handed out; bumped under the row lock, so gapless
+    log_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
     failure_reason: Mapped[FailureReason | None] = mapped_column(
         Enum(FailureReason, name="failure_reason", native_enum=False, length=32)
     )

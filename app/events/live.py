@@ -1,0 +1,71 @@
+"""Publishing live events without ever holding up the request that produced them.
+
+Requests hand events to ``LivePublisher.publish_nowait`` after their transaction commits;
+a background task drains a bounded queue into the broker. A slow or absent broker fills
+the queue, and then the oldest events are dropped and counted: live subscribers recover
+by replaying from the database, ingestion never waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import orjson
+
+from app.events.broker import Broker
+
+log = logging.getLogger("expsvc.live")
+
+
+class LivePublisher:
+    def __init__(self, broker: Broker, *, queue_size: int = 10_000, timeout: float = 2.0) -> None:
+        self.broker = broker
+        self.timeout = timeout
+        self.queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(queue_size)
+        self.dropped = 0
+        self.failed = 0
+        self._task: asyncio.Task[None] | None = None
+
+    def publish_nowait(self, channel: str, event: dict[str, Any]) -> None:
+        message = orjson.dumps(event)
+        self.start()
+        if self.queue.full():
+            with contextlib.suppress(asyncio.QueueEmpty, ValueError):
+                self.queue.get_nowait()
+                self.queue.task_done()
+                self.dropped += 1
+        self.queue.put_nowait((channel, message))
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain(), name="live-publisher")
+
+    async def _drain(self) -> None:
+        while True:
+            channel, message = await self.queue.get()
+            try:
+                await asyncio.wait_for(self.broker.publish(channel, message), self.timeout)
+            except Exception as exc:  # the broker being down must not stop the publisher
+                self.failed += 1
+                log.warning("live event to %s not published: %s", channel, exc)
+            finally:
+                self.queue.task_done()
+
+    async def flush(self, wait_seconds: float = 5.0) -> None:
+        """Wait until every queued event was handed to the broker (tests, shutdown)."""
+        if self._task is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait_seconds):
+                await self.queue.join()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self.flush(1.0)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

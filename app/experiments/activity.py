@@ -1,0 +1,46 @@
+"""Activity on a RUNNING experiment: the check-and-touch every ingest does first."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import InvalidTransition
+from app.experiments.service import get_actionable_experiment
+from app.models import Experiment, User
+from app.models.enums import ExperimentStatus
+
+
+async def touch_running(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    now: datetime,
+    what: str,
+    log_lines: int = 0,
+) -> int:
+    """Check the caller may act and the experiment is RUNNING; record activity.
+
+    The conditional UPDATE takes the row lock, so a concurrent complete/stop waits for this
+    transaction and a batch is never accepted after the run ended. With ``log_lines`` it
+    also reserves that many log sequence numbers and returns the last one reserved.
+    """
+    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    statement = (
+        update(Experiment)
+        .where(Experiment.id == experiment_id, Experiment.status == ExperimentStatus.RUNNING)
+        .values(last_activity_at=now, log_seq=Experiment.log_seq + log_lines)
+        .returning(Experiment.log_seq)
+        .execution_options(synchronize_session=False)
+    )
+    last_seq = (await session.execute(statement)).scalar_one_or_none()
+    if last_seq is None:
+        raise InvalidTransition(
+            f"only a RUNNING experiment accepts {what}; this one is {experiment.status.value}",
+            details={"status": experiment.status.value},
+        )
+    return int(last_seq)

@@ -1,0 +1,215 @@
+"""Metric batches: parsing every accepted wire format into one columnar batch.
+
+Formats (REST): one point ``{key, value, step, timestamp?}``; rows ``{points: [...]}``;
+columnar ``{key, steps: [...], values: [...], timestamps?: [...]}``; or a list of those.
+Values may be numbers or the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``;
+timestamps ISO-8601 strings or epoch milliseconds. All or nothing: one bad point refuses
+the whole batch with every bad field named.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from app.errors import PayloadTooLarge, ValidationFailed
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_\-./ ]{1,250}$")
+SPECIAL_VALUES = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+MAX_STEP = 2**63 - 1
+MAX_REPORTED_ERRORS = 50
+
+
+@dataclass
+class MetricBatch:
+    """Points as parallel columns (the shape COPY and the rollups want)."""
+
+    keys: list[str] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    timestamps: list[datetime] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+class _Collector:
+    def __init__(self, now: datetime, limit: int) -> None:
+        self.now = now
+        self.limit = limit
+        self.batch = MetricBatch()
+        self.errors: dict[str, str] = {}
+        self.valid_keys: set[str] = set()
+
+    def error(self, path: str, message: str) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.setdefault(path, message)
+
+    def check_size(self, extra: int) -> None:
+        if len(self.batch) + extra > self.limit:
+            raise PayloadTooLarge(
+                f"a batch holds at most {self.limit} points",
+                details={"limit": self.limit},
+            )
+
+    def key(self, value: Any, path: str) -> str | None:
+        if isinstance(value, str) and (value in self.valid_keys or KEY_RE.match(value)):
+            self.valid_keys.add(value)
+            return value
+        self.error(path, "must be 1-250 characters of letters, digits, _ - . / and space")
+        return None
+
+    def step(self, value: Any, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(path, "must be an integer >= 0")
+            return None
+        if isinstance(value, float) and not value.is_integer():
+            self.error(path, "must be an integer >= 0")
+            return None
+        step = int(value)
+        if not 0 <= step <= MAX_STEP:
+            self.error(path, "must be an integer >= 0")
+            return None
+        return step
+
+    def value(self, value: Any, path: str) -> float | None:
+        if isinstance(value, bool):
+            self.error(path, "must be a number, or NaN / Infinity / -Infinity")
+            return None
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str) and value in SPECIAL_VALUES:
+            return SPECIAL_VALUES[value]
+        self.error(path, "must be a number, or NaN / Infinity / -Infinity")
+        return None
+
+    def timestamp(self, value: Any, path: str) -> datetime | None:
+        if value is None:
+            return self.now
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                return datetime.fromtimestamp(value / 1000, tz=UTC)
+            except (OverflowError, OSError, ValueError):
+                pass
+        elif isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            except ValueError:
+                pass
+        self.error(path, "must be an ISO-8601 time or epoch milliseconds")
+        return None
+
+    def add(
+        self, key: Any, step: Any, value: Any, timestamp: Any, path: str, key_path: str
+    ) -> None:
+        k = self.key(key, key_path)
+        s = self.step(step, f"{path}.step")
+        v = self.value(value, f"{path}.value")
+        t = self.timestamp(timestamp, f"{path}.timestamp")
+        if k is None or s is None or v is None or t is None:
+            return
+        self.batch.keys.append(k)
+        self.batch.steps.append(s)
+        self.batch.values.append(v)
+        self.batch.timestamps.append(t)
+
+
+def _point(c: _Collector, point: Any, path: str) -> None:
+    if not isinstance(point, dict):
+        c.error(path, "must be an object {key, value, step, timestamp?}")
+        return
+    unknown = set(point) - {"key", "value", "step", "timestamp"}
+    if unknown:
+        c.error(path, "unknown fields: " + ", ".join(sorted(map(str, unknown))))
+    for required in ("key", "value", "step"):
+        if required not in point:
+            c.error(f"{path}.{required}", "is required")
+    if {"key", "value", "step"} <= set(point):
+        c.add(
+            point["key"], point["step"], point["value"], point.get("timestamp"), path, f"{path}.key"
+        )
+
+
+def _columnar(c: _Collector, doc: dict[str, Any], path: str) -> None:
+    steps, values = doc.get("steps"), doc.get("values")
+    timestamps = doc.get("timestamps")
+    prefix = f"{path}." if path else ""
+    if not isinstance(steps, list) or not isinstance(values, list):
+        c.error(f"{prefix}steps", "steps and values must be lists of the same length")
+        return
+    if len(steps) != len(values) or (
+        timestamps is not None
+        and (not isinstance(timestamps, list) or len(timestamps) != len(steps))
+    ):
+        c.error(f"{prefix}values", "steps, values and timestamps must have the same length")
+        return
+    c.check_size(len(steps))
+    for index, (step, value) in enumerate(zip(steps, values, strict=True)):
+        stamp = timestamps[index] if timestamps is not None else None
+        c.add(doc.get("key"), step, value, stamp, f"{prefix}points.{index}", f"{prefix}key")
+
+
+def _document(c: _Collector, doc: Any, path: str) -> None:
+    prefix = f"{path}." if path else ""
+    if not isinstance(doc, dict):
+        c.error(path or "body", "must be an object")
+    elif "points" in doc:
+        points = doc["points"]
+        if not isinstance(points, list):
+            c.error(f"{prefix}points", "must be a list")
+            return
+        c.check_size(len(points))
+        for index, point in enumerate(points):
+            _point(c, point, f"{prefix}points.{index}")
+    elif "steps" in doc or "values" in doc:
+        _columnar(c, doc, path)
+    else:
+        c.check_size(1)
+        _point(c, doc, path or "point")
+
+
+def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, str | None]:
+    """Parse a REST body into a batch and its optional ``batch_id``; all or nothing."""
+    c = _Collector(now, limit)
+    batch_id = None
+    if isinstance(body, dict) and "batch_id" in body:
+        body = dict(body)
+        raw_id = body.pop("batch_id")
+        if raw_id is not None and (not isinstance(raw_id, str) or not 1 <= len(raw_id) <= 128):
+            c.error("batch_id", "must be a string of 1-128 characters")
+        batch_id = raw_id
+    if isinstance(body, list):
+        for index, doc in enumerate(body):
+            _document(c, doc, str(index))
+    else:
+        _document(c, body, "")
+    if c.errors:
+        raise ValidationFailed(c.errors, message="invalid metric batch; nothing was written")
+    if not len(c.batch):
+        raise ValidationFailed({"points": "a batch needs at least one point"})
+    return c.batch, batch_id
+
+
+def batch_from_points(
+    points: list[tuple[str, float, int, datetime | None]], *, now: datetime, limit: int
+) -> MetricBatch:
+    """The GraphQL path: (key, value, step, timestamp) tuples, validated the same way."""
+    c = _Collector(now, limit)
+    c.check_size(len(points))
+    for index, (key, value, step, stamp) in enumerate(points):
+        c.add(key, step, value, stamp, f"points.{index}", f"points.{index}.key")
+    if c.errors:
+        raise ValidationFailed(c.errors, message="invalid metric batch; nothing was written")
+    if not len(c.batch):
+        raise ValidationFailed({"points": "a batch needs at least one point"})
+    return c.batch
+
+
+def is_finite(value: float) -> bool:
+    return not (math.isnan(value) or math.isinf(value))

@@ -1,0 +1,23 @@
+"""The live event an accepted metric batch becomes (published after commit)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from app.events.live import LivePublisher
+from app.events.names import experiment_channel
+from app.metrics.batch import MetricBatch
+from app.metrics.history import raw_json_value
+
+
+def publish_metrics(live: LivePublisher, experiment_id: uuid.UUID, batch: MetricBatch) -> None:
+    event: dict[str, Any] = {
+        "type": "metrics",
+        "experiment_id": str(experiment_id),
+        "keys": batch.keys,
+        "steps": batch.steps,
+        "values": [raw_json_value(value) for value in batch.values],
+        "timestamps": [stamp.isoformat() for stamp in batch.timestamps],
+    }
+    live.publish_nowait(experiment_channel(experiment_id), event)

@@ -1,0 +1,104 @@
+"""Metric ingestion and summaries. One batch = one transaction: all of it or none."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import ValidationFailed
+from app.experiments.activity import touch_running
+from app.experiments.service import get_experiment
+from app.metrics import store
+from app.metrics.batch import MetricBatch
+from app.metrics.history import MAX_POINTS_CAP, Series, read_series
+from app.models import MetricSeries, User
+from app.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    accepted: int
+    duplicate: bool  # a retried batch_id: nothing was written this time
+
+
+async def ingest_metrics(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    batch: MetricBatch,
+    batch_id: str | None = None,
+) -> IngestResult:
+    now = utcnow()
+    await touch_running(session, actor=actor, experiment_id=experiment_id, now=now, what="metrics")
+    if batch_id is not None:
+        previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
+        if previous is not None:
+            return IngestResult(accepted=previous, duplicate=True)
+    ids = await store.upsert_series(session, experiment_id, batch, now)
+    series_ids = [ids[key] for key in batch.keys]
+    await store.insert_points(session, series_ids, batch)
+    await store.upsert_rollups(session, series_ids, batch)
+    return IngestResult(accepted=len(batch), duplicate=False)
+
+
+async def summaries(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    keys: list[str] | None = None,
+) -> list[MetricSeries]:
+    await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    return (await summaries_by_experiment(session, [experiment_id], keys)).get(experiment_id, [])
+
+
+async def summaries_by_experiment(
+    session: AsyncSession, experiment_ids: list[uuid.UUID], keys: list[str] | None = None
+) -> dict[uuid.UUID, list[MetricSeries]]:
+    """Summaries of many experiments in one query (for loaders), sorted by key."""
+    query = select(MetricSeries).where(MetricSeries.experiment_id.in_(set(experiment_ids)))
+    if keys is not None:
+        query = query.where(MetricSeries.key.in_(set(keys)))
+    result: dict[uuid.UUID, list[MetricSeries]] = {i: [] for i in experiment_ids}
+    for row in (await session.scalars(query.order_by(MetricSeries.key))).all():
+        result[row.experiment_id].append(row)
+    return result
+
+
+def check_history_args(max_points: int, step_from: int | None, step_to: int | None) -> None:
+    errors: dict[str, str] = {}
+    if not 1 <= max_points <= MAX_POINTS_CAP:
+        errors["maxPoints"] = f"must be 1-{MAX_POINTS_CAP}"
+    if step_from is not None and step_from < 0:
+        errors["stepFrom"] = "must be >= 0"
+    if step_to is not None and step_to < 0:
+        errors["stepTo"] = "must be >= 0"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def series_of(
+    session: AsyncSession,
+    *,
+    experiment_id: uuid.UUID,
+    key: str,
+    max_points: int = 1000,
+    step_from: int | None = None,
+    step_to: int | None = None,
+) -> Series:
+    """History of one key of an experiment the caller was already allowed to read."""
+    check_history_args(max_points, step_from, step_to)
+    row = (
+        await session.scalars(
+            select(MetricSeries).where(
+                MetricSeries.experiment_id == experiment_id, MetricSeries.key == key
+            )
+        )
+    ).one_or_none()
+    return await read_series(
+        session, row, key=key, max_points=max_points, step_from=step_from, step_to=step_to
+    )

@@ -1,0 +1,194 @@
+"""SQL for the metric hot path: summaries, points (COPY on PostgreSQL), rollups, batch ids."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.metrics.batch import MetricBatch
+from app.metrics.rollups import Aggregate, rollup_rows
+from app.models import MetricSeries, metric_batches, metric_points, metric_rollups
+
+CHUNK_ROWS = 1000
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK_ROWS) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def stored_value(value: float) -> float | None:
+    """NaN is kept as NULL (SQLite cannot hold NaN); infinities as they are."""
+    return None if math.isnan(value) else value
+
+
+async def claim_batch_id(
+    session: AsyncSession, experiment_id: uuid.UUID, batch_id: str, accepted: int, now: datetime
+) -> int | None:
+    """Record a batch id; if it was seen before, return the count it was accepted with."""
+    statement = (
+        _insert(session, metric_batches)
+        .values(experiment_id=experiment_id, batch_id=batch_id, accepted=accepted, created_at=now)
+        .on_conflict_do_nothing()
+        .returning(metric_batches.c.accepted)
+    )
+    if (await session.execute(statement)).first() is not None:
+        return None
+    previous = await session.scalar(
+        select(metric_batches.c.accepted).where(
+            metric_batches.c.experiment_id == experiment_id,
+            metric_batches.c.batch_id == batch_id,
+        )
+    )
+    return int(previous or 0)
+
+
+def _summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
+    summary: dict[str, dict[str, Any]] = {}
+    for key, step, value, stamp in zip(
+        batch.keys, batch.steps, batch.values, batch.timestamps, strict=True
+    ):
+        row = summary.get(key)
+        if row is None:
+            row = summary[key] = {
+                "key": key,
+                "count": 0,
+                "first_step": step,
+                "last_step": step,
+                "last_value": value,
+                "last_timestamp": stamp,
+                "min_value": None,
+                "max_value": None,
+            }
+        row["count"] += 1
+        row["first_step"] = min(row["first_step"], step)
+        if step >= row["last_step"]:
+            row["last_step"], row["last_value"], row["last_timestamp"] = step, value, stamp
+        if not (math.isnan(value) or math.isinf(value)):
+            if row["min_value"] is None or value < row["min_value"]:
+                row["min_value"] = value
+            if row["max_value"] is None or value > row["max_value"]:
+                row["max_value"] = value
+    for row in summary.values():
+        row["last_value"] = stored_value(row["last_value"])
+    return summary
+
+
+def _least(old: Any, new: Any) -> Any:
+    return case((old.is_(None), new), (new.is_(None), old), (new < old, new), else_=old)
+
+
+def _greatest(old: Any, new: Any) -> Any:
+    return case((old.is_(None), new), (new.is_(None), old), (new > old, new), else_=old)
+
+
+async def upsert_series(
+    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
+) -> dict[str, int]:
+    """Fold the batch into each key's summary; return the series id of every key."""
+    rows = [
+        {**row, "experiment_id": experiment_id, "updated_at": now}
+        for row in _summaries(batch).values()
+    ]
+    table = MetricSeries.__table__
+    statement = _insert(session, table)
+    newer = statement.excluded.last_step >= table.c.last_step
+    statement = statement.on_conflict_do_update(
+        index_elements=["experiment_id", "key"],
+        set_={
+            "count": table.c.count + statement.excluded.count,
+            "first_step": _least(table.c.first_step, statement.excluded.first_step),
+            "last_step": case((newer, statement.excluded.last_step), else_=table.c.last_step),
+            "last_value": case((newer, statement.excluded.last_value), else_=table.c.last_value),
+            "last_timestamp": case(
+                (newer, statement.excluded.last_timestamp), else_=table.c.last_timestamp
+            ),
+            "min_value": _least(table.c.min_value, statement.excluded.min_value),
+            "max_value": _greatest(table.c.max_value, statement.excluded.max_value),
+            "updated_at": statement.excluded.updated_at,
+        },
+    ).returning(table.c.id, table.c.key)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(rows):
+        for series_id, key in (await session.execute(statement, list(chunk))).all():
+            ids[key] = int(series_id)
+    return ids
+
+
+async def insert_points(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
+    """Raw points: ``COPY`` on PostgreSQL, one multi-row INSERT per chunk elsewhere."""
+    values = [stored_value(value) for value in batch.values]
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        await driver.copy_records_to_table(
+            "metric_points",
+            records=zip(series_ids, batch.steps, values, batch.timestamps, strict=True),
+            columns=["series_id", "step", "value", "timestamp"],
+        )
+        return
+    rows = [
+        {"series_id": s, "step": step, "value": v, "timestamp": t}
+        for s, step, v, t in zip(series_ids, batch.steps, values, batch.timestamps, strict=True)
+    ]
+    for chunk in _chunks(rows):
+        await session.execute(metric_points.insert(), list(chunk))
+
+
+def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> dict[str, Any]:
+    series_id, level, bucket = key
+    return {
+        "series_id": series_id,
+        "level": level,
+        "bucket": bucket,
+        "count": agg.count,
+        "min_value": agg.min_value,
+        "min_step": agg.min_step,
+        "min_timestamp": agg.min_timestamp,
+        "max_value": agg.max_value,
+        "max_step": agg.max_step,
+        "max_timestamp": agg.max_timestamp,
+    }
+
+
+async def upsert_rollups(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
+    aggregates = rollup_rows(series_ids, batch.steps, batch.values, batch.timestamps)
+    rows = [_rollup_row(key, agg) for key, agg in aggregates.items()]
+    table = metric_rollups
+    statement = _insert(session, table)
+    new = statement.excluded
+    lower = (table.c.min_value.is_(None) & new.min_value.is_not(None)) | (
+        new.min_value < table.c.min_value
+    )
+    higher = (table.c.max_value.is_(None) & new.max_value.is_not(None)) | (
+        new.max_value > table.c.max_value
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["series_id", "level", "bucket"],
+        set_={
+            "count": table.c.count + new.count,
+            "min_value": case((lower, new.min_value), else_=table.c.min_value),
+            "min_step": case((lower, new.min_step), else_=table.c.min_step),
+            "min_timestamp": case((lower, new.min_timestamp), else_=table.c.min_timestamp),
+            "max_value": case((higher, new.max_value), else_=table.c.max_value),
+            "max_step": case((higher, new.max_step), else_=table.c.max_step),
+            "max_timestamp": case((higher, new.max_timestamp), else_=table.c.max_timestamp),
+        },
+    )
+    for chunk in _chunks(rows):
+        await session.execute(statement, list(chunk))

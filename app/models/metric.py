@@ -1,0 +1,90 @@
+"""Metric storage: one ``metric_series`` row per (experiment, key) holding the summary,
+the raw ``metric_points``, and ``metric_rollups``: per-level min/max buckets that make a
+downsampled read cost the same however long the series is.
+
+A NaN value is stored as NULL (SQLite cannot store NaN); infinities are stored as they are.
+Summaries and rollups only count finite values in min/max.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, UTCDateTime, utcnow
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class MetricSeries(Base):
+    __tablename__ = "metric_series"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    experiment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE")
+    )
+    key: Mapped[str] = mapped_column(String(250))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_step: Mapped[int | None] = mapped_column(BigInteger)
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    last_value: Mapped[float | None] = mapped_column(Float)
+    last_timestamp: Mapped[datetime | None] = mapped_column()
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("experiment_id", "key"),)
+
+
+# The hot table has no surrogate key: (series_id, step) is what every read walks.
+metric_points = Table(
+    "metric_points",
+    Base.metadata,
+    Column("series_id", BigInteger, nullable=False),
+    Column("step", BigInteger, nullable=False),
+    Column("value", Float, nullable=True),
+    Column("timestamp", UTCDateTime(), nullable=False),
+    Index("ix_metric_points_series_step", "series_id", "step"),
+)
+
+metric_rollups = Table(
+    "metric_rollups",
+    Base.metadata,
+    Column("series_id", BigInteger, nullable=False),
+    Column("level", SmallInteger, nullable=False),
+    Column("bucket", BigInteger, nullable=False),
+    Column("count", BigInteger, nullable=False),
+    Column("min_value", Float, nullable=True),
+    Column("min_step", BigInteger, nullable=True),
+    Column("min_timestamp", UTCDateTime(), nullable=True),
+    Column("max_value", Float, nullable=True),
+    Column("max_step", BigInteger, nullable=True),
+    Column("max_timestamp", UTCDateTime(), nullable=True),
+    PrimaryKeyConstraint("series_id", "level", "bucket", name="pk_metric_rollups"),
+)
+
+# Idempotent retries: a batch_id already seen answers its first answer and writes nothing.
+metric_batches = Table(
+    "metric_batches",
+    Base.metadata,
+    Column("experiment_id", ForeignKey("experiments.id", ondelete="CASCADE"), nullable=False),
+    Column("batch_id", String(128), nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("experiment_id", "batch_id", name="pk_metric_batches"),
+)

@@ -1,0 +1,85 @@
+"""Pure helpers: snake_case field paths and the experiment serializer's shape."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from app.errors import ValidationFailed
+from app.models import Experiment
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+from app.rest.errors import error_response, snake_path
+from app.rest.schemas import ExperimentOut
+from app.rest.serializers import experiment_json
+
+
+def test_snake_path_converts_field_segments():
+    assert snake_path("resources.gpuCount") == "resources.gpu_count"
+    assert snake_path("hypothesisId") == "hypothesis_id"
+    assert snake_path("git.repoUrl") == "git.repo_url"
+    assert snake_path("tags.3") == "tags.3"
+    assert snake_path("body") == "body"
+
+
+def test_snake_path_keeps_the_callers_document_keys():
+    assert snake_path("hyperparams.learning_rate") == "hyperparams.learning_rate"
+    assert snake_path("hyperparams.myKey") == "hyperparams.myKey"
+    assert snake_path("config.someThing") == "config.someThing"
+
+
+def test_error_response_renders_snake_case_fields():
+    response = error_response(ValidationFailed({"resources.maxDurationMinutes": "too long"}))
+    assert response.status_code == 422
+    assert b'"resources.max_duration_minutes"' in response.body
+
+
+def _row() -> Experiment:
+    started = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    return Experiment(
+        id=uuid.uuid4(),
+        hypothesis_id=uuid.uuid4(),
+        owner_id=uuid.uuid4(),
+        name="n",
+        description=None,
+        status=ExperimentStatus.FAILED,
+        type=ExperimentType.LLM,
+        model="llama",
+        approach="lora",
+        framework="torch",
+        hyperparams={"learning_rate": 0.1},
+        config={},
+        tags=["a"],
+        gpu_type="A100",
+        gpu_count=2,
+        cpu_cores=8,
+        memory_gb=64,
+        max_duration_minutes=120,
+        git_repo_url="ssh://git@example.com/x.git",
+        git_commit=None,
+        git_branch=None,
+        progress_step=5,
+        progress_total_steps=10,
+        progress_epoch=None,
+        progress_total_epochs=None,
+        progress_rate=1.0,
+        progress_reported_at=started + timedelta(seconds=5),
+        failure_reason=FailureReason.OOM,
+        failure_message="boom",
+        created_at=started - timedelta(minutes=1),
+        started_at=started,
+        finished_at=started + timedelta(seconds=30),
+        last_activity_at=started + timedelta(seconds=5),
+        duration_seconds=30.0,
+    )
+
+
+def test_experiment_json_has_exactly_the_documented_fields():
+    row = _row()
+    body = experiment_json(row, datetime(2024, 5, 1, 13, 0, tzinfo=UTC))
+    assert set(body) == set(ExperimentOut.model_fields)
+    ExperimentOut.model_validate(body)
+    assert body["started_at"] == "2024-05-01T12:00:00+00:00"
+    assert body["failure"] == {"reason": "OOM", "message": "boom"}
+    assert body["git"]["url"] is None  # ssh:// remotes have no web link
+    assert body["progress"]["fraction"] == 0.5
+    assert body["duration_seconds"] == 30.0
