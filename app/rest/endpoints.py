@@ -155,9 +155,10 @@ def build_routes(endpoints: Sequence[Endpoint], services: Services) -> list[Rout
     groups: dict[str, _PathGroup] = {}
     for endpoint in endpoints:
         group = groups.setdefault(endpoint.path, _PathGroup())
-        if endpoint.method in group.runners:
-            raise ValueError(f"duplicate endpoint {endpoint.method} {endpoint.path}")
-        group.runners[endpoint.method] = _runner(endpoint, services)
+        method = endpoint.method.upper()
+        if method in group.runners:
+            raise ValueError(f"duplicate endpoint {method} {endpoint.path}")
+        group.runners[method] = _runner(endpoint, services)
     return [
         Route(path, group.dispatch, methods=list(group.runners)) for path, group in groups.items()
     ]

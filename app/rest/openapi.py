@@ -132,6 +132,9 @@ def openapi_document(endpoints: Sequence[Endpoint], *, title: str, version: str)
     components = Components()
     error_ref = components.ref(ErrorResponse, "serialization")
     paths: dict[str, dict[str, Any]] = {}
+    operation_ids = [endpoint.operation_id for endpoint in endpoints]
+    if len(set(operation_ids)) != len(operation_ids):
+        raise ValueError("two endpoints share an operationId (their handlers' names)")
     for endpoint in endpoints:
         path = paths.setdefault(endpoint.path, {})
         path[endpoint.method.lower()] = operation(endpoint, components, error_ref)
