@@ -79,6 +79,8 @@ class Endpoint:
     request_model: type[BaseModel] | None = None
     response_model: type[BaseModel] | None = None
     response_schema: dict[str, Any] | None = None  # when the answer is not a model
+    # A body the handler reads itself (not a model): documented, not parsed here
+    request_schema: dict[str, Any] | None = None
     status_code: int = 200
     tags: tuple[str, ...] = ("experiments",)
     query_model: type[QueryModel] | None = None
@@ -103,9 +105,10 @@ class Endpoint:
             implied.append(Unauthenticated)
         if self.path_params:
             implied.append(NotFound)
-        if self.request_model is not None or self.query_model is not None:
+        has_body = self.request_model is not None or self.request_schema is not None
+        if has_body or self.query_model is not None:
             implied.append(ValidationFailed)
-        if self.request_model is not None:
+        if has_body:
             implied.append(PayloadTooLarge)
         return list(dict.fromkeys([*implied, *self.errors]))
 

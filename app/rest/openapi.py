@@ -119,6 +119,11 @@ def operation(endpoint: Endpoint, components: Components, error_ref: Any) -> dic
             "required": endpoint.body_required,
             "content": _json_content(components.ref(endpoint.request_model, "validation")),
         }
+    elif endpoint.request_schema is not None:
+        op["requestBody"] = {
+            "required": endpoint.body_required,
+            "content": _json_content(endpoint.request_schema),
+        }
     op["responses"] = {
         str(endpoint.status_code): _success(endpoint, components),
         **_error_responses(endpoint.error_types(), error_ref),

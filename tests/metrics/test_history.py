@@ -102,9 +102,7 @@ async def test_ranges_unaligned_sparse_steps_and_out_of_order_batches(services, 
     shuffled = make_batch("lr", [steps[i] for i in order], [values[i] for i in order])
     await ingest(services, user, experiment_id, shuffled, chunk=3000)
     for lo, hi in [(0, 2_999_999), (12_345, 1_234_567), (999_983, 1_000_777), (5, 200_000)]:
-        series = await read(
-            services, experiment_id, "lr", max_points=300, step_from=lo, step_to=hi
-        )
+        series = await read(services, experiment_id, "lr", max_points=300, step_from=lo, step_to=hi)
         inside = [s for s in steps if lo <= s <= hi]
         if len(inside) <= 300:
             assert not series.downsampled

@@ -47,8 +47,14 @@ async def test_log_and_read_back(client, run):
     exp = (await ok(client, READ, {"id": experiment_id}, token=token))["experiment"]
     assert exp["metricKeys"] == ["acc", "loss"]
     summaries = {s["key"]: s for s in exp["metricSummaries"]}
-    assert summaries["loss"] == {"key": "loss", "last": 1 / 40, "lastStep": 39,
-                                 "min": 1 / 40, "max": 1.0, "count": 40}
+    assert summaries["loss"] == {
+        "key": "loss",
+        "last": 1 / 40,
+        "lastStep": 39,
+        "min": 1 / 40,
+        "max": 1.0,
+        "count": 40,
+    }
     assert summaries["acc"]["count"] == 1
     loss = exp["loss"]
     assert loss["totalPoints"] == 40 and loss["downsampled"] is True
@@ -79,11 +85,15 @@ async def test_batch_limit_and_key_rules(client, run, services):
         services.settings.metrics_max_batch_points = old
     fine = [{"key": k, "value": 1.0, "step": 0} for k in ["a", "train/loss", "val loss-1.2_x"]]
     assert (await ok(client, LOG, {"id": experiment_id, "points": fine}, token=token))[
-        "logMetrics"] == 3
+        "logMetrics"
+    ] == 3
     for bad in ["", "x" * 251, "émoji", "a\nb"]:
-        body = await gql(client, LOG, {"id": experiment_id,
-                                       "points": [{"key": bad, "value": 1, "step": 0}]},
-                         token=token)
+        body = await gql(
+            client,
+            LOG,
+            {"id": experiment_id, "points": [{"key": bad, "value": 1, "step": 0}]},
+            token=token,
+        )
         assert error_codes(body) == ["VALIDATION_FAILED"], bad
     assert await point_count(services) == 3
 
@@ -103,17 +113,24 @@ async def test_retried_batch_id_is_a_no_op(client, run, services):
 async def test_only_running_experiments_accept_metrics(client, run, services):
     token, _, _, user, hypothesis = run
     queued = await create_experiment(services, user, hypothesis)
-    body = await gql(client, LOG, {"id": str(queued.id),
-                                   "points": [{"key": "k", "value": 1, "step": 0}]}, token=token)
+    body = await gql(
+        client,
+        LOG,
+        {"id": str(queued.id), "points": [{"key": "k", "value": 1, "step": 0}]},
+        token=token,
+    )
     assert error_codes(body) == ["INVALID_TRANSITION"]
 
 
 async def test_others_may_not_log(client, run, make_user):
-    token, experiment_id, *_ = run
+    _, experiment_id, *_ = run
     _, stranger = await make_user(Role.DS)
-    body = await gql(client, LOG, {"id": experiment_id,
-                                   "points": [{"key": "k", "value": 1, "step": 0}]},
-                     token=stranger)
+    body = await gql(
+        client,
+        LOG,
+        {"id": experiment_id, "points": [{"key": "k", "value": 1, "step": 0}]},
+        token=stranger,
+    )
     assert error_codes(body) == ["NOT_FOUND"]
 
 
@@ -142,7 +159,9 @@ async def test_infinite_values_read_as_null_in_graphql(client, run, services):
         import uuid
 
         await metrics.ingest_metrics(
-            session, actor=user, experiment_id=uuid.UUID(experiment_id),
+            session,
+            actor=user,
+            experiment_id=uuid.UUID(experiment_id),
             batch=make_batch("loss", [0, 1, 2], [math.nan, math.inf, 1.0]),
         )
     exp = (await ok(client, READ, {"id": experiment_id}, token=token))["experiment"]

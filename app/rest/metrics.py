@@ -1,0 +1,232 @@
+"""Metric routes: one point, a batch (row, columnar or a list of those), and history.
+
+The batch bodies are read and parsed here (not by a model): they come in several shapes
+and the hot path parses them in one pass with orjson.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from app.errors import Forbidden, InvalidTransition, ValidationFailed
+from app.experiments.service import get_experiment
+from app.metrics import service as metrics
+from app.metrics.batch import parse_batch
+from app.metrics.events import publish_metrics
+from app.metrics.history import Series, raw_json_value
+from app.models import MetricSeries
+from app.models.base import utcnow
+from app.rest.body import QueryModel, read_body
+from app.rest.endpoints import Call, Endpoint
+
+NUMBER_OR_SPECIAL: dict[str, Any] = {
+    "oneOf": [{"type": "number"}, {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]}]
+}
+TIMESTAMP: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "integer", "description": "epoch milliseconds"},
+    ]
+}
+POINT: dict[str, Any] = {
+    "type": "object",
+    "required": ["key", "value", "step"],
+    "properties": {
+        "key": {"type": "string", "minLength": 1, "maxLength": 250},
+        "value": NUMBER_OR_SPECIAL,
+        "step": {"type": "integer", "minimum": 0},
+        "timestamp": TIMESTAMP,
+    },
+}
+ROWS: dict[str, Any] = {
+    "type": "object",
+    "required": ["points"],
+    "properties": {"points": {"type": "array", "items": POINT}, "batch_id": {"type": "string"}},
+}
+COLUMNS: dict[str, Any] = {
+    "type": "object",
+    "required": ["key", "steps", "values"],
+    "properties": {
+        "key": {"type": "string"},
+        "steps": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "values": {"type": "array", "items": NUMBER_OR_SPECIAL},
+        "timestamps": {"type": "array", "items": TIMESTAMP},
+        "batch_id": {"type": "string"},
+    },
+}
+BATCH: dict[str, Any] = {
+    "oneOf": [ROWS, COLUMNS, {"type": "array", "items": {"oneOf": [ROWS, COLUMNS]}}]
+}
+ACCEPTED: dict[str, Any] = {
+    "type": "object",
+    "required": ["accepted"],
+    "properties": {"accepted": {"type": "integer"}},
+}
+SUMMARY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string"},
+        "last": {"oneOf": [*NUMBER_OR_SPECIAL["oneOf"], {"type": "null"}]},
+        "last_step": {"type": ["integer", "null"]},
+        "min": {"type": ["number", "null"]},
+        "max": {"type": ["number", "null"]},
+        "count": {"type": "integer"},
+    },
+}
+HISTORY: dict[str, Any] = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["key", "points", "total_points", "downsampled"],
+            "properties": {
+                "key": {"type": "string"},
+                "points": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "step": {"type": "integer"},
+                            "value": NUMBER_OR_SPECIAL,
+                            "timestamp": {"type": "string", "format": "date-time"},
+                        },
+                    },
+                },
+                "total_points": {"type": "integer"},
+                "downsampled": {"type": "boolean"},
+            },
+        },
+        {"type": "object", "properties": {"summaries": {"type": "array", "items": SUMMARY}}},
+    ]
+}
+
+
+class MetricHistoryQuery(QueryModel):
+    key: str | None = None
+    max_points: int = 1000
+    step_from: int | None = None
+    step_to: int | None = None
+
+
+async def _ingest(call: Call, body: Any) -> dict[str, int]:
+    experiment_id = call.path_id()
+    batch, batch_id = parse_batch(body, now=utcnow(), limit=call.settings.metrics_max_batch_points)
+    async with call.services.db.unit_of_work() as session:
+        result = await metrics.ingest_metrics(
+            session,
+            actor=call.actor,
+            experiment_id=experiment_id,
+            batch=batch,
+            batch_id=batch_id,
+        )
+    if not result.duplicate:
+        publish_metrics(call.services.live, experiment_id, batch)
+    return {"accepted": result.accepted}
+
+
+async def _json_body(call: Call) -> Any:
+    raw = await read_body(call.request, call.settings.max_request_bytes)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed({"body": f"malformed JSON: {exc}"}) from None
+
+
+async def post_metric(call: Call) -> Any:
+    body = await _json_body(call)
+    if not isinstance(body, dict) or "points" in body or "steps" in body:
+        raise ValidationFailed(
+            {"body": "one point {key, value, step, timestamp?}; use /metrics/batch for several"}
+        )
+    return await _ingest(call, body)
+
+
+async def post_metrics_batch(call: Call) -> Any:
+    return await _ingest(call, await _json_body(call))
+
+
+def _summary_json(row: MetricSeries) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "last": None
+        if row.last_step is None
+        else raw_json_value(float("nan") if row.last_value is None else row.last_value),
+        "last_step": row.last_step,
+        "min": row.min_value,
+        "max": row.max_value,
+        "count": row.count,
+    }
+
+
+def _series_json(series: Series) -> dict[str, Any]:
+    return {
+        "key": series.key,
+        "points": [
+            {"step": p.step, "value": raw_json_value(p.value), "timestamp": p.timestamp}
+            for p in series.points
+        ],
+        "total_points": series.total_points,
+        "downsampled": series.downsampled,
+    }
+
+
+async def get_metrics(call: Call) -> Any:
+    query = call.query_as(MetricHistoryQuery)
+    experiment_id = call.path_id()
+    async with call.services.db.reader() as session:
+        if query.key is None:
+            rows = await metrics.summaries(session, actor=call.actor, experiment_id=experiment_id)
+            return {"summaries": [_summary_json(row) for row in rows]}
+        await get_experiment(session, actor=call.actor, experiment_id=experiment_id)
+        series = await metrics.series_of(
+            session,
+            experiment_id=experiment_id,
+            key=query.key,
+            max_points=query.max_points,
+            step_from=query.step_from,
+            step_to=query.step_to,
+        )
+    return _series_json(series)
+
+
+_INGEST_ERRORS = (Forbidden, InvalidTransition)
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "POST",
+        "/experiments/{id}/metrics",
+        post_metric,
+        "Log one metric point (RUNNING only)",
+        request_schema=POINT,
+        response_schema=ACCEPTED,
+        status_code=202,
+        errors=_INGEST_ERRORS,
+        tags=("metrics",),
+        response_description="Accepted",
+    ),
+    Endpoint(
+        "POST",
+        "/experiments/{id}/metrics/batch",
+        post_metrics_batch,
+        "Log a batch of metric points: all or nothing; a repeated batch_id is a no-op",
+        request_schema=BATCH,
+        response_schema=ACCEPTED,
+        status_code=202,
+        errors=_INGEST_ERRORS,
+        tags=("metrics",),
+        response_description="Accepted",
+        description="Rows `{points: [...]}`, columnar `{key, steps, values, timestamps?}`, or "
+        "a list of those. Values may be the strings NaN, Infinity, -Infinity; timestamps "
+        "ISO-8601 or epoch milliseconds (default: time received).",
+    ),
+    Endpoint(
+        "GET",
+        "/experiments/{id}/metrics",
+        get_metrics,
+        "One metric's history (with key, downsampled to max_points) or all summaries",
+        query_model=MetricHistoryQuery,
+        response_schema=HISTORY,
+        tags=("metrics",),
+    ),
+]
