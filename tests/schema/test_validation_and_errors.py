@@ -175,3 +175,9 @@ async def test_query_limits(client, ds, query):
     body = await gql(client, query, token=token)
     assert error_codes(body) == ["QUERY_TOO_COMPLEX"], body
     assert body.get("data") is None
+
+
+async def test_graphiql_is_served_to_browsers(client):
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()

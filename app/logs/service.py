@@ -1,0 +1,249 @@
+"""Log lines: appending a batch with gapless sequence numbers, paging, and the text export.
+
+Appending reserves the batch's sequence numbers on the experiment row in the same
+transaction as the insert (``touch_running``), so concurrent writers serialise on that row
+lock and a rolled-back batch gives its numbers back: the sequence never has a gap.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import Database
+from app.errors import ValidationFailed
+from app.experiments.activity import touch_running
+from app.experiments.service import get_experiment
+from app.logs.schemas import LogLineData
+from app.models import User, log_lines
+from app.models.base import utcnow
+from app.models.enums import LogLevel
+
+MAX_PAGE = 5000
+DEFAULT_PAGE = 200
+# Rows per multi-row INSERT: 6 columns each stays far below SQLite's and asyncpg's
+# bound-parameter limits (32766 / 32767)
+INSERT_CHUNK_ROWS = 1000
+# Rows fetched per round trip while exporting (and lines per chunk of the download)
+EXPORT_CHUNK_ROWS = 2000
+
+_COLUMNS = (
+    log_lines.c.seq,
+    log_lines.c.timestamp,
+    log_lines.c.level,
+    log_lines.c.message,
+    log_lines.c.source,
+)
+
+
+@dataclass(frozen=True)
+class LogLineRow:
+    seq: int
+    timestamp: datetime  # UTC
+    level: LogLevel
+    message: str
+    source: str
+
+    @classmethod
+    def from_db(cls, row: Any) -> LogLineRow:
+        return cls(
+            seq=int(row.seq),
+            timestamp=row.timestamp,
+            level=LogLevel(row.level),
+            message=row.message,
+            source=row.source,
+        )
+
+
+@dataclass(frozen=True)
+class LogPage:
+    lines: list[LogLineRow]
+    next_after: int | None  # pass it back as ``after`` for the next page
+    has_more: bool
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+async def append_lines(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    lines: Sequence[LogLineData],
+) -> list[LogLineRow]:
+    """Store a validated batch on a RUNNING experiment the caller may act on.
+
+    Records the activity, takes ``len(lines)`` consecutive sequence numbers and inserts
+    every line (one multi-row INSERT per chunk). The caller's unit of work commits.
+    """
+    if not lines:
+        raise ValidationFailed({"lines": "a batch needs at least one line"})
+    last = await touch_running(
+        session,
+        actor=actor,
+        experiment_id=experiment_id,
+        now=utcnow(),
+        what="logs",
+        log_lines=len(lines),
+    )
+    first = last - len(lines) + 1
+    rows = [
+        LogLineRow(first + index, line.timestamp, line.level, line.message, line.source)
+        for index, line in enumerate(lines)
+    ]
+    values = [_db_values(experiment_id, row) for row in rows]
+    for chunk in _chunks(values, INSERT_CHUNK_ROWS):
+        await session.execute(insert(log_lines).values(list(chunk)))
+    return rows
+
+
+def _db_values(experiment_id: uuid.UUID, row: LogLineRow) -> dict[str, Any]:
+    return {
+        "experiment_id": experiment_id,
+        "seq": row.seq,
+        "timestamp": row.timestamp,
+        "level": row.level.value,
+        "message": row.message,
+        "source": row.source,
+    }
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def check_page_args(after: int | None, first: int) -> None:
+    errors: dict[str, str] = {}
+    if after is not None and after < 0:
+        errors["after"] = "must be >= 0"
+    if not 0 <= first <= MAX_PAGE:
+        errors["first"] = f"must be 0-{MAX_PAGE}"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _filtered(
+    experiment_id: uuid.UUID,
+    after: int | None,
+    levels: Sequence[LogLevel] | None,
+    search: str | None,
+) -> Select[Any]:
+    """Lines of one experiment past ``after``; no levels (or an empty list) means all."""
+    query = select(*_COLUMNS).where(log_lines.c.experiment_id == experiment_id)
+    if after is not None:
+        query = query.where(log_lines.c.seq > after)
+    if levels:
+        query = query.where(log_lines.c.level.in_(sorted({level.value for level in levels})))
+    if search:
+        query = query.where(log_lines.c.message.icontains(search, autoescape=True))
+    return query.order_by(log_lines.c.seq)
+
+
+async def read_page(
+    session: AsyncSession,
+    *,
+    experiment_id: uuid.UUID,
+    after: int | None = None,
+    levels: Sequence[LogLevel] | None = None,
+    search: str | None = None,
+    first: int = DEFAULT_PAGE,
+) -> LogPage:
+    """A page of lines of an experiment the caller was already allowed to read.
+
+    ``search`` is a case-insensitive substring of the message (``%`` and ``_`` match
+    themselves). ``next_after`` is the last line's sequence number (``after`` itself when
+    the page is empty), so paging never skips or repeats a line.
+    """
+    check_page_args(after, first)
+    query = _filtered(experiment_id, after, levels, search).limit(first + 1)
+    found = [LogLineRow.from_db(row) for row in (await session.execute(query)).all()]
+    lines = found[:first]
+    next_after = lines[-1].seq if lines else after
+    return LogPage(lines=lines, next_after=next_after, has_more=len(found) > first)
+
+
+async def read_lines(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    after: int | None = None,
+    levels: Sequence[LogLevel] | None = None,
+    search: str | None = None,
+    first: int = DEFAULT_PAGE,
+) -> LogPage:
+    """``read_page`` after checking the caller may read the experiment (``NOT_FOUND``)."""
+    await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    return await read_page(
+        session,
+        experiment_id=experiment_id,
+        after=after,
+        levels=levels,
+        search=search,
+        first=first,
+    )
+
+
+# --- the text export -----------------------------------------------------------------
+
+
+def format_line(row: Any) -> str:
+    """``2026-01-01T00:00:00.000000+00:00 INFO [stdout] message``, newline-terminated."""
+    stamp = row.timestamp.isoformat(timespec="microseconds")
+    return f"{stamp} {row.level} [{row.source}] {row.message}\n"
+
+
+async def open_text_export(
+    db: Database,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    after: int | None = None,
+    levels: Sequence[LogLevel] | None = None,
+    search: str | None = None,
+) -> AsyncIterator[str]:
+    """Check the caller may read the experiment now; return the export's chunks.
+
+    The check runs before anything is sent, so a refusal is an ordinary error answer;
+    the returned iterator opens its own session and holds it while it is consumed.
+    """
+    check_page_args(after, 0)
+    async with db.reader() as session:
+        await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    return stream_text(db, experiment_id=experiment_id, after=after, levels=levels, search=search)
+
+
+async def stream_text(
+    db: Database,
+    *,
+    experiment_id: uuid.UUID,
+    after: int | None = None,
+    levels: Sequence[LogLevel] | None = None,
+    search: str | None = None,
+    chunk_rows: int = EXPORT_CHUNK_ROWS,
+) -> AsyncIterator[str]:
+    """The log (all of it unless filtered) as text chunks, read through a server-side cursor.
+
+    At most ``chunk_rows`` rows are held at a time, so memory stays flat whatever the size
+    of the log; the lines are those committed when the export started (one statement).
+    """
+    query = _filtered(experiment_id, after, levels, search)
+    query = query.execution_options(yield_per=chunk_rows)
+    async with db.reader() as session:
+        result = await session.stream(query)
+        try:
+            async for partition in result.partitions(chunk_rows):
+                yield "".join(format_line(row) for row in partition)
+        finally:
+            await result.close()

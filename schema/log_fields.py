@@ -1,0 +1,136 @@
+"""GraphQL log types, the ``Experiment.logs`` resolver and the ``logMessages`` mutation.
+
+The resolvers are plain functions so ``schema/types.py`` and ``schema/mutations.py`` attach
+them as fields: ``strawberry.field(resolver=resolve_logs)`` and
+``strawberry.mutation(resolver=log_messages)``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import strawberry
+
+import schema.enums  # noqa: F401  (registers LogLevel as the GraphQL enum)
+from app.logs import service as logs
+from app.logs.events import publish_logs
+from app.logs.schemas import parse_lines
+from app.logs.service import LogLineRow
+from app.logs.service import LogPage as LogPageData
+from app.models import Experiment as ExperimentRow
+from app.models.base import utcnow
+from app.models.enums import LogLevel
+from schema.context import Info, parse_id
+
+
+@strawberry.type(description="One log line; seq increases by one per line of the experiment.")
+class LogLine:
+    seq: int
+    timestamp: datetime
+    level: LogLevel
+    message: str
+    source: str | None = strawberry.field(description="stdout, stderr or system")
+
+    @classmethod
+    def from_row(cls, row: LogLineRow) -> LogLine:
+        return cls(
+            seq=row.seq,
+            timestamp=row.timestamp,
+            level=row.level,
+            message=row.message,
+            source=row.source,
+        )
+
+
+@strawberry.type
+class LogPage:
+    lines: list[LogLine]
+    next_after: int | None = strawberry.field(
+        description="Pass it as `after` for the next page (the seq of the last line)."
+    )
+    has_more: bool
+
+    @classmethod
+    def from_page(cls, page: LogPageData) -> LogPage:
+        return cls(
+            lines=[LogLine.from_row(row) for row in page.lines],
+            next_after=page.next_after,
+            has_more=page.has_more,
+        )
+
+
+@strawberry.input
+class LogLineInput:
+    level: LogLevel = LogLevel.INFO
+    message: str = strawberry.field(
+        description="At most 64 KiB of UTF-8; a longer one is cut and marked, not refused."
+    )
+    timestamp: datetime | None = strawberry.field(
+        default=None, description="Default: the time the batch is received."
+    )
+    source: str | None = strawberry.field(
+        default=None, description="stdout (default), stderr or system"
+    )
+
+
+class HasExperimentRow(Protocol):
+    """``schema.types.Experiment`` (not imported: it imports this module)."""
+
+    row: ExperimentRow
+
+
+async def resolve_logs(
+    root: HasExperimentRow,
+    info: Info,
+    after: int | None = None,
+    levels: list[LogLevel] | None = None,
+    search: str | None = None,
+    first: int = logs.DEFAULT_PAGE,
+) -> LogPage:
+    """Lines after ``after`` (a seq), oldest first, filtered by level and message text."""
+    async with info.context.reader() as session:
+        page = await logs.read_page(
+            session,
+            experiment_id=root.row.id,
+            after=after,
+            levels=levels,
+            search=search,
+            first=first,
+        )
+    return LogPage.from_page(page)
+
+
+LOGS_DESCRIPTION = (
+    "Lines after `after` (a seq), oldest first; `levels` and `search` (a case-insensitive "
+    f"substring of the message) filter them; `first` is at most {logs.MAX_PAGE}."
+)
+
+
+async def log_messages(info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput]) -> int:
+    """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted."""
+    actor = await info.context.actor()
+    experiment = parse_id(experiment_id, "experiment")
+    data = parse_lines(
+        [
+            {
+                "level": line.level,
+                "message": line.message,
+                "timestamp": line.timestamp,
+                "source": line.source,
+            }
+            for line in lines
+        ],
+        now=utcnow(),
+        limit=info.context.settings.logs_max_batch_lines,
+    )
+    async with info.context.transaction() as session:
+        rows = await logs.append_lines(session, actor=actor, experiment_id=experiment, lines=data)
+    publish_logs(info.context.services.live, experiment, rows)
+    return len(rows)
+
+
+LOG_MESSAGES_DESCRIPTION = (
+    "Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. "
+    "A message over 64 KiB is cut and marked, never refused."
+)
