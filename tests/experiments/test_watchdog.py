@@ -235,8 +235,8 @@ async def test_no_quiet_experiments_means_no_writes(
     assert await fail_inactive(services.db, utcnow()) == []
     async with services.db.reader() as session:
         failed = await session.scalar(
-            select(func.count()).select_from(OutboxEvent).where(
-                OutboxEvent.event_type == "ExperimentFailed"
-            )
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.event_type == "ExperimentFailed")
         )
     assert failed == 0
