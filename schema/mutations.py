@@ -184,5 +184,5 @@ class Mutation:
                 session, actor=actor, experiment_id=experiment, batch=batch, batch_id=batch_id
             )
         if not result.duplicate:
-            publish_metrics(info.context.services.live, experiment, batch)
+            publish_metrics(info.context.services.live, experiment, batch, result.seq)
         return result.accepted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,33 @@ from app.errors import InvalidTransition
 from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
 from app.models.enums import ExperimentStatus
+
+
+async def _touch(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    now: datetime,
+    what: str,
+    counter: Any,
+    increment: int,
+) -> int:
+    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    statement = (
+        update(Experiment)
+        .where(Experiment.id == experiment_id, Experiment.status == ExperimentStatus.RUNNING)
+        .values({"last_activity_at": now, counter: counter + increment})
+        .returning(counter)
+        .execution_options(synchronize_session=False)
+    )
+    value = (await session.execute(statement)).scalar_one_or_none()
+    if value is None:
+        raise InvalidTransition(
+            f"only a RUNNING experiment accepts {what}; this one is {experiment.status.value}",
+            details={"status": experiment.status.value},
+        )
+    return int(value)
 
 
 async def touch_running(
@@ -29,18 +57,27 @@ async def touch_running(
     transaction and a batch is never accepted after the run ended. With ``log_lines`` it
     also reserves that many log sequence numbers and returns the last one reserved.
     """
-    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
-    statement = (
-        update(Experiment)
-        .where(Experiment.id == experiment_id, Experiment.status == ExperimentStatus.RUNNING)
-        .values(last_activity_at=now, log_seq=Experiment.log_seq + log_lines)
-        .returning(Experiment.log_seq)
-        .execution_options(synchronize_session=False)
+    return await _touch(
+        session,
+        actor=actor,
+        experiment_id=experiment_id,
+        now=now,
+        what=what,
+        counter=Experiment.log_seq,
+        increment=log_lines,
     )
-    last_seq = (await session.execute(statement)).scalar_one_or_none()
-    if last_seq is None:
-        raise InvalidTransition(
-            f"only a RUNNING experiment accepts {what}; this one is {experiment.status.value}",
-            details={"status": experiment.status.value},
-        )
-    return int(last_seq)
+
+
+async def touch_running_for_metrics(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, now: datetime
+) -> int:
+    """As ``touch_running``, for a metric batch: returns the batch's sequence number."""
+    return await _touch(
+        session,
+        actor=actor,
+        experiment_id=experiment_id,
+        now=now,
+        what="metrics",
+        counter=Experiment.metric_seq,
+        increment=1,
+    )

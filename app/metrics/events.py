@@ -11,10 +11,13 @@ from app.metrics.batch import MetricBatch
 from app.metrics.history import raw_json_value
 
 
-def publish_metrics(live: LivePublisher, experiment_id: uuid.UUID, batch: MetricBatch) -> None:
+def publish_metrics(
+    live: LivePublisher, experiment_id: uuid.UUID, batch: MetricBatch, seq: int
+) -> None:
     event: dict[str, Any] = {
         "type": "metrics",
         "experiment_id": str(experiment_id),
+        "seq": seq,
         "keys": batch.keys,
         "steps": batch.steps,
         "values": [raw_json_value(value) for value in batch.values],

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import ValidationFailed
-from app.experiments.activity import touch_running
+from app.experiments.activity import touch_running_for_metrics
 from app.experiments.service import get_experiment
 from app.metrics import store
 from app.metrics.batch import MetricBatch
@@ -22,6 +22,7 @@ from app.models.base import utcnow
 class IngestResult:
     accepted: int
     duplicate: bool  # a retried batch_id: nothing was written this time
+    seq: int = 0  # the batch's place among the experiment's accepted batches
 
 
 async def ingest_metrics(
@@ -33,7 +34,9 @@ async def ingest_metrics(
     batch_id: str | None = None,
 ) -> IngestResult:
     now = utcnow()
-    await touch_running(session, actor=actor, experiment_id=experiment_id, now=now, what="metrics")
+    seq = await touch_running_for_metrics(
+        session, actor=actor, experiment_id=experiment_id, now=now
+    )
     if batch_id is not None:
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
@@ -42,7 +45,7 @@ async def ingest_metrics(
     series_ids = [ids[key] for key in batch.keys]
     await store.insert_points(session, series_ids, batch)
     await store.upsert_rollups(session, series_ids, batch)
-    return IngestResult(accepted=len(batch), duplicate=False)
+    return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
 
 
 async def summaries(

@@ -58,6 +58,9 @@ class Experiment(UUIDPrimaryKey, Base):
 
     # The last log sequence number handed out; bumped under the row lock, so gapless
     log_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Accepted metric batches so far: live events carry it, so a subscriber that replayed
+    # from the database can drop live batches its replay already held
+    metric_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     failure_reason: Mapped[FailureReason | None] = mapped_column(
         Enum(FailureReason, name="failure_reason", native_enum=False, length=32)

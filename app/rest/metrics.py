@@ -121,7 +121,7 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
             batch_id=batch_id,
         )
     if not result.duplicate:
-        publish_metrics(call.services.live, experiment_id, batch)
+        publish_metrics(call.services.live, experiment_id, batch, result.seq)
     return {"accepted": result.accepted}
 
 

@@ -111,11 +111,15 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("log_seq", sa.BigInteger(), server_default="0", nullable=False)
         )
+        batch_op.add_column(
+            sa.Column("metric_seq", sa.BigInteger(), server_default="0", nullable=False)
+        )
 
 
 def downgrade() -> None:
     """Drop what upgrade created."""
     with op.batch_alter_table("experiments", schema=None) as batch_op:
+        batch_op.drop_column("metric_seq")
         batch_op.drop_column("log_seq")
 
     op.drop_table("metric_series")
