@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from app.config import Settings
+from app.experiments.watchdog import activity_watchdog
 from app.logging import configure_logging
 from app.observability import health_routes, install_observability
 from app.rest.routes import rest_app
@@ -24,9 +25,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        jobs = [activity_watchdog(services.db, services.settings)]
+        for job in jobs:
+            job.start()
         try:
             yield
         finally:
+            for job in jobs:
+                await job.stop()  # before the engine goes: releasing a lock needs it
             await services.close()
 
     app = Starlette(

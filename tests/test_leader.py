@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
@@ -224,6 +224,14 @@ if os.environ.get(TEST_DATABASE_ENV):
         finally:
             await lock.release()
 
+    async def _eventually(check: Callable[[], Awaitable[bool]]) -> bool:
+        """Poll ``check`` until it holds (a terminated backend takes a moment to exit)."""
+        for _ in range(int(WAIT_SECONDS / 0.05)):
+            if await check():
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
     async def test_pg_dropped_connection_loses_leadership(pg: DatabaseFactory) -> None:
         name = job_name()
         first, second, admin = LeaderLock(pg(), name), LeaderLock(pg(), name), pg()
@@ -232,9 +240,7 @@ if os.environ.get(TEST_DATABASE_ENV):
             [(pid, _)] = await _holders(admin, name)
             async with admin.reader() as session:
                 await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            async with asyncio.timeout(WAIT_SECONDS):
-                while not await second.acquire():
-                    await asyncio.sleep(0.05)
+            assert await _eventually(second.acquire), "the server frees the lock as it goes"
             assert not await first.acquire(), "its connection is gone, and the lock with it"
             assert not first.is_leader
 

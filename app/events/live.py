@@ -19,6 +19,9 @@ from app.events.broker import Broker
 
 log = logging.getLogger("expsvc.live")
 
+# redis-py's connection errors do not derive from the builtin ConnectionError
+RETRYABLE_ERRORS = frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError"})
+
 
 class LivePublisher:
     def __init__(self, broker: Broker, *, queue_size: int = 10_000, timeout: float = 2.0) -> None:
@@ -47,12 +50,30 @@ class LivePublisher:
         while True:
             channel, message = await self.queue.get()
             try:
-                await asyncio.wait_for(self.broker.publish(channel, message), self.timeout)
-            except Exception as exc:  # the broker being down must not stop the publisher
-                self.failed += 1
-                log.warning("live event to %s not published: %s", channel, exc)
+                await self._publish_until_delivered(channel, message)
             finally:
                 self.queue.task_done()
+
+    async def _publish_until_delivered(self, channel: str, message: bytes) -> None:
+        """Retry while the broker is unreachable (events wait here, newest kept in the
+        queue); give up on any other error."""
+        delay = 0.05
+        while True:
+            try:
+                await asyncio.wait_for(self.broker.publish(channel, message), self.timeout)
+                return
+            except (ConnectionError, TimeoutError, OSError) as exc:
+                self.failed += 1
+                log.warning("broker unreachable (%s); retrying in %.2fs", exc, delay)
+            except Exception as exc:
+                if type(exc).__name__ not in RETRYABLE_ERRORS:
+                    self.failed += 1
+                    log.warning("live event to %s not published: %s", channel, exc)
+                    return
+                self.failed += 1
+                log.warning("broker unreachable (%s); retrying in %.2fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
     async def flush(self, wait_seconds: float = 5.0) -> None:
         """Wait until every queued event was handed to the broker (tests, shutdown)."""
