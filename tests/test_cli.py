@@ -23,7 +23,11 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     }
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -38,13 +42,15 @@ async def user_of(tmp_path: Path, token: str) -> tuple[str, str]:
 
 
 def test_users_create_prints_a_working_token_last(tmp_path):
-    result = run_cli(tmp_path, "users", "create", "--name", "Ann", "--email", "ann@lab.io",
-                     "--role", "MLE")
+    result = run_cli(
+        tmp_path, "users", "create", "--name", "Ann", "--email", "ann@lab.io", "--role", "MLE"
+    )
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
     assert asyncio.run(user_of(tmp_path, token)) == ("ann@lab.io", "MLE")
-    again = run_cli(tmp_path, "users", "create", "--name", "Ann", "--email", "ann@lab.io",
-                    "--role", "MLE")
+    again = run_cli(
+        tmp_path, "users", "create", "--name", "Ann", "--email", "ann@lab.io", "--role", "MLE"
+    )
     assert again.returncode == 1 and "VALIDATION_FAILED" in again.stderr
 
 
@@ -57,8 +63,9 @@ def test_db_upgrade_and_bad_arguments(tmp_path):
 
 def test_first_start_creates_one_admin_and_saves_its_token(tmp_path):
     assert run_cli(tmp_path, "db", "upgrade").returncode == 0
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
-                        data_dir=tmp_path / "data")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", data_dir=tmp_path / "data"
+    )
     token = asyncio.run(_bootstrap(settings))
     assert token is not None
     path = write_admin_token(settings, token)

@@ -7,6 +7,7 @@ ends with a visible marker saying how much was cut.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -68,6 +69,7 @@ class LogLineIn(BaseModel):
 
 
 _LINES = TypeAdapter(list[LogLineIn])
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def truncate_message(message: str, limit: int = MAX_MESSAGE_BYTES) -> str:
@@ -80,8 +82,8 @@ def truncate_message(message: str, limit: int = MAX_MESSAGE_BYTES) -> str:
         message = message.replace("\x00", "\ufffd")
     try:
         encoded = message.encode("utf-8")
-    except UnicodeEncodeError:
-        message = message.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # lone surrogates (JSON allows "\ud800"; UTF-8 does not)
+        message = _SURROGATE.sub("\ufffd", message)
         encoded = message.encode("utf-8")
     if len(encoded) <= limit:
         return message

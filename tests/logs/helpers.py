@@ -87,6 +87,9 @@ async def bulk_load(services: Services, experiment_id: uuid.UUID, count: int) ->
             .values(log_seq=count)
             .execution_options(synchronize_session=False)
         )
-        assert await session.scalar(
-            select(func.count()).where(log_lines.c.experiment_id == experiment_id)
-        ) == count
+        assert (
+            await session.scalar(
+                select(func.count()).where(log_lines.c.experiment_id == experiment_id)
+            )
+            == count
+        )

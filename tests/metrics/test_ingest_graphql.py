@@ -143,7 +143,7 @@ async def test_accepted_batch_is_published_live(client, run, services):
     await asyncio.sleep(0)
     points = [{"key": "loss", "value": v, "step": s} for s, v in enumerate([1.0, 0.5])]
     await ok(client, LOG, {"id": experiment_id, "points": points}, token=token)
-    channel, message = await asyncio.wait_for(receiving, 5)
+    _channel, message = await asyncio.wait_for(receiving, 5)
     await stream.aclose()
     event = orjson.loads(message)
     assert event["type"] == "metrics" and event["steps"] == [0, 1]
