@@ -30,14 +30,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; for SQLite make the folder and set safe pragmas."""
+def _sqlite_transactions(engine: AsyncEngine, begin: str) -> None:
+    """Take transactions from pysqlite's hands: it would only BEGIN before a write, so two
+    SELECTs of one "transaction" could see different data. ``begin`` is what we emit."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _sqlite_pragmas(dbapi_connection, _record)
+        dbapi_connection.isolation_level = None
+
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+    event.listen(engine.sync_engine, "begin", on_begin)
+
+
+def make_engine(url: str, *, sqlite_begin: str = "BEGIN", **kwargs: Any) -> AsyncEngine:
+    """Create the async engine; for SQLite make the folder, set safe pragmas and real
+    transactions (``sqlite_begin`` is ``BEGIN`` or ``BEGIN IMMEDIATE``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        _sqlite_transactions(engine, sqlite_begin)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
@@ -46,12 +62,24 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 class Database:
-    """One engine and its session factory; the app holds exactly one."""
+    """The engine and session factories; the app holds exactly one.
+
+    On SQLite, writers and readers get separate engines: a unit of work starts with
+    ``BEGIN IMMEDIATE`` (writers queue for the lock up front, instead of failing when a
+    read turns into a write), a reader with a plain ``BEGIN`` (a consistent snapshot that
+    never blocks writers in WAL mode). PostgreSQL needs one engine for both.
+    """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        self.engine = make_engine(url, sqlite_begin="BEGIN IMMEDIATE", **engine_kwargs)
+        self.read_engine = (
+            make_engine(url, **engine_kwargs)
+            if self.engine.dialect.name == "sqlite"
+            else self.engine
+        )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -70,9 +98,11 @@ class Database:
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads only; nothing it holds is committed."""
-        async with self.sessions() as session:
+        """A session for reads only; one snapshot for all its statements on SQLite."""
+        async with self.read_sessions() as session:
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
