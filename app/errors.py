@@ -92,3 +92,10 @@ class BadRequest(DomainError):
 
 
 INTERNAL_ERROR_CODE = "INTERNAL_SERVER_ERROR"
+
+
+class SubscriptionLagged(DomainError):
+    """A live subscriber fell behind its bounded queue; ``details`` say where to resume."""
+
+    code = "SUBSCRIPTION_LAGGED"
+    http_status = 409

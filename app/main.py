@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         jobs = [activity_watchdog(services.db, services.settings)]
         for job in jobs:
             job.start()
+        services.relay.start()
         try:
             yield
         finally:

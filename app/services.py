@@ -12,7 +12,10 @@ from app.config import Settings
 from app.db import Database
 from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
+from app.events.relay import EventStream, OutboxRelay
 from app.experiments.start_hooks import StartHooks
+
+EVENT_STREAM = "events"
 
 
 @dataclass
@@ -20,17 +23,28 @@ class Services:
     settings: Settings
     db: Database
     broker: Broker = field(default_factory=InProcessBroker)
+    stream: EventStream | None = None
     start_hooks: StartHooks = field(default_factory=StartHooks)
     live: LivePublisher = field(init=False)
+    relay: OutboxRelay = field(init=False)
 
     def __post_init__(self) -> None:
         self.live = LivePublisher(self.broker)
+        self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
-        return cls(settings=settings, db=Database(settings.database_url))
+        db = Database(settings.database_url)
+        if not settings.redis_url:
+            return cls(settings=settings, db=db)
+        from app.events.redis_broker import RedisBroker, RedisEventStream
+
+        broker = RedisBroker(settings.redis_url, prefix=settings.redis_key_prefix)
+        stream = RedisEventStream(broker.client, settings.redis_key_prefix + EVENT_STREAM)
+        return cls(settings=settings, db=db, broker=broker, stream=stream)
 
     async def close(self) -> None:
+        await self.relay.stop()
         await self.live.stop()
         await self.broker.close()
         await self.db.dispose()

@@ -16,7 +16,13 @@ from schema.context import Context
 
 class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, services: Services) -> None:
-        super().__init__(build_schema(services.settings), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(services.settings),
+            graphql_ide="graphiql",
+            keep_alive=True,  # graphql-ws "ka" messages; graphql-transport-ws answers pings
+            keep_alive_interval=15,
+            max_subscriptions_per_connection=services.settings.max_subscriptions_per_connection,
+        )
         self.services = services
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:

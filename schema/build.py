@@ -16,6 +16,7 @@ from schema.mutations import Mutation
 from schema.observability import OperationMetrics
 from schema.queries import Query
 from schema.scalars import SCALAR_MAP
+from schema.subscriptions import Subscription
 
 
 class Schema(strawberry.Schema):
@@ -31,6 +32,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[*limit_extensions(settings), ErrorCodes, OperationMetrics],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         **extra,

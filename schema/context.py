@@ -18,6 +18,7 @@ from app.errors import NotFound, Unauthenticated
 from app.models import User
 from app.services import Services
 from app.users.service import authenticate
+from app.users.tokens import bearer_token
 from schema.dataloaders import Loaders
 
 
@@ -27,6 +28,8 @@ class Context:
     token: str | None
     request: Request | WebSocket | None = None
     response: Any = None
+    # The websocket ``connection_init`` payload (strawberry sets it): carries the token
+    connection_params: Any = None
     loaders: Loaders = field(init=False)
     _user: User | None = field(default=None, init=False)
 
@@ -40,11 +43,19 @@ class Context:
     async def actor(self) -> User:
         """The authenticated caller; ``UNAUTHENTICATED`` without a valid token."""
         if self._user is None:
-            if not self.token:
+            token = self.token or self._token_from_connection()
+            if not token:
                 raise Unauthenticated()
             async with self.services.db.reader() as session:
-                self._user = await authenticate(session, self.token)
+                self._user = await authenticate(session, token)
         return self._user
+
+    def _token_from_connection(self) -> str | None:
+        params = self.connection_params
+        if not isinstance(params, dict):
+            return None
+        value = params.get("Authorization", params.get("authorization"))
+        return bearer_token(value) if isinstance(value, str) else None
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

@@ -8,6 +8,7 @@ import strawberry
 
 from app.errors import ValidationFailed
 from app.experiments import service as experiments
+from app.experiments.events import publish_progress
 from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
 from app.hypotheses import service as hypotheses
 from app.metrics import service as metrics
@@ -25,6 +26,7 @@ from schema.inputs import (
     UpdateExperimentInput,
     to_model,
 )
+from schema.log_fields import LOG_MESSAGES_DESCRIPTION, log_messages
 from schema.metric_types import MetricPointInput
 from schema.types import Experiment, Hypothesis, User, UserWithToken
 
@@ -38,6 +40,10 @@ def _user_id(value: strawberry.ID, field: str) -> uuid.UUID:
 
 @strawberry.type
 class Mutation:
+    log_messages: int = strawberry.mutation(
+        resolver=log_messages, description=LOG_MESSAGES_DESCRIPTION
+    )
+
     @strawberry.mutation(description="A new hypothesis owned by the caller.")
     async def create_hypothesis(self, info: Info, input: CreateHypothesisInput) -> Hypothesis:
         actor = await info.context.actor()
@@ -157,6 +163,7 @@ class Mutation:
                 experiment_id=parse_id(experiment_id, "experiment"),
                 data=data,
             )
+        publish_progress(info.context.services.live, row.id)
         return Experiment(row=row)
 
     @strawberry.mutation(

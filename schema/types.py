@@ -21,6 +21,7 @@ from app.models import User as UserRow
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, Role
 from schema.context import Info
+from schema.log_fields import LOGS_DESCRIPTION, LogPage, resolve_logs
 from schema.metric_types import MetricSeries, MetricSummary
 from schema.scalars import BigInt
 
@@ -129,6 +130,24 @@ class Failure:
     message: str | None
 
 
+def progress_of(row: ExperimentRow) -> Progress:
+    view = progress_view(row, utcnow())
+    return Progress(
+        step=BigInt(view.step) if view.step is not None else None,
+        total_steps=BigInt(view.total_steps) if view.total_steps is not None else None,
+        epoch=view.epoch,
+        total_epochs=view.total_epochs,
+        fraction=view.fraction,
+        eta_seconds=view.eta_seconds,
+    )
+
+
+def failure_of(row: ExperimentRow) -> Failure | None:
+    if row.failure_reason is None:
+        return None
+    return Failure(reason=row.failure_reason, message=row.failure_message)
+
+
 @strawberry.type
 class Experiment:
     row: strawberry.Private[ExperimentRow]
@@ -201,15 +220,7 @@ class Experiment:
 
     @strawberry.field
     def progress(self) -> Progress:
-        view = progress_view(self.row, utcnow())
-        return Progress(
-            step=BigInt(view.step) if view.step is not None else None,
-            total_steps=BigInt(view.total_steps) if view.total_steps is not None else None,
-            epoch=view.epoch,
-            total_epochs=view.total_epochs,
-            fraction=view.fraction,
-            eta_seconds=view.eta_seconds,
-        )
+        return progress_of(self.row)
 
     @strawberry.field
     def git(self) -> GitRef | None:
@@ -225,9 +236,7 @@ class Experiment:
 
     @strawberry.field
     def failure(self) -> Failure | None:
-        if self.row.failure_reason is None:
-            return None
-        return Failure(reason=self.row.failure_reason, message=self.row.failure_message)
+        return failure_of(self.row)
 
     @strawberry.field
     def created_at(self) -> datetime:
@@ -261,6 +270,8 @@ class Experiment:
         rows = await info.context.loaders.summaries.load(self.row.id) or []
         wanted = None if keys is None else set(keys)
         return [MetricSummary.from_row(r) for r in rows if wanted is None or r.key in wanted]
+
+    logs: LogPage = strawberry.field(resolver=resolve_logs, description=LOGS_DESCRIPTION)
 
     @strawberry.field(description="One metric's history, downsampled to at most maxPoints.")
     async def metric(

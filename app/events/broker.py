@@ -1,23 +1,73 @@
-"""The broker seam: publish bytes to a channel, subscribe to channels.
+"""The broker seam: publish bytes to a channel; open subscriptions to channels.
 
-``InProcessBroker`` is the embedded default (one process); ``RedisBroker`` carries events
-between replicas. Delivery is at most once per subscriber: what a subscriber misses it
-recovers from the database (replay by step or sequence), never from the broker.
+``InProcessBroker`` is the embedded default (one process); ``RedisBroker``
+(``app/events/redis_broker.py``) carries events between replicas. Delivery is at most
+once per subscriber; a subscription is told when it may have missed something:
+
+- ``GAP``: the broker lost its connection meanwhile — replay from the database;
+- ``LAGGED``: this subscriber's bounded queue overflowed — it is too slow, and is ended.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
+
+Message = tuple[str, bytes]
+
+GAP: Message = ("__gap__", b"")
+LAGGED: Message = ("__lagged__", b"")
+
+
+class Subscription:
+    """A bounded queue of messages from some channels; overflow ends it with ``LAGGED``."""
+
+    def __init__(
+        self,
+        channels: tuple[str, ...],
+        queue_size: int,
+        on_close: Callable[[Subscription], Awaitable[None]],
+    ) -> None:
+        self.channels = channels
+        self.queue: asyncio.Queue[Message] = asyncio.Queue(queue_size + 1)
+        self.queue_size = queue_size
+        self.lagged = False
+        self._on_close = on_close
+        self._closed = False
+
+    def deliver(self, message: Message) -> None:
+        if self.lagged:
+            return
+        if self.queue.qsize() >= self.queue_size:
+            self.lagged = True
+            self.queue.put_nowait(LAGGED)  # the one spare slot
+            return
+        self.queue.put_nowait(message)
+
+    async def get(self) -> Message:
+        return await self.queue.get()
+
+    def __aiter__(self) -> AsyncIterator[Message]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[Message]:
+        while True:
+            yield await self.get()
+
+    async def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._on_close(self)
 
 
 class Broker(Protocol):
     async def publish(self, channel: str, message: bytes) -> None: ...
 
-    def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]: ...
+    async def open(self, *channels: str, queue_size: int = 1000) -> Subscription:
+        """Subscribed when this returns: anything published after it is delivered."""
+        ...
 
     async def ping(self) -> None: ...
 
@@ -25,31 +75,26 @@ class Broker(Protocol):
 
 
 class InProcessBroker:
-    """Fan-out inside one process through per-subscriber queues."""
+    """Fan-out inside one process."""
 
-    def __init__(self, queue_size: int = 10_000) -> None:
-        self.queue_size = queue_size
-        self._subscribers: dict[str, set[asyncio.Queue[tuple[str, bytes]]]] = defaultdict(set)
+    def __init__(self) -> None:
+        self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
 
     async def publish(self, channel: str, message: bytes) -> None:
-        for queue in list(self._subscribers.get(channel, ())):
-            if queue.full():  # the slow subscriber loses its oldest message, not the publisher
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    queue.get_nowait()
-            queue.put_nowait((channel, message))
+        for subscription in list(self._subscribers.get(channel, ())):
+            subscription.deliver((channel, message))
 
-    async def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]:
-        queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(self.queue_size)
+    async def open(self, *channels: str, queue_size: int = 1000) -> Subscription:
+        subscription = Subscription(channels, queue_size, self._remove)
         for channel in channels:
-            self._subscribers[channel].add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            for channel in channels:
-                self._subscribers[channel].discard(queue)
-                if not self._subscribers[channel]:
-                    del self._subscribers[channel]
+            self._subscribers[channel].add(subscription)
+        return subscription
+
+    async def _remove(self, subscription: Subscription) -> None:
+        for channel in subscription.channels:
+            self._subscribers[channel].discard(subscription)
+            if not self._subscribers[channel]:
+                del self._subscribers[channel]
 
     def subscriber_count(self, channel: str) -> int:
         return len(self._subscribers.get(channel, ()))

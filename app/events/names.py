@@ -18,6 +18,17 @@ class EventType(StrEnum):
     EXPERIMENT_PROGRESS = "ExperimentProgress"
 
 
+# The events other services consume from the Redis Stream
+LIFECYCLE_EVENTS = frozenset(
+    {
+        EventType.EXPERIMENT_CREATED,
+        EventType.EXPERIMENT_STARTED,
+        EventType.EXPERIMENT_COMPLETED,
+        EventType.EXPERIMENT_FAILED,
+        EventType.EXPERIMENT_STOPPED,
+    }
+)
+
 EVENT_FOR_STATUS = {
     ExperimentStatus.RUNNING: EventType.EXPERIMENT_STARTED,
     ExperimentStatus.COMPLETED: EventType.EXPERIMENT_COMPLETED,

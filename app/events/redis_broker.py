@@ -14,26 +14,25 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 import redis.asyncio as redis
+
+from app.events.broker import GAP, Subscription
 
 log = logging.getLogger("expsvc.broker")
 
-GAP_CHANNEL = "__gap__"
-GAP: tuple[str, bytes] = (GAP_CHANNEL, b"")
-
 
 class RedisBroker:
-    def __init__(self, url: str, *, prefix: str = "expsvc:", queue_size: int = 10_000) -> None:
+    def __init__(self, url: str, *, prefix: str = "expsvc:") -> None:
         self.url = url
         self.prefix = prefix
-        self.queue_size = queue_size
         self.client: redis.Redis = redis.from_url(
             url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15
         )
-        self._local: dict[str, set[asyncio.Queue[tuple[str, bytes]]]] = defaultdict(set)
+        self._local: dict[str, set[Subscription]] = defaultdict(set)
+        self._confirmed: dict[str, asyncio.Event] = {}
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -48,36 +47,32 @@ class RedisBroker:
     async def ping(self) -> None:
         await self.client.ping()
 
-    async def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]:
-        queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(self.queue_size)
-        await self._add(queue, channels)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            await self._remove(queue, channels)
-
-    async def _add(
-        self, queue: asyncio.Queue[tuple[str, bytes]], channels: tuple[str, ...]
-    ) -> None:
+    async def open(self, *channels: str, queue_size: int = 1000) -> Subscription:
+        """Subscribed in Redis when this returns (it waits for the confirmation, briefly)."""
+        subscription = Subscription(channels, queue_size, self._remove)
         async with self._lock:
             new = [c for c in channels if not self._local.get(c)]
             for channel in channels:
-                self._local[channel].add(queue)
+                self._local[channel].add(subscription)
+            waits = [self._confirmed.setdefault(self._name(c), asyncio.Event()) for c in new]
             self._ensure_reader()
             if new and self._pubsub is not None:
                 with contextlib.suppress(Exception):  # the reader resubscribes on reconnect
                     await self._pubsub.subscribe(*(self._name(c) for c in new))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(5):
+                for event in waits:
+                    await event.wait()
+        return subscription
 
-    async def _remove(
-        self, queue: asyncio.Queue[tuple[str, bytes]], channels: tuple[str, ...]
-    ) -> None:
+    async def _remove(self, subscription: Subscription) -> None:
         async with self._lock:
             gone = []
-            for channel in channels:
-                self._local[channel].discard(queue)
+            for channel in subscription.channels:
+                self._local[channel].discard(subscription)
                 if not self._local[channel]:
                     del self._local[channel]
+                    self._confirmed.pop(self._name(channel), None)
                     gone.append(channel)
             if gone and self._pubsub is not None:
                 with contextlib.suppress(Exception):
@@ -87,12 +82,9 @@ class RedisBroker:
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read_forever(), name="redis-broker")
 
-    def _deliver(self, channel: str, item: tuple[str, bytes]) -> None:
-        for queue in list(self._local.get(channel, ())):
-            if queue.full():
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    queue.get_nowait()
-            queue.put_nowait(item)
+    def _deliver(self, channel: str, message: tuple[str, bytes]) -> None:
+        for subscription in list(self._local.get(channel, ())):
+            subscription.deliver(message)
 
     def _signal_gap(self) -> None:
         for channel in list(self._local):
@@ -102,7 +94,7 @@ class RedisBroker:
         async with self._lock:
             self._pubsub = self.client.pubsub()
             names = [self._name(c) for c in self._local]
-            # subscribe to a private channel too, so listening works with no channel yet
+            # a private channel too, so listening works before any subscriber arrives
             await self._pubsub.subscribe(self._name("__broker__"), *names)
 
     async def _read_forever(self) -> None:
@@ -128,12 +120,15 @@ class RedisBroker:
 
     async def _listen(self) -> None:
         while True:
-            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            if message is None or message.get("type") != "message":
+            message = await self._pubsub.get_message(timeout=1.0)
+            if message is None:
                 continue
             name = message["channel"].decode()
-            channel = name[len(self.prefix) :]
-            self._deliver(channel, (channel, message["data"]))
+            if message.get("type") == "subscribe":
+                self._confirmed.setdefault(name, asyncio.Event()).set()
+            elif message.get("type") == "message":
+                channel = name[len(self.prefix) :]
+                self._deliver(channel, (channel, message["data"]))
 
     async def _drop_pubsub(self) -> None:
         if self._pubsub is not None:
@@ -150,3 +145,24 @@ class RedisBroker:
         await self._drop_pubsub()
         await self.client.aclose()
         self._local.clear()
+
+
+class RedisEventStream:
+    """Domain events appended to a capped Redis Stream, for consumer groups elsewhere.
+
+    Entries: ``event_id``, ``event_type`` and ``data`` (the event's JSON). Delivery is at
+    least once: a consumer drops an ``event_id`` it has seen.
+    """
+
+    def __init__(self, client: redis.Redis, key: str, *, maxlen: int = 100_000) -> None:
+        self.client = client
+        self.key = key
+        self.maxlen = maxlen
+
+    async def append(self, event: dict[str, Any]) -> None:
+        fields: dict[Any, Any] = {
+            "event_id": event["event_id"],
+            "event_type": event["event_type"],
+            "data": orjson.dumps(event),
+        }
+        await self.client.xadd(self.key, fields, maxlen=self.maxlen, approximate=True)

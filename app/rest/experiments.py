@@ -10,6 +10,7 @@ from typing import Any
 
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable
 from app.experiments import service as experiments
+from app.experiments.events import publish_progress
 from app.experiments.schemas import (
     ExperimentCreate,
     ExperimentUpdate,
@@ -119,6 +120,7 @@ async def report_progress(call: Call) -> Any:
         row = await experiments.report_progress(
             session, actor=call.actor, experiment_id=call.path_id(), data=data
         )
+    publish_progress(call.services.live, row.id)
     return _answer(row)
 
 

@@ -1,0 +1,1 @@
+"""Live feeds for subscriptions: replay from the database, then the broker, exactly once."""

@@ -1,0 +1,157 @@
+"""Feeds of experiment state: one experiment's changes, the Run Monitor, the live table."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.access import experiment_visible
+from app.errors import SubscriptionLagged
+from app.events.broker import GAP, LAGGED
+from app.events.names import EXPERIMENTS_CHANNEL, EventType
+from app.experiments.queries import filter_clause
+from app.experiments.schemas import ExperimentFilterData
+from app.live.feed import decode, experiment_channel_of, opened, readable_experiment
+from app.live.logs import LogFeed, current_seq
+from app.live.metrics import LivePoint, MetricFeed
+from app.logs.service import LogLineRow
+from app.models import Experiment, User
+from app.services import Services
+
+STATE_EVENTS = frozenset({"event", "progress"})
+
+
+async def experiment_updates(
+    services: Services, *, actor: User, experiment_id: uuid.UUID
+) -> AsyncIterator[Experiment]:
+    """The experiment as it is after each lifecycle move, update or progress report."""
+    async with experiment_channel_of(services, actor, experiment_id) as subscription:
+        async for message in subscription:
+            if message == LAGGED:
+                raise SubscriptionLagged("the subscriber fell behind; resubscribe")
+            event = decode(message)
+            if message == GAP or (event is not None and event.get("type") in STATE_EVENTS):
+                yield await readable_experiment(services, actor, experiment_id)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # CREATED | UPDATED
+    experiment: Experiment
+
+
+async def _matching(
+    services: Services, actor: User, experiment_id: uuid.UUID, filter: ExperimentFilterData | None
+) -> Experiment | None:
+    async with services.db.reader() as session:
+        dialect = session.get_bind().dialect.name
+        query = select(Experiment).where(
+            Experiment.id == experiment_id,
+            experiment_visible(actor),
+            filter_clause(filter, dialect),
+        )
+        return (await session.scalars(query)).one_or_none()
+
+
+async def experiment_changes(
+    services: Services, *, actor: User, filter: ExperimentFilterData | None = None
+) -> AsyncIterator[Change]:
+    """Created and changed experiments the caller may read and the filter matches."""
+    async with opened(services, EXPERIMENTS_CHANNEL) as subscription:
+        async for message in subscription:
+            if message == LAGGED:
+                raise SubscriptionLagged("the subscriber fell behind; refetch and resubscribe")
+            event = decode(message)
+            if event is None or event.get("type") != "event":
+                continue
+            found = await _matching(services, actor, uuid.UUID(event["aggregate_id"]), filter)
+            if found is not None:
+                created = event["event_type"] == EventType.EXPERIMENT_CREATED
+                yield Change("CREATED" if created else "UPDATED", found)
+
+
+@dataclass(frozen=True)
+class MonitorUpdate:
+    """One Run Monitor event: exactly one of the fields is set."""
+
+    progress: Experiment | None = None
+    status: Experiment | None = None
+    points: list[LivePoint] | None = None
+    lines: list[LogLineRow] | None = None
+
+
+async def run_monitor(
+    services: Services, *, actor: User, experiment_id: uuid.UUID
+) -> AsyncIterator[MonitorUpdate]:
+    """Status and progress now, then every progress report, metric batch, log batch and
+    status change, each once and in order (the metric and log feeds' rules)."""
+    async with experiment_channel_of(services, actor, experiment_id) as subscription:
+        metrics = MetricFeed(None, None)
+        await metrics.start_live(services, experiment_id)
+        logs = LogFeed(None, await current_seq(services, experiment_id))
+        experiment = await readable_experiment(services, actor, experiment_id)
+        yield MonitorUpdate(status=experiment)
+        yield MonitorUpdate(progress=experiment)
+        async for message in subscription:
+            if message == LAGGED:
+                raise SubscriptionLagged(
+                    "the subscriber fell behind; resubscribe",
+                    details={"lastSeq": logs.cursor, "lastSteps": dict(metrics.delivered)},
+                )
+            if message == GAP:
+                async for update in _recover(services, actor, experiment_id, metrics, logs):
+                    yield update
+                continue
+            event = decode(message)
+            if event is not None:
+                async for update in _updates(services, actor, experiment_id, event, metrics, logs):
+                    yield update
+
+
+async def _updates(
+    services: Services,
+    actor: User,
+    experiment_id: uuid.UUID,
+    event: dict[str, Any],
+    metrics: MetricFeed,
+    logs: LogFeed,
+) -> AsyncIterator[MonitorUpdate]:
+    kind = event.get("type")
+    if kind == "metrics":
+        points = metrics.live(event)
+        if points:
+            yield MonitorUpdate(points=points)
+    elif kind == "logs":
+        missed_before, lines = logs.live(event)
+        if missed_before is not None:
+            async for missed in logs.catch_up(services, experiment_id):
+                yield MonitorUpdate(lines=missed)
+        elif lines:
+            yield MonitorUpdate(lines=lines)
+    elif kind in STATE_EVENTS:
+        experiment = await readable_experiment(services, actor, experiment_id)
+        if kind == "progress":
+            yield MonitorUpdate(progress=experiment)
+        else:
+            yield MonitorUpdate(status=experiment)
+
+
+async def _recover(
+    services: Services,
+    actor: User,
+    experiment_id: uuid.UUID,
+    metrics: MetricFeed,
+    logs: LogFeed,
+) -> AsyncIterator[MonitorUpdate]:
+    """After a broker gap: what was stored meanwhile, then the state as it is now."""
+    async for chunk in metrics.replay(services, experiment_id):
+        yield MonitorUpdate(points=chunk)
+    async for lines in logs.catch_up(services, experiment_id):
+        yield MonitorUpdate(lines=lines)
+    experiment = await readable_experiment(services, actor, experiment_id)
+    yield MonitorUpdate(status=experiment)
+    yield MonitorUpdate(progress=experiment)

@@ -1,0 +1,63 @@
+"""What every live feed shares: authorise, open the channel, decode, and snapshots."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.events.broker import GAP, LAGGED, Message, Subscription
+from app.events.names import experiment_channel
+from app.experiments.service import get_experiment
+from app.models import Experiment, User
+from app.services import Services
+
+
+async def readable_experiment(
+    services: Services, actor: User, experiment_id: uuid.UUID
+) -> Experiment:
+    async with services.db.reader() as session:
+        return await get_experiment(session, actor=actor, experiment_id=experiment_id)
+
+
+@asynccontextmanager
+async def opened(services: Services, *channels: str) -> AsyncIterator[Subscription]:
+    """A broker subscription, subscribed before the block runs, closed after it."""
+    subscription = await services.broker.open(
+        *channels, queue_size=services.settings.subscription_queue_size
+    )
+    try:
+        yield subscription
+    finally:
+        await subscription.close()
+
+
+@asynccontextmanager
+async def experiment_channel_of(
+    services: Services, actor: User, experiment_id: uuid.UUID
+) -> AsyncIterator[Subscription]:
+    """``NOT_FOUND`` unless the caller may read it; then its channel, opened."""
+    await readable_experiment(services, actor, experiment_id)
+    async with opened(services, experiment_channel(experiment_id)) as subscription:
+        yield subscription
+
+
+def decode(message: Message) -> dict[str, Any] | None:
+    """The event a message carries; None for the markers ``GAP`` and ``LAGGED``."""
+    if message in (GAP, LAGGED):
+        return None
+    event: dict[str, Any] = orjson.loads(message[1])
+    return event
+
+
+@asynccontextmanager
+async def snapshot(services: Services) -> AsyncIterator[AsyncSession]:
+    """A read session whose statements all see one state of the database."""
+    async with services.db.reader() as session:
+        if services.db.dialect == "postgresql":
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session

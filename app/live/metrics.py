@@ -1,0 +1,145 @@
+"""The metric feed: points past ``since_step`` from the database, then live batches.
+
+The replay runs in one snapshot that also reads the experiment's ``metric_seq`` (the
+count of accepted batches); a live batch numbered at or below it was in the replay and is
+dropped, any later one is new. After a broker gap the feed replays again, per key, past
+the last step it delivered.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.errors import SubscriptionLagged
+from app.events.broker import GAP, LAGGED
+from app.live.feed import decode, experiment_channel_of, snapshot
+from app.metrics.batch import SPECIAL_VALUES
+from app.models import Experiment, MetricSeries, User, metric_points
+from app.services import Services
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class LivePoint:
+    key: str
+    step: int
+    value: float
+    timestamp: datetime
+
+
+class MetricFeed:
+    def __init__(self, keys: Sequence[str] | None, since_step: int | None) -> None:
+        self.keys = None if keys is None else set(keys)
+        self.since_step = since_step
+        self.delivered: dict[str, int] = {}  # key → the highest step delivered (or seen)
+        self.snapshot_seq = 0
+
+    def floor(self, key: str) -> int | None:
+        return self.delivered.get(key, self.since_step)
+
+    async def start_live(self, services: Services, experiment_id: uuid.UUID) -> None:
+        """Without ``since_step``: no replay; what is stored now counts as seen, so a
+        later replay (after a broker gap) starts from here."""
+        async with snapshot(services) as session:
+            seq = await session.scalar(
+                select(Experiment.metric_seq).where(Experiment.id == experiment_id)
+            )
+            self.snapshot_seq = int(seq or 0)
+            rows = await session.execute(
+                select(MetricSeries.key, MetricSeries.last_step).where(
+                    MetricSeries.experiment_id == experiment_id
+                )
+            )
+            for key, last_step in rows:
+                if last_step is not None:
+                    self.delivered[key] = int(last_step)
+
+    def note(self, points: Sequence[LivePoint]) -> None:
+        for point in points:
+            if point.step > self.delivered.get(point.key, -1):
+                self.delivered[point.key] = point.step
+
+    def lagged(self) -> SubscriptionLagged:
+        return SubscriptionLagged(
+            "the subscriber fell behind; resubscribe with sinceStep to resume",
+            details={"lastSteps": dict(self.delivered)},
+        )
+
+    async def replay(
+        self, services: Services, experiment_id: uuid.UUID
+    ) -> AsyncIterator[list[LivePoint]]:
+        async with snapshot(services) as session:
+            seq = await session.scalar(
+                select(Experiment.metric_seq).where(Experiment.id == experiment_id)
+            )
+            self.snapshot_seq = int(seq or 0)
+            query = select(MetricSeries.id, MetricSeries.key).where(
+                MetricSeries.experiment_id == experiment_id
+            )
+            if self.keys is not None:
+                query = query.where(MetricSeries.key.in_(self.keys))
+            for series_id, key in await session.execute(query.order_by(MetricSeries.key)):
+                points = select(
+                    metric_points.c.step, metric_points.c.value, metric_points.c.timestamp
+                ).where(metric_points.c.series_id == series_id)
+                floor = self.floor(key)
+                if floor is not None:
+                    points = points.where(metric_points.c.step > floor)
+                result = await session.stream(points.order_by(metric_points.c.step))
+                async for rows in result.partitions(CHUNK):
+                    chunk = [
+                        LivePoint(key, step, math.nan if value is None else value, stamp)
+                        for step, value, stamp in rows
+                    ]
+                    self.note(chunk)
+                    yield chunk
+
+    def live(self, event: dict[str, Any]) -> list[LivePoint]:
+        if event.get("type") != "metrics" or event.get("seq", 0) <= self.snapshot_seq:
+            return []
+        points = []
+        for key, step, value, stamp in zip(
+            event["keys"], event["steps"], event["values"], event["timestamps"], strict=True
+        ):
+            if self.keys is None or key in self.keys:
+                number = SPECIAL_VALUES[value] if isinstance(value, str) else float(value)
+                points.append(LivePoint(key, step, number, datetime.fromisoformat(stamp)))
+        self.note(points)
+        return points
+
+
+async def metric_feed(
+    services: Services,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    keys: Sequence[str] | None = None,
+    since_step: int | None = None,
+) -> AsyncIterator[list[LivePoint]]:
+    """Chunks of points: the stored ones past ``since_step``, then every new one."""
+    feed = MetricFeed(keys, since_step)
+    async with experiment_channel_of(services, actor, experiment_id) as subscription:
+        if since_step is None:
+            await feed.start_live(services, experiment_id)
+        else:
+            async for chunk in feed.replay(services, experiment_id):
+                yield chunk
+        async for message in subscription:
+            if message == LAGGED:
+                raise feed.lagged()
+            if message == GAP:
+                async for chunk in feed.replay(services, experiment_id):
+                    yield chunk
+                continue
+            event = decode(message)
+            points = feed.live(event) if event else []
+            for start in range(0, len(points), CHUNK):
+                yield points[start : start + CHUNK]

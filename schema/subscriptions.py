@@ -1,0 +1,177 @@
+"""The Subscription root: live updates over websockets (graphql-transport-ws, graphql-ws).
+
+Each subscription authorises once (``NOT_FOUND`` for an experiment the caller may not
+read), then streams from ``app.live``: replay from the database where a position is
+given, then live events, each once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from app.experiments.schemas import ExperimentFilterData
+from app.live.experiments import experiment_changes, experiment_updates, run_monitor
+from app.live.logs import log_feed
+from app.live.metrics import LivePoint, metric_feed
+from app.models.enums import ExperimentStatus, LogLevel
+from schema.context import Info, parse_id
+from schema.inputs import ExperimentFilter, to_model
+from schema.log_fields import LogLine
+from schema.scalars import BigInt
+from schema.types import Experiment, Failure, Progress, failure_of, progress_of
+
+
+@strawberry.type
+class MetricEventPoint:
+    key: str
+    step: BigInt
+    value: float | None = strawberry.field(description="null for NaN and infinities")
+    timestamp: datetime
+
+
+@strawberry.type
+class MetricsEvent:
+    experiment_id: strawberry.ID
+    points: list[MetricEventPoint]
+
+
+@strawberry.type
+class LogsEvent:
+    experiment_id: strawberry.ID
+    lines: list[LogLine]
+
+
+@strawberry.type
+class ProgressEvent:
+    experiment_id: strawberry.ID
+    progress: Progress
+
+
+@strawberry.type
+class StatusEvent:
+    experiment_id: strawberry.ID
+    status: ExperimentStatus
+    failure: Failure | None
+
+
+RunMonitorEvent = Annotated[
+    ProgressEvent | MetricsEvent | LogsEvent | StatusEvent, strawberry.union("RunMonitorEvent")
+]
+
+
+@strawberry.type
+class ExperimentChange:
+    kind: str = strawberry.field(description="CREATED or UPDATED")
+    experiment: Experiment
+
+
+def _point(point: LivePoint) -> MetricEventPoint:
+    value = None if math.isnan(point.value) or math.isinf(point.value) else point.value
+    return MetricEventPoint(
+        key=point.key, step=BigInt(point.step), value=value, timestamp=point.timestamp
+    )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The experiment after each change of its state.")
+    async def experiment_updated(
+        self, info: Info, id: strawberry.ID
+    ) -> AsyncGenerator[Experiment, None]:
+        actor = await info.context.actor()
+        feed = experiment_updates(
+            info.context.services, actor=actor, experiment_id=parse_id(id, "experiment")
+        )
+        async for row in feed:
+            yield Experiment(row=row)
+
+    @strawberry.subscription(description="Created and changed experiments (live table, Kanban).")
+    async def experiments_changed(
+        self, info: Info, filter: ExperimentFilter | None = None
+    ) -> AsyncGenerator[ExperimentChange, None]:
+        actor = await info.context.actor()
+        data = None if filter is None else to_model(ExperimentFilterData, filter, prefix="filter")
+        async for change in experiment_changes(info.context.services, actor=actor, filter=data):
+            yield ExperimentChange(kind=change.kind, experiment=Experiment(row=change.experiment))
+
+    @strawberry.subscription(
+        description="Metric points: those stored past sinceStep first (if given), then live."
+    )
+    async def metric_points(
+        self,
+        info: Info,
+        experiment_id: strawberry.ID,
+        keys: list[str] | None = None,
+        since_step: BigInt | None = None,
+    ) -> AsyncGenerator[MetricsEvent, None]:
+        actor = await info.context.actor()
+        experiment = parse_id(experiment_id, "experiment")
+        feed = metric_feed(
+            info.context.services,
+            actor=actor,
+            experiment_id=experiment,
+            keys=keys,
+            since_step=None if since_step is None else int(since_step),
+        )
+        async for chunk in feed:
+            yield MetricsEvent(
+                experiment_id=strawberry.ID(str(experiment)), points=[_point(p) for p in chunk]
+            )
+
+    @strawberry.subscription(
+        description="Log lines: those stored past `after` first (if given), then live."
+    )
+    async def log_lines(
+        self,
+        info: Info,
+        experiment_id: strawberry.ID,
+        levels: list[LogLevel] | None = None,
+        after: int | None = None,
+    ) -> AsyncGenerator[LogsEvent, None]:
+        actor = await info.context.actor()
+        experiment = parse_id(experiment_id, "experiment")
+        feed = log_feed(
+            info.context.services,
+            actor=actor,
+            experiment_id=experiment,
+            levels=levels,
+            after=after,
+        )
+        async for lines in feed:
+            yield LogsEvent(
+                experiment_id=strawberry.ID(str(experiment)),
+                lines=[LogLine.from_row(row) for row in lines],
+            )
+
+    @strawberry.subscription(
+        description="The Run Monitor: status and progress now, then progress, metrics, logs "
+        "and status as they happen."
+    )
+    async def run_monitor(
+        self, info: Info, experiment_id: strawberry.ID
+    ) -> AsyncGenerator[RunMonitorEvent, None]:
+        actor = await info.context.actor()
+        experiment = parse_id(experiment_id, "experiment")
+        ident = strawberry.ID(str(experiment))
+        async for update in run_monitor(
+            info.context.services, actor=actor, experiment_id=experiment
+        ):
+            if update.points is not None:
+                yield MetricsEvent(experiment_id=ident, points=[_point(p) for p in update.points])
+            elif update.lines is not None:
+                yield LogsEvent(
+                    experiment_id=ident, lines=[LogLine.from_row(row) for row in update.lines]
+                )
+            elif update.progress is not None:
+                yield ProgressEvent(experiment_id=ident, progress=progress_of(update.progress))
+            elif update.status is not None:
+                yield StatusEvent(
+                    experiment_id=ident,
+                    status=update.status.status,
+                    failure=failure_of(update.status),
+                )
