@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from gql import Client, GraphQLRequest
@@ -47,8 +47,8 @@ class Collector:
             self.error = exc
             self._changed.set()
 
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout):
+    async def wait_for(self, predicate: Any, seconds: float = 10.0) -> None:
+        async with asyncio.timeout(seconds):
             while not predicate(self.items) and self.error is None:
                 self._changed.clear()
                 await self._changed.wait()
@@ -57,7 +57,5 @@ class Collector:
 
     async def stop(self) -> None:
         self.task.cancel()
-        try:
+        with suppress(asyncio.CancelledError):
             await self.task
-        except asyncio.CancelledError:
-            pass

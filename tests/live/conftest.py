@@ -16,12 +16,16 @@ from app.services import Services
 async def live_server(app: Any, services: Services) -> AsyncIterator[str]:
     """``http://127.0.0.1:<port>`` serving the session's app, with the outbox relay on."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="off", log_level="warning",
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="off",
+        log_level="warning",
         ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     services.relay.start()

@@ -32,8 +32,15 @@ async def run(services, make_user, live_server):
     experiment = await create_running(services, user, hypothesis)
     base = f"http://{live_server}/api/v1/experiments/{experiment.id}"
     async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
-        yield {"token": token, "id": str(experiment.id), "base": base, "http": http,
-               "server": live_server, "user": user, "hypothesis": hypothesis}
+        yield {
+            "token": token,
+            "id": str(experiment.id),
+            "base": base,
+            "http": http,
+            "server": live_server,
+            "user": user,
+            "hypothesis": hypothesis,
+        }
 
 
 async def post_points(run: dict[str, Any], key: str, steps: list[int]) -> None:
@@ -49,8 +56,12 @@ async def post_lines(run: dict[str, Any], messages: list[str], level: str = "INF
 
 
 def steps_of(items: list[dict[str, Any]], key: str | None = None) -> list[int]:
-    return [p["step"] for item in items for p in item["metricPoints"]["points"]
-            if key is None or p["key"] == key]
+    return [
+        p["step"]
+        for item in items
+        for p in item["metricPoints"]["points"]
+        if key is None or p["key"] == key
+    ]
 
 
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
@@ -73,8 +84,9 @@ async def test_points_arriving_during_the_switch_come_once(run):
     await post_points(run, "loss", list(range(3000)))
     async with ws_session(run["server"], run["token"]) as session:
         sub = Collector(session, METRICS, {"id": run["id"], "since": -1})
-        writers = [post_points(run, "loss", list(range(3000 + 100 * i, 3100 + 100 * i)))
-                   for i in range(10)]
+        writers = [
+            post_points(run, "loss", list(range(3000 + 100 * i, 3100 + 100 * i))) for i in range(10)
+        ]
         await asyncio.gather(*writers)
         await sub.wait_for(lambda items: len(steps_of(items)) >= 4000)
         await asyncio.sleep(0.3)
@@ -88,8 +100,9 @@ async def test_log_lines_replay_filter_and_live(run):
     await post_lines(run, ["careful"], level="WARNING")
     async with ws_session(run["server"], run["token"]) as session:
         every = Collector(session, LOGS, {"id": run["id"], "after": 1})
-        warnings = Collector(session, LOGS, {"id": run["id"], "after": 0,
-                                             "levels": ["WARNING", "ERROR"]})
+        warnings = Collector(
+            session, LOGS, {"id": run["id"], "after": 0, "levels": ["WARNING", "ERROR"]}
+        )
         await every.wait_for(lambda items: len(items) >= 1)
         await post_lines(run, ["c"])
         await post_lines(run, ["boom"], level="ERROR")
@@ -110,8 +123,9 @@ async def test_run_monitor_sees_everything_in_order(run):
         for chunk in range(5):
             await post_points(run, "loss", list(range(chunk * 100, chunk * 100 + 100)))
             await post_lines(run, [f"line {chunk}-{i}" for i in range(20)])
-        response = await run["http"].post(f"{run['base']}/progress",
-                                          json={"step": 500, "total_steps": 1000})
+        response = await run["http"].post(
+            f"{run['base']}/progress", json={"step": 500, "total_steps": 1000}
+        )
         assert response.status_code == 200
         await run["http"].post(f"{run['base']}/complete")
 
@@ -123,13 +137,11 @@ async def test_run_monitor_sees_everything_in_order(run):
     events = [item["runMonitor"] for item in monitor.items]
     assert events[0] == {"__typename": "StatusEvent", "status": "RUNNING", "failure": None}
     assert events[1]["__typename"] == "ProgressEvent"
-    points = [p["step"] for e in events if e["__typename"] == "MetricsEvent"
-              for p in e["points"]]
+    points = [p["step"] for e in events if e["__typename"] == "MetricsEvent" for p in e["points"]]
     assert points == list(range(500))
     seqs = [line["seq"] for e in events if e["__typename"] == "LogsEvent" for line in e["lines"]]
     assert seqs == list(range(1, 101))
-    assert any(e["__typename"] == "ProgressEvent" and e["progress"]["step"] == 500
-               for e in events)
+    assert any(e["__typename"] == "ProgressEvent" and e["progress"]["step"] == 500 for e in events)
 
 
 async def test_experiment_updated_on_progress_and_completion(run):
@@ -138,12 +150,13 @@ async def test_experiment_updated_on_progress_and_completion(run):
         sub = Collector(session, query, {"id": run["id"]})
         await asyncio.sleep(0.2)
         await run["http"].post(f"{run['base']}/progress", json={"step": 10})
-        await sub.wait_for(lambda items: len(items) >= 1)
-        await run["http"].post(f"{run['base']}/complete")
         await sub.wait_for(
-            lambda items: items[-1]["experimentUpdated"]["status"] == "COMPLETED")
+            lambda items: any(i["experimentUpdated"]["progress"]["step"] == 10 for i in items)
+        )
+        await run["http"].post(f"{run['base']}/complete")
+        await sub.wait_for(lambda items: items[-1]["experimentUpdated"]["status"] == "COMPLETED")
         await sub.stop()
-    assert sub.items[0]["experimentUpdated"]["progress"]["step"] == 10
+    assert sub.items[-1]["experimentUpdated"]["progress"]["step"] == 10
 
 
 async def test_experiments_changed_respects_visibility_and_filter(run, services, make_user):
@@ -156,11 +169,14 @@ async def test_experiments_changed_respects_visibility_and_filter(run, services,
         llm_only = Collector(session, query, {"filter": {"type": "LLM"}})
         await asyncio.sleep(0.2)
         await create_running(services, other, other_hypothesis, name="not yours")
-        await create_running(services, run["user"], run["hypothesis"], name="mine",
-                             type="LLM", model="llama")
+        await create_running(
+            services, run["user"], run["hypothesis"], name="mine", type="LLM", model="llama"
+        )
         await everything.wait_for(
-            lambda items: any(i["experimentsChanged"]["experiment"]["status"] == "RUNNING"
-                              for i in items))
+            lambda items: any(
+                i["experimentsChanged"]["experiment"]["status"] == "RUNNING" for i in items
+            )
+        )
         await llm_only.wait_for(lambda items: len(items) >= 2)
         await asyncio.sleep(0.2)
         await everything.stop()
@@ -177,8 +193,8 @@ async def test_refusals(run, make_user):
     async with ws_session(run["server"], stranger) as session:
         sub = Collector(session, METRICS, {"id": run["id"]})
         with pytest.raises(Exception, match="not found"):
-            await sub.wait_for(lambda items: False, timeout=5)
+            await sub.wait_for(lambda items: False, seconds=5)
     async with ws_session(run["server"], None) as session:
         sub = Collector(session, LOGS, {"id": run["id"]})
         with pytest.raises(Exception, match="token"):
-            await sub.wait_for(lambda items: False, timeout=5)
+            await sub.wait_for(lambda items: False, seconds=5)

@@ -1,0 +1,178 @@
+"""``expsvc demo`` against a real server: the seed, the simulated run and what runMonitor sees."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.cli import build_parser
+from app.demo import (
+    DemoError,
+    DemoIds,
+    demo_client,
+    graphql,
+    monitor_subscription,
+    resolve_token,
+    seed,
+    simulate,
+)
+from app.models.enums import Role
+from tests.live.client import Collector, ws_session
+
+STATUSES = """query($id: ID!) { hypothesis(id: $id) { title experiments(first: 50) {
+  edges { node { id status type hyperparams failure { reason message } } } } } }"""
+RUN = """query($id: ID!) { experiment(id: $id) {
+  status failure { reason }
+  progress { step totalSteps epoch totalEpochs fraction etaSeconds }
+  loss: metric(key: "train/loss") { points { step value } }
+  accuracy: metric(key: "train/accuracy") { points { step value } }
+  valAccuracy: metric(key: "val/accuracy") { points { step value } }
+  metricKeys
+  logs(first: 500) { lines { level message } } } }"""
+SHORT = {"epochs": 3, "steps_per_epoch": 20, "tick_seconds": 0.05, "steps_per_second": 100.0}
+
+
+@pytest.fixture
+async def demo(make_user, live_server):
+    _, token = await make_user(Role.ADMIN)
+    async with demo_client(f"http://{live_server}", token) as client:
+        yield {"client": client, "token": token, "server": live_server}
+
+
+async def statuses(client: Any, ids: DemoIds) -> dict[str, dict[str, Any]]:
+    data = await graphql(client, STATUSES, {"id": ids.hypothesis})
+    return {edge["node"]["id"]: edge["node"] for edge in data["hypothesis"]["experiments"]["edges"]}
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def events(items: list[dict[str, Any]], typename: str) -> list[dict[str, Any]]:
+    return [i["runMonitor"] for i in items if i["runMonitor"]["__typename"] == typename]
+
+
+async def test_seed_makes_one_experiment_per_status(demo):
+    client = demo["client"]
+    ids = await seed(client)
+    nodes = await statuses(client, ids)
+    assert Counter(node["status"] for node in nodes.values()) == {
+        "QUEUED": 1, "RUNNING": 1, "COMPLETED": 2, "FAILED": 1, "STOPPED": 1,
+    }
+    assert nodes[ids.running]["status"] == "RUNNING"
+    assert nodes[ids.queued]["status"] == "QUEUED"
+    assert {nodes[i]["status"] for i in ids.completed} == {"COMPLETED"}
+    assert nodes[ids.failed]["failure"]["reason"] == "OOM"
+    assert "out of memory" in nodes[ids.failed]["failure"]["message"]
+    assert {node["type"] for node in nodes.values()} == {"CV"}
+    assert nodes[ids.running]["hyperparams"]["label_smoothing"] == 0.1
+
+    failed = (await graphql(client, RUN, {"id": ids.failed}))["experiment"]
+    assert failed["logs"]["lines"][-1]["level"] == "ERROR"
+    done = (await graphql(client, RUN, {"id": ids.completed[0]}))["experiment"]
+    assert len(done["valAccuracy"]["points"]) == 5
+    assert done["progress"]["fraction"] == 1.0
+    await simulate(client, ids.running, **SHORT, duration=0.0)  # leave nothing running
+
+
+async def test_simulated_run_as_seen_by_run_monitor_and_graphql(demo):
+    client = demo["client"]
+    ids = await seed(client)
+    async with ws_session(demo["server"], demo["token"]) as session:
+        monitor = Collector(session, monitor_subscription(ids.running), {})
+        await monitor.wait_for(lambda items: len(items) >= 2)  # status and progress now
+        status = await simulate(client, ids.running, **SHORT)
+        await monitor.wait_for(
+            lambda items: any(e["status"] == "COMPLETED" for e in events(items, "StatusEvent"))
+        )
+        await monitor.stop()
+    assert status == "COMPLETED"
+
+    kinds = Counter(item["runMonitor"]["__typename"] for item in monitor.items)
+    assert set(kinds) == {"ProgressEvent", "MetricsEvent", "LogsEvent", "StatusEvent"}
+    progress = [e["progress"] for e in events(monitor.items, "ProgressEvent")]
+    assert any(p["fraction"] and 0 < p["fraction"] < 1 and p["etaSeconds"] for p in progress)
+    assert progress[-1]["step"] == progress[-1]["totalSteps"] == 60
+    live_keys = {p["key"] for e in events(monitor.items, "MetricsEvent") for p in e["points"]}
+    assert {"train/loss", "train/accuracy", "train/lr", "val/loss", "val/accuracy"} <= live_keys
+    live_levels = {line["level"] for e in events(monitor.items, "LogsEvent") for line in e["lines"]}
+    assert {"DEBUG", "INFO", "WARNING"} <= live_levels
+
+    run = (await graphql(client, RUN, {"id": ids.running}))["experiment"]
+    assert run["status"] == "COMPLETED"
+    assert run["progress"] == {
+        "step": 60, "totalSteps": 60, "epoch": 3, "totalEpochs": 3,
+        "fraction": 1.0, "etaSeconds": 0.0,
+    }
+    loss = [p["value"] for p in run["loss"]["points"]]
+    accuracy = [p["value"] for p in run["accuracy"]["points"]]
+    assert len(loss) == len(accuracy) == 60
+    assert mean(loss[:10]) > mean(loss[-10:]) + 1
+    assert mean(accuracy[:10]) + 0.3 < mean(accuracy[-10:])
+    val = [p["value"] for p in run["valAccuracy"]["points"]]
+    assert [p["step"] for p in run["valAccuracy"]["points"]] == [20, 40, 60]
+    assert val == sorted(val)
+    levels = Counter(line["level"] for line in run["logs"]["lines"])
+    assert levels["DEBUG"] and levels["INFO"] and levels["WARNING"] == 1
+    assert "gradient norm spiked" in next(
+        line["message"] for line in run["logs"]["lines"] if line["level"] == "WARNING"
+    )
+
+
+async def test_duration_ends_the_run_early_as_completed(demo):
+    client = demo["client"]
+    ids = await seed(client)
+    status = await simulate(
+        client, ids.running, epochs=10, steps_per_epoch=200, tick_seconds=0.05,
+        steps_per_second=100.0, duration=0.3,
+    )
+    assert status == "COMPLETED"
+    run = (await graphql(client, RUN, {"id": ids.running}))["experiment"]
+    assert run["status"] == "COMPLETED"
+    assert 0 < run["progress"]["fraction"] < 1
+
+
+async def test_cancel_stops_the_run(demo):
+    client = demo["client"]
+    ids = await seed(client)
+    task = asyncio.create_task(simulate(client, ids.running, **{**SHORT, "epochs": 100}))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    run = (await graphql(client, RUN, {"id": ids.running}))["experiment"]
+    assert run["status"] == "STOPPED"
+    assert run["logs"]["lines"][-1]["message"].startswith("interrupted")
+
+
+async def test_a_run_ended_elsewhere_ends_the_simulation(demo):
+    client = demo["client"]
+    ids = await seed(client)
+    task = asyncio.create_task(simulate(client, ids.running, **{**SHORT, "epochs": 100}))
+    await asyncio.sleep(0.2)
+    await graphql(client, 'mutation($id: ID!) { stopExperiment(id: $id) { status } }',
+                  {"id": ids.running})
+    assert await asyncio.wait_for(task, 5) == "STOPPED"
+
+
+def test_token_resolution(tmp_path: Path):
+    assert resolve_token(" esk_given ", None, tmp_path) == "esk_given"
+    (tmp_path / "admin-token").write_text("esk_from_file\n", encoding="utf-8")
+    assert resolve_token(None, None, tmp_path) == "esk_from_file"
+    other = tmp_path / "other"
+    other.write_text("esk_other\n", encoding="utf-8")
+    assert resolve_token(None, other, tmp_path) == "esk_other"
+    with pytest.raises(DemoError, match="NO_TOKEN"):
+        resolve_token(None, tmp_path / "missing", tmp_path)
+
+
+def test_cli_parses_demo_options():
+    args = build_parser().parse_args(
+        ["demo", "--url", "http://h:9", "--token", "t", "--duration", "30", "--tick", "0.5"]
+    )
+    assert (args.url, args.token, args.duration, args.tick) == ("http://h:9", "t", 30.0, 0.5)
+    assert (args.speed, args.epochs, args.steps_per_epoch) == (10.0, 10, 200)
