@@ -9,18 +9,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from app.config import Settings
 from app.db import Database
+from app.errors import ValidationFailed
 from app.migrate import upgrade
 from app.models.enums import Role
 from app.users.service import bootstrap_admin, create_user
 
 
 async def _bootstrap(settings: Settings) -> str | None:
+    """The first ADMIN's token, or None if there are users (or another replica made it)."""
     db = Database(settings.database_url)
     try:
         async with db.unit_of_work() as session:
             return await bootstrap_admin(session)
+    except (IntegrityError, ValidationFailed):  # a replica starting beside us won the race
+        return None
     finally:
         await db.dispose()
 
@@ -82,6 +88,29 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from app import demo  # needs httpx, which only this command uses
+
+    def warn(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    try:
+        token = demo.resolve_token(args.token, args.token_file, settings.data_dir)
+    except demo.DemoError as exc:
+        warn(f"error: {exc}")
+        return 1
+    options = demo.DemoOptions(
+        url=args.url,
+        token=token,
+        duration=args.duration,
+        tick_seconds=args.tick,
+        steps_per_second=args.speed,
+        epochs=args.epochs,
+        steps_per_epoch=args.steps_per_epoch,
+    )
+    return demo.run_demo(options, say=lambda line: print(line, flush=True), warn=warn)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="expsvc", description="The Experiment Service")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.set_defaults(run=cmd_users_create)
+
+    demo = commands.add_parser(
+        "demo", help="seed demo experiments and play a live training run on a running server"
+    )
+    demo.add_argument("--url", default="http://127.0.0.1:8000", help="the running server")
+    auth = demo.add_mutually_exclusive_group()
+    auth.add_argument("--token", help="an API token (default: the admin token file)")
+    auth.add_argument("--token-file", type=Path, help="default: $EXPSVC_DATA_DIR/admin-token")
+    demo.add_argument("--duration", type=float, help="seconds, then complete (default: all)")
+    demo.add_argument("--tick", type=float, default=1.0, help="seconds between reports")
+    demo.add_argument("--speed", type=float, default=10.0, help="simulated steps per second")
+    demo.add_argument("--epochs", type=int, default=10)
+    demo.add_argument("--steps-per-epoch", type=int, default=200)
+    demo.set_defaults(run=cmd_demo)
     return parser
 
 

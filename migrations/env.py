@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection, make_url
@@ -40,6 +41,10 @@ def database_url() -> str:
     return str(url) if url else Settings().database_url
 
 
+# A fixed key for the migration lock (any 64-bit number unique to this purpose)
+LOCK_KEY = 0x657870737663_0001
+
+
 def run_migrations_offline() -> None:
     """Emit the migration SQL to the script output instead of running it."""
     url = database_url()
@@ -62,6 +67,10 @@ def do_run_migrations(connection: Connection) -> None:
         **context_options(connection.dialect.name),
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # replicas starting together migrate one at a time; the others then find the
+            # database at head (the lock ends with the migration's transaction)
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         context.run_migrations()
 
 

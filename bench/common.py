@@ -1,0 +1,401 @@
+"""Shared helpers of the benchmarks: a throw-away PostgreSQL database, the service as a real
+subprocess (with its peak RSS), a running experiment, an MLflow tracking server, percentiles.
+
+Everything here talks to 127.0.0.1 only, and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPSVC = ROOT / ".venv" / "bin" / "expsvc"
+DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+MLFLOW_VERSION = "3.17.2"
+
+
+# --- small things ---------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100), linear between the closest ranks."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def require_loopback(url: str) -> None:
+    host = urlsplit(url.replace("+asyncpg", "")).hostname or ""
+    if host not in LOOPBACK:
+        raise SystemExit(f"refusing a non-loopback address: {url}")
+
+
+def machine_line() -> str:
+    cpu = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores ({cpu}), Python {sys.version.split()[0]}, load avg {load}"
+
+
+def add_database_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="an existing, empty PostgreSQL database (postgresql://…); "
+        "default: a throw-away database on 127.0.0.1:5432, dropped at the end",
+    )
+    parser.add_argument(
+        "--pg-server-url",
+        default=DEFAULT_SERVER_URL,
+        help="where throw-away databases are created (default: %(default)s)",
+    )
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+def plain_dsn(url: str) -> str:
+    """``postgresql+asyncpg://…`` → ``postgresql://…`` (what asyncpg and psycopg2 take)."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def sqlalchemy_url(url: str) -> str:
+    return "postgresql+asyncpg://" + plain_dsn(url).split("://", 1)[1]
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(plain_dsn(url))
+    return parts._replace(path=f"/{name}").geturl()
+
+
+async def _admin(server_url: str, statement: str) -> None:
+    connection = await asyncpg.connect(plain_dsn(server_url), timeout=10)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@contextlib.contextmanager
+def throwaway_database(
+    server_url: str, given: str | None = None, prefix: str = "expsvc_bench"
+) -> Iterator[str]:
+    """Yield a ``postgresql://`` URL: ``given`` as is, or a fresh database dropped after."""
+    if given:
+        require_loopback(given)
+        yield plain_dsn(given)
+        return
+    require_loopback(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield _with_database(server_url, name)
+    finally:
+        asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- process memory -------------------------------------------------------------------------
+
+
+def _status_kb(pid: int, field_name: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class RssSampler:
+    """Polls ``VmRSS`` of one process in a thread; ``peak_mb`` is the highest seen."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, _status_kb(self.pid, "VmRSS"))
+            self._stop.wait(self.interval)
+
+    def reset(self) -> None:
+        self.peak_kb = _status_kb(self.pid, "VmRSS")
+
+    def start(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+    def current_mb(self) -> float:
+        return _status_kb(self.pid, "VmRSS") / 1024
+
+    def hwm_mb(self) -> float:
+        """The kernel's high-water mark since the process started (``VmHWM``)."""
+        return _status_kb(self.pid, "VmHWM") / 1024
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+def _stop_process(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise RuntimeError(f"the server exited ({process.returncode}):\n{tail}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s (log: {log})")
+
+
+@dataclass
+class Service:
+    """``expsvc serve`` running as a subprocess on a free loopback port."""
+
+    database_url: str  # postgresql:// (turned into postgresql+asyncpg:// for the service)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    startup_timeout: float = 90
+    base_url: str = ""
+    token: str = ""
+    process: subprocess.Popen[bytes] | None = None
+    rss: RssSampler | None = None
+    data_dir: Path | None = None
+
+    def __enter__(self) -> Service:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="expsvc-bench-"))
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "EXPSVC_DATABASE_URL": sqlalchemy_url(self.database_url),
+            "EXPSVC_DATA_DIR": str(self.data_dir),
+            "EXPSVC_ARTIFACT_STORE_URL": f"file://{self.data_dir}/artifacts",
+            "EXPSVC_REDIS_URL": "",
+            **self.extra_env,
+        }
+        log = self.data_dir / "server.log"
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [str(EXPSVC), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=self.data_dir,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            _wait_http(f"{self.base_url}/healthz", self.process, log, self.startup_timeout)
+            self.token = (self.data_dir / "admin-token").read_text().strip()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.rss = RssSampler(self.process.pid).start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.rss is not None:
+            self.rss.stop()
+        if self.process is not None:
+            _stop_process(self.process)
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def client(self, **kwargs: Any) -> httpx.AsyncClient:
+        """An HTTP/1.1 keep-alive client for the service."""
+        kwargs.setdefault("timeout", 60)
+        return httpx.AsyncClient(base_url=self.base_url, headers=self.headers, **kwargs)
+
+
+CREATE_HYPOTHESIS = """
+mutation($input: CreateHypothesisInput!) { createHypothesis(input: $input) { id } }
+"""
+
+
+async def running_experiment(client: httpx.AsyncClient, name: str = "bench") -> str:
+    """Create a hypothesis (GraphQL) and an experiment (REST), start it; return its id."""
+    answer = await client.post(
+        "/graphql",
+        json={"query": CREATE_HYPOTHESIS, "variables": {"input": {"title": f"{name} load"}}},
+    )
+    answer.raise_for_status()
+    body = answer.json()
+    if body.get("errors"):
+        raise RuntimeError(f"createHypothesis failed: {body['errors']}")
+    hypothesis_id = body["data"]["createHypothesis"]["id"]
+    created = await client.post(
+        "/api/v1/experiments",
+        json={
+            "hypothesis_id": hypothesis_id,
+            "name": name,
+            "type": "ML",
+            "model": "bench-model",
+            "framework": "none",
+            "resources": {"gpu_type": None, "gpu_count": 0, "cpu_cores": 1, "memory_gb": 1},
+        },
+    )
+    if created.status_code != 201:
+        raise RuntimeError(f"create experiment: {created.status_code} {created.text}")
+    experiment_id: str = created.json()["id"]
+    started = await client.post(f"/api/v1/experiments/{experiment_id}/start")
+    if started.status_code != 200:
+        raise RuntimeError(f"start experiment: {started.status_code} {started.text}")
+    return experiment_id
+
+
+# --- MLflow ---------------------------------------------------------------------------------
+
+
+def uvx_command() -> list[str]:
+    uvx = ROOT / ".tools" / "bin" / "uvx"
+    if uvx.exists():
+        return [str(uvx)]
+    return [str(ROOT / ".tools" / "bin" / "uv"), "tool", "run"]
+
+
+@dataclass
+class MlflowServer:
+    """``mlflow server`` (through uvx) on a free loopback port, backed by ``backend_uri``."""
+
+    backend_uri: str
+    workers: int | None = None
+    startup_timeout: float = 420  # the first run downloads MLflow
+    base_url: str = ""
+    process: subprocess.Popen[bytes] | None = None
+    work_dir: Path | None = None
+
+    def __enter__(self) -> MlflowServer:
+        self.work_dir = Path(tempfile.mkdtemp(prefix="mlflow-bench-"))
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        command = [
+            *uvx_command(),
+            "--from",
+            f"mlflow=={MLFLOW_VERSION}",
+            "--with",
+            "psycopg2-binary",
+            "mlflow",
+            "server",
+            "--backend-store-uri",
+            self.backend_uri,
+            "--artifacts-destination",
+            str(self.work_dir / "mlartifacts"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
+        env = {
+            **os.environ,
+            "MLFLOW_DISABLE_TELEMETRY": "true",
+            "DO_NOT_TRACK": "true",
+        }
+        log = self.work_dir / "mlflow.log"
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                command,
+                cwd=self.work_dir,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            _wait_http(f"{self.base_url}/health", self.process, log, self.startup_timeout)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process is not None:
+            _stop_process(self.process, timeout=20)
+        if self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+async def mlflow_run(client: httpx.AsyncClient) -> str:
+    """Create an MLflow experiment and a run in it; return the run id."""
+    created = await client.post(
+        "/api/2.0/mlflow/experiments/create", json={"name": f"bench-{uuid.uuid4().hex[:8]}"}
+    )
+    created.raise_for_status()
+    experiment_id = created.json()["experiment_id"]
+    run = await client.post(
+        "/api/2.0/mlflow/runs/create",
+        json={"experiment_id": experiment_id, "start_time": int(time.time() * 1000)},
+    )
+    run.raise_for_status()
+    run_id: str = run.json()["run"]["info"]["run_id"]
+    return run_id

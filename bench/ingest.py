@@ -1,0 +1,389 @@
+"""Metric ingestion: REST batches into a running service on PostgreSQL, against its ceilings.
+
+Three loads of the same shape — ``--batch``-point batches, one key per batch (keys
+rotating, steps increasing), ``--clients`` concurrent senders — are run one after the other:
+
+1. the service: ``POST /api/v1/experiments/{id}/metrics/batch`` with a columnar body
+   ``{key, steps, values, timestamps}``, each sender its own HTTP/1.1 keep-alive client;
+2. the ceiling: the same rows ``(series_id, step, value, timestamp)`` with asyncpg's
+   ``copy_records_to_table`` into a plain table shaped like ``metric_points`` (same columns,
+   same index) in the same database, one connection per sender;
+3. with ``--mlflow-url`` or ``--start-mlflow``: an MLflow tracking server's
+   ``/api/2.0/mlflow/runs/log-batch`` (``--mlflow-points`` of the same batches).
+
+Request bodies and COPY records are built before each clock starts, so the timings are of
+transport, server and database only. Run from the repository root:
+
+    .tools/bin/uv run python bench/ingest.py --start-mlflow
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    MLFLOW_VERSION,
+    MlflowServer,
+    Service,
+    add_database_args,
+    machine_line,
+    mlflow_run,
+    percentile,
+    require_loopback,
+    running_experiment,
+    throwaway_database,
+)
+
+BASE_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+
+
+@dataclass(frozen=True)
+class Batch:
+    key: int  # index into the keys
+    steps: list[int]
+    values: list[float]
+    stamps: list[int]  # epoch milliseconds
+
+
+@dataclass
+class Result:
+    name: str
+    points: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.points / self.seconds if self.seconds else 0.0
+
+    def row(self) -> str:
+        return (
+            f"{self.name:<28} {self.points:>9,} {self.seconds:>8.2f} {self.rate:>11,.0f}"
+            f" {percentile(self.latencies, 50) * 1000:>9.1f} "
+            f"{percentile(self.latencies, 99) * 1000:>9.1f}"
+        )
+
+
+HEADER = f"{'path':<28} {'points':>9} {'seconds':>8} {'points/s':>11} {'p50 ms':>9} {'p99 ms':>9}"
+
+
+def plan(total: int, size: int, keys: int, seed: int = 7) -> list[Batch]:
+    """Batches of ``size`` points (the last may be shorter), keys in turn, steps rising."""
+    rng = random.Random(seed)
+    batches = []
+    done = 0
+    index = 0
+    while done < total:
+        count = min(size, total - done)
+        first = (index // keys) * size
+        steps = list(range(first, first + count))
+        values = [1.0 / (1 + step) + rng.random() * 0.01 for step in steps]
+        stamps = [BASE_MS + step * 10 for step in steps]
+        batches.append(Batch(index % keys, steps, values, stamps))
+        done += count
+        index += 1
+    return batches
+
+
+def key_name(index: int) -> str:
+    return f"bench/metric_{index}"
+
+
+async def drive(
+    items: list[object], clients: int, send: Callable[[int, object], Awaitable[None]]
+) -> tuple[float, list[float]]:
+    """Send ``items`` from ``clients`` concurrent workers; return wall time and latencies."""
+    queue = iter(items)
+    latencies: list[float] = []
+
+    async def worker(number: int) -> None:
+        for item in queue:  # one shared iterator: each item goes to exactly one worker
+            began = time.perf_counter()
+            await send(number, item)
+            latencies.append(time.perf_counter() - began)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(clients)))
+    return time.perf_counter() - began, latencies
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+def rest_body(batch: Batch) -> bytes:
+    return orjson.dumps(
+        {
+            "key": key_name(batch.key),
+            "steps": batch.steps,
+            "values": batch.values,
+            "timestamps": batch.stamps,
+        }
+    )
+
+
+async def run_service(
+    service: Service, batches: list[Batch], clients: int, experiments: int, warmup: int
+) -> tuple[Result, int]:
+    async with service.client() as setup:
+        ids = [await running_experiment(setup, f"ingest-{n}") for n in range(experiments)]
+    senders = [service.client() for _ in range(clients)]
+    bodies: list[object] = [rest_body(b) for b in batches]
+    headers = {"content-type": "application/json"}
+
+    async def send(number: int, item: object) -> None:
+        assert isinstance(item, bytes | tuple)
+        body, experiment = item if isinstance(item, tuple) else (item, ids[number % len(ids)])
+        answer = await senders[number].post(
+            f"/api/v1/experiments/{experiment}/metrics/batch", content=body, headers=headers
+        )
+        if answer.status_code != 202:
+            raise RuntimeError(f"batch refused: {answer.status_code} {answer.text[:500]}")
+
+    try:
+        warm = plan(warmup * clients * 1000, 1000, 1, seed=1)
+        warm_bodies: list[object] = [
+            (orjson.dumps({"key": "bench/warmup", "steps": b.steps, "values": b.values}), ids[0])
+            for b in warm
+        ]
+        await drive(warm_bodies, clients, send)
+        assert service.rss is not None
+        service.rss.reset()
+        seconds, latencies = await drive(bodies, clients, send)
+        stored = 0
+        async with service.client() as check:
+            for experiment in ids:
+                answer = await check.get(f"/api/v1/experiments/{experiment}/metrics")
+                answer.raise_for_status()
+                stored += sum(
+                    s["count"] for s in answer.json()["summaries"] if s["key"] != "bench/warmup"
+                )
+    finally:
+        for sender in senders:
+            await sender.aclose()
+    points = sum(len(b.steps) for b in batches)
+    if stored != points:
+        raise RuntimeError(f"the service holds {stored} points, {points} were sent")
+    return Result("expsvc REST batch", points, seconds, latencies), stored
+
+
+# --- the raw COPY ceiling -------------------------------------------------------------------
+
+COPY_TABLE = "bench_copy_points"
+
+
+async def run_copy(dsn: str, batches: list[Batch], clients: int) -> Result:
+    setup = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await setup.execute(
+            f"""
+            DROP TABLE IF EXISTS {COPY_TABLE};
+            CREATE TABLE {COPY_TABLE} (
+                series_id BIGINT NOT NULL,
+                step BIGINT NOT NULL,
+                value DOUBLE PRECISION,
+                "timestamp" TIMESTAMP WITH TIME ZONE NOT NULL
+            );
+            CREATE INDEX ix_{COPY_TABLE}_series_step ON {COPY_TABLE} (series_id, step);
+            """
+        )
+    finally:
+        await setup.close()
+    connections = [await asyncpg.connect(dsn, timeout=10) for _ in range(clients)]
+    columns = ["series_id", "step", "value", "timestamp"]
+
+    def records(batch: Batch, series_id: int) -> list[tuple[int, int, float, datetime]]:
+        return [
+            (series_id, step, value, datetime.fromtimestamp(stamp / 1000, tz=UTC))
+            for step, value, stamp in zip(batch.steps, batch.values, batch.stamps, strict=True)
+        ]
+
+    async def send(number: int, item: object) -> None:
+        assert isinstance(item, list)
+        await connections[number].copy_records_to_table(
+            COPY_TABLE, records=item, columns=columns, timeout=60
+        )
+
+    try:
+        warm: list[object] = [records(b, 0) for b in plan(clients * 2000, 1000, 1, seed=1)]
+        await drive(warm, clients, send)
+        rows: list[object] = [records(b, b.key + 1) for b in batches]
+        seconds, latencies = await drive(rows, clients, send)
+        count = await connections[0].fetchval(
+            f"SELECT count(*) FROM {COPY_TABLE} WHERE series_id > 0"
+        )
+        await connections[0].execute(f"DROP TABLE {COPY_TABLE}")
+    finally:
+        for connection in connections:
+            await connection.close()
+    points = sum(len(b.steps) for b in batches)
+    if count != points:
+        raise RuntimeError(f"COPY stored {count} rows, {points} were sent")
+    return Result("raw asyncpg COPY (ceiling)", points, seconds, latencies)
+
+
+# --- MLflow ---------------------------------------------------------------------------------
+
+
+async def run_mlflow(url: str, batches: list[Batch], clients: int) -> Result:
+    async with httpx.AsyncClient(base_url=url, timeout=120) as setup:
+        run_id = await mlflow_run(setup)
+    senders = [httpx.AsyncClient(base_url=url, timeout=120) for _ in range(clients)]
+    headers = {"content-type": "application/json"}
+
+    def body(batch: Batch, key: str | None = None) -> bytes:
+        name = key or key_name(batch.key)
+        metrics = [
+            {"key": name, "value": value, "timestamp": stamp, "step": step}
+            for step, value, stamp in zip(batch.steps, batch.values, batch.stamps, strict=True)
+        ]
+        return orjson.dumps({"run_id": run_id, "metrics": metrics})
+
+    async def send(number: int, item: object) -> None:
+        assert isinstance(item, bytes)
+        answer = await senders[number].post(
+            "/api/2.0/mlflow/runs/log-batch", content=item, headers=headers
+        )
+        if answer.status_code != 200:
+            raise RuntimeError(f"log-batch refused: {answer.status_code} {answer.text[:500]}")
+
+    try:
+        warm: list[object] = [body(b, "bench/warmup") for b in plan(clients * 1000, 1000, 1, 1)]
+        await drive(warm, clients, send)
+        bodies: list[object] = [body(b) for b in batches]
+        seconds, latencies = await drive(bodies, clients, send)
+    finally:
+        for sender in senders:
+            await sender.aclose()
+    points = sum(len(b.steps) for b in batches)
+    return Result(f"MLflow {MLFLOW_VERSION} log-batch", points, seconds, latencies)
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--points-total", type=int, default=400_000)
+    parser.add_argument("--batch", type=int, default=1000, help="points per batch")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent senders")
+    parser.add_argument("--keys", type=int, default=4, help="metric keys, one per batch")
+    parser.add_argument(
+        "--experiments",
+        type=int,
+        default=1,
+        help="spread the senders over this many experiments (default: all into one)",
+    )
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up batches per sender")
+    parser.add_argument("--mlflow-url", help="a running MLflow tracking server (loopback)")
+    parser.add_argument(
+        "--start-mlflow",
+        action="store_true",
+        help=f"start mlflow=={MLFLOW_VERSION} through uvx (backed by a throw-away database)",
+    )
+    parser.add_argument("--mlflow-points", type=int, default=50_000)
+    parser.add_argument("--mlflow-workers", type=int, help="mlflow server --workers (default 4)")
+    parser.add_argument(
+        "--mlflow-backend",
+        choices=["postgresql", "sqlite"],
+        default="postgresql",
+        help="the MLflow server's backend store with --start-mlflow",
+    )
+    parser.add_argument("--timeout", type=float, default=900, help="bound of each phase (s)")
+    add_database_args(parser)
+    args = parser.parse_args()
+    if args.batch > 1000 and (args.mlflow_url or args.start_mlflow):
+        parser.error("MLflow takes at most 1000 metrics per log-batch request")
+    if args.mlflow_url:
+        require_loopback(args.mlflow_url)
+    return args
+
+
+def summary(results: list[Result], args: argparse.Namespace, rss: tuple[float, float]) -> None:
+    ours, ceiling, *rest = results
+    print()
+    print(
+        f"== ingest: {args.batch}-point batches, {args.clients} concurrent clients, "
+        f"{args.keys} keys, {args.experiments} experiment(s); {machine_line()}"
+    )
+    print(HEADER)
+    for result in results:
+        print(result.row())
+    print(f"expsvc / raw COPY:   {ours.rate / ceiling.rate * 100:.0f} %   (target >= 50 %)")
+    if rest:
+        mlflow = rest[0]
+        print(f"expsvc / MLflow:     {ours.rate / mlflow.rate:.1f}x   (target >= 10x)")
+    print(
+        f"server RSS: peak {rss[0]:.0f} MB while ingesting (VmRSS every 100 ms), "
+        f"VmHWM since start {rss[1]:.0f} MB   (target <= 300 MB)"
+    )
+
+
+def main() -> int:
+    args = parse_args()
+    batches = plan(args.points_total, args.batch, args.keys)
+    results: list[Result] = []
+    with throwaway_database(args.pg_server_url, args.database_url) as dsn:
+        with Service(dsn) as service:
+            print(f"service up at {service.base_url}; sending {args.points_total:,} points …")
+            result, _ = asyncio.run(
+                asyncio.wait_for(
+                    run_service(service, batches, args.clients, args.experiments, args.warmup),
+                    args.timeout,
+                )
+            )
+            results.append(result)
+            assert service.rss is not None
+            rss = (service.rss.peak_mb, service.rss.hwm_mb())
+            print(result.row())
+        print("raw COPY of the same rows …")
+        results.append(asyncio.run(asyncio.wait_for(run_copy(dsn, batches, args.clients), 600)))
+        print(results[-1].row())
+    mlflow_batches = plan(args.mlflow_points, args.batch, args.keys)
+    if args.mlflow_url:
+        results.append(
+            asyncio.run(
+                asyncio.wait_for(
+                    run_mlflow(args.mlflow_url, mlflow_batches, args.clients), args.timeout
+                )
+            )
+        )
+    elif args.start_mlflow:
+        print(f"starting MLflow {MLFLOW_VERSION} ({args.mlflow_backend} backend) …")
+        with throwaway_database(args.pg_server_url, None, prefix="mlflow_bench") as mlflow_dsn:
+            backend = (
+                mlflow_dsn.replace("postgresql://", "postgresql+psycopg2://", 1)
+                if args.mlflow_backend == "postgresql"
+                else "sqlite:///mlflow.db"
+            )
+            with MlflowServer(backend, workers=args.mlflow_workers) as mlflow:
+                print(f"MLflow up at {mlflow.base_url}; sending {args.mlflow_points:,} points …")
+                results.append(
+                    asyncio.run(
+                        asyncio.wait_for(
+                            run_mlflow(mlflow.base_url, mlflow_batches, args.clients),
+                            args.timeout,
+                        )
+                    )
+                )
+    if len(results) > 2:
+        print(results[-1].row())
+    summary(results, args, rss)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
