@@ -6,7 +6,7 @@ opens a unit of work that commits on success and rolls back on error.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,8 @@ def make_engine(url: str, *, sqlite_begin: str = "BEGIN", **kwargs: Any) -> Asyn
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    # recycle rather than ping before every checkout: a ping is a round trip per request
+    kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
 
 
@@ -79,6 +80,8 @@ class Database:
             else self.engine
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Called after each successful commit of a unit of work (e.g. wake the relay)
+        self.after_commit: list[Callable[[], None]] = []
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
@@ -95,6 +98,8 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+        for callback in self.after_commit:
+            callback()
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import experiment_actable
 from app.errors import InvalidTransition
 from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
@@ -52,6 +53,8 @@ async def touch_running(
     log_lines: int = 0,
 ) -> int:
     """Check the caller may act and the experiment is RUNNING; record activity.
+
+    One UPDATE does it all when it is allowed; only a refusal costs more queries.
 
     The conditional UPDATE takes the row lock, so a concurrent complete/stop waits for this
     transaction and a batch is never accepted after the run ended. With ``log_lines`` it

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import DateTime, Select, insert, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
@@ -103,10 +103,30 @@ async def append_lines(
         LogLineRow(first + index, line.timestamp, line.level, line.message, line.source)
         for index, line in enumerate(lines)
     ]
+    await _insert_rows(session, experiment_id, rows)
+    return rows
+
+
+async def _insert_rows(
+    session: AsyncSession, experiment_id: uuid.UUID, rows: Sequence[LogLineRow]
+) -> None:
+    """``COPY`` on PostgreSQL; elsewhere one prepared INSERT run over each chunk of rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.copy_records_to_table(
+            log_lines.name,
+            records=[
+                (experiment_id, r.seq, r.timestamp, r.level.value, r.message, r.source)
+                for r in rows
+            ],
+            columns=[column.name for column in log_lines.columns],
+        )
+        return
     values = [_db_values(experiment_id, row) for row in rows]
     for chunk in _chunks(values, INSERT_CHUNK_ROWS):
-        await session.execute(insert(log_lines).values(list(chunk)))
-    return rows
+        await session.execute(insert(log_lines), list(chunk))
 
 
 def _db_values(experiment_id: uuid.UUID, row: LogLineRow) -> dict[str, Any]:
@@ -138,9 +158,10 @@ def _filtered(
     after: int | None,
     levels: Sequence[LogLevel] | None,
     search: str | None,
+    columns: Sequence[Any] = _COLUMNS,
 ) -> Select[Any]:
     """Lines of one experiment past ``after``; no levels (or an empty list) means all."""
-    query = select(*_COLUMNS).where(log_lines.c.experiment_id == experiment_id)
+    query = select(*columns).where(log_lines.c.experiment_id == experiment_id)
     if after is not None:
         query = query.where(log_lines.c.seq > after)
     if levels:
@@ -198,10 +219,26 @@ async def read_lines(
 # --- the text export -----------------------------------------------------------------
 
 
-def format_line(row: Any) -> str:
-    """``2026-01-01T00:00:00.000000+00:00 INFO [stdout] message``, newline-terminated."""
-    stamp = row.timestamp.isoformat(timespec="microseconds")
-    return f"{stamp} {row.level} [{row.source}] {row.message}\n"
+# The export reads the timestamp without ``UTCDateTime``'s per-row conversion: SQLite gives
+# a naive UTC time, asyncpg an aware UTC one; ``format_lines`` renders both the same way.
+_EXPORT_COLUMNS = (
+    type_coerce(log_lines.c.timestamp, DateTime(timezone=True)),
+    log_lines.c.level,
+    log_lines.c.source,
+    log_lines.c.message,
+)
+
+
+def format_lines(rows: Iterable[Any]) -> str:
+    """``2026-01-01T00:00:00.000000+00:00 INFO [stdout] message``, one per line.
+
+    ``rows`` are (timestamp, level, source, message); a naive timestamp is UTC.
+    """
+    return "".join(
+        f"{stamp.isoformat(timespec='microseconds')}{'' if stamp.tzinfo else '+00:00'} "
+        f"{level} [{source}] {message}\n"
+        for stamp, level, source, message in rows
+    )
 
 
 async def open_text_export(
@@ -238,12 +275,12 @@ async def stream_text(
     At most ``chunk_rows`` rows are held at a time, so memory stays flat whatever the size
     of the log; the lines are those committed when the export started (one statement).
     """
-    query = _filtered(experiment_id, after, levels, search)
+    query = _filtered(experiment_id, after, levels, search, _EXPORT_COLUMNS)
     query = query.execution_options(yield_per=chunk_rows)
     async with db.reader() as session:
         result = await session.stream(query)
         try:
             async for partition in result.partitions(chunk_rows):
-                yield "".join(format_line(row) for row in partition)
+                yield format_lines(partition)
         finally:
             await result.close()

@@ -21,6 +21,6 @@ def publish_metrics(
         "keys": batch.keys,
         "steps": batch.steps,
         "values": [raw_json_value(value) for value in batch.values],
-        "timestamps": [stamp.isoformat() for stamp in batch.timestamps],
+        "timestamps": batch.timestamps,  # orjson writes datetimes as ISO-8601 itself
     }
     live.publish_nowait(experiment_channel(experiment_id), event)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics.rollups import LEVELS, Aggregate, level_width
@@ -79,7 +79,16 @@ async def _rollups(
     """Rollup buckets ``first..last`` (inclusive) of one level."""
     table = metric_rollups
     query = (
-        select(table)
+        select(
+            table.c.bucket,
+            table.c.count,
+            table.c.min_value,
+            table.c.min_step,
+            table.c.min_timestamp,
+            table.c.max_value,
+            table.c.max_step,
+            table.c.max_timestamp,
+        )
         .where(
             and_(
                 table.c.series_id == series_id,
@@ -90,19 +99,63 @@ async def _rollups(
         )
         .order_by(table.c.bucket)
     )
-    result = []
-    for row in (await session.execute(query)).mappings():
-        aggregate = Aggregate(
-            count=row["count"],
-            min_value=row["min_value"],
-            min_step=row["min_step"],
-            min_timestamp=row["min_timestamp"],
-            max_value=row["max_value"],
-            max_step=row["max_step"],
-            max_timestamp=row["max_timestamp"],
-        )
-        result.append((int(row["bucket"]), aggregate))
-    return result
+    return [
+        (int(bucket), Aggregate(count, mn, mn_step, mn_ts, mx, mx_step, mx_ts))
+        for bucket, count, mn, mn_step, mn_ts, mx, mx_step, mx_ts in await session.execute(query)
+    ]
+
+
+# PostgreSQL folds the rollup rows into output buckets itself: one row per output bucket
+# comes back instead of ~16, which is most of the cost of a long read.
+_GROUPED_SQL = text(
+    """
+    SELECT (bucket * :rollup) / :width AS idx,
+           sum(count),
+           (array_agg(min_value ORDER BY min_value) FILTER (WHERE min_value IS NOT NULL))[1],
+           (array_agg(min_step ORDER BY min_value) FILTER (WHERE min_value IS NOT NULL))[1],
+           (array_agg(min_timestamp ORDER BY min_value)
+               FILTER (WHERE min_value IS NOT NULL))[1],
+           (array_agg(max_value ORDER BY max_value DESC)
+               FILTER (WHERE max_value IS NOT NULL))[1],
+           (array_agg(max_step ORDER BY max_value DESC) FILTER (WHERE max_value IS NOT NULL))[1],
+           (array_agg(max_timestamp ORDER BY max_value DESC)
+               FILTER (WHERE max_value IS NOT NULL))[1]
+    FROM metric_rollups
+    WHERE series_id = :series_id AND level = :level AND bucket BETWEEN :first AND :last
+    GROUP BY idx
+    ORDER BY idx
+    """
+)
+
+
+async def _grouped_rollups(
+    session: AsyncSession,
+    series_id: int,
+    level: int,
+    first: int,
+    last: int,
+    width: int,
+) -> list[tuple[int, Aggregate]]:
+    """Rollup buckets ``first..last`` already merged per output bucket (``step // width``)."""
+    if session.get_bind().dialect.name != "postgresql":
+        rollup = level_width(level)
+        merged: dict[int, Aggregate] = {}
+        for bucket, aggregate in await _rollups(session, series_id, level, first, last):
+            merged.setdefault(bucket * rollup // width, Aggregate()).merge(aggregate)
+        return list(merged.items())
+    params = {
+        "rollup": level_width(level),
+        "width": width,
+        "series_id": series_id,
+        "level": level,
+        "first": first,
+        "last": last,
+    }
+    rows = await session.execute(_GROUPED_SQL, params)
+    return [
+        (int(idx), Aggregate(int(count), mn, mn_step, mn_ts, mx, mx_step, mx_ts))
+        for idx, count, mn, mn_step, mn_ts, mx, mx_step, mx_ts in rows
+    ]
 
 
 def _pick_level(bucket_width: int) -> int | None:
@@ -155,8 +208,9 @@ async def _bucketed(
         fold_raw(await _raw(session, series_id, lo, hi))
         return buckets, total
     fold_raw(await _raw(session, series_id, lo, first_full * rollup - 1))
-    for bucket, aggregate in await _rollups(session, series_id, level, first_full, end_full - 1):
-        fold(bucket * rollup // width, aggregate)
+    grouped = await _grouped_rollups(session, series_id, level, first_full, end_full - 1, width)
+    for index, aggregate in grouped:
+        fold(index, aggregate)
     fold_raw(await _raw(session, series_id, end_full * rollup, hi))
     return buckets, total
 

@@ -66,10 +66,15 @@ async def stored(services: Services, experiment_id: uuid.UUID) -> list[Any]:
 
 
 async def bulk_load(services: Services, experiment_id: uuid.UUID, count: int) -> None:
-    """Store lines 1..count in one ``INSERT … SELECT`` over a counting CTE (fast on both
-    backends); line ``n`` says ``line n``, and ``log_seq`` moves past them."""
-    counter = select(literal(1, Integer).label("n")).cte("counter", recursive=True)
-    counter = counter.union_all(select(counter.c.n + 1).where(counter.c.n < count))
+    """Store lines 1..count in one ``INSERT … SELECT`` over a counter (``generate_series`` on
+    PostgreSQL, a recursive CTE on SQLite); line ``n`` says ``line n``, and ``log_seq``
+    moves past them."""
+    counter: Any
+    if services.db.dialect == "postgresql":
+        counter = func.generate_series(1, count).table_valued("n").render_derived("counter")
+    else:
+        counter = select(literal(1, Integer).label("n")).cte("counter", recursive=True)
+        counter = counter.union_all(select(counter.c.n + 1).where(counter.c.n < count))
     rows = select(
         literal(experiment_id, log_lines.c.experiment_id.type),
         counter.c.n,
