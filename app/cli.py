@@ -95,19 +95,18 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(message, file=sys.stderr)
 
     try:
-        token = demo.resolve_token(args.token, args.token_file, settings.data_dir)
+        options = demo.DemoOptions(
+            url=args.url,
+            token=demo.resolve_token(args.token, args.token_file, settings.data_dir),
+            duration=args.duration,
+            tick_seconds=args.tick,
+            steps_per_second=args.speed,
+            epochs=args.epochs,
+            steps_per_epoch=args.steps_per_epoch,
+        )
     except demo.DemoError as exc:
         warn(f"error: {exc}")
         return 1
-    options = demo.DemoOptions(
-        url=args.url,
-        token=token,
-        duration=args.duration,
-        tick_seconds=args.tick,
-        steps_per_second=args.speed,
-        epochs=args.epochs,
-        steps_per_epoch=args.steps_per_epoch,
-    )
     return demo.run_demo(options, say=lambda line: print(line, flush=True), warn=warn)
 
 

@@ -11,6 +11,7 @@ import strawberry
 from pydantic import BaseModel
 from strawberry.scalars import JSON
 
+import schema.enums  # noqa: F401  (registers SortField as ExperimentSortField first)
 from app.experiments.schemas import SortDirection, SortField
 from app.models.enums import ExperimentStatus, ExperimentType, Role
 from app.validation import parse
@@ -38,13 +39,13 @@ def to_model(model: type[M], value: Any, *, prefix: str = "input") -> M:
     return parse(model, to_plain(value), prefix=prefix)
 
 
-@strawberry.input
+@strawberry.input(description="A null or missing number takes its default.")
 class ResourceRequestInput:
     gpu_type: str | None = None
-    gpu_count: int = 0
-    cpu_cores: int = 1
-    memory_gb: int = 4
-    max_duration_minutes: int = 60
+    gpu_count: int | None = 0
+    cpu_cores: int | None = 1
+    memory_gb: int | None = 4
+    max_duration_minutes: int | None = 60
 
 
 @strawberry.input
@@ -122,5 +123,5 @@ class ExperimentFilter:
 @strawberry.input
 class ExperimentOrder:
     field: SortField
-    direction: SortDirection = SortDirection.DESC
+    direction: SortDirection | None = SortDirection.DESC
     metric_key: str | None = None

@@ -62,7 +62,7 @@ class LogPage:
 
 @strawberry.input
 class LogLineInput:
-    level: LogLevel = LogLevel.INFO
+    level: LogLevel | None = LogLevel.INFO
     message: str = strawberry.field(
         description="At most 64 KiB of UTF-8; a longer one is cut and marked, not refused."
     )
@@ -86,7 +86,7 @@ async def resolve_logs(
     after: int | None = None,
     levels: list[LogLevel] | None = None,
     search: str | None = None,
-    first: int = logs.DEFAULT_PAGE,
+    first: int | None = logs.DEFAULT_PAGE,
 ) -> LogPage:
     """Lines after ``after`` (a seq), oldest first, filtered by level and message text."""
     async with info.context.reader() as session:
@@ -96,7 +96,7 @@ async def resolve_logs(
             after=after,
             levels=levels,
             search=search,
-            first=first,
+            first=logs.DEFAULT_PAGE if first is None else first,
         )
     return LogPage.from_page(page)
 

@@ -34,10 +34,12 @@ class Query:
         return Hypothesis(row=row)
 
     @strawberry.field
-    async def hypotheses(self, info: Info, first: int = 50) -> list[Hypothesis]:
+    async def hypotheses(self, info: Info, first: int | None = 50) -> list[Hypothesis]:
         actor = await info.context.actor()
         async with info.context.reader() as session:
-            rows = await hypotheses.list_hypotheses(session, actor=actor, first=first)
+            rows = await hypotheses.list_hypotheses(
+                session, actor=actor, first=50 if first is None else first
+            )
         return [Hypothesis(row=row) for row in rows]
 
     @strawberry.field
@@ -55,7 +57,7 @@ class Query:
         info: Info,
         filter: ExperimentFilter | None = None,
         order_by: ExperimentOrder | None = None,
-        first: int = 50,
+        first: int | None = 50,
         after: str | None = None,
     ) -> ExperimentConnection:
         actor = await info.context.actor()
@@ -68,7 +70,7 @@ class Query:
                 actor=actor,
                 filter=filter_data(filter),
                 order=order,
-                first=first,
+                first=50 if first is None else first,
                 after=after,
             )
         return ExperimentConnection.from_page(page)

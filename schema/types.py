@@ -83,7 +83,7 @@ class Hypothesis:
 
     @strawberry.field
     async def experiments(
-        self, info: Info, first: int = 50, after: str | None = None
+        self, info: Info, first: int | None = 50, after: str | None = None
     ) -> ExperimentConnection:
         actor = await info.context.actor()
         async with info.context.reader() as session:
@@ -91,7 +91,7 @@ class Hypothesis:
                 session,
                 actor=actor,
                 filter=ExperimentFilterData(hypothesis_id=self.row.id),
-                first=first,
+                first=50 if first is None else first,
                 after=after,
             )
         return ExperimentConnection.from_page(page)
@@ -278,7 +278,7 @@ class Experiment:
         self,
         info: Info,
         key: str,
-        max_points: int = 1000,
+        max_points: int | None = 1000,
         step_from: BigInt | None = None,
         step_to: BigInt | None = None,
     ) -> MetricSeries:
@@ -287,7 +287,7 @@ class Experiment:
                 session,
                 experiment_id=self.row.id,
                 key=key,
-                max_points=max_points,
+                max_points=1000 if max_points is None else max_points,
                 step_from=step_from,
                 step_to=step_to,
             )
@@ -332,13 +332,13 @@ class BoardColumn:
     filter: strawberry.Private[ExperimentFilterData | None]
 
     @strawberry.field
-    async def experiments(self, info: Info, first: int = 20) -> list[Experiment]:
+    async def experiments(self, info: Info, first: int | None = 20) -> list[Experiment]:
         actor = await info.context.actor()
         base = self.filter.model_dump(exclude_unset=True) if self.filter else {}
         column_filter = ExperimentFilterData(**(base | {"status": [self.status]}))
         async with info.context.reader() as session:
             page = await experiments.list_experiments(
-                session, actor=actor, filter=column_filter, first=first
+                session, actor=actor, filter=column_filter, first=20 if first is None else first
             )
         return [Experiment(row=row) for row in page.items]
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
 
@@ -20,7 +20,16 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
+def _drop_nulls(data: Any) -> Any:
+    """A null number means "the default" (GraphQL inputs may send null for them)."""
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if value is not None}
+    return data
+
+
 class ResourceRequestData(Input):
+    _defaults_for_nulls = model_validator(mode="before")(_drop_nulls)
+
     gpu_type: str | None = None
     gpu_count: int = 0
     cpu_cores: int = 1
@@ -108,6 +117,8 @@ class SortDirection(StrEnum):
 
 
 class ExperimentOrderData(Input):
+    _defaults_for_nulls = model_validator(mode="before")(_drop_nulls)
+
     field: SortField = SortField.CREATED_AT
     direction: SortDirection = SortDirection.DESC
     metric_key: str | None = None

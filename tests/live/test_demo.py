@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.cli import build_parser
+from app.cli import build_parser, main
 from app.demo import (
     DemoError,
     DemoIds,
@@ -61,7 +63,11 @@ async def test_seed_makes_one_experiment_per_status(demo):
     ids = await seed(client)
     nodes = await statuses(client, ids)
     assert Counter(node["status"] for node in nodes.values()) == {
-        "QUEUED": 1, "RUNNING": 1, "COMPLETED": 2, "FAILED": 1, "STOPPED": 1,
+        "QUEUED": 1,
+        "RUNNING": 1,
+        "COMPLETED": 2,
+        "FAILED": 1,
+        "STOPPED": 1,
     }
     assert nodes[ids.running]["status"] == "RUNNING"
     assert nodes[ids.queued]["status"] == "QUEUED"
@@ -105,8 +111,12 @@ async def test_simulated_run_as_seen_by_run_monitor_and_graphql(demo):
     run = (await graphql(client, RUN, {"id": ids.running}))["experiment"]
     assert run["status"] == "COMPLETED"
     assert run["progress"] == {
-        "step": 60, "totalSteps": 60, "epoch": 3, "totalEpochs": 3,
-        "fraction": 1.0, "etaSeconds": 0.0,
+        "step": 60,
+        "totalSteps": 60,
+        "epoch": 3,
+        "totalEpochs": 3,
+        "fraction": 1.0,
+        "etaSeconds": 0.0,
     }
     loss = [p["value"] for p in run["loss"]["points"]]
     accuracy = [p["value"] for p in run["accuracy"]["points"]]
@@ -127,8 +137,13 @@ async def test_duration_ends_the_run_early_as_completed(demo):
     client = demo["client"]
     ids = await seed(client)
     status = await simulate(
-        client, ids.running, epochs=10, steps_per_epoch=200, tick_seconds=0.05,
-        steps_per_second=100.0, duration=0.3,
+        client,
+        ids.running,
+        epochs=10,
+        steps_per_epoch=200,
+        tick_seconds=0.05,
+        steps_per_second=100.0,
+        duration=0.3,
     )
     assert status == "COMPLETED"
     run = (await graphql(client, RUN, {"id": ids.running}))["experiment"]
@@ -154,9 +169,46 @@ async def test_a_run_ended_elsewhere_ends_the_simulation(demo):
     ids = await seed(client)
     task = asyncio.create_task(simulate(client, ids.running, **{**SHORT, "epochs": 100}))
     await asyncio.sleep(0.2)
-    await graphql(client, 'mutation($id: ID!) { stopExperiment(id: $id) { status } }',
-                  {"id": ids.running})
+    await graphql(
+        client, "mutation($id: ID!) { stopExperiment(id: $id) { status } }", {"id": ids.running}
+    )
     assert await asyncio.wait_for(task, 5) == "STOPPED"
+
+
+async def test_cli_prints_the_query_and_stops_the_run_on_ctrl_c(demo):
+    command = ["demo", "--url", f"http://{demo['server']}", "--token", demo["token"]]
+    command += ["--tick", "0.05", "--speed", "400", "--epochs", "100", "--steps-per-epoch", "20"]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        *command,
+        cwd=Path(__file__).parents[2],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        async with asyncio.timeout(15):
+            while not any(line.startswith("epoch 1/100 done") for line in lines):
+                line = (await process.stdout.readline()).decode()
+                assert line, "the demo ended early: " + "".join(lines)
+                lines.append(line)
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 15)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, err.decode()
+    text = "".join(lines) + out.decode()
+    running = next(line.split()[-1] for line in lines if line.startswith("Live run:"))
+    assert f'runMonitor(experimentId: "{running}")' in text
+    assert "... on ProgressEvent { progress {" in text
+    assert f"stopped experiment {running}" in text
+    run = (await graphql(demo["client"], RUN, {"id": running}))["experiment"]
+    assert run["status"] == "STOPPED"
 
 
 def test_token_resolution(tmp_path: Path):
@@ -176,3 +228,15 @@ def test_cli_parses_demo_options():
     )
     assert (args.url, args.token, args.duration, args.tick) == ("http://h:9", "t", 30.0, 0.5)
     assert (args.speed, args.epochs, args.steps_per_epoch) == (10.0, 10, 200)
+
+
+@pytest.mark.parametrize("option", ["--speed", "--tick", "--epochs", "--duration"])
+def test_cli_refuses_non_positive_options(option, capsys):
+    assert main(["demo", "--token", "t", option, "0"]) == 1
+    assert f"{option} must be > 0" in capsys.readouterr().err
+
+
+def test_cli_without_a_token_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EXPSVC_DATA_DIR", str(tmp_path))
+    assert main(["demo"]) == 1
+    assert str(tmp_path / "admin-token") in capsys.readouterr().err

@@ -67,7 +67,7 @@ if ENABLED:
             "EXPSVC_LOG_LEVEL": "WARNING",
         }
         processes = [
-            subprocess.Popen(
+            subprocess.Popen(  # noqa: ASYNC220 - starts and returns at once
                 [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
                 env=env,
                 stdout=subprocess.DEVNULL,
