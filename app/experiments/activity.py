@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import experiment_actable
 from app.errors import InvalidTransition
 from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
@@ -25,16 +26,22 @@ async def _touch(
     counter: Any,
     increment: int,
 ) -> int:
-    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
     statement = (
         update(Experiment)
-        .where(Experiment.id == experiment_id, Experiment.status == ExperimentStatus.RUNNING)
+        .where(
+            Experiment.id == experiment_id,
+            Experiment.status == ExperimentStatus.RUNNING,
+            experiment_actable(actor),
+        )
         .values({"last_activity_at": now, counter: counter + increment})
         .returning(counter)
         .execution_options(synchronize_session=False)
     )
     value = (await session.execute(statement)).scalar_one_or_none()
-    if value is None:
+    if value is None:  # say why: NOT_FOUND, FORBIDDEN, or not RUNNING
+        experiment = await get_actionable_experiment(
+            session, actor=actor, experiment_id=experiment_id
+        )
         raise InvalidTransition(
             f"only a RUNNING experiment accepts {what}; this one is {experiment.status.value}",
             details={"status": experiment.status.value},
