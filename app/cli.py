@@ -1,4 +1,4 @@
-"""The ``expsvc`` command: ``serve``, ``db upgrade``, ``users create``."""
+"""The ``expsvc`` command: ``serve``, ``db upgrade``, ``users create``, ``demo``."""
 
 from __future__ import annotations
 

@@ -238,6 +238,10 @@ class Experiment:
     def failure(self) -> Failure | None:
         return failure_of(self.row)
 
+    @strawberry.field(description="The message given when it was stopped or failed.")
+    def status_message(self) -> str | None:
+        return self.row.failure_message
+
     @strawberry.field
     def created_at(self) -> datetime:
         return self.row.created_at

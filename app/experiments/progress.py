@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.models import Experiment
+from app.models.enums import ExperimentStatus
 
 # Weight of the newest observation in the smoothed rate (an exponential moving average)
 RATE_SMOOTHING = 0.5
@@ -65,7 +66,8 @@ def progress_view(experiment: Experiment, now: datetime) -> ProgressView:
     fraction = None if done is None or not total else max(0.0, min(1.0, done / total))
     eta = None
     rate = experiment.progress_rate
-    if done is not None and total is not None and rate and rate > 0:
+    running = experiment.status is ExperimentStatus.RUNNING
+    if running and done is not None and total is not None and rate and rate > 0:
         since = experiment.progress_reported_at or now
         eta = max(0.0, (total - done) / rate - (now - since).total_seconds())
         if done >= total:

@@ -116,7 +116,7 @@ async def test_simulated_run_as_seen_by_run_monitor_and_graphql(demo):
         "epoch": 3,
         "totalEpochs": 3,
         "fraction": 1.0,
-        "etaSeconds": 0.0,
+        "etaSeconds": None,  # no ETA once it has ended
     }
     loss = [p["value"] for p in run["loss"]["points"]]
     accuracy = [p["value"] for p in run["accuracy"]["points"]]
