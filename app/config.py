@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     # Websockets
     max_subscriptions_per_connection: int = Field(default=20, ge=1)
     subscription_queue_size: int = Field(default=1000, ge=1)
+    ws_keep_alive_seconds: float = Field(default=15.0, gt=0)
 
     # GraphQL query limits
     query_max_depth: int = Field(default=12, ge=1)
