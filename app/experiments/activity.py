@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_actable
@@ -26,16 +26,17 @@ async def _touch(
     counter: Any,
     increment: int,
 ) -> int:
+    # a Core UPDATE on the table: the ORM's bulk-update path costs milliseconds per call
+    table = cast(Table, Experiment.__table__)
     statement = (
-        update(Experiment)
+        update(table)
         .where(
             Experiment.id == experiment_id,
             Experiment.status == ExperimentStatus.RUNNING,
             experiment_actable(actor),
         )
-        .values({"last_activity_at": now, counter: counter + increment})
+        .values({"last_activity_at": now, counter.key: counter + increment})
         .returning(counter)
-        .execution_options(synchronize_session=False)
     )
     value = (await session.execute(statement)).scalar_one_or_none()
     if value is None:  # say why: NOT_FOUND, FORBIDDEN, or not RUNNING

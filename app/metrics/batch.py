@@ -150,9 +150,30 @@ def _columnar(c: _Collector, doc: dict[str, Any], path: str) -> None:
         c.error(f"{prefix}values", "steps, values and timestamps must have the same length")
         return
     c.check_size(len(steps))
+    if timestamps is None and _fast_columns(c, doc.get("key"), steps, values):
+        return
     for index, (step, value) in enumerate(zip(steps, values, strict=True)):
         stamp = timestamps[index] if timestamps is not None else None
         c.add(doc.get("key"), step, value, stamp, f"{prefix}points.{index}", f"{prefix}key")
+
+
+def _fast_columns(c: _Collector, key: Any, steps: list[Any], values: list[Any]) -> bool:
+    """The common case in one pass of builtins: a valid key, plain ints and floats, no
+    timestamps. Anything else (including every error) takes the checked path."""
+    if not steps or not isinstance(key, str) or not KEY_RE.match(key):
+        return False
+    if not all(type(step) is int for step in steps):
+        return False
+    if min(steps) < 0 or max(steps) > MAX_STEP:
+        return False
+    if not all(type(value) is float or type(value) is int for value in values):
+        return False
+    count = len(steps)
+    c.batch.keys.extend([key] * count)
+    c.batch.steps.extend(steps)
+    c.batch.values.extend([float(value) for value in values])
+    c.batch.timestamps.extend([c.now] * count)
+    return True
 
 
 def _document(c: _Collector, doc: Any, path: str) -> None:

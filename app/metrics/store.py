@@ -12,6 +12,7 @@ from sqlalchemy import case, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.metrics import pg_store
 from app.metrics.batch import MetricBatch
 from app.metrics.rollups import Aggregate, rollup_rows
 from app.models import MetricSeries, metric_batches, metric_points, metric_rollups
@@ -99,10 +100,10 @@ async def upsert_series(
     session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
 ) -> dict[str, int]:
     """Fold the batch into each key's summary; return the series id of every key."""
-    rows = [
-        {**row, "experiment_id": experiment_id, "updated_at": now}
-        for row in _summaries(batch).values()
-    ]
+    summaries = list(_summaries(batch).values())
+    if session.get_bind().dialect.name == "postgresql":
+        return await pg_store.upsert_series(session, experiment_id, summaries, now)
+    rows = [{**row, "experiment_id": experiment_id, "updated_at": now} for row in summaries]
     table = MetricSeries.__table__
     statement = _insert(session, table)
     newer = statement.excluded.last_step >= table.c.last_step
@@ -132,11 +133,7 @@ async def insert_points(session: AsyncSession, series_ids: list[int], batch: Met
     """Raw points: ``COPY`` on PostgreSQL, one multi-row INSERT per chunk elsewhere."""
     values = [stored_value(value) for value in batch.values]
     if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
-        await driver.copy_records_to_table(
+        await (await pg_store.driver(session)).copy_records_to_table(
             "metric_points",
             records=zip(series_ids, batch.steps, values, batch.timestamps, strict=True),
             columns=["series_id", "step", "value", "timestamp"],
@@ -168,6 +165,9 @@ def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> dict[str, Any]:
 
 async def upsert_rollups(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
     aggregates = rollup_rows(series_ids, batch.steps, batch.values, batch.timestamps)
+    if session.get_bind().dialect.name == "postgresql":
+        await pg_store.upsert_rollups(session, aggregates)
+        return
     rows = [_rollup_row(key, agg) for key, agg in aggregates.items()]
     table = metric_rollups
     statement = _insert(session, table)
