@@ -14,6 +14,7 @@ from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
 from app.experiments.start_hooks import StartHooks
+from app.users.auth_cache import AuthCache
 
 EVENT_STREAM = "events"
 
@@ -27,9 +28,11 @@ class Services:
     start_hooks: StartHooks = field(default_factory=StartHooks)
     live: LivePublisher = field(init=False)
     relay: OutboxRelay = field(init=False)
+    auth: AuthCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.live = LivePublisher(self.broker)
+        self.auth = AuthCache(self.db)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
 
     @classmethod

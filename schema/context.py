@@ -14,10 +14,9 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from app.config import Settings
-from app.errors import NotFound, Unauthenticated
+from app.errors import NotFound
 from app.models import User
 from app.services import Services
-from app.users.service import authenticate
 from app.users.tokens import bearer_token
 from schema.dataloaders import Loaders
 
@@ -44,10 +43,7 @@ class Context:
         """The authenticated caller; ``UNAUTHENTICATED`` without a valid token."""
         if self._user is None:
             token = self.token or self._token_from_connection()
-            if not token:
-                raise Unauthenticated()
-            async with self.services.db.reader() as session:
-                self._user = await authenticate(session, token)
+            self._user = await self.services.auth.user(token)
         return self._user
 
     def _token_from_connection(self) -> str | None:

@@ -20,7 +20,6 @@ from app.models import User
 from app.rest.body import QueryModel, query_data, read_json_object
 from app.rest.responses import ORJSONResponse
 from app.services import Services
-from app.users.service import authenticate
 from app.users.tokens import bearer_token
 from app.validation import parse
 
@@ -115,10 +114,7 @@ class Endpoint:
 
 async def authenticate_request(services: Services, request: Request) -> User:
     token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        raise Unauthenticated()
-    async with services.db.reader() as session:
-        return await authenticate(session, token)
+    return await services.auth.user(token)
 
 
 async def _call_for(endpoint: Endpoint, services: Services, request: Request) -> Call:
