@@ -16,6 +16,9 @@ class EventType(StrEnum):
     EXPERIMENT_FAILED = "ExperimentFailed"
     EXPERIMENT_STOPPED = "ExperimentStopped"
     EXPERIMENT_PROGRESS = "ExperimentProgress"
+    RESOURCES_UNAVAILABLE = "ResourcesUnavailable"
+    RESERVATION_EXPIRING = "ReservationExpiring"
+    STORAGE_LIMIT_EXCEEDED = "StorageLimitExceeded"
 
 
 # The events other services consume from the Redis Stream

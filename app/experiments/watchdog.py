@@ -15,18 +15,16 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import Database
-from app.events.names import EVENT_FOR_STATUS
-from app.events.outbox import append_experiment_event
+from app.experiments.system_moves import fail_running
 from app.leader import LeaderLock, PeriodicJob
-from app.logs.system import append_system_line
 from app.models import Experiment
 from app.models.base import utcnow
-from app.models.enums import ExperimentStatus, FailureReason, LogLevel
+from app.models.enums import ExperimentStatus, FailureReason
 
 log = logging.getLogger("expsvc.watchdog")
 
@@ -76,35 +74,15 @@ async def fail_if_inactive(
     experiment = await session.get(Experiment, experiment_id)
     if experiment is None:
         return None
-    started = experiment.started_at
-    last_seen = experiment.last_activity_at or started or experiment.created_at
-    message = timeout_message((now - last_seen).total_seconds(), timeout_seconds)
-    statement = (
-        update(Experiment)
-        .where(Experiment.id == experiment_id, _is_stale(cutoff))
-        .values(
-            status=ExperimentStatus.FAILED,
-            failure_reason=FailureReason.LOGGING_TIMEOUT,
-            failure_message=message,
-            finished_at=now,
-            duration_seconds=(now - started).total_seconds() if started else None,
-            updated_at=now,
-        )
-        .returning(Experiment.id)
-        .execution_options(synchronize_session=False)
-    )
-    if (await session.execute(statement)).scalar_one_or_none() is None:
-        return None
-    await append_system_line(
+    last_seen = experiment.last_activity_at or experiment.started_at or experiment.created_at
+    return await fail_running(
         session,
         experiment_id=experiment_id,
-        message=f"experiment failed ({FailureReason.LOGGING_TIMEOUT.value}): {message}",
+        reason=FailureReason.LOGGING_TIMEOUT,
+        message=timeout_message((now - last_seen).total_seconds(), timeout_seconds),
         now=now,
-        level=LogLevel.WARNING,
+        guard=_is_stale(cutoff),
     )
-    await session.refresh(experiment)
-    await append_experiment_event(session, EVENT_FOR_STATUS[ExperimentStatus.FAILED], experiment)
-    return experiment
 
 
 async def fail_inactive(

@@ -1,24 +1,34 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from app.models.artifact import Artifact, ArtifactUpload, storage_usage
 from app.models.base import Base
 from app.models.experiment import Experiment
 from app.models.hypothesis import Hypothesis, hypothesis_observers
 from app.models.log import log_lines
 from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
+from app.models.notification import Notification
 from app.models.outbox import OutboxEvent
+from app.models.resource import ApiCost, Reservation, ResourcePool
 from app.models.user import ApiToken, User
 
 __all__ = [
+    "ApiCost",
     "ApiToken",
+    "Artifact",
+    "ArtifactUpload",
     "Base",
     "Experiment",
     "Hypothesis",
     "MetricSeries",
+    "Notification",
     "OutboxEvent",
+    "Reservation",
+    "ResourcePool",
     "User",
     "hypothesis_observers",
     "log_lines",
     "metric_batches",
     "metric_points",
     "metric_rollups",
+    "storage_usage",
 ]

@@ -24,6 +24,8 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the notification producer handled it (app/notifications/producer.py)
+    notified_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index(
@@ -31,5 +33,11 @@ class OutboxEvent(Base):
             "id",
             postgresql_where=published_at.is_(None),
             sqlite_where=published_at.is_(None),
+        ),
+        Index(
+            "ix_outbox_unnotified",
+            "id",
+            postgresql_where=notified_at.is_(None),
+            sqlite_where=notified_at.is_(None),
         ),
     )

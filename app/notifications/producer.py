@@ -1,0 +1,153 @@
+"""Turning outbox events into notifications, exactly once per (recipient, event).
+
+The producer claims outbox rows not yet notified (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so replicas share the work), writes the notifications and marks the rows in
+the same transaction: a crash before the commit leaves the rows to be claimed again, a
+crash after it leaves nothing to do. New notifications are then pushed to each
+recipient's live channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import Database
+from app.events.live import LivePublisher
+from app.events.names import EventType, user_channel
+from app.hypotheses.service import observers_by_hypothesis
+from app.models import Experiment, Hypothesis, OutboxEvent
+from app.models.base import utcnow
+from app.models.notification import Notification
+from app.notifications.kinds import KIND_FOR_EVENT, message_for
+
+log = logging.getLogger("expsvc.notifications")
+
+
+@dataclass(frozen=True)
+class Produced:
+    user_id: uuid.UUID
+    notification: dict[str, Any]
+
+
+async def recipients(session: AsyncSession, experiment_id: uuid.UUID) -> list[uuid.UUID]:
+    """The hypothesis owner, its team lead, its observers and the experiment's owner, once."""
+    row = (
+        await session.execute(
+            select(Experiment.owner_id, Hypothesis.id, Hypothesis.owner_id, Hypothesis.team_lead_id)
+            .join(Hypothesis, Hypothesis.id == Experiment.hypothesis_id)
+            .where(Experiment.id == experiment_id)
+        )
+    ).first()
+    if row is None:
+        return []
+    owner, hypothesis_id, hypothesis_owner, lead = row
+    observers = (await observers_by_hypothesis(session, [hypothesis_id]))[hypothesis_id]
+    people = [hypothesis_owner, lead, *(user.id for user in observers), owner]
+    return list(dict.fromkeys(person for person in people if person is not None))
+
+
+async def _notify(session: AsyncSession, event: OutboxEvent) -> list[Produced]:
+    kind = KIND_FOR_EVENT.get(event.event_type)
+    if kind is None:
+        return []
+    message = message_for(kind, event.payload)
+    produced = []
+    for user_id in await recipients(session, event.aggregate_id):
+        notification = Notification(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            kind=kind,
+            message=message,
+            experiment_id=event.aggregate_id,
+            source_event_id=event.event_id,
+            created_at=utcnow(),
+        )
+        session.add(notification)
+        produced.append(Produced(user_id, {"type": "notification", "id": str(notification.id)}))
+    await session.flush()
+    return produced
+
+
+class NotificationProducer:
+    def __init__(
+        self, db: Database, live: LivePublisher, *, batch_size: int = 100, idle: float = 0.5
+    ) -> None:
+        self.db = db
+        self.live = live
+        self.batch_size = batch_size
+        self.idle = idle
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Handle one batch of un-notified events; return how many events."""
+        async with self.db.unit_of_work() as session:
+            query = (
+                select(OutboxEvent)
+                .where(OutboxEvent.notified_at.is_(None))
+                .order_by(OutboxEvent.id)
+                .limit(self.batch_size)
+            )
+            if self.db.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            events: Sequence[OutboxEvent] = (await session.scalars(query)).all()
+            produced: list[Produced] = []
+            for event in events:
+                produced += await _notify(session, event)
+            if events:
+                await session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_([event.id for event in events]))
+                    .values(notified_at=utcnow())
+                )
+        for item in produced:
+            self.live.publish_nowait(user_channel(item.user_id), item.notification)
+        return len(events)
+
+    async def run_until_empty(self) -> int:
+        total = 0
+        while count := await self.run_once():
+            total += count
+        return total
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                handled = await self.run_once()
+            except Exception as exc:
+                log.warning("notifications not produced yet: %s", exc)
+                handled = 0
+            if handled < self.batch_size:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.idle):
+                        await self._wake.wait()
+                self._wake.clear()
+
+    def start(self) -> None:
+        if self._task is None:
+            self.db.after_commit.append(self.wake)
+            self._task = asyncio.create_task(self._loop(), name="notifications")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+            with contextlib.suppress(ValueError):
+                self.db.after_commit.remove(self.wake)
+
+
+__all__ = ["EventType", "NotificationProducer", "recipients"]

@@ -1,0 +1,99 @@
+"""GraphQL types of pools, reservations, costs and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from app.models.notification import Notification as NotificationRow
+from app.models.resource import Reservation as ReservationRow
+from app.resources.costs import CostView
+from app.resources.service import PoolView
+
+
+@strawberry.type
+class ResourcePool:
+    name: str
+    gpu_type: str
+    capacity: int
+    reserved: int
+    available: int
+    hourly_cost_per_gpu: float
+
+    @classmethod
+    def from_view(cls, pool: PoolView) -> ResourcePool:
+        return cls(
+            name=pool.name,
+            gpu_type=pool.gpu_type,
+            capacity=pool.capacity,
+            reserved=pool.reserved,
+            available=pool.available,
+            hourly_cost_per_gpu=pool.hourly_cost_per_gpu,
+        )
+
+
+@strawberry.type
+class Reservation:
+    pool: str
+    gpu_count: int
+    reserved_at: datetime
+    expires_at: datetime
+    released_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: ReservationRow) -> Reservation:
+        return cls(
+            pool=row.pool_name,
+            gpu_count=row.gpu_count,
+            reserved_at=row.reserved_at,
+            expires_at=row.expires_at,
+            released_at=row.released_at,
+        )
+
+
+@strawberry.type(description="GPU cost grows while the experiment runs; final at release.")
+class Cost:
+    gpu: float
+    api: float
+    total: float
+    currency: str
+
+    @classmethod
+    def from_view(cls, cost: CostView) -> Cost:
+        return cls(gpu=cost.gpu, api=cost.api, total=round(cost.total, 6), currency=cost.currency)
+
+
+@strawberry.input
+class ResourcePoolInput:
+    name: str
+    gpu_type: str
+    capacity: int
+    hourly_cost_per_gpu: float
+
+
+@strawberry.type
+class NotificationFields:
+    """The scalar part of ``Notification`` (``schema.types`` adds ``experiment``)."""
+
+    row: strawberry.Private[NotificationRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def kind(self) -> str:
+        return self.row.kind
+
+    @strawberry.field
+    def message(self) -> str:
+        return self.row.message
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def read_at(self) -> datetime | None:
+        return self.row.read_at
