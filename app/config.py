@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     artifact_max_bytes: int = Field(default=10 * GiB, ge=1)
     artifact_quota_per_experiment_bytes: int = Field(default=50 * GiB, ge=1)
     storage_quota_bytes: int = Field(default=1024 * GiB, ge=1)
+    # Direct (presigned) uploads: how long the URLs live and the upload may stay incomplete
+    artifact_upload_expiry_seconds: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
+    # Lifetime of the presigned GET a download redirects to (S3)
+    artifact_download_url_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
+    # S3: part size of multipart uploads (S3's minimum is 5 MiB), and the region to sign for
+    s3_part_size_bytes: int = Field(default=8 * MiB, ge=5 * MiB, le=5 * GiB)
+    s3_region: str = ""
 
     # Resources
     resource_pools: Annotated[list[PoolSetting], NoDecode] = Field(

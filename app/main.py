@@ -8,8 +8,11 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route, WebSocketRoute
 
+from app.artifacts.sweeper import upload_sweeper
 from app.config import Settings
 from app.experiments.watchdog import activity_watchdog
+from app.resources.expiry import reservation_job
+from app.resources.service import seed_pools
 from app.logging import configure_logging
 from app.observability import health_routes, install_observability
 from app.rest.routes import rest_app
@@ -25,7 +28,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        jobs = [activity_watchdog(services.db, services.settings)]
+        jobs = [activity_watchdog(services.db, services.settings), upload_sweeper(services)]
         for job in jobs:
             job.start()
         services.relay.start()

@@ -13,7 +13,9 @@ from app.db import Database
 from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
-from app.experiments.start_hooks import StartHooks
+from app.experiments.start_hooks import StartHooks, default_hooks
+from app.notifications.producer import NotificationProducer
+from app.storage import ArtifactStore, open_store
 from app.users.auth_cache import AuthCache
 
 EVENT_STREAM = "events"
@@ -25,13 +27,18 @@ class Services:
     db: Database
     broker: Broker = field(default_factory=InProcessBroker)
     stream: EventStream | None = None
-    start_hooks: StartHooks = field(default_factory=StartHooks)
+    start_hooks: StartHooks = field(default_factory=default_hooks)
     live: LivePublisher = field(init=False)
     relay: OutboxRelay = field(init=False)
     auth: AuthCache = field(init=False)
+    notifier: NotificationProducer = field(init=False)
+    # The artifact store named by the settings (tests may swap it)
+    store: ArtifactStore = field(init=False)
 
     def __post_init__(self) -> None:
+        self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
+        self.notifier = NotificationProducer(self.db, self.live)
         self.auth = AuthCache(self.db)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
 
@@ -47,7 +54,9 @@ class Services:
         return cls(settings=settings, db=db, broker=broker, stream=stream)
 
     async def close(self) -> None:
+        await self.notifier.stop()
         await self.relay.stop()
         await self.live.stop()
         await self.broker.close()
+        await self.store.close()
         await self.db.dispose()

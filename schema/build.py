@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.config import Settings
+from schema.cost import cost_extension
 from schema.errors import ErrorCodes, log_unexpected
 from schema.limits import limit_extensions
 from schema.mutations import Mutation
@@ -33,7 +34,12 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[*limit_extensions(settings), ErrorCodes, OperationMetrics],
+        extensions=[
+            *limit_extensions(settings),
+            cost_extension(settings),
+            ErrorCodes,
+            OperationMetrics,
+        ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         **extra,
     )

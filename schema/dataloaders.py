@@ -10,10 +10,17 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from app.artifacts.service import artifacts_by_experiment
 from app.db import Database
+from app.experiments.service import experiments_by_ids
 from app.hypotheses.service import hypotheses_by_ids, observers_by_hypothesis
+from app.logs.batched import PageRead, read_pages
+from app.logs.service import LogPage
+from app.metrics.batched import SeriesRead, read_many
+from app.metrics.history import Series
 from app.metrics.service import summaries_by_experiment
-from app.models import Hypothesis, MetricSeries, User
+from app.models import Artifact, Experiment, Hypothesis, MetricSeries, Reservation, User
+from app.resources.service import reservations_by_experiment
 from app.users.service import users_by_ids
 
 K = TypeVar("K")
@@ -35,13 +42,34 @@ def batched(
     return DataLoader(load_fn=load)
 
 
+@dataclass(frozen=True)
+class SeriesKey:
+    """One metric history of one experiment, with the arguments of ``read_series``."""
+
+    experiment_id: uuid.UUID
+    key: str
+    max_points: int
+    step_from: int | None = None
+    step_to: int | None = None
+
+
 @dataclass
 class Loaders:
+    """Everything an Experiment resolves to, batched per request.
+
+    Costs need no loader: they come from the experiment row and its reservation.
+    """
+
     db: Database
     users: DataLoader[uuid.UUID, User | None] = field(init=False)
     hypotheses: DataLoader[uuid.UUID, Hypothesis | None] = field(init=False)
     observers: DataLoader[uuid.UUID, list[User] | None] = field(init=False)
     summaries: DataLoader[uuid.UUID, list[MetricSeries] | None] = field(init=False)
+    series: DataLoader[SeriesKey, Series] = field(init=False)
+    logs: DataLoader[PageRead, LogPage] = field(init=False)
+    artifacts: DataLoader[uuid.UUID, list[Artifact] | None] = field(init=False)
+    reservations: DataLoader[uuid.UUID, Reservation | None] = field(init=False)
+    experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = batched(self.db, users_by_ids)
@@ -50,3 +78,30 @@ class Loaders:
         self.summaries = batched(
             self.db, lambda session, ids: summaries_by_experiment(session, list(ids)), list
         )
+        self.series = DataLoader(load_fn=self._series)
+        self.logs = DataLoader(load_fn=self._logs)
+        self.artifacts = batched(self.db, artifacts_by_experiment, list)
+        self.reservations = batched(self.db, reservations_by_experiment)
+        self.experiments = batched(self.db, experiments_by_ids)
+
+    async def _series(self, keys: list[SeriesKey]) -> list[Series]:
+        """Histories of many experiments and keys: the summary rows come from the
+        summaries loader (shared with ``metricSummaries``), the points from one batched
+        read (``app.metrics.batched``)."""
+        ids = list(dict.fromkeys(key.experiment_id for key in keys))
+        found = await self.summaries.load_many(ids)
+        rows = {
+            (i, row.key): row for i, group in zip(ids, found, strict=True) for row in group or []
+        }
+        reads = [
+            SeriesRead(
+                rows.get((k.experiment_id, k.key)), k.key, k.max_points, k.step_from, k.step_to
+            )
+            for k in keys
+        ]
+        async with self.db.reader() as session:
+            return await read_many(session, reads)
+
+    async def _logs(self, keys: list[PageRead]) -> list[LogPage]:
+        async with self.db.reader() as session:
+            return await read_pages(session, keys)

@@ -8,6 +8,7 @@ import strawberry
 
 from app.errors import ValidationFailed
 from app.experiments import service as experiments
+from app.experiments import starting
 from app.experiments.events import publish_progress
 from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
 from app.hypotheses import service as hypotheses
@@ -17,6 +18,17 @@ from app.metrics.events import publish_metrics
 from app.models.base import utcnow
 from app.models.enums import FailureReason
 from app.users import service as users
+from schema import resource_fields
+from schema.artifact_types import (
+    COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION,
+    CREATE_ARTIFACT_UPLOAD_DESCRIPTION,
+    UPLOAD_ARTIFACT_DESCRIPTION,
+    Artifact,
+    ArtifactUpload,
+    complete_artifact_upload,
+    create_artifact_upload,
+    upload_artifact,
+)
 from schema.context import Info, parse_id
 from schema.inputs import (
     CreateExperimentInput,
@@ -28,6 +40,7 @@ from schema.inputs import (
 )
 from schema.log_fields import LOG_MESSAGES_DESCRIPTION, log_messages
 from schema.metric_types import MetricPointInput
+from schema.resource_types import ResourcePool
 from schema.types import Experiment, Hypothesis, User, UserWithToken
 
 
@@ -40,8 +53,34 @@ def _user_id(value: strawberry.ID, field: str) -> uuid.UUID:
 
 @strawberry.type
 class Mutation:
+    upsert_resource_pool: ResourcePool = strawberry.mutation(
+        resolver=resource_fields.upsert_resource_pool,
+        description="ADMIN only: add or change a GPU pool.",
+    )
+    extend_reservation: Experiment = strawberry.mutation(
+        resolver=resource_fields.extend_reservation,
+        description="Push a RUNNING experiment's reservation back (up to the maximum).",
+    )
+    add_api_cost: Experiment = strawberry.mutation(
+        resolver=resource_fields.add_api_cost,
+        description="Record an API cost (LLM calls and the like) against an experiment.",
+    )
+    mark_notifications_read: int = strawberry.mutation(
+        resolver=resource_fields.mark_notifications_read,
+        description="Mark the caller's notifications read; returns how many changed.",
+    )
+
     log_messages: int = strawberry.mutation(
         resolver=log_messages, description=LOG_MESSAGES_DESCRIPTION
+    )
+    upload_artifact: Artifact = strawberry.mutation(
+        resolver=upload_artifact, description=UPLOAD_ARTIFACT_DESCRIPTION
+    )
+    create_artifact_upload: ArtifactUpload = strawberry.mutation(
+        resolver=create_artifact_upload, description=CREATE_ARTIFACT_UPLOAD_DESCRIPTION
+    )
+    complete_artifact_upload: Artifact = strawberry.mutation(
+        resolver=complete_artifact_upload, description=COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION
     )
 
     @strawberry.mutation(description="A new hypothesis owned by the caller.")
@@ -102,13 +141,9 @@ class Mutation:
     @strawberry.mutation(description="QUEUED → RUNNING: reserves resources, opens the MLflow run.")
     async def start_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
         actor = await info.context.actor()
-        async with info.context.transaction() as session:
-            row = await experiments.start_experiment(
-                session,
-                actor=actor,
-                experiment_id=parse_id(id, "experiment"),
-                hooks=info.context.services.start_hooks,
-            )
+        row = await starting.start(
+            info.context.services, actor=actor, experiment_id=parse_id(id, "experiment")
+        )
         return Experiment(row=row)
 
     @strawberry.mutation(description="RUNNING → COMPLETED.")

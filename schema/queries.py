@@ -9,9 +9,20 @@ from app.experiments.presets import PRESETS
 from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
 from app.hypotheses import service as hypotheses
 from app.models.enums import ExperimentStatus
+from schema import resource_fields
+from schema.compare_types import COMPARE_DESCRIPTION, compare_experiments
 from schema.context import Info, parse_id
 from schema.inputs import ExperimentFilter, ExperimentOrder, to_model
-from schema.types import BoardColumn, Experiment, ExperimentConnection, Hypothesis, Preset, User
+from schema.resource_types import ResourcePool
+from schema.types import (
+    BoardColumn,
+    Experiment,
+    ExperimentConnection,
+    Hypothesis,
+    Notification,
+    Preset,
+    User,
+)
 
 
 def filter_data(value: ExperimentFilter | None) -> ExperimentFilterData | None:
@@ -20,6 +31,14 @@ def filter_data(value: ExperimentFilter | None) -> ExperimentFilterData | None:
 
 @strawberry.type
 class Query:
+    resource_pools: list[ResourcePool] = strawberry.field(
+        resolver=resource_fields.resource_pools,
+        description="GPU pools with what is reserved and available.",
+    )
+    notifications: list[Notification] = strawberry.field(
+        resolver=resource_fields.notification_list, description="The caller's, newest first."
+    )
+
     @strawberry.field(description="The caller.")
     async def me(self, info: Info) -> User:
         return User(row=await info.context.actor())
@@ -89,6 +108,10 @@ class Query:
             for status in ExperimentStatus
             if wanted is None or status in wanted
         ]
+
+    compare_experiments = strawberry.field(
+        resolver=compare_experiments, description=COMPARE_DESCRIPTION
+    )
 
     @strawberry.field(description="Hyperparameter schemas, defaults and resources by type.")
     def presets(self) -> list[Preset]:

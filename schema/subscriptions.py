@@ -22,8 +22,9 @@ from app.models.enums import ExperimentStatus, LogLevel
 from schema.context import Info, parse_id
 from schema.inputs import ExperimentFilter, to_model
 from schema.log_fields import LogLine
+from schema.resource_fields import notification_stream
 from schema.scalars import BigInt
-from schema.types import Experiment, Failure, Progress, failure_of, progress_of
+from schema.types import Experiment, Failure, Notification, Progress, failure_of, progress_of
 
 
 @strawberry.type
@@ -79,6 +80,11 @@ def _point(point: LivePoint) -> MetricEventPoint:
 
 @strawberry.type
 class Subscription:
+    @strawberry.subscription(description="The caller's new notifications, live.")
+    async def notifications(self, info: Info) -> AsyncGenerator[Notification, None]:
+        async for notification in notification_stream(info):
+            yield notification
+
     @strawberry.subscription(description="The experiment after each change of its state.")
     async def experiment_updated(
         self, info: Info, id: strawberry.ID

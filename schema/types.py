@@ -14,15 +14,21 @@ from app.experiments.presets import Preset as PresetData
 from app.experiments.progress import progress_view
 from app.experiments.schemas import ExperimentFilterData
 from app.experiments.validators import git_web_url
+from app.logs import service as log_pages
+from app.logs.batched import PageRead
 from app.metrics import service as history_service
 from app.models import Experiment as ExperimentRow
 from app.models import Hypothesis as HypothesisRow
 from app.models import User as UserRow
 from app.models.base import utcnow
-from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, Role
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, LogLevel, Role
+from app.resources.costs import cost_of
+from schema.artifact_types import Artifact
 from schema.context import Info
-from schema.log_fields import LOGS_DESCRIPTION, LogPage, resolve_logs
+from schema.dataloaders import SeriesKey
+from schema.log_fields import LOGS_DESCRIPTION, LogPage
 from schema.metric_types import MetricSeries, MetricSummary
+from schema.resource_types import Cost, NotificationFields, Reservation
 from schema.scalars import BigInt
 
 
@@ -242,6 +248,16 @@ class Experiment:
     def status_message(self) -> str | None:
         return self.row.failure_message
 
+    @strawberry.field(description="The GPUs it holds (or held) from a pool.")
+    async def reservation(self, info: Info) -> Reservation | None:
+        row = await info.context.loaders.reservations.load(self.row.id)
+        return None if row is None else Reservation.from_row(row)
+
+    @strawberry.field(description="GPU cost grows live while RUNNING; final at release.")
+    async def cost(self, info: Info) -> Cost:
+        reservation = await info.context.loaders.reservations.load(self.row.id)
+        return Cost.from_view(cost_of(self.row, reservation, utcnow()))
+
     @strawberry.field
     def created_at(self) -> datetime:
         return self.row.created_at
@@ -262,6 +278,11 @@ class Experiment:
     def duration_seconds(self) -> float | None:
         return experiments.duration_seconds(self.row, utcnow())
 
+    @strawberry.field(description="Its artifacts, oldest first.")
+    async def artifacts(self, info: Info) -> list[Artifact]:
+        rows = await info.context.loaders.artifacts.load(self.row.id) or []
+        return [Artifact(row=row) for row in rows]
+
     @strawberry.field(description="Keys of every metric logged, sorted.")
     async def metric_keys(self, info: Info) -> list[str]:
         rows = await info.context.loaders.summaries.load(self.row.id) or []
@@ -275,7 +296,20 @@ class Experiment:
         wanted = None if keys is None else set(keys)
         return [MetricSummary.from_row(r) for r in rows if wanted is None or r.key in wanted]
 
-    logs: LogPage = strawberry.field(resolver=resolve_logs, description=LOGS_DESCRIPTION)
+    @strawberry.field(description=LOGS_DESCRIPTION)
+    async def logs(
+        self,
+        info: Info,
+        after: int | None = None,
+        levels: list[LogLevel] | None = None,
+        search: str | None = None,
+        first: int | None = log_pages.DEFAULT_PAGE,
+    ) -> LogPage:
+        """Through the logs loader: a page of N experiments is one statement."""
+        size = log_pages.DEFAULT_PAGE if first is None else first
+        log_pages.check_page_args(after, size)
+        read = PageRead(self.row.id, after, None if levels is None else tuple(levels), search, size)
+        return LogPage.from_page(await info.context.loaders.logs.load(read))
 
     @strawberry.field(description="One metric's history, downsampled to at most maxPoints.")
     async def metric(
@@ -286,16 +320,10 @@ class Experiment:
         step_from: BigInt | None = None,
         step_to: BigInt | None = None,
     ) -> MetricSeries:
-        async with info.context.reader() as session:
-            series = await history_service.series_of(
-                session,
-                experiment_id=self.row.id,
-                key=key,
-                max_points=1000 if max_points is None else max_points,
-                step_from=step_from,
-                step_to=step_to,
-            )
-        return MetricSeries.from_series(series)
+        size = 1000 if max_points is None else max_points
+        history_service.check_history_args(size, step_from, step_to)
+        request = SeriesKey(self.row.id, key, size, step_from, step_to)
+        return MetricSeries.from_series(await info.context.loaders.series.load(request))
 
 
 @strawberry.type
@@ -383,3 +411,14 @@ class Preset:
 class UserWithToken:
     user: User
     token: str
+
+
+@strawberry.type
+class Notification(NotificationFields):
+    @strawberry.field
+    async def experiment(self, info: Info) -> Experiment | None:
+        """The experiment it is about (its recipients are the people who may read it)."""
+        if self.row.experiment_id is None:
+            return None
+        row = await info.context.loaders.experiments.load(self.row.experiment_id)
+        return None if row is None else Experiment(row=row)

@@ -18,6 +18,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base, User
 from app.models.enums import Role
+from app.resources.service import seed_pools
 from app.services import Services
 from app.users.service import create_user
 from tests.pg import TEST_DATABASE_ENV, TEST_REDIS_ENV, create_database, drop_database
@@ -59,6 +60,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 @pytest.fixture(scope="session")
 async def services(settings: Settings) -> AsyncIterator[Services]:
     services = Services.from_settings(settings)
+    async with services.db.unit_of_work() as session:
+        await seed_pools(session, settings)
     yield services
     await services.close()
 
@@ -73,6 +76,7 @@ async def _empty_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     async with services.db.unit_of_work() as session:
         for table in reversed(Base.metadata.sorted_tables):
             await session.execute(delete(table))
+        await seed_pools(session, services.settings)  # the configured pools, as at start
 
 
 @pytest.fixture(scope="session")

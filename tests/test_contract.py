@@ -23,42 +23,11 @@ from schema.export import sdl
 CONTRACT = Path(__file__).parent / "data" / "contract.graphql"
 
 PENDING = {
-    # artifacts
-    "Upload",
-    "ArtifactKind",
-    "Artifact",
-    "ArtifactUpload",
-    "Experiment.artifacts",
-    "Mutation.uploadArtifact",
-    "Mutation.createArtifactUpload",
-    "Mutation.completeArtifactUpload",
-    # compare
-    "ParamRow",
-    "MetricCell",
-    "MetricRow",
-    "ComparedSeries",
-    "Comparison",
-    "Query.compareExperiments",
     # resources, costs, notifications, stats
-    "MetricGoal",
-    "Reservation",
-    "Cost",
-    "ResourcePool",
-    "ResourcePoolInput",
-    "Notification",
     "ExperimentStats",
     "LeaderboardEntry",
-    "Experiment.reservation",
-    "Experiment.cost",
     "Query.experimentStats",
     "Query.leaderboard",
-    "Query.resourcePools",
-    "Query.notifications",
-    "Mutation.addApiCost",
-    "Mutation.extendReservation",
-    "Mutation.markNotificationsRead",
-    "Mutation.upsertResourcePool",
-    "Subscription.notifications",
     # MLflow
     "MlflowLink",
     "Experiment.mlflow",

@@ -38,6 +38,7 @@ from app.hypotheses.service import get_visible_hypothesis
 from app.models import Experiment, Hypothesis, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, FailureReason
+from app.resources.service import known_gpu_types, release
 
 MAX_PAGE = 500
 
@@ -164,7 +165,7 @@ async def create_experiment(
         **validators.text_errors("framework", data.framework, required=True, max_length=100),
         **validators.hyperparams_errors(data.type, hyperparams, settings),
         **validators.document_errors("config", data.config, settings),
-        **validators.resources_errors(resources, settings),
+        **validators.resources_errors(resources, settings, await _gpu_types(session, settings)),
         **validators.git_errors(data.git),
         **validators.tags_errors(data.tags),
     }
@@ -200,6 +201,10 @@ async def create_experiment(
     return experiment
 
 
+async def _gpu_types(session: AsyncSession, settings: Settings) -> set[str]:
+    return set(settings.gpu_types) | await known_gpu_types(session)
+
+
 def _resource_columns(resources: ResourceRequestData) -> dict[str, Any]:
     return {
         "gpu_type": resources.gpu_type,
@@ -219,8 +224,8 @@ def _git_columns(data: ExperimentCreate | ExperimentUpdate) -> dict[str, Any]:
     }
 
 
-def _update_errors(
-    experiment: Experiment, data: ExperimentUpdate, settings: Settings
+async def _update_errors(
+    session: AsyncSession, experiment: Experiment, data: ExperimentUpdate, settings: Settings
 ) -> dict[str, str]:
     given = data.model_fields_set
     errors: dict[str, str] = {}
@@ -239,7 +244,9 @@ def _update_errors(
     if "config" in given:
         errors |= validators.document_errors("config", data.config, settings)
     if "resources" in given and data.resources is not None:
-        errors |= validators.resources_errors(data.resources, settings)
+        errors |= validators.resources_errors(
+            data.resources, settings, await _gpu_types(session, settings)
+        )
     if "git" in given:
         errors |= validators.git_errors(data.git)
     if "tags" in given:
@@ -281,7 +288,7 @@ async def update_experiment(
     experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
     if experiment.status is not ExperimentStatus.QUEUED:
         raise _not_allowed("update", experiment.status)
-    errors = _update_errors(experiment, data, settings)
+    errors = await _update_errors(session, experiment, data, settings)
     if errors:
         raise ValidationFailed(errors)
     values = _update_values(data) | {"updated_at": utcnow()}
@@ -339,6 +346,9 @@ async def _move(
         if experiment.started_at is not None:
             values["duration_seconds"] = (now - experiment.started_at).total_seconds()
     await _conditional_update(session, experiment, allowed, values, move)
+    if target.is_terminal:
+        await release(session, experiment.id, now)
+        await session.refresh(experiment)
     await append_experiment_event(session, EVENT_FOR_STATUS[target], experiment)
     return experiment
 
@@ -350,7 +360,7 @@ async def start_experiment(
     experiment_id: uuid.UUID,
     hooks: StartHooks | None = None,
 ) -> Experiment:
-    """QUEUED → RUNNING. ``hooks`` reserve resources and open the MLflow run (later issues)."""
+    """QUEUED → RUNNING. ``hooks`` reserve resources (and open the MLflow run)."""
     now = utcnow()
     experiment = await _move(
         session,

@@ -27,3 +27,15 @@ class StartHooks:
     async def on_started(self, session: AsyncSession, experiment: Experiment) -> None:
         for hook in self.hooks:
             await hook(session, experiment)
+
+
+async def reserve_resources(session: AsyncSession, experiment: Experiment) -> None:
+    """The first hook: hold the requested GPUs (``RESOURCES_UNAVAILABLE`` undoes the start)."""
+    from app.resources.service import reserve
+
+    assert experiment.started_at is not None
+    await reserve(session, experiment, experiment.started_at)
+
+
+def default_hooks() -> StartHooks:
+    return StartHooks([reserve_resources])

@@ -68,10 +68,13 @@ def hyperparams_errors(
     return hyperparam_errors(experiment_type, hyperparams)
 
 
-def resources_errors(resources: ResourceRequestData, settings: Settings) -> dict[str, str]:
+def resources_errors(
+    resources: ResourceRequestData, settings: Settings, gpu_types: set[str]
+) -> dict[str, str]:
+    """``gpu_types``: the GPU types of the configured pools (an admin may add pools)."""
     errors: dict[str, str] = {}
-    known = sorted(settings.gpu_types)
-    if resources.gpu_type is not None and resources.gpu_type not in settings.gpu_types:
+    known = sorted(gpu_types)
+    if resources.gpu_type is not None and resources.gpu_type not in gpu_types:
         errors["resources.gpuType"] = "unknown GPU type; known: " + ", ".join(known)
     if not 0 <= resources.gpu_count <= settings.max_gpus_per_experiment:
         errors["resources.gpuCount"] = f"must be 0-{settings.max_gpus_per_experiment}"

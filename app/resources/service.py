@@ -7,6 +7,7 @@ can never oversubscribe it (PostgreSQL row locks; SQLite writers are serialised)
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -195,7 +196,7 @@ def gpu_cost(gpus: int, rate: float, since: datetime, until: datetime) -> float:
 
 
 async def reservations_by_experiment(
-    session: AsyncSession, experiment_ids: list[uuid.UUID]
+    session: AsyncSession, experiment_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Reservation]:
     rows = await session.scalars(
         select(Reservation).where(Reservation.experiment_id.in_(set(experiment_ids)))

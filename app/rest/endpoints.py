@@ -88,6 +88,11 @@ class Endpoint:
     auth: bool = True
     description: str = ""
     response_description: str = "OK"
+    # Bodies that are not JSON (multipart, bytes): OpenAPI ``content`` maps, used as written
+    request_content: dict[str, Any] | None = None
+    response_content: dict[str, Any] | None = None
+    # Answers besides the success and the errors (206, 307, 416…): status → response object
+    other_responses: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def operation_id(self) -> str:
@@ -104,7 +109,11 @@ class Endpoint:
             implied.append(Unauthenticated)
         if self.path_params:
             implied.append(NotFound)
-        has_body = self.request_model is not None or self.request_schema is not None
+        has_body = (
+            self.request_model is not None
+            or self.request_schema is not None
+            or self.request_content is not None
+        )
         if has_body or self.query_model is not None:
             implied.append(ValidationFailed)
         if has_body:

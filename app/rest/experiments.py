@@ -10,6 +10,7 @@ from typing import Any
 
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable
 from app.experiments import service as experiments
+from app.experiments import starting
 from app.experiments.events import publish_progress
 from app.experiments.schemas import (
     ExperimentCreate,
@@ -74,13 +75,7 @@ async def update_experiment(call: Call) -> Any:
 
 
 async def start_experiment(call: Call) -> Any:
-    async with call.services.db.unit_of_work() as session:
-        row = await experiments.start_experiment(
-            session,
-            actor=call.actor,
-            experiment_id=call.path_id(),
-            hooks=call.services.start_hooks,
-        )
+    row = await starting.start(call.services, actor=call.actor, experiment_id=call.path_id())
     return _answer(row)
 
 

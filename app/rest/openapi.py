@@ -100,6 +100,8 @@ def _success(endpoint: Endpoint, components: Components) -> dict[str, Any]:
         response["content"] = _json_content(schema)
     elif endpoint.response_schema is not None:
         response["content"] = _json_content(endpoint.response_schema)
+    elif endpoint.response_content is not None:
+        response["content"] = endpoint.response_content
     return response
 
 
@@ -124,8 +126,14 @@ def operation(endpoint: Endpoint, components: Components, error_ref: Any) -> dic
             "required": endpoint.body_required,
             "content": _json_content(endpoint.request_schema),
         }
+    elif endpoint.request_content is not None:
+        op["requestBody"] = {
+            "required": endpoint.body_required,
+            "content": endpoint.request_content,
+        }
     op["responses"] = {
         str(endpoint.status_code): _success(endpoint, components),
+        **{str(status): answer for status, answer in endpoint.other_responses.items()},
         **_error_responses(endpoint.error_types(), error_ref),
     }
     if not endpoint.auth:

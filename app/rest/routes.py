@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
-from app.rest import experiments, logs, metrics
+from app.rest import artifacts, compare, experiments, logs, metrics
 from app.rest.endpoints import Call, Endpoint, build_routes
 from app.rest.errors import EXCEPTION_HANDLERS, CatchAllMiddleware
 from app.rest.openapi import openapi_document
@@ -41,7 +41,14 @@ OPENAPI_ENDPOINT = Endpoint(
 
 
 def endpoint_table() -> list[Endpoint]:
-    return [*experiments.ENDPOINTS, *metrics.ENDPOINTS, *logs.ENDPOINTS, OPENAPI_ENDPOINT]
+    return [
+        *experiments.ENDPOINTS,
+        *metrics.ENDPOINTS,
+        *logs.ENDPOINTS,
+        *artifacts.ENDPOINTS,
+        *compare.ENDPOINTS,
+        OPENAPI_ENDPOINT,
+    ]
 
 
 def rest_app(services: Services) -> Starlette:

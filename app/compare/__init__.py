@@ -1,0 +1,1 @@
+"""Comparing experiments: parameters side by side, metric summaries per goal, series."""

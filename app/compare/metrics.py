@@ -1,0 +1,77 @@
+"""Metric rows of a comparison: per key, each experiment's last, min, max and best.
+
+``best`` is the experiment's minimum for a ``MIN`` key and its maximum for a ``MAX`` key
+(from the summaries: finite values only); a row's ``best_experiment_id`` is the
+experiment whose ``best`` is best (the first of equals, in the order asked).
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from app.compare.goals import MetricGoal, goal_for
+from app.models import MetricSeries
+
+
+@dataclass(frozen=True)
+class MetricCell:
+    experiment_id: uuid.UUID
+    last: float | None  # as stored: NaN and infinities included
+    min: float | None
+    max: float | None
+    best: float | None
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    key: str
+    goal: MetricGoal
+    cells: list[MetricCell]
+    best_experiment_id: uuid.UUID | None
+
+
+def all_keys(summaries: Mapping[uuid.UUID, Sequence[MetricSeries]]) -> list[str]:
+    return sorted({row.key for rows in summaries.values() for row in rows})
+
+
+def _cell(experiment_id: uuid.UUID, row: MetricSeries | None, goal: MetricGoal) -> MetricCell:
+    if row is None:
+        return MetricCell(experiment_id, None, None, None, None)
+    last = None
+    if row.last_step is not None:
+        last = math.nan if row.last_value is None else row.last_value
+    best = row.min_value if goal is MetricGoal.MIN else row.max_value
+    return MetricCell(experiment_id, last, row.min_value, row.max_value, best)
+
+
+def _winner(cells: Sequence[MetricCell], goal: MetricGoal) -> uuid.UUID | None:
+    sign = 1.0 if goal is MetricGoal.MIN else -1.0
+    scored = [
+        (sign * cell.best, index, cell.experiment_id)
+        for index, cell in enumerate(cells)
+        if cell.best is not None
+    ]
+    return min(scored)[2] if scored else None
+
+
+def metric_rows(
+    experiment_ids: Sequence[uuid.UUID],
+    summaries: Mapping[uuid.UUID, Sequence[MetricSeries]],
+    keys: Sequence[str] | None,
+    goals: Mapping[str, MetricGoal],
+) -> list[MetricRow]:
+    """One row per key (``keys``, or every key of these experiments, sorted)."""
+    by_key = {
+        (experiment_id, row.key): row
+        for experiment_id in experiment_ids
+        for row in summaries.get(experiment_id, ())
+    }
+    rows = []
+    for key in all_keys(summaries) if keys is None else keys:
+        goal = goal_for(key, goals)
+        cells = [_cell(i, by_key.get((i, key)), goal) for i in experiment_ids]
+        rows.append(MetricRow(key, goal, cells, _winner(cells, goal)))
+    return rows

@@ -1,0 +1,37 @@
+"""Starting an experiment, end to end: the move and its hooks in one transaction, and —
+when no GPUs are free — the refusal recorded in a transaction of its own, since the
+first one rolls back (the experiment stays QUEUED, the watchers still hear about it)."""
+
+from __future__ import annotations
+
+import uuid
+
+from app.errors import ResourcesUnavailable
+from app.events.names import EventType
+from app.events.outbox import append_event, experiment_snapshot
+from app.experiments import service as experiments
+from app.models import Experiment, User
+from app.services import Services
+
+
+async def start(services: Services, *, actor: User, experiment_id: uuid.UUID) -> Experiment:
+    try:
+        async with services.db.unit_of_work() as session:
+            return await experiments.start_experiment(
+                session, actor=actor, experiment_id=experiment_id, hooks=services.start_hooks
+            )
+    except ResourcesUnavailable as refusal:
+        async with services.db.unit_of_work() as session:
+            experiment = await experiments.get_experiment(
+                session, actor=actor, experiment_id=experiment_id
+            )
+            await append_event(
+                session,
+                EventType.RESOURCES_UNAVAILABLE,
+                aggregate_id=experiment_id,
+                payload={
+                    "experiment": experiment_snapshot(experiment),
+                    "details": refusal.details,
+                },
+            )
+        raise

@@ -1,0 +1,170 @@
+"""The histories of many series at once, in a fixed number of statements.
+
+``history.read_series`` reads one series in up to five statements, one after the other.
+Here every series of a request (a comparison of 100 experiments, or ``metric(key)`` on a
+page of 500 experiments) is planned first, and each kind of read then runs once for all
+of them (``app.metrics.batched_sql``), only when some series needs it:
+
+1. the stored points of series that fit in ``max_points`` (returned as they are);
+2. the stored points to fold into output buckets: the unaligned edges of downsampled
+   reads, or whole ranges too narrow for rollups;
+3. the rollup rows of downsampled reads;
+4. a re-read of the points of downsampled reads that turned out to hold no more than
+   ``max_points`` (sparse steps), and the last point at or before ``stepTo`` of sub-range
+   reads (the summary row holds it for reads that reach the end).
+
+So a page or a comparison costs at most five statements (two in the usual compare: the
+folded edges and the rollups) whatever the number of series. The answers are
+``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.metrics import batched_sql as sql
+from app.metrics.batched_sql import Buckets, FoldRange, Range, RollupRange
+from app.metrics.history import Point, Series, _assemble, _bucket_width, _pick_level, _value
+from app.metrics.rollups import Aggregate, level_width
+from app.models import MetricSeries
+
+
+@dataclass(frozen=True)
+class SeriesRead:
+    """One history to read: the series' summary row (``None``: nothing logged) and the
+    arguments of ``read_series``."""
+
+    series: MetricSeries | None
+    key: str
+    max_points: int
+    step_from: int | None = None
+    step_to: int | None = None
+
+
+@dataclass
+class _Plan:
+    read: SeriesRead
+    lo: int = 0
+    hi: int = -1
+    answer: Series | None = None  # known without reading (empty)
+    whole_raw: bool = False  # the stored points are the answer
+    width: int = 0
+    folds: list[FoldRange] = field(default_factory=list)  # points folded into buckets
+    rollup: RollupRange | None = None
+    buckets: dict[int, Aggregate] = field(default_factory=dict)
+    total: int = 0
+
+    @property
+    def series(self) -> MetricSeries:
+        assert self.read.series is not None
+        return self.read.series
+
+    @property
+    def range(self) -> Range:
+        return (self.series.id, self.lo, self.hi)
+
+    def fold(self, buckets: Buckets) -> None:
+        for index, aggregate in buckets:
+            self.total += aggregate.count
+            target = self.buckets.get(index)
+            if target is None:
+                self.buckets[index] = target = Aggregate()
+            target.merge(aggregate)
+
+
+def _plan(read: SeriesRead) -> _Plan:
+    """What ``read_series`` would read for this series, without reading it."""
+    plan = _Plan(read)
+    series = read.series
+    if series is None or series.count == 0 or series.last_step is None:
+        plan.answer = Series(read.key, [], 0, False)
+        return plan
+    first_step = series.first_step or 0
+    plan.lo = max(read.step_from if read.step_from is not None else 0, first_step)
+    plan.hi = min(read.step_to if read.step_to is not None else series.last_step, series.last_step)
+    if plan.lo > plan.hi:
+        plan.answer = Series(read.key, [], 0, False)
+        return plan
+    whole = plan.lo <= first_step and plan.hi >= series.last_step
+    if whole and series.count <= read.max_points:
+        plan.whole_raw = True
+        return plan
+    target = max(1, (read.max_points - 3) // 2)
+    plan.width = _bucket_width(plan.lo, plan.hi, target)
+    level = _pick_level(plan.width)
+    rollup = level_width(level) if level is not None else 0
+    first_full = -(-plan.lo // rollup) if rollup else 0
+    end_full = (plan.hi + 1) // rollup if rollup else 0
+    if level is None or first_full >= end_full:
+        plan.folds = [(series.id, plan.lo, plan.hi, plan.width)]
+        return plan
+    plan.folds = [
+        (series.id, plan.lo, first_full * rollup - 1, plan.width),
+        (series.id, end_full * rollup, plan.hi, plan.width),
+    ]
+    plan.rollup = (series.id, level, first_full, end_full - 1, plan.width)
+    return plan
+
+
+# --- putting it together -------------------------------------------------------------------
+
+
+async def read_many(session: AsyncSession, reads: Sequence[SeriesRead]) -> list[Series]:
+    """``read_series`` for every read, in the same order, in at most five statements."""
+    plans = [_plan(read) for read in reads]
+    live = [plan for plan in plans if plan.answer is None]
+    whole = [plan.range for plan in live if plan.whole_raw]
+    raw = await sql.raw_points(session, whole) if whole else {}
+    bucketed = [plan for plan in live if not plan.whole_raw]
+    folds = [fold for plan in bucketed for fold in plan.folds]
+    folded = await sql.folded_points(session, folds) if folds else {}
+    ranges = [plan.rollup for plan in bucketed if plan.rollup is not None]
+    rollups = await sql.folded_rollups(session, ranges) if ranges else {}
+    for plan in bucketed:
+        for fold in plan.folds:
+            plan.fold(folded[fold])
+        if plan.rollup is not None:
+            plan.fold(rollups[plan.rollup])
+    small = [plan.range for plan in bucketed if plan.total <= plan.read.max_points]
+    again = await sql.raw_points(session, small) if small else {}
+    down = [plan for plan in bucketed if plan.total > plan.read.max_points]
+    cut = [plan.range for plan in down if not _last_from_summary(plan)]
+    lasts = await sql.last_points(session, cut) if cut else {}
+    for plan in live:
+        plan.answer = _answer(plan, raw, again, lasts)
+    return [plan.answer for plan in plans if plan.answer is not None]
+
+
+def _last_from_summary(plan: _Plan) -> bool:
+    """The summary row holds the last point when the read reaches the end of the series."""
+    series = plan.series
+    return (
+        series.last_step is not None
+        and series.last_timestamp is not None
+        and plan.hi >= series.last_step
+    )
+
+
+def _answer(
+    plan: _Plan,
+    raw: dict[Range, list[Point]],
+    again: dict[Range, list[Point]],
+    lasts: dict[Range, Point | None],
+) -> Series:
+    key = plan.read.key
+    if plan.whole_raw:
+        return Series(key, raw[plan.range], plan.series.count, False)
+    if plan.total <= plan.read.max_points:
+        return Series(key, again[plan.range], plan.total, False)
+    series = plan.series
+    if _last_from_summary(plan):
+        assert series.last_step is not None and series.last_timestamp is not None
+        last: Point | None = Point(
+            series.last_step, _value(series.last_value), series.last_timestamp
+        )
+    else:
+        last = lasts[plan.range]
+    return Series(key, _assemble(plan.buckets, last, plan.read.max_points), plan.total, True)

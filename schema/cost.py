@@ -1,0 +1,298 @@
+"""Query cost: an estimate of the objects a query resolves, refused over a limit.
+
+Strawberry 0.341 ships depth, token and alias limiters but no cost analysis, so this is a
+validation rule in the style of ``schema/limits.py``, added per operation by an extension
+that knows the request's variables. A query whose estimate exceeds
+``settings.query_max_cost`` is refused before anything runs, with ``QUERY_TOO_COMPLEX``
+and ``details: {cost, limit}``.
+
+The model:
+
+* Each object a field resolves costs 1, except bulk rows (``ROW_WEIGHTS``: metric points
+  and log lines, read in batches and returned as plain rows) which cost 1/10. Scalars and
+  enums are free, except leaves holding a list of rows (``SIZED_LEAVES``: the points of
+  ``ComparedSeries.columns``), which cost what the rows would; introspection is free.
+* A field resolves once per object of its parent; a list field resolves its length times.
+* A list's length is its own ``first`` (or the length of its ``keys``) when it has one;
+  else the nearest enclosing argument named in ``LIST_SIZE_FROM`` (``edges`` of a
+  connection take the connection's ``first``, ``points`` the ``maxPoints`` of their
+  ``metric``/``series``, the lists of a comparison the number of its ``ids``, its metric
+  rows the number of ``metricKeys``); else ``DEFAULT_LIST_SIZE``.
+* Argument values come from the document, the request's variables, the variables'
+  defaults, and last the schema's defaults (``maxPoints`` 1000 on ``metric``, 500 on
+  ``series``…); each counts at most its cap (``SIZE_CAPS``: what the resolver accepts, so
+  ``first: 100000`` is the resolver's ``VALIDATION_FAILED``, not a cost refusal).
+
+So ``compareExperiments(ids: <100 ids>) { series(key: "loss", maxPoints: 10000) { series {
+points { step } } } }`` costs 100 * (2 + 10,000 * 0.1) = 100,200 and is refused at the
+default limit of 50,000, while the compare view of 50 experiments with three series of
+500 points, their metrics and parameters costs about 10,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+    value_from_ast_untyped,
+)
+from graphql.pyutils import Undefined
+from strawberry.extensions import SchemaExtension
+
+from app.compare import service as compare
+from app.config import Settings
+from app.experiments import service as experiments
+from app.logs import service as logs
+from app.metrics.history import MAX_POINTS_CAP
+from schema.limits import CODE
+
+DEFAULT_LIST_SIZE = 10
+ROW_WEIGHTS: Mapping[str, float] = {"MetricPoint": 0.1, "LogLine": 0.1, "MetricEventPoint": 0.1}
+# Arguments that size the lists below the field that takes them
+SIZE_ARGUMENTS = frozenset({"first", "keys", "ids", "metricKeys", "maxPoints"})
+# Arguments that size the list field that takes them
+OWN_SIZE_ARGUMENTS = ("first", "keys")
+# The most each sizing argument may be (the resolvers refuse more with VALIDATION_FAILED,
+# the more useful answer, so the estimate never counts past them); ``*`` is any field
+SIZE_CAPS: Mapping[str, int] = {
+    "Query.experiments.first": experiments.MAX_PAGE,
+    "Hypothesis.experiments.first": experiments.MAX_PAGE,
+    "BoardColumn.experiments.first": experiments.MAX_PAGE,
+    "Experiment.logs.first": logs.MAX_PAGE,
+    "Query.compareExperiments.ids": compare.MAX_EXPERIMENTS,
+    "Query.compareExperiments.metricKeys": compare.MAX_METRIC_KEYS,
+    "*.maxPoints": MAX_POINTS_CAP,
+}
+# Leaves that hold a sized list of rows (cost like the rows would, by the named argument)
+SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}
+# Lists sized by an enclosing field's argument
+LIST_SIZE_FROM: Mapping[str, str] = {
+    "ExperimentConnection.edges": "first",
+    "LogPage.lines": "first",
+    "MetricSeries.points": "maxPoints",
+    "Comparison.experiments": "ids",
+    "Comparison.series": "ids",
+    "MetricRow.cells": "ids",
+    "Comparison.metrics": "metricKeys",
+}
+
+
+def _size(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return max(0, value)
+    if isinstance(value, list | tuple):
+        return len(value)
+    return None
+
+
+class CostEstimator:
+    """Walks one operation, following fragments (each spread counts every time)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.given = dict(variables)
+        self.variables = dict(variables)
+
+    def operation(self, node: OperationDefinitionNode) -> float:
+        root = self.schema.get_root_type(node.operation)
+        if root is None:
+            return 0.0
+        self.variables = dict(self.given)
+        for definition in node.variable_definitions or ():
+            name = definition.variable.name.value
+            if name not in self.variables and definition.default_value is not None:
+                self.variables[name] = value_from_ast_untyped(definition.default_value)
+        return self.selections(node.selection_set, root, 1.0, {}, frozenset())
+
+    def selections(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType,
+        multiplier: float,
+        sizes: Mapping[str, int],
+        seen: frozenset[str],
+    ) -> float:
+        if selection_set is None:
+            return 0.0
+        total = 0.0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, multiplier, sizes, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                if target is not None:
+                    total += self.selections(
+                        selection.selection_set, target, multiplier, sizes, seen
+                    )
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.spread(selection, multiplier, sizes, seen)
+        return total
+
+    def spread(
+        self,
+        node: FragmentSpreadNode,
+        multiplier: float,
+        sizes: Mapping[str, int],
+        seen: frozenset[str],
+    ) -> float:
+        name = node.name.value
+        fragment = self.fragments.get(name)
+        if fragment is None or name in seen:
+            return 0.0
+        target = self.schema.get_type(fragment.type_condition.name.value)
+        if target is None:
+            return 0.0
+        return self.selections(fragment.selection_set, target, multiplier, sizes, seen | {name})
+
+    def field(
+        self,
+        node: FieldNode,
+        parent: GraphQLNamedType,
+        multiplier: float,
+        sizes: Mapping[str, int],
+        seen: frozenset[str],
+    ) -> float:
+        name = node.name.value
+        if name.startswith("__") or not isinstance(
+            parent, GraphQLObjectType | GraphQLInterfaceType
+        ):
+            return 0.0
+        definition = parent.fields.get(name)
+        if definition is None:
+            return 0.0
+        named = get_named_type(definition.type)
+        if is_leaf_type(named):
+            rows = SIZED_LEAVES.get(f"{parent.name}.{name}")
+            if rows is None:
+                return 0.0
+            return multiplier * sizes.get(rows, DEFAULT_LIST_SIZE) * ROW_WEIGHTS["MetricPoint"]
+        own = self.size_arguments(f"{parent.name}.{name}", definition, node)
+        count = multiplier
+        if is_list_type(get_nullable_type(definition.type)):
+            count *= self.list_length(f"{parent.name}.{name}", own, sizes)
+        below = {**sizes, **own}
+        cost = count * ROW_WEIGHTS.get(named.name, 1.0)
+        return cost + self.selections(node.selection_set, named, count, below, seen)
+
+    def size_arguments(
+        self, coordinate: str, definition: GraphQLField, node: FieldNode
+    ) -> dict[str, int]:
+        """The sizing arguments given (literal or variable), else their schema defaults;
+        each at most its cap."""
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        sizes = {}
+        for name, argument in definition.args.items():
+            if name not in SIZE_ARGUMENTS:
+                continue
+            value = None
+            if name in given:
+                value = value_from_ast_untyped(given[name], self.variables)
+            if value is None or value is Undefined:
+                value = argument.default_value
+            size = _size(value)
+            if size is not None:
+                cap = SIZE_CAPS.get(f"{coordinate}.{name}", SIZE_CAPS.get(f"*.{name}"))
+                sizes[name] = size if cap is None else min(size, cap)
+        return sizes
+
+    @staticmethod
+    def list_length(coordinate: str, own: Mapping[str, int], sizes: Mapping[str, int]) -> int:
+        for name in OWN_SIZE_ARGUMENTS:
+            if name in own:
+                return own[name]
+        source = LIST_SIZE_FROM.get(coordinate)
+        if source is not None and source in sizes:
+            return sizes[source]
+        return DEFAULT_LIST_SIZE
+
+
+def cost_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ValidationRule]:
+    class QueryCost(ValidationRule):
+        """Estimates each operation once the rest of validation has found nothing wrong:
+        the cost of a document that is invalid anyway (or too deep) means nothing, and
+        its client should hear about the first problem only."""
+
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.others = 0
+            report = context.on_error
+
+            def counting(error: GraphQLError) -> None:
+                self.others += 1
+                report(error)
+
+            context.on_error = counting  # type: ignore[method-assign]
+
+        def leave_document(self, node: DocumentNode, *_: Any) -> None:
+            if self.others:
+                return
+            definitions = node.definitions
+            fragments = {
+                d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)
+            }
+            estimator = CostEstimator(self.context.schema, fragments, variables)
+            for operation in definitions:
+                if isinstance(operation, OperationDefinitionNode):
+                    self.check(operation, estimator.operation(operation))
+
+        def check(self, node: OperationDefinitionNode, cost: float) -> None:
+            if cost <= max_cost:
+                return
+            name = node.name.value if node.name else "anonymous"
+            self.report_error(
+                GraphQLError(
+                    f"operation {name} has an estimated cost of {cost:,.0f}; "
+                    f"the limit is {max_cost:,}",
+                    nodes=node,
+                    extensions={"code": CODE, "details": {"cost": round(cost), "limit": max_cost}},
+                )
+            )
+
+    return QueryCost
+
+
+class QueryCostLimiter(SchemaExtension):
+    """Adds the cost rule, with this request's variables, to the validation rules."""
+
+    def __init__(self, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        rule = cost_rule(self.max_cost, context.variables or {})
+        context.validation_rules = (*context.validation_rules, rule)
+        yield
+
+
+def cost_extension(settings: Settings) -> Callable[[], SchemaExtension]:
+    """A factory, so each request gets its own extension instance."""
+    return lambda: QueryCostLimiter(settings.query_max_cost)

@@ -1,0 +1,100 @@
+"""Resolvers of pools, reservations, costs and notifications, attached to the roots in
+``queries.py``, ``mutations.py`` and ``subscriptions.py``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from app.experiments.service import get_actionable_experiment
+from app.models.base import utcnow
+from app.notifications import service as notifications
+from app.resources import costs
+from app.resources import service as resources
+from schema.context import Info, parse_id
+from schema.resource_types import ResourcePool, ResourcePoolInput
+from schema.types import Experiment, Notification
+
+
+async def resource_pools(info: Info) -> list[ResourcePool]:
+    await info.context.actor()
+    async with info.context.reader() as session:
+        pools = await resources.list_pools(session)
+    return [ResourcePool.from_view(pool) for pool in pools]
+
+
+async def notification_list(
+    info: Info, unread_only: bool | None = False, first: int | None = 50
+) -> list[Notification]:
+    actor = await info.context.actor()
+    async with info.context.reader() as session:
+        rows = await notifications.list_notifications(
+            session,
+            actor=actor,
+            unread_only=bool(unread_only),
+            first=50 if first is None else first,
+        )
+    return [Notification(row=row) for row in rows]
+
+
+async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> ResourcePool:
+    actor = await info.context.actor()
+    async with info.context.transaction() as session:
+        pool = await resources.upsert_pool(
+            session,
+            actor=actor,
+            name=input.name,
+            gpu_type=input.gpu_type,
+            capacity=input.capacity,
+            hourly_cost_per_gpu=input.hourly_cost_per_gpu,
+        )
+    return ResourcePool.from_view(pool)
+
+
+async def extend_reservation(info: Info, experiment_id: strawberry.ID, minutes: int) -> Experiment:
+    actor = await info.context.actor()
+    async with info.context.transaction() as session:
+        row = await get_actionable_experiment(
+            session, actor=actor, experiment_id=parse_id(experiment_id, "experiment")
+        )
+        await resources.extend_reservation(
+            session,
+            experiment=row,
+            minutes=minutes,
+            settings=info.context.settings,
+            now=utcnow(),
+        )
+    return Experiment(row=row)
+
+
+async def add_api_cost(
+    info: Info, experiment_id: strawberry.ID, amount: float, description: str
+) -> Experiment:
+    actor = await info.context.actor()
+    experiment = parse_id(experiment_id, "experiment")
+    async with info.context.transaction() as session:
+        row = await get_actionable_experiment(session, actor=actor, experiment_id=experiment)
+        await costs.add_api_cost(
+            session,
+            actor=actor,
+            experiment_id=experiment,
+            amount=amount,
+            description=description,
+            now=utcnow(),
+        )
+        await session.refresh(row)
+    return Experiment(row=row)
+
+
+async def mark_notifications_read(info: Info, ids: list[strawberry.ID]) -> int:
+    actor = await info.context.actor()
+    parsed = [parse_id(value, "notification") for value in ids]
+    async with info.context.transaction() as session:
+        return await notifications.mark_read(session, actor=actor, ids=parsed)
+
+
+async def notification_stream(info: Info) -> AsyncGenerator[Notification, None]:
+    actor = await info.context.actor()
+    async for row in notifications.notification_feed(info.context.services, actor=actor):
+        yield Notification(row=row)

@@ -1,0 +1,109 @@
+"""``read_many`` answers exactly what ``read_series`` answers, in a fixed number of
+statements however many series it reads."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import select
+
+from app.metrics.batched import SeriesRead, read_many
+from app.metrics.history import Series, read_series
+from app.models import MetricSeries
+from app.models.enums import Role
+from tests.builders import create_hypothesis, create_running
+from tests.compare.helpers import columns, count_statements, ingest, merged
+
+LONG = list(range(5000))
+
+
+def long_values() -> list[float]:
+    values = [math.sin(s / 40) + s * 1e-4 for s in LONG]
+    values[123] = math.nan
+    values[2222] = math.inf
+    values[3333] = -math.inf
+    return values
+
+
+SHAPES = {
+    "short": columns("short", list(range(30)), [float(30 - s) for s in range(30)]),
+    "long": columns("long", LONG, long_values()),
+    # distinct values: which of two equal extremes a bucket keeps is not part of the contract
+    "sparse": columns(
+        "sparse", [s * 1000 for s in range(40)], [(s * 7919) % 41 for s in range(40)]
+    ),
+    "offset": columns("offset", list(range(37, 4000, 3)), [s * 0.5 for s in range(37, 4000, 3)]),
+}
+RANGES = [(None, None), (100, 2500), (0, 10), (4999, None), (3000, 100), (500, 3901)]
+MAX_POINTS = [1, 3, 4, 5, 10, 50, 1000, 10_000]
+
+
+def shape(series: Series) -> tuple[object, ...]:
+    points = [(p.step, repr(p.value), p.timestamp) for p in series.points]
+    return series.key, points, series.total_points, series.downsampled
+
+
+@pytest.fixture
+async def loaded(services, make_user):
+    user, _ = await make_user(Role.DS)
+    hypothesis = await create_hypothesis(services, user)
+    experiment = await create_running(services, user, hypothesis)
+    await ingest(services, user, experiment.id, merged(*SHAPES.values()))
+    async with services.db.reader() as session:
+        query = select(MetricSeries).where(MetricSeries.experiment_id == experiment.id)
+        rows = {row.key: row for row in (await session.scalars(query)).all()}
+    return rows
+
+
+async def test_every_shape_reads_the_same_as_read_series(services, loaded):
+    reads = [
+        SeriesRead(loaded.get(key), key, max_points, step_from, step_to)
+        for key in [*SHAPES, "missing"]
+        for max_points in MAX_POINTS
+        for step_from, step_to in RANGES
+    ]
+    async with services.db.reader() as session:
+        expected = [
+            await read_series(
+                session,
+                read.series,
+                key=read.key,
+                max_points=read.max_points,
+                step_from=read.step_from,
+                step_to=read.step_to,
+            )
+            for read in reads
+        ]
+        got = await read_many(session, reads)
+    assert [shape(s) for s in got] == [shape(s) for s in expected]
+    assert any(s.downsampled for s in got) and any(not s.downsampled for s in got)
+
+
+async def test_the_statement_count_does_not_grow_with_the_series(services, loaded):
+    def reads(copies: int) -> list[SeriesRead]:
+        base = [
+            SeriesRead(loaded["long"], "long", 100),  # rollups and both edges
+            SeriesRead(loaded["short"], "short", 100),  # whole, raw
+            SeriesRead(loaded["sparse"], "sparse", 10, 1000, 9000),  # bucketed, re-read raw
+            SeriesRead(loaded["offset"], "offset", 30, 100, 2000),  # last point looked up
+        ]
+        return base * copies
+
+    counts = []
+    for copies in (1, 25):
+        with count_statements(services) as counter:
+            async with services.db.reader() as session:
+                answers = await read_many(session, reads(copies))
+        assert len(answers) == 4 * copies
+        counts.append(counter.selects())
+    assert counts[0] == counts[1] == 4
+
+
+async def test_no_reads_no_statements(services):
+    with count_statements(services) as counter:
+        async with services.db.reader() as session:
+            assert await read_many(session, [SeriesRead(None, "x", 10)]) == [
+                Series("x", [], 0, False)
+            ]
+    assert [s for s in counter.statements if "metric" in s] == []
