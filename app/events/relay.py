@@ -9,8 +9,6 @@ that is down leaves the rows unpublished until it is back.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -23,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import Database
 from app.events.broker import Broker
 from app.events.names import EXPERIMENTS_CHANNEL, LIFECYCLE_EVENTS, experiment_channel
+from app.events.outbox_consumer import OutboxConsumer
 from app.models import OutboxEvent
 from app.models.base import utcnow
 
@@ -47,7 +46,9 @@ def event_message(row: OutboxEvent) -> dict[str, Any]:
     }
 
 
-class OutboxRelay:
+class OutboxRelay(OutboxConsumer):
+    name = "outbox-relay"
+
     def __init__(
         self,
         db: Database,
@@ -57,17 +58,10 @@ class OutboxRelay:
         batch_size: int = 200,
         idle_seconds: float = 0.5,
     ) -> None:
-        self.db = db
+        super().__init__(db, batch_size=batch_size, idle_seconds=idle_seconds)
         self.broker = broker
         self.stream = stream
-        self.batch_size = batch_size
-        self.idle_seconds = idle_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.published = 0
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def _publish(self, rows: Sequence[OutboxEvent]) -> None:
         for row in rows:
@@ -108,39 +102,3 @@ class OutboxRelay:
                     await self._mark(session, [row.id for row in rows], utcnow())
         self.published += len(rows)
         return len(rows)
-
-    async def run_until_empty(self) -> int:
-        total = 0
-        while count := await self.run_once():
-            total += count
-        return total
-
-    async def _loop(self) -> None:
-        delay = self.idle_seconds
-        while True:
-            try:
-                published = await self.run_once()
-                delay = self.idle_seconds
-            except Exception as exc:  # broker or database away: keep the rows, retry later
-                log.warning("outbox relay could not publish: %s", exc)
-                published = 0
-                delay = min(delay * 2, 5.0)
-            if published < self.batch_size:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(delay):
-                        await self._wake.wait()
-                self._wake.clear()
-
-    def start(self) -> None:
-        if self._task is None:
-            self.db.after_commit.append(self.wake)
-            self._task = asyncio.create_task(self._loop(), name="outbox-relay")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-            with contextlib.suppress(ValueError):
-                self.db.after_commit.remove(self.wake)

@@ -9,8 +9,6 @@ recipient's live channel.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -23,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import Database
 from app.events.live import LivePublisher
 from app.events.names import EventType, user_channel
+from app.events.outbox_consumer import OutboxConsumer
 from app.hypotheses.service import observers_by_hypothesis
 from app.models import Experiment, Hypothesis, OutboxEvent
 from app.models.base import utcnow
@@ -77,19 +76,14 @@ async def _notify(session: AsyncSession, event: OutboxEvent) -> list[Produced]:
     return produced
 
 
-class NotificationProducer:
+class NotificationProducer(OutboxConsumer):
+    name = "notifications"
+
     def __init__(
         self, db: Database, live: LivePublisher, *, batch_size: int = 100, idle: float = 0.5
     ) -> None:
-        self.db = db
+        super().__init__(db, batch_size=batch_size, idle_seconds=idle)
         self.live = live
-        self.batch_size = batch_size
-        self.idle = idle
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def run_once(self) -> int:
         """Handle one batch of un-notified events; return how many events."""
@@ -115,39 +109,6 @@ class NotificationProducer:
         for item in produced:
             self.live.publish_nowait(user_channel(item.user_id), item.notification)
         return len(events)
-
-    async def run_until_empty(self) -> int:
-        total = 0
-        while count := await self.run_once():
-            total += count
-        return total
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                handled = await self.run_once()
-            except Exception as exc:
-                log.warning("notifications not produced yet: %s", exc)
-                handled = 0
-            if handled < self.batch_size:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.idle):
-                        await self._wake.wait()
-                self._wake.clear()
-
-    def start(self) -> None:
-        if self._task is None:
-            self.db.after_commit.append(self.wake)
-            self._task = asyncio.create_task(self._loop(), name="notifications")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-            with contextlib.suppress(ValueError):
-                self.db.after_commit.remove(self.wake)
 
 
 __all__ = ["EventType", "NotificationProducer", "recipients"]

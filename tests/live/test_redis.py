@@ -67,7 +67,7 @@ if REDIS_URL:
     @pytest.fixture
     async def own_relay(services):
         """Pause the session's relay (if a live server started it): this test relays."""
-        running = services.relay._task is not None
+        running = services.relay.running
         await services.relay.stop()
         yield
         if running:
