@@ -11,10 +11,10 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from app.artifacts.sweeper import upload_sweeper
 from app.config import Settings
 from app.experiments.watchdog import activity_watchdog
-from app.resources.expiry import reservation_job
-from app.resources.service import seed_pools
 from app.logging import configure_logging
 from app.observability import health_routes, install_observability
+from app.resources.expiry import reservation_job
+from app.resources.service import seed_pools
 from app.rest.routes import rest_app
 from app.services import Services
 from schema.app import GraphQLApp
@@ -28,10 +28,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        jobs = [activity_watchdog(services.db, services.settings), upload_sweeper(services)]
+        async with services.db.unit_of_work() as session:
+            await seed_pools(session, services.settings)
+        jobs = [
+            activity_watchdog(services.db, services.settings),
+            reservation_job(services.db, services.settings),
+            upload_sweeper(services),
+        ]
         for job in jobs:
             job.start()
         services.relay.start()
+        services.notifier.start()
         try:
             yield
         finally:

@@ -2,7 +2,7 @@
 
 ``POST /experiments/{id}/artifacts`` streams the request body to the store as it arrives:
 a ``multipart/form-data`` body is parsed part by part (``app.artifacts.multipart``), and any
-other body is taken as the file itself (``curl -T``), with ``kind`` and ``name`` in the
+other body is taken as the file itself (``curl -X POST -T``), with ``kind`` and ``name`` in the
 query. Nothing is spooled, so an upload over a limit is refused the moment it crosses it.
 """
 
@@ -375,7 +375,7 @@ ENDPOINTS: list[Endpoint] = [
         response_description="The artifact, once every byte is stored",
         description="A `multipart/form-data` body with the fields `kind` (and optionally "
         "`name`, `size_bytes`) **before** the `file` part — `curl -F kind=MODEL -F "
-        "file=@model.pt` — or the bytes themselves as the body (`curl -T model.pt "
+        "file=@model.pt` — or the bytes themselves as the body (`curl -X POST -T model.pt "
         '"…?kind=MODEL&name=model.pt"`). Allowed whatever the status (also after the run '
         "ended). The body is streamed: size and SHA-256 are computed on the way, and an "
         "upload that crosses the per-file limit (ARTIFACT_TOO_LARGE) or a quota "
