@@ -15,6 +15,7 @@ repeated ``--repeat`` times after ``--warmup`` untimed runs:
 * ``GraphQL step+value``: the same without ``timestamp``;
 * ``GraphQL columns``: the same with ``columns`` (one JSON value of parallel lists per
   series) instead of ``series { points }``;
+* ``GraphQL no series``: experiments, params and metrics only (every key's cells);
 * ``REST``: ``POST /api/v1/experiments/compare`` with the same ``series_keys``;
 * ``read_many``: ``app.metrics.batched.read_many`` of the same series, in-process (the
   database and downsampling part alone).
@@ -79,7 +80,8 @@ EXPERIMENT_FIELDS = """
 
 
 def compare_query(keys: list[str], point_fields: str | None) -> str:
-    """The compare view; ``point_fields`` of ``series.points``, or ``None`` for ``columns``."""
+    """The compare view; ``point_fields`` of ``series.points``, or ``None`` for ``columns``;
+    no ``keys``: no series at all."""
     shape = (
         "columns series { key totalPoints downsampled }"
         if point_fields is None
@@ -89,7 +91,8 @@ def compare_query(keys: list[str], point_fields: str | None) -> str:
         f"""  s{n}: series(key: "{key}", maxPoints: $max) {{ experimentId {shape} }}"""
         for n, key in enumerate(keys)
     )
-    return f"""query($ids: [ID!]!, $baseline: ID, $max: Int) {{
+    arguments = "$ids: [ID!]!, $baseline: ID" + (", $max: Int" if keys else "")
+    return f"""query({arguments}) {{
   compareExperiments(ids: $ids, baselineId: $baseline) {{
     experiments {{ {EXPERIMENT_FIELDS} }}
     baselineId
@@ -265,6 +268,13 @@ async def measure(
 
             return run
 
+        async def graphql_without_series() -> tuple[int, int]:
+            query = compare_query([], None)
+            given = {"ids": variables["ids"], "baseline": variables["baseline"]}
+            answer = await client.post("/graphql", json={"query": query, "variables": given})
+            answer.raise_for_status()
+            return graphql_points(orjson.loads(answer.content), []), len(answer.content)
+
         async def rest() -> tuple[int, int]:
             body = {
                 "ids": variables["ids"],
@@ -296,6 +306,7 @@ async def measure(
             ("GraphQL", graphql("step value timestamp")),
             ("GraphQL step+value", graphql("step value")),
             ("GraphQL columns", graphql(None)),
+            ("GraphQL no series", graphql_without_series),
             ("REST", rest),
             ("read_many", in_process),
         ]
@@ -389,8 +400,7 @@ def main() -> int:
         raise SystemExit("--reuse needs --database-url")
     with throwaway_database(args.pg_server_url, args.database_url, "expsvc_compare") as dsn:
         url = sqlalchemy_url(dsn)
-        if not args.reuse:
-            upgrade(url)
+        upgrade(url)  # also brings a reused database up to the code's schema
         asyncio.run(asyncio.wait_for(run(url, args), args.timeout))
     return 0
 

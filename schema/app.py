@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.websockets import WebSocket

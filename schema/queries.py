@@ -14,6 +14,14 @@ from schema.compare_types import COMPARE_DESCRIPTION, compare_experiments
 from schema.context import Info, parse_id
 from schema.inputs import ExperimentFilter, ExperimentOrder, to_model
 from schema.resource_types import ResourcePool
+from schema.stats_types import (
+    LEADERBOARD_DESCRIPTION,
+    STATS_DESCRIPTION,
+    ExperimentStats,
+    LeaderboardEntry,
+    experiment_stats,
+    leaderboard,
+)
 from schema.types import (
     BoardColumn,
     Experiment,
@@ -111,6 +119,12 @@ class Query:
 
     compare_experiments = strawberry.field(
         resolver=compare_experiments, description=COMPARE_DESCRIPTION
+    )
+    experiment_stats: ExperimentStats = strawberry.field(
+        resolver=experiment_stats, description=STATS_DESCRIPTION
+    )
+    leaderboard: list[LeaderboardEntry] = strawberry.field(
+        resolver=leaderboard, description=LEADERBOARD_DESCRIPTION
     )
 
     @strawberry.field(description="Hyperparameter schemas, defaults and resources by type.")

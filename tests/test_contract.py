@@ -23,11 +23,6 @@ from schema.export import sdl
 CONTRACT = Path(__file__).parent / "data" / "contract.graphql"
 
 PENDING = {
-    # resources, costs, notifications, stats
-    "ExperimentStats",
-    "LeaderboardEntry",
-    "Query.experimentStats",
-    "Query.leaderboard",
     # MLflow
     "MlflowLink",
     "Experiment.mlflow",

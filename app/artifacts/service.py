@@ -43,6 +43,8 @@ from app.errors import (
     StorageLimitExceeded,
     ValidationFailed,
 )
+from app.events.names import EventType
+from app.events.outbox import append_event, experiment_snapshot
 from app.experiments.service import get_actionable_experiment, get_experiment
 from app.logs.events import publish_logs
 from app.logs.service import LogLineRow
@@ -349,17 +351,29 @@ async def _clean_up(services: Services, upload: Upload, writer: ObjectWriter | N
 
 
 async def note_refusal(services: Services, experiment_id: uuid.UUID, error: DomainError) -> None:
-    """A limit refused an upload: if the experiment is RUNNING, say so in its log."""
+    """A limit refused an upload: if the experiment is RUNNING, say so in its log; a
+    storage quota also writes ``StorageLimitExceeded`` to the outbox (its watchers get a
+    notification). A transaction of its own: the refused one rolled back."""
     if not isinstance(error, LIMIT_ERRORS):
         return
     now = utcnow()
     message = f"artifact upload refused ({error.code}): {error.message}"
     try:
         async with services.db.unit_of_work() as session:
-            status = await session.scalar(
-                select(Experiment.status).where(Experiment.id == experiment_id)
-            )
-            if status is not ExperimentStatus.RUNNING:
+            experiment = await session.get(Experiment, experiment_id)
+            if experiment is None:
+                return
+            if isinstance(error, StorageLimitExceeded):
+                await append_event(
+                    session,
+                    EventType.STORAGE_LIMIT_EXCEEDED,
+                    aggregate_id=experiment_id,
+                    payload={
+                        "experiment": experiment_snapshot(experiment),
+                        "details": {**error.details, "message": error.message},
+                    },
+                )
+            if experiment.status is not ExperimentStatus.RUNNING:
                 return
             seq = await append_system_line(
                 session, experiment_id=experiment_id, message=message, now=now

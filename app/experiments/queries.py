@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import base64
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, cast, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    cast,
+    extract,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -20,7 +36,12 @@ from app.experiments.schemas import (
     SortDirection,
     SortField,
 )
-from app.models import Experiment
+from app.models import Experiment, MetricSeries
+from app.models.base import UTCDateTime
+from app.models.resource import Reservation
+
+MAX_METRIC_KEY = 250
+NUMERIC_FIELDS = frozenset({SortField.DURATION, SortField.COST, SortField.METRIC})
 
 SORT_COLUMNS: dict[SortField, InstrumentedAttribute[Any]] = {
     SortField.CREATED_AT: Experiment.created_at,
@@ -73,50 +94,129 @@ def filter_clause(data: ExperimentFilterData | None, dialect: str) -> ColumnElem
     return and_(true(), *clauses)
 
 
-def sort_column(order: ExperimentOrderData) -> InstrumentedAttribute[Any]:
+def seconds_between(
+    later: SQLColumnExpression[datetime], earlier: SQLColumnExpression[datetime], dialect: str
+) -> ColumnElement[float]:
+    """``later - earlier`` in seconds, in SQL."""
+    if dialect == "postgresql":
+        return cast(extract("epoch", later - earlier), Float)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def cost_expression(dialect: str, now: datetime) -> ColumnElement[float]:
+    """An experiment's total cost at ``now``, in SQL: its API costs plus the GPU cost,
+    final once released, else growing live from its open reservation (the same rule as
+    ``app.resources.costs.cost_of``)."""
+    seconds = seconds_between(literal(now, UTCDateTime()), Reservation.reserved_at, dialect)
+    live = (
+        select(
+            Reservation.gpu_count
+            * Reservation.hourly_cost_per_gpu
+            * case((seconds > 0, seconds), else_=0.0)
+            / 3600.0
+        )
+        .where(Reservation.experiment_id == Experiment.id, Reservation.released_at.is_(None))
+        .scalar_subquery()
+    )
+    return Experiment.api_cost + func.coalesce(live, Experiment.gpu_cost)
+
+
+def metric_last_value(key: str) -> ColumnElement[float]:
+    """The last value of the experiment's ``key`` (NULL without one, or for a NaN)."""
+    return (
+        select(MetricSeries.last_value)
+        .where(MetricSeries.experiment_id == Experiment.id, MetricSeries.key == key)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class Sort:
+    """One list's sort: the SQL value rows are ordered by, and for COST the moment the
+    costs are computed at (carried by the cursors, so every page of a walk agrees)."""
+
+    order: ExperimentOrderData
+    expression: ColumnElement[Any]
+    now: datetime | None = None
+
+
+def metric_key_of(order: ExperimentOrderData) -> str:
+    key = (order.metric_key or "").strip()
+    if not key:
+        raise ValidationFailed({"orderBy.metricKey": "required when sorting by METRIC"})
+    if len(key) > MAX_METRIC_KEY:
+        raise ValidationFailed({"orderBy.metricKey": f"at most {MAX_METRIC_KEY} characters"})
+    return key
+
+
+def sort_for(order: ExperimentOrderData, dialect: str, now: datetime) -> Sort:
+    if order.field is SortField.COST:
+        return Sort(order, cost_expression(dialect, now), now)
+    if order.field is SortField.METRIC:
+        return Sort(order, metric_last_value(metric_key_of(order)))
     column = SORT_COLUMNS.get(order.field)
     if column is None:
-        raise ValidationFailed(
-            {"orderBy.field": f"sorting by {order.field.value} is not available yet"}
-        )
-    return column
+        raise ValidationFailed({"orderBy.field": f"cannot sort by {order.field.value}"})
+    return Sort(order, column.expression)
 
 
 @dataclass(frozen=True)
 class Cursor:
     value: Any
     id: uuid.UUID
+    now: datetime | None = None
 
 
-def encode_cursor(order: ExperimentOrderData, experiment: Experiment) -> str:
-    value = getattr(experiment, sort_column(order).key)
+def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        value = value.isoformat()
-    raw = orjson.dumps([order.field.value, value, str(experiment.id)])
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)  # "inf" / "-inf" (JSON has no infinities)
+    return value
+
+
+def encode_cursor(sort: Sort, experiment: Experiment, value: Any) -> str:
+    """``value`` is the sort value the page was computed with (selected with the row)."""
+    extra: dict[str, str] = {}
+    if sort.now is not None:
+        extra["now"] = sort.now.isoformat()
+    if sort.order.field is SortField.METRIC:
+        extra["key"] = metric_key_of(sort.order)
+    raw = orjson.dumps([sort.order.field.value, _plain(value), str(experiment.id), extra])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(order: ExperimentOrderData, text: str) -> Cursor:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        field, value, ident = orjson.loads(raw)
-        if field != order.field.value:
+        field, value, ident, *rest = orjson.loads(raw)
+        extra = rest[0] if rest else {}
+        if field != order.field.value or not isinstance(extra, dict):
             raise ValueError("cursor belongs to another sort order")
+        if order.field is SortField.METRIC and extra.get("key") != metric_key_of(order):
+            raise ValueError("cursor belongs to another metric")
         if value is not None and order.field in {
             SortField.CREATED_AT,
             SortField.STARTED_AT,
             SortField.FINISHED_AT,
         }:
             value = datetime.fromisoformat(value)
-        return Cursor(value=value, id=uuid.UUID(ident))
-    except (ValueError, TypeError) as exc:
+        elif value is not None and order.field in NUMERIC_FIELDS:
+            value = float(value)
+        now = None
+        if order.field is SortField.COST:
+            now = datetime.fromisoformat(extra["now"])
+            if now.tzinfo is None:
+                raise ValueError("naive time in cursor")
+        return Cursor(value=value, id=uuid.UUID(ident), now=now)
+    except (ValueError, TypeError, KeyError) as exc:
         raise ValidationFailed({"after": "invalid cursor"}) from exc
 
 
-def after_clause(order: ExperimentOrderData, cursor: Cursor) -> ColumnElement[bool]:
-    """Rows strictly after the cursor in (column NULLS LAST, id) order."""
-    column = sort_column(order)
-    ascending = order.direction is SortDirection.ASC
+def after_clause(sort: Sort, cursor: Cursor) -> ColumnElement[bool]:
+    """Rows strictly after the cursor in (value NULLS LAST, id) order."""
+    column = sort.expression
+    ascending = sort.order.direction is SortDirection.ASC
     id_after = Experiment.id > cursor.id if ascending else Experiment.id < cursor.id
     if cursor.value is None:
         return and_(column.is_(None), id_after)
@@ -124,9 +224,9 @@ def after_clause(order: ExperimentOrderData, cursor: Cursor) -> ColumnElement[bo
     return or_(beyond, and_(column == cursor.value, id_after), column.is_(None))
 
 
-def apply_order(query: Select[Any], order: ExperimentOrderData) -> Select[Any]:
-    column = sort_column(order)
-    if order.direction is SortDirection.ASC:
+def apply_order(query: Select[Any], sort: Sort) -> Select[Any]:
+    column = sort.expression
+    if sort.order.direction is SortDirection.ASC:
         return query.order_by(column.asc().nulls_last(), Experiment.id.asc())
     return query.order_by(column.desc().nulls_last(), Experiment.id.desc())
 

@@ -103,16 +103,22 @@ async def list_experiments(
     if not 0 <= first <= MAX_PAGE:
         raise ValidationFailed({"first": f"must be 0-{MAX_PAGE}"})
     order = order or ExperimentOrderData()
-    where = queries.filter_clause(filter, session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    where = queries.filter_clause(filter, dialect)
     visible = experiment_visible(actor)
-    query = queries.apply_order(queries.visible_select(visible, where), order)
-    if after:
-        query = query.where(queries.after_clause(order, queries.decode_cursor(order, after)))
-    rows = list((await session.scalars(query.limit(first + 1))).all())
+    cursor = queries.decode_cursor(order, after) if after else None
+    # a COST walk computes every page's costs at the moment its first page did
+    sort = queries.sort_for(order, dialect, cursor.now if cursor and cursor.now else utcnow())
+    query = select(Experiment, sort.expression.label("sort_value")).where(visible, where)
+    query = queries.apply_order(query, sort)
+    if cursor is not None:
+        query = query.where(queries.after_clause(sort, cursor))
+    rows = list((await session.execute(query.limit(first + 1))).all())
     count_query = select(func.count()).select_from(Experiment).where(visible, where)
     total = int(await session.scalar(count_query) or 0)
-    items = rows[:first]
-    cursors = [queries.encode_cursor(order, row) for row in items]
+    page = rows[:first]
+    items = [row for row, _ in page]
+    cursors = [queries.encode_cursor(sort, row, value) for row, value in page]
     return Page(items, cursors, len(rows) > first, total)
 
 

@@ -14,8 +14,9 @@ of them (``app.metrics.batched_sql``), only when some series needs it:
    reads (the summary row holds it for reads that reach the end).
 
 So a page or a comparison costs at most five statements (two in the usual compare: the
-folded edges and the rollups) whatever the number of series. The answers are
-``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``).
+folded edges and the rollups), plus ``SET LOCAL jit = off`` on PostgreSQL, whatever the
+number of series. The answers are ``read_series``'s, point for point (asserted by
+``tests/compare/test_batched_series.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics import batched_sql as sql
-from app.metrics.batched_sql import Buckets, FoldRange, Range, RollupRange
+from app.metrics.batched_sql import Bucketing, Buckets, Range
 from app.metrics.history import Point, Series, _assemble, _bucket_width, _pick_level, _value
 from app.metrics.rollups import Aggregate, level_width
 from app.models import MetricSeries
@@ -52,8 +53,7 @@ class _Plan:
     answer: Series | None = None  # known without reading (empty)
     whole_raw: bool = False  # the stored points are the answer
     width: int = 0
-    folds: list[FoldRange] = field(default_factory=list)  # points folded into buckets
-    rollup: RollupRange | None = None
+    bucketing: Bucketing | None = None  # raw edges and rollups folded into buckets
     buckets: dict[int, Aggregate] = field(default_factory=dict)
     total: int = 0
 
@@ -67,12 +67,18 @@ class _Plan:
         return (self.series.id, self.lo, self.hi)
 
     def fold(self, buckets: Buckets) -> None:
+        """Merge into output buckets, never changing the given aggregates (plans with the
+        same request share them); on PostgreSQL each bucket comes once, merged already."""
         for index, aggregate in buckets:
             self.total += aggregate.count
             target = self.buckets.get(index)
             if target is None:
-                self.buckets[index] = target = Aggregate()
-            target.merge(aggregate)
+                self.buckets[index] = aggregate
+                continue
+            merged = Aggregate()
+            merged.merge(target)
+            merged.merge(aggregate)
+            self.buckets[index] = merged
 
 
 def _plan(read: SeriesRead) -> _Plan:
@@ -98,14 +104,12 @@ def _plan(read: SeriesRead) -> _Plan:
     rollup = level_width(level) if level is not None else 0
     first_full = -(-plan.lo // rollup) if rollup else 0
     end_full = (plan.hi + 1) // rollup if rollup else 0
-    if level is None or first_full >= end_full:
-        plan.folds = [(series.id, plan.lo, plan.hi, plan.width)]
+    lo, hi, width = plan.lo, plan.hi, plan.width
+    if level is None or first_full >= end_full:  # all raw: no right edge, no rollups
+        plan.bucketing = (series.id, lo, hi, hi + 1, hi, width, 0, 1, 0)
         return plan
-    plan.folds = [
-        (series.id, plan.lo, first_full * rollup - 1, plan.width),
-        (series.id, end_full * rollup, plan.hi, plan.width),
-    ]
-    plan.rollup = (series.id, level, first_full, end_full - 1, plan.width)
+    left, right = first_full * rollup - 1, end_full * rollup
+    plan.bucketing = (series.id, lo, left, right, hi, width, level, first_full, end_full - 1)
     return plan
 
 
@@ -116,18 +120,16 @@ async def read_many(session: AsyncSession, reads: Sequence[SeriesRead]) -> list[
     """``read_series`` for every read, in the same order, in at most five statements."""
     plans = [_plan(read) for read in reads]
     live = [plan for plan in plans if plan.answer is None]
+    if live:
+        await sql.prepare(session)
     whole = [plan.range for plan in live if plan.whole_raw]
     raw = await sql.raw_points(session, whole) if whole else {}
-    bucketed = [plan for plan in live if not plan.whole_raw]
-    folds = [fold for plan in bucketed for fold in plan.folds]
-    folded = await sql.folded_points(session, folds) if folds else {}
-    ranges = [plan.rollup for plan in bucketed if plan.rollup is not None]
-    rollups = await sql.folded_rollups(session, ranges) if ranges else {}
+    bucketed = [plan for plan in live if plan.bucketing is not None]
+    requests = [plan.bucketing for plan in bucketed if plan.bucketing is not None]
+    buckets = await sql.bucketed(session, requests) if requests else {}
     for plan in bucketed:
-        for fold in plan.folds:
-            plan.fold(folded[fold])
-        if plan.rollup is not None:
-            plan.fold(rollups[plan.rollup])
+        assert plan.bucketing is not None
+        plan.fold(buckets[plan.bucketing])
     small = [plan.range for plan in bucketed if plan.total <= plan.read.max_points]
     again = await sql.raw_points(session, small) if small else {}
     down = [plan for plan in bucketed if plan.total > plan.read.max_points]

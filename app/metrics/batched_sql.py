@@ -2,44 +2,22 @@
 
 The ranges travel as one relation ``r`` (column ``i`` numbers them, so every answer row
 says which range it belongs to): ``unnest`` of arrays on PostgreSQL, so the statement text
-is the same for any number of ranges (and its plan is cached); a ``VALUES`` CTE on
-SQLite, ``SQLITE_CHUNK`` ranges per statement.
-
-On PostgreSQL the statements that feed downsampling return one row per output bucket,
-so Python handles a few rows per bucket instead of every point or rollup row. A bucket's
-minimum is ``min(ARRAY[value, step, µs since the epoch])`` (arrays compare element by
-element, so equal values go to the earliest step) and its maximum
-``max(ARRAY[value, -step, µs])``: one pass with no sort per group, about twice as fast as
-``array_agg(… ORDER BY …)[1]``. Steps and microsecond times are exact in a float8 below
-2**53 (steps up to 9e15, times up to the year 2255). SQLite returns the rows and Python
-folds them the same way.
+is the same for any number of ranges (and its plan is cached; the statements themselves
+are in ``app.metrics.batched_pg``); a ``VALUES`` CTE joined to the table on SQLite,
+``SQLITE_CHUNK`` ranges per statement, whose rows Python folds into output buckets.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    Float,
-    FromClause,
-    Select,
-    and_,
-    bindparam,
-    cast,
-    column,
-    extract,
-    func,
-    select,
-    values,
-)
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy import BigInteger, FromClause, Select, and_, bindparam, column, func, select, text
+from sqlalchemy import values as values_clause
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.metrics import batched_pg as pg
 from app.metrics.history import Point, _value
 from app.metrics.rollups import Aggregate, level_width
 from app.models import metric_points, metric_rollups
@@ -49,13 +27,21 @@ SQLITE_CHUNK = 2000
 
 Range = tuple[int, int, int]  # series id, first step, last step (inclusive)
 FoldRange = tuple[int, int, int, int]  # series id, first step, last step, output width
-RollupRange = tuple[int, int, int, int, int]  # series id, level, first, last, output width
+# series id, lo, e1, e2, hi, output width, rollup level, first and last rollup bucket
+Bucketing = tuple[int, int, int, int, int, int, int, int, int]
 Buckets = list[tuple[int, Aggregate]]  # (output bucket, its aggregate), several per bucket
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+async def prepare(session: AsyncSession) -> None:
+    """No JIT for this transaction on PostgreSQL: the planner's guess about ranges it
+    cannot see (thousands of rows each) makes it compile the statements, which costs
+    hundreds of milliseconds for a read of a few milliseconds."""
+    if is_postgresql(session):
+        await session.execute(text("SET LOCAL jit = off"))
 
 
 def _relation(
@@ -70,162 +56,166 @@ def _relation(
             for at, name in enumerate(columns)
         ]
         return func.unnest(*arrays).table_valued(*typed).render_derived(name="r")
-    return values(*typed, name="r").data(numbered).cte("r")
+    return values_clause(*typed, name="r").data(numbered).cte("r")
 
 
-def _chunks(session: AsyncSession, ranges: Sequence[Any]) -> list[Sequence[Any]]:
-    if is_postgresql(session):
-        return [ranges] if ranges else []
-    return [ranges[at : at + SQLITE_CHUNK] for at in range(0, len(ranges), SQLITE_CHUNK)]
-
-
-def _extremes(value: Any, step: Any, stamp: Any, wanted: ColumnElement[bool]) -> tuple[Any, Any]:
-    """The lowest and highest ``value`` among the rows where ``wanted``, with their step
-    and time, as ``[value, step, µs]`` and ``[value, -step, µs]`` (see the module)."""
-    micros = cast(extract("epoch", stamp) * 1_000_000, Float)
-    as_float = cast(step, Float)
-    low = func.min(array([value, as_float, micros], type_=Float)).filter(wanted)
-    high = func.max(array([value, -as_float, micros], type_=Float)).filter(wanted)
-    return low, high
-
-
-def _aggregate(count: int, low: list[float] | None, high: list[float] | None) -> Aggregate:
-    """An ``Aggregate`` from a count and the arrays of ``_extremes``."""
-    aggregate = Aggregate(int(count))
-    if low is not None:
-        aggregate.min_value, aggregate.min_step = low[0], int(low[1])
-        aggregate.min_timestamp = EPOCH + timedelta(microseconds=int(low[2]))
-    if high is not None:
-        aggregate.max_value, aggregate.max_step = high[0], -int(high[1])
-        aggregate.max_timestamp = EPOCH + timedelta(microseconds=int(high[2]))
-    return aggregate
+async def _each_chunk(
+    session: AsyncSession,
+    ranges: Sequence[Any],
+    names: Sequence[str],
+    query: Callable[[FromClause], Select[Any]],
+    row: Callable[[Any, Any], None],
+    values: Callable[[Any], Sequence[int]] = tuple,
+) -> None:
+    """Run ``query`` over ``ranges`` (one statement, or one per SQLite chunk) and hand
+    each answer row to ``row`` with the range it belongs to."""
+    size = len(ranges) if is_postgresql(session) else SQLITE_CHUNK
+    for start in range(0, len(ranges), max(1, size)):
+        chunk = ranges[start : start + size]
+        r = _relation(session, names, [values(item) for item in chunk])
+        for answer in (await session.execute(query(r))).all():
+            row(chunk[answer[0]], answer)
 
 
 def _points_join(r: FromClause) -> Any:
     p = metric_points.c
-    return and_(p.series_id == r.c.s, p.step >= r.c.lo, p.step <= r.c.hi)
+    return r.join(metric_points, and_(p.series_id == r.c.s, p.step >= r.c.lo, p.step <= r.c.hi))
+
+
+def _sqlite_raw_query(r: FromClause) -> Select[Any]:
+    p = metric_points.c
+    return (
+        select(r.c.i, p.step, p.value, p.timestamp)
+        .select_from(_points_join(r))
+        .order_by(r.c.i, p.step)
+    )
 
 
 async def raw_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, list[Point]]:
     """The stored points of every range, in step order."""
     found: dict[Range, list[Point]] = {r: [] for r in ranges}
-    for chunk in _chunks(session, [r for r in found if r[1] <= r[2]]):
-        r = _relation(session, ("s", "lo", "hi"), chunk)
-        p = metric_points.c
-        query = (
-            select(r.c.i, p.step, p.value, p.timestamp)
-            .select_from(r.join(metric_points, _points_join(r)))
-            .order_by(r.c.i, p.step)
-        )
-        for index, step, value, stamp in await session.execute(query):
-            found[chunk[index]].append(Point(step, _value(value), stamp))
+
+    def row(key: Range, answer: Any) -> None:
+        found[key].append(Point(answer[1], _value(answer[2]), answer[3]))
+
+    query = pg.raw_points_query if is_postgresql(session) else _sqlite_raw_query
+    live = [r for r in found if r[1] <= r[2]]
+    await _each_chunk(session, live, ("s", "lo", "hi"), query, row)
     return found
 
 
-def _grouped_points_query(r: FromClause) -> Select[Any]:
-    p = metric_points.c
-    idx = (p.step // r.c.width).label("idx")
-    finite = p.value.between(-sys.float_info.max, sys.float_info.max)  # not NaN (NULL) or ±inf
-    return (
-        select(r.c.i, idx, func.count(), *_extremes(p.value, p.step, p.timestamp, finite))
-        .select_from(r.join(metric_points, _points_join(r)))
-        .group_by(r.c.i, idx)
-    )
-
-
-async def folded_points(
+async def _sqlite_folded_points(
     session: AsyncSession, ranges: Sequence[FoldRange]
-) -> dict[FoldRange, Buckets]:
-    """The stored points of every range as output buckets (``step // width``)."""
-    found: dict[FoldRange, Buckets] = {r: [] for r in ranges}
-    fold = _fold_grouped if is_postgresql(session) else _fold_rows
-    for chunk in _chunks(session, [r for r in found if r[1] <= r[2]]):
-        r = _relation(session, ("s", "lo", "hi", "width"), chunk)
-        for index, buckets in (await fold(session, r)).items():
-            found[chunk[index]] = buckets
-    return found
+) -> dict[FoldRange, dict[int, Aggregate]]:
+    """The stored points of every range folded into output buckets (``step // width``)."""
+    folded: dict[FoldRange, dict[int, Aggregate]] = {r: {} for r in ranges}
+
+    def fold(key: FoldRange, answer: Any) -> None:
+        _, step, value, stamp = answer
+        buckets = folded[key]
+        index = step // key[3]
+        bucket = buckets.get(index)
+        if bucket is None:
+            bucket = buckets[index] = Aggregate()
+        bucket.add(step, _value(value), stamp)
+
+    live = [r for r in folded if r[1] <= r[2]]
+    await _each_chunk(session, live, ("s", "lo", "hi"), _sqlite_raw_query, fold, _range)
+    return folded
 
 
-async def _fold_grouped(session: AsyncSession, r: FromClause) -> dict[int, Buckets]:
-    found: dict[int, Buckets] = {}
-    for index, bucket, count, low, high in await session.execute(_grouped_points_query(r)):
-        found.setdefault(index, []).append((int(bucket), _aggregate(count, low, high)))
-    return found
+def _range(key: FoldRange) -> Sequence[int]:
+    return key[:3]
 
 
-async def _fold_rows(session: AsyncSession, r: FromClause) -> dict[int, Buckets]:
-    p = metric_points.c
-    query = (
-        select(r.c.i, p.step, p.value, p.timestamp, r.c.width)
-        .select_from(r.join(metric_points, _points_join(r)))
-        .order_by(r.c.i, p.step)
-    )
-    folded: dict[tuple[int, int], Aggregate] = {}
-    for index, step, value, stamp, width in await session.execute(query):
-        key = (index, step // width)
-        aggregate = folded.get(key)
-        if aggregate is None:
-            aggregate = folded[key] = Aggregate()
-        aggregate.add(step, _value(value), stamp)
-    found: dict[int, Buckets] = {}
-    for (index, bucket), aggregate in folded.items():
-        found.setdefault(index, []).append((bucket, aggregate))
-    return found
-
-
-def _rollups_join(r: FromClause) -> Any:
+def _sqlite_rollups_query(r: FromClause) -> Select[Any]:
     m = metric_rollups.c
-    return and_(
-        m.series_id == r.c.s, m.level == r.c.level, m.bucket >= r.c.first, m.bucket <= r.c.last
+    join = r.join(
+        metric_rollups,
+        and_(
+            m.series_id == r.c.s,
+            m.level == r.c.level,
+            m.bucket >= r.c.first,
+            m.bucket <= r.c.last,
+        ),
     )
+    extremes = [m.min_value, m.min_step, m.min_timestamp, m.max_value, m.max_step, m.max_timestamp]
+    idx = (m.bucket * r.c.rollup) // r.c.width
+    return select(r.c.i, idx, m.count, *extremes).select_from(join).order_by(r.c.i, m.bucket)
 
 
-def _rollups_query(r: FromClause, grouped: bool) -> Select[Any]:
-    m = metric_rollups.c
-    idx = ((m.bucket * r.c.rollup) // r.c.width).label("idx")
-    join = r.join(metric_rollups, _rollups_join(r))
-    if not grouped:
-        extremes = [m.min_value, m.min_step, m.min_timestamp]
-        extremes += [m.max_value, m.max_step, m.max_timestamp]
-        return select(r.c.i, idx, m.count, *extremes).select_from(join).order_by(r.c.i, m.bucket)
-    low, _ = _extremes(m.min_value, m.min_step, m.min_timestamp, m.min_value.is_not(None))
-    _, high = _extremes(m.max_value, m.max_step, m.max_timestamp, m.max_value.is_not(None))
-    return select(r.c.i, idx, func.sum(m.count), low, high).select_from(join).group_by(r.c.i, idx)
+async def _sqlite_rollups(
+    session: AsyncSession, ranges: Sequence[Bucketing]
+) -> dict[Bucketing, Buckets]:
+    found: dict[Bucketing, Buckets] = {r: [] for r in ranges}
 
+    def row(key: Bucketing, answer: Any) -> None:
+        found[key].append((int(answer[1]), Aggregate(*answer[2:])))
 
-async def folded_rollups(
-    session: AsyncSession, ranges: Sequence[RollupRange]
-) -> dict[RollupRange, Buckets]:
-    """Rollup aggregates of every range, keyed by output bucket (``step // width``)."""
-    found: dict[RollupRange, Buckets] = {r: [] for r in ranges}
+    def columns(key: Bucketing) -> Sequence[int]:
+        series_id, _, _, _, _, width, level, first, last = key
+        return (series_id, level, first, last, level_width(level), width)
+
     names = ("s", "level", "first", "last", "rollup", "width")
-    for chunk in _chunks(session, list(found)):
-        rows = [(s, lv, first, last, level_width(lv), w) for s, lv, first, last, w in chunk]
-        grouped = is_postgresql(session)
-        query = _rollups_query(_relation(session, names, rows), grouped)
-        for index, bucket, count, *extremes in await session.execute(query):
-            aggregate = _aggregate(count, *extremes) if grouped else Aggregate(count, *extremes)
-            found[chunk[index]].append((int(bucket), aggregate))
+    live = [key for key in found if key[7] <= key[8]]
+    await _each_chunk(session, live, names, _sqlite_rollups_query, row, columns)
     return found
+
+
+async def bucketed(
+    session: AsyncSession, requests: Sequence[Bucketing]
+) -> dict[Bucketing, Buckets]:
+    """Every request's points as output buckets: its edges' raw points (``lo..e1`` and
+    ``e2..hi``) and its rollup rows (``first..last`` of ``level``), by ``step // width``.
+    One statement on PostgreSQL (a row per bucket); on SQLite one for the raw points and
+    one for the rollup rows, folded here."""
+    if is_postgresql(session):
+        found: dict[Bucketing, Buckets] = {r: [] for r in requests}
+
+        def row(key: Bucketing, answer: Any) -> None:
+            found[key].append((answer[1], Aggregate(*answer[2:])))
+
+        def columns(key: Bucketing) -> Sequence[int]:
+            return (*key, level_width(key[6]))
+
+        names = ("s", "lo", "e1", "e2", "hi", "width", "level", "first", "last", "rollup")
+        await _each_chunk(session, list(found), names, pg.bucketed_query, row, columns)
+        return found
+
+    def edges(key: Bucketing) -> tuple[FoldRange, FoldRange]:
+        series_id, lo, e1, e2, hi, width = key[:6]
+        return (series_id, lo, e1, width), (series_id, e2, hi, width)
+
+    points = await _sqlite_folded_points(session, [e for key in requests for e in edges(key)])
+    rolled = await _sqlite_rollups(session, requests)
+    for key, buckets in rolled.items():
+        for edge in edges(key):
+            buckets.extend(points[edge].items())
+    return rolled
+
+
+def _sqlite_last_query(r: FromClause) -> Select[Any]:
+    p = metric_points.c
+    inner = metric_points.alias("q")
+    last_step = (
+        select(inner.c.step)
+        .where(inner.c.series_id == r.c.s, inner.c.step <= r.c.hi)
+        .order_by(inner.c.step.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(r.c.i, p.step, p.value, p.timestamp).select_from(
+        r.join(metric_points, and_(p.series_id == r.c.s, p.step == last_step))
+    )
 
 
 async def last_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, Point | None]:
     """The last stored point at or before each range's end."""
     found: dict[Range, Point | None] = {r: None for r in ranges}
-    for chunk in _chunks(session, list(found)):
-        r = _relation(session, ("s", "lo", "hi"), chunk)
-        p = metric_points.c
-        inner = metric_points.alias("q")
-        last_step = (
-            select(inner.c.step)
-            .where(inner.c.series_id == r.c.s, inner.c.step <= r.c.hi)
-            .order_by(inner.c.step.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        query = select(r.c.i, p.step, p.value, p.timestamp).select_from(
-            r.join(metric_points, and_(p.series_id == r.c.s, p.step == last_step))
-        )
-        for index, step, value, stamp in await session.execute(query):
-            found[chunk[index]] = Point(step, _value(value), stamp)
+
+    def row(key: Range, answer: Any) -> None:
+        found[key] = Point(answer[1], _value(answer[2]), answer[3])
+
+    query = pg.last_points_query if is_postgresql(session) else _sqlite_last_query
+    await _each_chunk(session, list(found), ("s", "lo", "hi"), query, row)
     return found

@@ -1,8 +1,8 @@
 """Turning outbox events into notifications, exactly once per (recipient, event).
 
-The producer claims outbox rows not yet notified (``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, so replicas share the work), writes the notifications and marks the rows in
-the same transaction: a crash before the commit leaves the rows to be claimed again, a
+The producer reads outbox rows not yet notified, writes the notifications (a unique
+(user, event, kind) key drops any a concurrent replica already wrote) and marks the rows
+in the same transaction: a crash before the commit leaves the rows to be claimed again, a
 crash after it leaves nothing to do. New notifications are then pushed to each
 recipient's live channel.
 """
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
@@ -54,26 +55,43 @@ async def recipients(session: AsyncSession, experiment_id: uuid.UUID) -> list[uu
     return list(dict.fromkeys(person for person in people if person is not None))
 
 
+def _insert(session: AsyncSession) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(Notification)
+    return sqlite.insert(Notification)
+
+
 async def _notify(session: AsyncSession, event: OutboxEvent) -> list[Produced]:
+    """The event's notifications; one already made (another replica got there first) is
+    skipped by the (user, event, kind) key, so nothing is ever produced twice."""
     kind = KIND_FOR_EVENT.get(event.event_type)
     if kind is None:
         return []
     message = message_for(kind, event.payload)
-    produced = []
-    for user_id in await recipients(session, event.aggregate_id):
-        notification = Notification(
-            id=uuid.uuid4(),
-            user_id=user_id,
-            kind=kind,
-            message=message,
-            experiment_id=event.aggregate_id,
-            source_event_id=event.event_id,
-            created_at=utcnow(),
-        )
-        session.add(notification)
-        produced.append(Produced(user_id, {"type": "notification", "id": str(notification.id)}))
-    await session.flush()
-    return produced
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "kind": kind,
+            "message": message,
+            "experiment_id": event.aggregate_id,
+            "source_event_id": event.event_id,
+            "created_at": utcnow(),
+        }
+        for user_id in await recipients(session, event.aggregate_id)
+    ]
+    if not rows:
+        return []
+    statement = (
+        _insert(session)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "source_event_id", "kind"])
+        .returning(Notification.id, Notification.user_id)
+    )
+    made = (await session.execute(statement)).all()
+    return [
+        Produced(user_id, {"type": "notification", "id": str(ident)}) for ident, user_id in made
+    ]
 
 
 class NotificationProducer(OutboxConsumer):
@@ -94,8 +112,8 @@ class NotificationProducer(OutboxConsumer):
                 .order_by(OutboxEvent.id)
                 .limit(self.batch_size)
             )
-            if self.db.dialect == "postgresql":
-                query = query.with_for_update(skip_locked=True)
+            # no row locks: the relay locks these rows too, and skipping its rows would
+            # leave events behind; the (user, event, kind) key makes a race harmless
             events: Sequence[OutboxEvent] = (await session.scalars(query)).all()
             produced: list[Produced] = []
             for event in events:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import may_manage_users
@@ -144,7 +144,22 @@ async def reserve(session: AsyncSession, experiment: Experiment, now: datetime) 
                 )
             )
             return
-    available = sum(max(0, p.capacity - p.reserved) for p in pools)
+    # what is free now (the pools read above may be stale: a concurrent start took them)
+    free = case(
+        (
+            ResourcePool.capacity > ResourcePool.reserved,
+            ResourcePool.capacity - ResourcePool.reserved,
+        ),
+        else_=0,
+    )
+    available = int(
+        await session.scalar(
+            select(func.coalesce(func.sum(free), 0)).where(
+                ResourcePool.gpu_type == experiment.gpu_type
+            )
+        )
+        or 0
+    )
     raise ResourcesUnavailable(
         f"{wanted} x {experiment.gpu_type} requested, {available} available",
         details={

@@ -101,7 +101,9 @@ class ExperimentPageOut(Out):
     total_count: int
 
 
-RestSortField = Literal["created_at", "started_at", "finished_at", "duration", "name"]
+RestSortField = Literal[
+    "created_at", "started_at", "finished_at", "duration", "cost", "metric", "name"
+]
 
 
 class ExperimentListQuery(QueryModel):
@@ -120,6 +122,11 @@ class ExperimentListQuery(QueryModel):
     tag: list[str] | None = Field(default=None, description="Repeat it; every tag must match")
     order_by: RestSortField = "created_at"
     direction: Literal["asc", "desc"] = "desc"
+    metric_key: str | None = Field(
+        default=None,
+        description="With `order_by=metric`: the metric whose last value orders the list "
+        "(experiments without it come last)",
+    )
     first: int = Field(default=50, description="Page size, 0-500")
     after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
 
@@ -155,4 +162,5 @@ class ExperimentListQuery(QueryModel):
         return ExperimentOrderData(
             field=SortField(self.order_by.upper()),
             direction=SortDirection(self.direction.upper()),
+            metric_key=self.metric_key,
         )

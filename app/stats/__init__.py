@@ -1,0 +1,1 @@
+"""Service metrics: experiment statistics and metric leaderboards, as SQL aggregates."""
