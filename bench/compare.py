@@ -6,8 +6,9 @@ path of a REST batch without HTTP and parsing: summaries upserted, points by ``C
 rollups upserted) with one key's ``--load-batch`` points per batch, ``--load-workers``
 batches at a time; then ``ANALYZE`` (what autovacuum would have done by the time anybody
 compares). The app runs in this process and is called through ``httpx.ASGITransport``;
-a ``before_cursor_execute`` hook counts the SQL statements of each request. Each read is
-repeated ``--repeat`` times after ``--warmup`` untimed runs:
+a ``before_cursor_execute`` hook counts the SQL statements of each request (a range when
+runs differ: the token cache lasts 10 s, so now and then a request authenticates). Each
+read is repeated ``--repeat`` times after ``--warmup`` untimed runs:
 
 * ``GraphQL``: the compare view — experiments (with owner and hypothesis), params,
   metrics (every key), and ``series(key, maxPoints)`` for each series key with
@@ -107,7 +108,7 @@ def compare_query(keys: list[str], point_fields: str | None) -> str:
 class Timing:
     path: str
     samples: list[float]
-    statements: int
+    statements: str  # per request: "6", or "6-7" when the token cache expired during a run
     points: int
     response_bytes: int
 
@@ -216,18 +217,20 @@ class Statements:
 
 async def timed(
     repeat: int, warmup: int, run: Callable[[], Awaitable[tuple[int, int]]], counter: Statements
-) -> tuple[list[float], int, int, int]:
+) -> tuple[list[float], str, int, int]:
     for _ in range(warmup):
         await run()
     samples = []
-    statements = points = size = 0
+    counts = []
+    points = size = 0
     for _ in range(repeat):
         counter.count = 0
         began = time.perf_counter()
         points, size = await run()
         samples.append(time.perf_counter() - began)
-        statements = counter.count
-    return samples, statements, points, size
+        counts.append(counter.count)
+    low, high = min(counts), max(counts)
+    return samples, str(low) if low == high else f"{low}-{high}", points, size
 
 
 def graphql_points(body: dict[str, Any], keys: list[str]) -> int:

@@ -173,13 +173,13 @@ async def compare_experiments(
     goals: list[MetricGoalInput] | None = None,
 ) -> Comparison:
     """Experiments side by side (at most 100, each readable by the caller)."""
+    actor = await info.context.actor()
     request = compare.compare_request(
         [str(i) for i in ids],
         baseline_id=None if baseline_id is None else str(baseline_id),
         metric_keys=metric_keys,
         goals=[(goal.key, goal.goal) for goal in goals or []],
     )
-    actor = await info.context.actor()
     async with info.context.reader() as session:
         rows = await compare.compared_experiments(session, actor=actor, request=request)
     return Comparison(request=request, rows=rows)

@@ -37,12 +37,14 @@ def selection_depth(
     fragments: dict[str, FragmentDefinitionNode],
     seen: frozenset[str] = frozenset(),
 ) -> int:
-    """The deepest chain of fields below ``selection_set`` (introspection included)."""
+    """The deepest chain of fields below ``selection_set`` (introspection not counted)."""
     if selection_set is None:
         return 0
     deepest = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
+            if selection.name.value.startswith("__"):
+                continue  # introspection (GraphiQL's schema query is deep, and cheap)
             depth = 1 + selection_depth(selection.selection_set, fragments, seen)
         elif isinstance(selection, InlineFragmentNode):
             depth = selection_depth(selection.selection_set, fragments, seen)

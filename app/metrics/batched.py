@@ -6,17 +6,17 @@ page of 500 experiments) is planned first, and each kind of read then runs once 
 of them (``app.metrics.batched_sql``), only when some series needs it:
 
 1. the stored points of series that fit in ``max_points`` (returned as they are);
-2. the stored points to fold into output buckets: the unaligned edges of downsampled
-   reads, or whole ranges too narrow for rollups;
-3. the rollup rows of downsampled reads;
-4. a re-read of the points of downsampled reads that turned out to hold no more than
+2. the output buckets of downsampled reads: the raw points of their unaligned edges and
+   their rollup rows (one statement on PostgreSQL, returning a row per bucket; two on
+   SQLite, folded here);
+3. a re-read of the points of downsampled reads that turned out to hold no more than
    ``max_points`` (sparse steps), and the last point at or before ``stepTo`` of sub-range
    reads (the summary row holds it for reads that reach the end).
 
-So a page or a comparison costs at most five statements (two in the usual compare: the
-folded edges and the rollups), plus ``SET LOCAL jit = off`` on PostgreSQL, whatever the
-number of series. The answers are ``read_series``'s, point for point (asserted by
-``tests/compare/test_batched_series.py``).
+So a page or a comparison costs at most five statements (on PostgreSQL usually two:
+``SET LOCAL jit = off`` and the buckets) whatever the number of series. The answers are
+``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``),
+and its helpers are reused: ``_bucket_width``, ``_pick_level``, ``_assemble``.
 """
 
 from __future__ import annotations

@@ -171,15 +171,13 @@ async def bucketed(
     one for the rollup rows, folded here."""
     if is_postgresql(session):
         found: dict[Bucketing, Buckets] = {r: [] for r in requests}
-
-        def row(key: Bucketing, answer: Any) -> None:
-            found[key].append((answer[1], Aggregate(*answer[2:])))
-
-        def columns(key: Bucketing) -> Sequence[int]:
-            return (*key, level_width(key[6]))
-
-        names = ("s", "lo", "e1", "e2", "hi", "width", "level", "first", "last", "rollup")
-        await _each_chunk(session, list(found), names, pg.bucketed_query, row, columns)
+        keys = list(found)
+        rows = [(at, *key, level_width(key[6])) for at, key in enumerate(keys)]
+        params = {
+            name: [row[column] for row in rows] for column, name in enumerate(pg.BUCKETED_COLUMNS)
+        }
+        for at, bucket, *aggregate in (await session.execute(pg.BUCKETED, params)).all():
+            found[keys[at]].append((bucket, Aggregate(*aggregate)))
         return found
 
     def edges(key: Bucketing) -> tuple[FoldRange, FoldRange]:

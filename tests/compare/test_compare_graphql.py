@@ -174,3 +174,5 @@ async def test_the_owner_of_the_hidden_one_sees_it_and_nobody_anonymous(client, 
     assert [e["name"] for e in result["experiments"]] == ["hidden"]
     body = await gql(client, COMPARE, {"ids": [lab["hidden"]], "series": "loss"})
     assert error_codes(body) == ["UNAUTHENTICATED"]
+    body = await gql(client, COMPARE, {"ids": [], "series": "loss"})  # before any check
+    assert error_codes(body) == ["UNAUTHENTICATED"]

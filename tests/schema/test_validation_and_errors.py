@@ -181,3 +181,13 @@ async def test_graphiql_is_served_to_browsers(client):
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+async def test_the_standard_introspection_query_is_allowed(client, ds):
+    """GraphiQL and generated clients fetch the schema with it: no limit may refuse it."""
+    from graphql import get_introspection_query
+
+    token, _ = ds
+    body = await gql(client, get_introspection_query(descriptions=True), token=token)
+    assert not body.get("errors"), body.get("errors")
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
