@@ -1,14 +1,12 @@
-"""GraphQL log types, the ``Experiment.logs`` resolver and the ``logMessages`` mutation.
+"""GraphQL log types and the ``logMessages`` mutation.
 
-The resolvers are plain functions so ``schema/types.py`` and ``schema/mutations.py`` attach
-them as fields: ``strawberry.field(resolver=resolve_logs)`` and
-``strawberry.mutation(resolver=log_messages)``.
+``Experiment.logs`` (in ``schema/types.py``) reads through the per-request logs loader;
+the mutation is a plain function attached with ``strawberry.mutation(resolver=log_messages)``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
 
 import strawberry
 
@@ -18,7 +16,6 @@ from app.logs.events import publish_logs
 from app.logs.schemas import parse_lines
 from app.logs.service import LogLineRow
 from app.logs.service import LogPage as LogPageData
-from app.models import Experiment as ExperimentRow
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 from schema.context import Info, parse_id
@@ -72,33 +69,6 @@ class LogLineInput:
     source: str | None = strawberry.field(
         default=None, description="stdout (default), stderr or system"
     )
-
-
-class HasExperimentRow(Protocol):
-    """``schema.types.Experiment`` (not imported: it imports this module)."""
-
-    row: ExperimentRow
-
-
-async def resolve_logs(
-    root: HasExperimentRow,
-    info: Info,
-    after: int | None = None,
-    levels: list[LogLevel] | None = None,
-    search: str | None = None,
-    first: int | None = logs.DEFAULT_PAGE,
-) -> LogPage:
-    """Lines after ``after`` (a seq), oldest first, filtered by level and message text."""
-    async with info.context.reader() as session:
-        page = await logs.read_page(
-            session,
-            experiment_id=root.row.id,
-            after=after,
-            levels=levels,
-            search=search,
-            first=logs.DEFAULT_PAGE if first is None else first,
-        )
-    return LogPage.from_page(page)
 
 
 LOGS_DESCRIPTION = (
