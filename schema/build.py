@@ -17,6 +17,7 @@ from schema.mutations import Mutation
 from schema.observability import OperationMetrics
 from schema.queries import Query
 from schema.scalars import SCALAR_MAP
+from schema.shared_events import SharedEventExecutor
 from schema.subscriptions import Subscription
 
 
@@ -41,5 +42,6 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
             OperationMetrics,
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=SharedEventExecutor,
         **extra,
     )

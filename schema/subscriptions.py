@@ -16,14 +16,16 @@ import strawberry
 
 from app.experiments.schemas import ExperimentFilterData
 from app.live.experiments import experiment_changes, experiment_updates, run_monitor
-from app.live.logs import log_feed
-from app.live.metrics import LivePoint, metric_feed
+from app.live.logs import SharedLines, log_feed
+from app.live.metrics import LivePoint, SharedPoints, metric_feed
+from app.logs.service import LogLineRow
 from app.models.enums import ExperimentStatus, LogLevel
 from schema.context import Info, parse_id
 from schema.inputs import ExperimentFilter, to_model
 from schema.log_fields import LogLine
 from schema.resource_fields import notification_stream
 from schema.scalars import BigInt
+from schema.shared_events import shared
 from schema.types import Experiment, Failure, Notification, Progress, failure_of, progress_of
 
 
@@ -78,6 +80,23 @@ def _point(point: LivePoint) -> MetricEventPoint:
     )
 
 
+def _metrics_event(ident: strawberry.ID, points: list[LivePoint]) -> MetricsEvent:
+    """Built (and executed) once per live batch its subscribers share
+    (``schema/shared_events.py``); a replay chunk is the caller's own."""
+
+    def make() -> MetricsEvent:
+        return MetricsEvent(experiment_id=ident, points=[_point(p) for p in points])
+
+    return shared(points, make) if isinstance(points, SharedPoints) else make()
+
+
+def _logs_event(ident: strawberry.ID, lines: list[LogLineRow]) -> LogsEvent:
+    def make() -> LogsEvent:
+        return LogsEvent(experiment_id=ident, lines=[LogLine.from_row(r) for r in lines])
+
+    return shared(lines, make) if isinstance(lines, SharedLines) else make()
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="The caller's new notifications, live.")
@@ -124,10 +143,9 @@ class Subscription:
             keys=keys,
             since_step=None if since_step is None else int(since_step),
         )
+        ident = strawberry.ID(str(experiment))
         async for chunk in feed:
-            yield MetricsEvent(
-                experiment_id=strawberry.ID(str(experiment)), points=[_point(p) for p in chunk]
-            )
+            yield _metrics_event(ident, chunk)
 
     @strawberry.subscription(
         description="Log lines: those stored past `after` first (if given), then live."
@@ -148,11 +166,9 @@ class Subscription:
             levels=levels,
             after=after,
         )
+        ident = strawberry.ID(str(experiment))
         async for lines in feed:
-            yield LogsEvent(
-                experiment_id=strawberry.ID(str(experiment)),
-                lines=[LogLine.from_row(row) for row in lines],
-            )
+            yield _logs_event(ident, lines)
 
     @strawberry.subscription(
         description="The Run Monitor: status and progress now, then progress, metrics, logs "
@@ -168,11 +184,9 @@ class Subscription:
             info.context.services, actor=actor, experiment_id=experiment
         ):
             if update.points is not None:
-                yield MetricsEvent(experiment_id=ident, points=[_point(p) for p in update.points])
+                yield _metrics_event(ident, update.points)
             elif update.lines is not None:
-                yield LogsEvent(
-                    experiment_id=ident, lines=[LogLine.from_row(row) for row in update.lines]
-                )
+                yield _logs_event(ident, update.lines)
             elif update.progress is not None:
                 yield ProgressEvent(experiment_id=ident, progress=progress_of(update.progress))
             elif update.status is not None:

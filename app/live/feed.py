@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -46,11 +47,36 @@ async def experiment_channel_of(
         yield subscription
 
 
+class SharedMemo:
+    """A small memo keyed by an object's identity, holding the object so the identity
+    cannot be reused while the entry lives. Every subscriber of a channel receives the
+    same message object, so work derived from it is done once per process, not once per
+    subscriber."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[int, tuple[object, Any]] = OrderedDict()
+
+    def get(self, key: object, make: Callable[[], Any]) -> Any:
+        hit = self._entries.get(id(key))
+        if hit is not None and hit[0] is key:
+            return hit[1]
+        value = make()
+        self._entries[id(key)] = (key, value)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return value
+
+
+_decoded = SharedMemo()
+
+
 def decode(message: Message) -> dict[str, Any] | None:
-    """The event a message carries; None for the markers ``GAP`` and ``LAGGED``."""
+    """The event a message carries (decoded once per message, shared by its subscribers:
+    treat it as read-only); None for the markers ``GAP`` and ``LAGGED``."""
     if message in (GAP, LAGGED):
         return None
-    event: dict[str, Any] = orjson.loads(message[1])
+    event: dict[str, Any] = _decoded.get(message[1], lambda: orjson.loads(message[1]))
     return event
 
 

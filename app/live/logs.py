@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED
-from app.live.feed import decode, experiment_channel_of
+from app.live.feed import SharedMemo, decode, experiment_channel_of
 from app.logs.service import LogLineRow, read_page
 from app.models import Experiment, User
 from app.models.enums import LogLevel
@@ -64,7 +64,28 @@ class LogFeed:
         """(the first seq if lines were missed before this batch, the new wanted lines)."""
         if event.get("type") != "logs" or not event["lines"]:
             return None, []
-        rows = [
+        rows = _rows_of(event)
+        fresh = [row for row in rows if row.seq > self.cursor]
+        if not fresh:
+            return None, []
+        if fresh[0].seq > self.cursor + 1:
+            return fresh[0].seq, fresh
+        self.cursor = fresh[-1].seq
+        if self.levels is None and len(fresh) == len(rows):
+            return None, rows  # the shared list: the same object for every subscriber
+        return None, [row for row in fresh if self.wanted(row)]
+
+
+class SharedLines(list[LogLineRow]):
+    """A live batch's lines as every subscriber of it receives them (one object)."""
+
+
+_rows = SharedMemo(64)
+
+
+def _rows_of(event: dict[str, Any]) -> list[LogLineRow]:
+    def build() -> list[LogLineRow]:
+        return SharedLines(
             LogLineRow(
                 seq=line["seq"],
                 timestamp=datetime.fromisoformat(line["timestamp"]),
@@ -73,14 +94,10 @@ class LogFeed:
                 source=line["source"],
             )
             for line in event["lines"]
-        ]
-        fresh = [row for row in rows if row.seq > self.cursor]
-        if not fresh:
-            return None, []
-        if fresh[0].seq > self.cursor + 1:
-            return fresh[0].seq, fresh
-        self.cursor = fresh[-1].seq
-        return None, [row for row in fresh if self.wanted(row)]
+        )
+
+    rows: list[LogLineRow] = _rows.get(event, build)
+    return rows
 
 
 async def current_seq(services: Services, experiment_id: uuid.UUID) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED
-from app.live.feed import decode, experiment_channel_of, snapshot
+from app.live.feed import SharedMemo, decode, experiment_channel_of, snapshot
 from app.metrics.batch import SPECIAL_VALUES
 from app.models import Experiment, MetricSeries, User, metric_points
 from app.services import Services
@@ -103,17 +103,43 @@ class MetricFeed:
                     yield chunk
 
     def live(self, event: dict[str, Any]) -> list[LivePoint]:
+        """The batch's points this subscriber wants. Without a key filter the list is the
+        event's own (built once, shared by every subscriber of the message)."""
         if event.get("type") != "metrics" or event.get("seq", 0) <= self.snapshot_seq:
             return []
-        points = []
-        for key, step, value, stamp in zip(
-            event["keys"], event["steps"], event["values"], event["timestamps"], strict=True
-        ):
-            if self.keys is None or key in self.keys:
-                number = SPECIAL_VALUES[value] if isinstance(value, str) else float(value)
-                points.append(LivePoint(key, step, number, datetime.fromisoformat(stamp)))
+        every = _points_of(event)
+        points = every if self.keys is None else [p for p in every if p.key in self.keys]
         self.note(points)
         return points
+
+
+class SharedPoints(list[LivePoint]):
+    """A live batch's points as every subscriber of it receives them (one object)."""
+
+
+_points = SharedMemo(64)
+
+
+def _points_of(event: dict[str, Any]) -> list[LivePoint]:
+    def build() -> list[LivePoint]:
+        return SharedPoints(
+            LivePoint(
+                key,
+                step,
+                SPECIAL_VALUES[value] if isinstance(value, str) else float(value),
+                datetime.fromisoformat(stamp),
+            )
+            for key, step, value, stamp in zip(
+                event["keys"],
+                event["steps"],
+                event["values"],
+                event["timestamps"],
+                strict=True,
+            )
+        )
+
+    points: list[LivePoint] = _points.get(event, build)
+    return points
 
 
 async def metric_feed(
@@ -141,5 +167,8 @@ async def metric_feed(
                 continue
             event = decode(message)
             points = feed.live(event) if event else []
+            if 0 < len(points) <= CHUNK:
+                yield points  # as is: shared with the other subscribers of this batch
+                continue
             for start in range(0, len(points), CHUNK):
                 yield points[start : start + CHUNK]
