@@ -96,9 +96,6 @@ class InProcessBroker:
             if not self._subscribers[channel]:
                 del self._subscribers[channel]
 
-    def subscriber_count(self, channel: str) -> int:
-        return len(self._subscribers.get(channel, ()))
-
     async def ping(self) -> None:
         return None
 

@@ -15,7 +15,6 @@ class EventType(StrEnum):
     EXPERIMENT_COMPLETED = "ExperimentCompleted"
     EXPERIMENT_FAILED = "ExperimentFailed"
     EXPERIMENT_STOPPED = "ExperimentStopped"
-    EXPERIMENT_PROGRESS = "ExperimentProgress"
     RESOURCES_UNAVAILABLE = "ResourcesUnavailable"
     RESERVATION_EXPIRING = "ReservationExpiring"
     STORAGE_LIMIT_EXCEEDED = "StorageLimitExceeded"

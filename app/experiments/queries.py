@@ -229,7 +229,3 @@ def apply_order(query: Select[Any], sort: Sort) -> Select[Any]:
     if sort.order.direction is SortDirection.ASC:
         return query.order_by(column.asc().nulls_last(), Experiment.id.asc())
     return query.order_by(column.desc().nulls_last(), Experiment.id.desc())
-
-
-def visible_select(visibility: ColumnElement[bool], where: ColumnElement[bool]) -> Select[Any]:
-    return select(Experiment).where(visibility, where)
