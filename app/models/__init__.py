@@ -6,6 +6,7 @@ from app.models.experiment import Experiment
 from app.models.hypothesis import Hypothesis, hypothesis_observers
 from app.models.log import log_lines
 from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
+from app.models.mlflow import MlflowQueueItem, MlflowRun
 from app.models.notification import Notification
 from app.models.outbox import OutboxEvent
 from app.models.resource import ApiCost, Reservation, ResourcePool
@@ -20,6 +21,8 @@ __all__ = [
     "Experiment",
     "Hypothesis",
     "MetricSeries",
+    "MlflowQueueItem",
+    "MlflowRun",
     "Notification",
     "OutboxEvent",
     "Reservation",
