@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 import orjson
 from graphql import ExecutionResult
 from graphql.execution.executor import Executor
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.live.feed import SharedMemo
+from schema.fast_lists import FastListExecutor
 
 RESULTS = "__shared_results__"
 
@@ -51,7 +51,7 @@ def _key(executor: Executor[Any]) -> tuple[object, ...] | None:
     return source, name, variables
 
 
-class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+class SharedEventExecutor(FastListExecutor):
     """Per-event execution that reuses an identical subscriber's result."""
 
     def build_per_event_executor(self, payload: Any) -> Executor[Any]:

@@ -1,0 +1,287 @@
+"""``schema/fast_lists.py``: lists of plain objects answer exactly as graphql-core does.
+
+Every query runs twice on the same schema: with strawberry's own execution context (the
+plain graphql-core path) and with ``FastListExecutor``; data and errors (message, path,
+locations) must be equal, and a spy tells whether the shortcut was taken.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.permission import BasePermission
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema import fast_lists
+from schema.build import build_schema
+from schema.fast_lists import FastListExecutor
+from schema.scalars import SCALAR_MAP, BigInt
+from schema.shared_events import SharedEventExecutor
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@strawberry.enum
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Never(BasePermission):
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Point:
+    step: BigInt
+    value: float | None
+    timestamp: datetime
+    label: str
+    color: Color
+    maybe_color: Color | None = None
+    secret: str = strawberry.field(default="s", permission_classes=[Never])
+
+    @strawberry.field
+    def doubled(self) -> float | None:
+        return None if self.value is None else self.value * 2
+
+
+@strawberry.type
+class Holder:
+    points: list[Point]
+    maybe_points: list[Point | None] | None
+    tuple_points: list[Point]
+
+
+def point(n: int, **changes: Any) -> Point:
+    values: dict[str, Any] = {
+        "step": BigInt(n),
+        "value": n / 3 if n % 4 else None,
+        "timestamp": T0 + timedelta(seconds=n, microseconds=7 * n),
+        "label": f"p{n}",
+        "color": Color.RED if n % 2 else Color.BLUE,
+        "maybe_color": Color.BLUE if n % 3 else None,
+    }
+    values.update(changes)
+    return Point(**values)
+
+
+HOLDER = Holder(
+    points=[point(n) for n in range(12)],
+    maybe_points=[point(1), None, point(2)],
+    tuple_points=tuple(point(n) for n in range(3)),  # type: ignore[arg-type]
+)
+
+
+def make_holder() -> Holder:
+    return HOLDER
+
+
+@strawberry.type
+class Query:
+    holder: Holder = strawberry.field(resolver=make_holder)
+
+    @strawberry.field
+    def null_step(self) -> list[Point]:
+        return [point(0), point(1, step=None), point(2)]
+
+    @strawberry.field
+    def null_item(self) -> list[Point]:
+        return [point(0), None, point(2)]  # type: ignore[list-item]
+
+    @strawberry.field
+    def out_of_range(self) -> list[Point]:
+        return [point(0), point(1, step=BigInt(2**70))]
+
+    @strawberry.field
+    def odd_times(self) -> list[Point]:
+        return [
+            point(0, timestamp=datetime(2026, 5, 1, 12, 30)),  # naive
+            point(1, timestamp=datetime(2026, 5, 1, 12, tzinfo=timezone(timedelta(hours=-7)))),
+        ]
+
+    @strawberry.field
+    def infinite(self) -> list[Point]:
+        return [point(1), point(2, value=float("inf"))]
+
+
+def schemas(
+    extensions: list[Any] | None = None,
+) -> tuple[strawberry.Schema, strawberry.Schema]:
+    def build(context_class: type) -> strawberry.Schema:
+        return strawberry.Schema(
+            query=Query,
+            config=StrawberryConfig(scalar_map=SCALAR_MAP),
+            extensions=extensions or [],
+            execution_context_class=context_class,
+        )
+
+    return build(StrawberryGraphQLCoreExecutionContext), build(FastListExecutor)
+
+
+@pytest.fixture
+def shortcuts(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry per list the fast path tried: True when it built the list."""
+    taken: list[bool] = []
+    build = fast_lists._build
+
+    def spy(*args: Any) -> Any:
+        result = build(*args)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(fast_lists, "_build", spy)
+    return taken
+
+
+def both(
+    query: str, variables: dict[str, Any] | None = None, extensions: list[Any] | None = None
+) -> tuple[Any, list[dict[str, Any]]]:
+    plain, fast = schemas(extensions)
+    expected = plain.execute_sync(query, variable_values=variables)
+    got = fast.execute_sync(query, variable_values=variables)
+    expected_errors = [error.formatted for error in expected.errors or []]
+    got_errors = [error.formatted for error in got.errors or []]
+    assert got.data == expected.data
+    assert got_errors == expected_errors
+    # the same keys in the same order, all the way down
+    assert repr(got.data) == repr(expected.data)
+    return got.data, got_errors
+
+
+def test_scalars_enums_and_nullable_fields(shortcuts: list[bool]) -> None:
+    data, errors = both("{ holder { points { step value timestamp label color maybeColor } } }")
+    assert not errors
+    first, second = data["holder"]["points"][:2]
+    assert first == {
+        "step": 0,
+        "value": None,
+        "timestamp": "2026-01-01T00:00:00+00:00",
+        "label": "p0",
+        "color": "BLUE",
+        "maybeColor": None,
+    }
+    assert second["timestamp"] == "2026-01-01T00:00:01.000007+00:00"
+    assert second["value"] == pytest.approx(1 / 3)
+    assert shortcuts == [True]
+
+
+def test_aliases_and_a_field_asked_twice(shortcuts: list[bool]) -> None:
+    data, _ = both("{ holder { points { x: step step y: value x: step t: timestamp } } }")
+    assert list(data["holder"]["points"][0]) == ["x", "step", "y", "t"]
+    assert shortcuts == [True]
+
+
+def test_fragments(shortcuts: list[bool]) -> None:
+    query = """
+    fragment Core on Point { step value }
+    query {
+      holder {
+        points { ...Core ... on Point { label } ... { color } ...Core }
+        tuplePoints { ...Core }
+      }
+    }
+    """
+    data, _ = both(query)
+    assert list(data["holder"]["points"][0]) == ["step", "value", "label", "color"]
+    assert shortcuts == [True, True]
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_include_and_skip(shortcuts: list[bool], flag: bool) -> None:
+    query = """
+    query($flag: Boolean!) {
+      holder {
+        points {
+          step
+          value @include(if: $flag)
+          label @skip(if: $flag)
+          ... on Point @include(if: $flag) { color }
+          ... @skip(if: true) { timestamp }
+        }
+      }
+    }
+    """
+    data, _ = both(query, {"flag": flag})
+    keys = ["step", "value", "color"] if flag else ["step", "label"]
+    assert list(data["holder"]["points"][0]) == keys
+    assert shortcuts == [True]
+
+
+def test_typename(shortcuts: list[bool]) -> None:
+    data, _ = both("{ holder { points { __typename kind: __typename step } } }")
+    assert data["holder"]["points"][0] == {"__typename": "Point", "kind": "Point", "step": 0}
+    assert shortcuts == [True]
+
+
+def test_null_in_a_non_null_field_is_graphql_cores_error(shortcuts: list[bool]) -> None:
+    data, errors = both("{ nullStep { step value } }")
+    assert data is None  # [Point!]! all the way up to the nullable root
+    assert errors[0]["path"] == ["nullStep", 1, "step"]
+    assert "Cannot return null for non-nullable field Point.step" in errors[0]["message"]
+    assert shortcuts == [False]
+
+
+def test_null_item_in_a_non_null_list_and_in_a_nullable_one(shortcuts: list[bool]) -> None:
+    _, errors = both("{ nullItem { step } }")
+    assert errors[0]["path"] == ["nullItem", 1]
+    data, errors = both("{ holder { maybePoints { step } } }")
+    assert not errors
+    assert data["holder"]["maybePoints"] == [{"step": 1}, None, {"step": 2}]
+    assert shortcuts == [False, True]
+
+
+def test_a_scalar_that_cannot_serialize_is_graphql_cores_error(shortcuts: list[bool]) -> None:
+    _, errors = both("{ outOfRange { step } }")
+    assert errors[0]["path"] == ["outOfRange", 1, "step"]
+    assert "64-bit" in errors[0]["message"]
+    _, errors = both("{ infinite { value } }")
+    assert errors[0]["path"] == ["infinite", 1, "value"]
+    assert shortcuts == [False, False]
+
+
+def test_datetimes_as_the_scalar_serialises_them(shortcuts: list[bool]) -> None:
+    data, _ = both("{ oddTimes { timestamp } }")
+    assert [p["timestamp"] for p in data["oddTimes"]] == [
+        "2026-05-01T12:30:00",
+        "2026-05-01T12:00:00-07:00",
+    ]
+    assert shortcuts == [True]
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "step doubled",  # a resolver
+        "step secret",  # permission classes (a field extension)
+    ],
+)
+def test_anything_else_takes_the_normal_path(shortcuts: list[bool], selection: str) -> None:
+    both(f"{{ holder {{ points {{ {selection} }} }} }}")
+    assert True not in shortcuts
+
+
+class Upper(SchemaExtension):
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        result = _next(root, info, *args, **kwargs)
+        return result.upper() if isinstance(result, str) else result
+
+
+def test_an_extension_hooking_resolve_disables_it(shortcuts: list[bool]) -> None:
+    data, _ = both("{ holder { points { label } } }", extensions=[Upper])
+    assert data["holder"]["points"][0] == {"label": "P0"}
+    assert shortcuts == []
+
+
+def test_the_service_schema_uses_it() -> None:
+    assert issubclass(SharedEventExecutor, FastListExecutor)
+    assert build_schema().execution_context_class is SharedEventExecutor
