@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,9 +63,19 @@ class MetricFeed:
                     self.delivered[key] = int(last_step)
 
     def note(self, points: Sequence[LivePoint]) -> None:
+        """Remember the highest step per key. A shared batch knows its own maxima (one
+        dict for every subscriber), so this costs per key, not per point."""
+        if isinstance(points, SharedPoints):
+            self._note_steps(points.last_steps)
+            return
         for point in points:
             if point.step > self.delivered.get(point.key, -1):
                 self.delivered[point.key] = point.step
+
+    def _note_steps(self, last_steps: dict[str, int]) -> None:
+        for key, step in last_steps.items():
+            if step > self.delivered.get(key, -1):
+                self.delivered[key] = step
 
     def lagged(self) -> SubscriptionLagged:
         return SubscriptionLagged(
@@ -108,20 +118,34 @@ class MetricFeed:
         if event.get("type") != "metrics" or event.get("seq", 0) <= self.snapshot_seq:
             return []
         every = _points_of(event)
-        points = every if self.keys is None else [p for p in every if p.key in self.keys]
-        self.note(points)
+        if self.keys is None:
+            self._note_steps(every.last_steps)
+            return every
+        points = [p for p in every if p.key in self.keys]
+        self._note_steps({k: s for k, s in every.last_steps.items() if k in self.keys})
         return points
 
 
 class SharedPoints(list[LivePoint]):
-    """A live batch's points as every subscriber of it receives them (one object)."""
+    """A live batch's points as every subscriber of it receives them (one object), with
+    the highest step of each key in it (``last_steps``), computed once."""
+
+    last_steps: dict[str, int]
+
+    def __init__(self, points: Iterable[LivePoint] = ()) -> None:
+        super().__init__(points)
+        last: dict[str, int] = {}
+        for point in self:
+            if point.step > last.get(point.key, -1):
+                last[point.key] = point.step
+        self.last_steps = last
 
 
 _points = SharedMemo(64)
 
 
-def _points_of(event: dict[str, Any]) -> list[LivePoint]:
-    def build() -> list[LivePoint]:
+def _points_of(event: dict[str, Any]) -> SharedPoints:
+    def build() -> SharedPoints:
         return SharedPoints(
             LivePoint(
                 key,
@@ -138,7 +162,7 @@ def _points_of(event: dict[str, Any]) -> list[LivePoint]:
             )
         )
 
-    points: list[LivePoint] = _points.get(event, build)
+    points: SharedPoints = _points.get(event, build)
     return points
 
 
