@@ -221,6 +221,8 @@ class Service:
     database_url: str  # postgresql:// (turned into postgresql+asyncpg:// for the service)
     extra_env: dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 90
+    # run the server under another program, e.g. ``[python, -m, cProfile, -o, FILE]``
+    command_prefix: list[str] = field(default_factory=list)
     base_url: str = ""
     token: str = ""
     process: subprocess.Popen[bytes] | None = None
@@ -242,7 +244,15 @@ class Service:
         log = self.data_dir / "server.log"
         with log.open("wb") as out:
             self.process = subprocess.Popen(
-                [str(EXPSVC), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [
+                    *self.command_prefix,
+                    str(EXPSVC),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
                 cwd=self.data_dir,
                 env=env,
                 stdout=out,

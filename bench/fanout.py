@@ -81,7 +81,8 @@ subscription($id: ID!) {
 }
 """
 
-STEP = re.compile(rb'"step":(\d+)')
+# a point as the subscription selects it: key, step, value (a number or null), timestamp
+POINT = re.compile(rb'"step":(\d+),"value":[^,]+,"timestamp":"[^"]+"')
 METRICS_TAG = b'"__typename":"MetricsEvent"'
 
 
@@ -90,13 +91,18 @@ METRICS_TAG = b'"__typename":"MetricsEvent"'
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process (all its threads), 0 if it is gone."""
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a process (all its threads), zeros if it is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+        return 0.0, 0.0
+    return int(fields[11]) / TICKS, int(fields[12]) / TICKS  # utime, stime
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads), 0 if it is gone."""
+    return sum(cpu_split(pid))
 
 
 def machine_busy() -> tuple[int, int]:
@@ -139,16 +145,20 @@ class WorkerState:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-def _steps_of(data: bytes) -> tuple[int, int] | None:
-    """The first and last ``step`` of a MetricsEvent message, read from its raw bytes."""
-    head = STEP.search(data, 0, 600)
-    if head is None:
-        return None
-    tail_at = data.rfind(b'"step":')
-    tail = STEP.match(data, tail_at) if tail_at >= 0 else None
-    if tail is None:
-        return None
-    return int(head.group(1)), int(tail.group(1))
+def _check_points(data: bytes, expect: int, digits: list[bytes]) -> int:
+    """Check that a MetricsEvent message holds exactly the points ``expect``, ``expect +
+    1``, … in order, each with its value and timestamp, and return how many. Read from the
+    raw bytes with one regular expression (no JSON parsing, so the client stays cheap) —
+    but every point is checked: a point missing, repeated or out of order fails the
+    subscriber. ``digits[n]`` is ``str(n).encode()``."""
+    steps = POINT.findall(data)
+    count = len(steps)
+    if not count or steps != digits[expect : expect + count]:
+        first = steps[0].decode() if steps else "-"
+        raise RuntimeError(
+            f"points out of sequence: expected steps from {expect}, got {count} starting at {first}"
+        )
+    return count
 
 
 async def _subscriber(
@@ -192,6 +202,8 @@ async def _subscriber(
         state.ready += 1
         state.live.add(number)
         state.changed.set()
+        expect = 0  # the next step due: every point arrives once, in order
+        digits = [str(n).encode() for n in range(conf.total_batches * conf.points)]
         while True:
             data = await ws.recv(decode=False)
             now = time.time_ns()
@@ -206,13 +218,12 @@ async def _subscriber(
                 continue
             state.metric_messages += 1
             state.metric_bytes += len(data)
-            steps = _steps_of(data)
-            if steps is None:
-                raise RuntimeError(f"no steps in a MetricsEvent: {data[:300]!r}")
-            first, last = steps
-            # every batch whose first step (a multiple of ``points``) is in [first, last]
-            for batch in range(-(-first // conf.points), last // conf.points + 1):
-                if 0 <= batch < conf.total_batches and times[batch] == 0:
+            first = expect
+            expect += _check_points(data, expect, digits)
+            # every batch whose last point arrived in this message (a message may hold
+            # several batches when the server coalesces a backlog)
+            for batch in range(first // conf.points, expect // conf.points):
+                if batch < conf.total_batches and times[batch] == 0:
                     times[batch] = now
             state.changed.set()
     except asyncio.CancelledError:
@@ -443,6 +454,7 @@ def measure(service: Service, broker: str, args: argparse.Namespace) -> Run:
             marks["wall"] = time.monotonic()
             marks["cpu"] = {
                 "server": cpu_seconds(server_pid),
+                "server_sys": cpu_split(server_pid)[1],
                 "subscribers": sum(cpu_seconds(p.pid or 0) for p, _, _ in workers),
                 "producer": time.process_time(),
             }
@@ -476,6 +488,7 @@ def measure(service: Service, broker: str, args: argparse.Namespace) -> Run:
         busy = machine_busy()
         run.cpu = {
             "server": cpu_seconds(server_pid) - marks["cpu"]["server"],
+            "server_sys": cpu_split(server_pid)[1] - marks["cpu"]["server_sys"],
             "subscribers": sum(cpu_seconds(p.pid or 0) for p, _, _ in workers)
             - marks["cpu"]["subscribers"],
             "producer": time.process_time() - marks["cpu"]["producer"],
@@ -555,7 +568,7 @@ def run_broker(broker: str, args: argparse.Namespace) -> Run:
             throwaway_database(
                 args.pg_server_url, args.database_url, prefix="expsvc_fanout"
             ) as dsn,
-            Service(dsn, extra_env=extra) as service,
+            Service(dsn, extra_env=extra, command_prefix=profiler(args)) as service,
         ):
             print(f"[{broker}] service up at {service.base_url}; {machine_line()}", flush=True)
             return measure(service, broker, args)
@@ -563,6 +576,18 @@ def run_broker(broker: str, args: argparse.Namespace) -> Run:
         if prefix:
             deleted = delete_redis_keys(args.redis_url, prefix)
             print(f"[{broker}] deleted {deleted} Redis key(s) with the prefix {prefix}")
+
+
+def profiler(args: argparse.Namespace) -> list[str]:
+    """The program to run the server under for ``--server-profile``: cProfile for a
+    ``.prof`` file, pyinstrument (``uv run --with pyinstrument``) for ``.txt``/``.html``."""
+    if not args.server_profile:
+        return []
+    path = os.path.abspath(args.server_profile)
+    if path.endswith(".prof"):
+        return [sys.executable, "-m", "cProfile", "-o", path]
+    renderer = "html" if path.endswith(".html") else "text"
+    return [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", path]
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -622,7 +647,8 @@ def report(run: Run, args: argparse.Namespace) -> None:
     print(
         f"CPU seconds over the measured phase ({wall:.1f} s wall, posting took "
         f"{run.produce_seconds:.1f} s): server {cpu['server']:.1f} "
-        f"({cpu['server'] / wall * 100:.0f} % of a core), subscriber processes "
+        f"({cpu['server'] / wall * 100:.0f} % of a core; system {cpu['server_sys']:.1f}), "
+        f"subscriber processes "
         f"{cpu['subscribers']:.2f}, producer {cpu['producer']:.2f}; whole machine "
         f"{cpu['machine']:.1f} of {wall * (os.cpu_count() or 1):.1f} (PostgreSQL, Redis and "
         f"everything else: {others:.1f})"
@@ -668,6 +694,12 @@ def parse_args() -> argparse.Namespace:
         "--no-compression", action="store_true", help="do not offer permessage-deflate"
     )
     parser.add_argument("--timeout", type=float, default=120, help="bound of each broker run (s)")
+    parser.add_argument(
+        "--server-profile",
+        metavar="FILE",
+        help="profile the server: FILE.prof (cProfile) or FILE.txt/.html (pyinstrument, "
+        "run the bench with `uv run --with pyinstrument`)",
+    )
     add_database_args(parser)
     args = parser.parse_args()
     if args.rate:
