@@ -17,11 +17,20 @@ So a page or a comparison costs at most five statements (on PostgreSQL usually t
 ``SET LOCAL jit = off`` and the buckets) whatever the number of series. The answers are
 ``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``),
 and its helpers are reused: ``_bucket_width``, ``_pick_level``, ``_assemble``.
+
+**Answers are kept** (``ANSWERS``, a process-wide LRU bounded by points): a series only
+ever grows by appended batches, and every batch adds its count to the summary row in the
+transaction that writes its points and rollups, so the summary's ``count`` (with the
+experiment, the key and the series id) names one state of the series' points. An answer
+is kept under that state and the read's arguments; a batch moves ``count``, so the next
+read misses and reads again. A finished experiment's series never change: comparing it
+again reads no points at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,15 +122,85 @@ def _plan(read: SeriesRead) -> _Plan:
     return plan
 
 
+# --- kept answers ---------------------------------------------------------------------------
+
+
+class Answers:
+    """Answers by the state of their series, least recently used dropped first once they
+    hold more than ``max_points`` points (a point is ~250 bytes: 150,000 are ~40 MB)."""
+
+    def __init__(self, max_points: int) -> None:
+        self.max_points = max_points
+        self.points = 0
+        self._kept: OrderedDict[Hashable, Series] = OrderedDict()
+
+    def get(self, key: Hashable) -> Series | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, answer: Series) -> None:
+        size = len(answer.points)
+        if size > self.max_points or key in self._kept:
+            return
+        self._kept[key] = answer
+        self.points += size
+        while self.points > self.max_points:
+            _, dropped = self._kept.popitem(last=False)
+            self.points -= len(dropped.points)
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self.points = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+ANSWERS = Answers(150_000)
+
+
+def _state(plan: _Plan) -> Hashable:
+    """What the answer depends on: the series' state (its summary, which every batch
+    moves) and the read's arguments."""
+    series, read = plan.series, plan.read
+    return (
+        series.experiment_id,
+        series.key,
+        series.id,
+        series.count,
+        series.first_step,
+        series.last_step,
+        series.last_value,
+        series.last_timestamp,
+        read.key,
+        read.max_points,
+        plan.lo,
+        plan.hi,
+    )
+
+
+def _copy(answer: Series) -> Series:
+    return Series(answer.key, list(answer.points), answer.total_points, answer.downsampled)
+
+
 # --- putting it together -------------------------------------------------------------------
 
 
 async def read_many(session: AsyncSession, reads: Sequence[SeriesRead]) -> list[Series]:
-    """``read_series`` for every read, in the same order, in at most five statements."""
+    """``read_series`` for every read, in the same order, in at most five statements
+    (none for the reads whose answer is kept)."""
     plans = [_plan(read) for read in reads]
+    states = {id(plan): _state(plan) for plan in plans if plan.answer is None}
+    for plan in plans:
+        if plan.answer is None:
+            kept = ANSWERS.get(states[id(plan)])
+            plan.answer = None if kept is None else _copy(kept)
     live = [plan for plan in plans if plan.answer is None]
-    if live:
-        await sql.prepare(session)
+    if not live:
+        return [plan.answer for plan in plans if plan.answer is not None]
+    await sql.prepare(session)
     whole = [plan.range for plan in live if plan.whole_raw]
     raw = await sql.raw_points(session, whole) if whole else {}
     bucketed = [plan for plan in live if plan.bucketing is not None]
@@ -137,6 +216,7 @@ async def read_many(session: AsyncSession, reads: Sequence[SeriesRead]) -> list[
     lasts = await sql.last_points(session, cut) if cut else {}
     for plan in live:
         plan.answer = _answer(plan, raw, again, lasts)
+        ANSWERS.put(states[id(plan)], _copy(plan.answer))
     return [plan.answer for plan in plans if plan.answer is not None]
 
 

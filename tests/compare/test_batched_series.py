@@ -8,7 +8,7 @@ import math
 import pytest
 from sqlalchemy import select
 
-from app.metrics.batched import SeriesRead, read_many
+from app.metrics.batched import ANSWERS, Answers, SeriesRead, read_many
 from app.metrics.history import Series, read_series
 from app.models import MetricSeries
 from app.models.enums import Role
@@ -92,6 +92,7 @@ async def test_the_statement_count_does_not_grow_with_the_series(services, loade
 
     counts = []
     for copies in (1, 25):
+        ANSWERS.clear()
         with count_statements(services) as counter:
             async with services.db.reader() as session:
                 answers = await read_many(session, reads(copies))
@@ -108,3 +109,52 @@ async def test_no_reads_no_statements(services):
                 Series("x", [], 0, False)
             ]
     assert [s for s in counter.statements if "metric" in s] == []
+
+
+async def test_a_kept_answer_is_read_once_and_dropped_by_the_next_batch(
+    services, make_user, loaded
+):
+    admin, _ = await make_user(Role.ADMIN)
+
+    async def summary() -> MetricSeries:
+        async with services.db.reader() as session:
+            row = await session.get(MetricSeries, loaded["long"].id)
+        assert row is not None
+        return row
+
+    async def read(row: MetricSeries) -> tuple[Series, Series, int]:
+        with count_statements(services) as counter:
+            async with services.db.reader() as session:
+                [got] = await read_many(session, [SeriesRead(row, "long", 50)])
+        async with services.db.reader() as session:
+            expected = await read_series(session, row, key="long", max_points=50)
+        return got, expected, sum(1 for s in counter.statements if "metric" in s)
+
+    ANSWERS.clear()
+    first, expected, statements = await read(loaded["long"])
+    assert shape(first) == shape(expected) and statements > 0
+    again, _, statements = await read(loaded["long"])
+    assert shape(again) == shape(first) and statements == 0
+    again.points.clear()  # callers get their own list
+    assert shape((await read(loaded["long"]))[0]) == shape(first)
+
+    # a batch anywhere in the series (here: a new minimum in the middle) moves its count
+    experiment_id = loaded["long"].experiment_id
+    await ingest(services, admin, experiment_id, columns("long", [2500], [-50.0]))
+    changed, expected, statements = await read(await summary())
+    assert shape(changed) == shape(expected) and statements > 0
+    assert shape(changed) != shape(first)
+    assert any(p.value == -50.0 for p in changed.points)
+
+
+def test_kept_answers_are_bounded_by_points():
+    kept = Answers(max_points=10)
+    series = [Series(str(n), [object()] * 4, 4, False) for n in range(4)]  # type: ignore[list-item]
+    for n, answer in enumerate(series):
+        kept.put(n, answer)
+    assert len(kept) == 2 and kept.points == 8
+    assert kept.get(0) is None and kept.get(2) is series[2]
+    kept.put(4, series[0])  # 3 is now the least recently used
+    assert kept.get(3) is None and kept.get(2) is not None
+    kept.put(5, Series("big", [object()] * 11, 11, False))  # type: ignore[list-item]
+    assert kept.get(5) is None
