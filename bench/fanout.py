@@ -653,6 +653,12 @@ def report(run: Run, args: argparse.Namespace) -> None:
         f"{cpu['machine']:.1f} of {wall * (os.cpu_count() or 1):.1f} (PostgreSQL, Redis and "
         f"everything else: {others:.1f})"
     )
+    if got:  # independent of how much of a core the server got
+        print(
+            f"server CPU per delivery (ingestion included): {cpu['server'] / got * 1e6:.0f} µs; "
+            f"subscriber CPU per metric message: "
+            f"{cpu['subscribers'] / max(run.metric_messages, 1) * 1e6:.0f} µs"
+        )
     print(f"load avg: {run.load_before} when posting began, {run.load_after} at the end")
 
 
