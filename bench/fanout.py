@@ -15,9 +15,9 @@ experiment is created and started, and then:
    one at a time, as a training loop would: a POST that takes longer than the interval
    delays the next one (the achieved rate is printed), and posting stops a quarter of
    ``--timeout`` before the end of the run to leave time for the deliveries;
-3. each subscriber notes, per batch (known by its first step), the wall-clock time
+3. each subscriber notes, per batch, the wall-clock time
    (``time.time_ns()``, one clock for every process on the machine) at which the
-   ``MetricsEvent`` holding that step arrived; latency = that time - the time the producer
+   ``MetricsEvent`` holding that batch arrived; latency = that time - the time the producer
    sent the POST (so it includes ingestion, commit, publish and the fan-out).
 
 Printed per broker: p50/p95/p99/max over all (subscriber, batch) pairs of the measured
@@ -27,8 +27,10 @@ and the whole machine during the measured phase (with the load average: the 2 co
 shared with PostgreSQL, Redis, the clients and whatever else runs).
 
 Subscribers offer permessage-deflate like browsers do (``--no-compression`` to turn it
-off). They do not parse whole metric messages: the first and last ``step`` are read from
-the raw bytes, so the client side stays cheap. Every phase is bounded (``--timeout`` per
+off). They do not parse metric messages as JSON, to keep the client side cheap, but check
+every point: the ``points`` of each message must be, byte for byte, the JSON of the next
+posted batch(es) (key, step, value, timestamp), so a point missing, repeated, reordered
+or altered fails the subscriber. Every phase is bounded (``--timeout`` per
 broker run); the server is stopped, the database dropped and the Redis keys with the
 prefix deleted at the end. Run from the repository root:
 
@@ -42,11 +44,11 @@ import asyncio
 import contextlib
 import multiprocessing as mp
 import os
-import re
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -81,8 +83,6 @@ subscription($id: ID!) {
 }
 """
 
-# a point as the subscription selects it: key, step, value (a number or null), timestamp
-POINT = re.compile(rb'"step":(\d+),"value":[^,]+,"timestamp":"[^"]+"')
 METRICS_TAG = b'"__typename":"MetricsEvent"'
 
 
@@ -145,24 +145,65 @@ class WorkerState:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-def _check_points(data: bytes, expect: int, digits: list[bytes]) -> int:
-    """Check that a MetricsEvent message holds exactly the points ``expect``, ``expect +
-    1``, … in order, each with its value and timestamp, and return how many. Read from the
-    raw bytes with one regular expression (no JSON parsing, so the client stays cheap) —
-    but every point is checked: a point missing, repeated or out of order fails the
-    subscriber. ``digits[n]`` is ``str(n).encode()``."""
-    steps = POINT.findall(data)
-    count = len(steps)
-    if not count or steps != digits[expect : expect + count]:
-        first = steps[0].decode() if steps else "-"
-        raise RuntimeError(
-            f"points out of sequence: expected steps from {expect}, got {count} starting at {first}"
+def expected_points(total_batches: int, points: int) -> list[bytes]:
+    """Per batch, the exact JSON its points must arrive as: the subscription's selection
+    (key, step, value, timestamp) of what the producer posted, as the server writes it
+    (orjson numbers, ISO 8601 timestamps in UTC)."""
+    base = datetime(2026, 1, 1, tzinfo=UTC)  # BASE_MS
+    assert int(base.timestamp() * 1000) == BASE_MS
+    batches = []
+    for n in range(total_batches):
+        steps = range(n * points, (n + 1) * points)
+        batches.append(
+            b",".join(
+                orjson.dumps(
+                    {
+                        "key": KEY,
+                        "step": step,
+                        "value": 1.0 / (1 + step),
+                        "timestamp": (base + timedelta(milliseconds=step * 10)).isoformat(),
+                    }
+                )
+                for step in steps
+            )
         )
-    return count
+    return batches
+
+
+def _check_points(data: bytes, batch: int, expected: list[bytes]) -> int:
+    """Check that the ``points`` of a MetricsEvent message are exactly those of batches
+    ``batch``, ``batch + 1``, … (byte for byte: every point, in order, with its key, value
+    and timestamp), and return how many batches it held. No JSON parsing — one
+    comparison per batch — so the client stays cheap, but a point missing, repeated, out
+    of order or altered fails the subscriber."""
+    at = data.find(b'"points":[')
+    if at < 0:
+        raise RuntimeError(f"a MetricsEvent without points: {data[:300]!r}")
+    at += len(b'"points":[')
+    count = 0
+    while True:
+        n = batch + count
+        if n >= len(expected) or not data.startswith(expected[n], at):
+            raise RuntimeError(
+                f"batch {n}: the points differ from what was posted at byte {at}: "
+                f"{data[at : at + 120]!r}"
+            )
+        at += len(expected[n])
+        count += 1
+        if data[at : at + 1] == b"]":
+            return count
+        if data[at : at + 1] != b",":
+            raise RuntimeError(f"batch {n}: more points than were posted at byte {at}")
+        at += 1
 
 
 async def _subscriber(
-    conf: WorkerConfig, number: int, times: list[int], state: WorkerState, gate: asyncio.Semaphore
+    conf: WorkerConfig,
+    number: int,
+    times: list[int],
+    state: WorkerState,
+    gate: asyncio.Semaphore,
+    expected: list[bytes],
 ) -> None:
     from websockets.asyncio.client import connect
     from websockets.typing import Subprotocol
@@ -202,8 +243,7 @@ async def _subscriber(
         state.ready += 1
         state.live.add(number)
         state.changed.set()
-        expect = 0  # the next step due: every point arrives once, in order
-        digits = [str(n).encode() for n in range(conf.total_batches * conf.points)]
+        batch = 0  # the next batch due: every point arrives once, in order
         while True:
             data = await ws.recv(decode=False)
             now = time.time_ns()
@@ -218,13 +258,13 @@ async def _subscriber(
                 continue
             state.metric_messages += 1
             state.metric_bytes += len(data)
-            first = expect
-            expect += _check_points(data, expect, digits)
-            # every batch whose last point arrived in this message (a message may hold
-            # several batches when the server coalesces a backlog)
-            for batch in range(first // conf.points, expect // conf.points):
-                if batch < conf.total_batches and times[batch] == 0:
-                    times[batch] = now
+            first = batch
+            batch += _check_points(data, batch, expected)
+            # every batch in this message (a message may hold several batches if the
+            # server coalesces a backlog)
+            for done in range(first, batch):
+                if times[done] == 0:
+                    times[done] = now
             state.changed.set()
     except asyncio.CancelledError:
         if ws is not None:
@@ -254,8 +294,10 @@ async def _worker_main(conf: WorkerConfig, commands: Connection, results: Connec
     state = WorkerState()
     times = [[0] * conf.total_batches for _ in range(conf.count)]
     gate = asyncio.Semaphore(conf.connect_concurrency)
+    expected = expected_points(conf.total_batches, conf.points)
     tasks = [
-        asyncio.create_task(_subscriber(conf, n, times[n], state, gate)) for n in range(conf.count)
+        asyncio.create_task(_subscriber(conf, n, times[n], state, gate, expected))
+        for n in range(conf.count)
     ]
     control = {"expect": -1}  # unknown until the producer is done
     stop = asyncio.create_task(_commands(commands, state, control))
