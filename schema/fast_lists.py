@@ -30,6 +30,7 @@ is harmless.
 
 from __future__ import annotations
 
+import keyword
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class _Plan:
     item_non_null: bool
     fields: tuple[_Field, ...]
     plain_types: set[type]  # classes of items and values known to be neither errors nor awaitable
+    builder: Callable[[Any, Callable[[Any], bool]], list[Any] | None] | None = None
 
 
 def _only_collection_directives(details: Iterable[FieldDetails]) -> bool:
@@ -205,43 +207,73 @@ def _build(
     plan: _Plan, items: list[Any] | tuple[Any, ...], is_awaitable: Callable[[Any], bool]
 ) -> list[Any] | None:
     """The completed list, or ``None``: leave this list to graphql-core."""
-    fields = [(f.key, f.attribute, f.coerce, f.non_null, f.typename) for f in plan.fields]
-    plain = plan.plain_types
-    completed: list[Any] = []
-    append = completed.append
+    if plan.builder is None:
+        plan.builder = _compile(plan)
     try:
-        for item in items:
-            if item is None or item is Undefined:
-                if plan.item_non_null:
-                    return None
-                append(None)
-                continue
-            if type(item) not in plain:
-                if not _is_plain(item, is_awaitable):
-                    return None
-                if _cacheable(type(item)):
-                    plain.add(type(item))
-            row: dict[str, Any] = {}
-            for key, attribute, coerce, non_null, typename in fields:
-                if attribute is None:
-                    row[key] = typename
-                    continue
-                value = getattr(item, attribute)
-                if value is None or value is Undefined:
-                    if non_null:
-                        return None
-                    row[key] = None
-                    continue
-                if type(value) not in plain:
-                    if not _is_plain(value, is_awaitable):
-                        return None
-                    if _cacheable(type(value)):
-                        plain.add(type(value))
-                coerced = coerce(value)  # type: ignore[misc]
-                if coerced is None or coerced is Undefined:
-                    return None
-                row[key] = coerced
-            append(row)
+        return plan.builder(items, is_awaitable)
     except Exception:
         return None
+
+
+# The loop of one plan, written out (the per-field loop of a generic version costs as
+# much as the coercions): for each item, each field read, checked and coerced in turn.
+_ITEM = """\
+def build(items, is_awaitable):
+    completed = []
+    append = completed.append
+    for item in items:
+        if item is None or item is Undefined:
+            {on_null_item}
+        if type(item) not in plain:
+            if not is_plain(item, is_awaitable):
+                return None
+            if cacheable(type(item)):
+                plain.add(type(item))
+{fields}
+        append({{{row}}})
     return completed
+"""
+
+_VALUE = """\
+        v{n} = {read}
+        if v{n} is None or v{n} is Undefined:
+            {on_null}
+        else:
+            if type(v{n}) not in plain:
+                if not is_plain(v{n}, is_awaitable):
+                    return None
+                if cacheable(type(v{n})):
+                    plain.add(type(v{n}))
+            v{n} = coerce{n}(v{n})
+            if v{n} is None or v{n} is Undefined:
+                return None
+"""
+
+
+def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | None]:
+    """The plan's loop as a function. Only reprs of strings (response keys, attribute
+    names) reach the source; an attribute that is not an identifier is read by
+    ``getattr``."""
+    namespace: dict[str, Any] = {
+        "Undefined": Undefined,
+        "plain": plan.plain_types,
+        "is_plain": _is_plain,
+        "cacheable": _cacheable,
+    }
+    reads, row = [], []
+    for n, field in enumerate(plan.fields):
+        if field.attribute is None:
+            row.append(f"{field.key!r}: {field.typename!r}")
+            continue
+        attribute = field.attribute
+        plain_name = attribute.isidentifier() and not keyword.iskeyword(attribute)
+        read = f"item.{attribute}" if plain_name else f"getattr(item, {attribute!r})"
+        on_null = "return None" if field.non_null else f"v{n} = None"
+        namespace[f"coerce{n}"] = field.coerce
+        reads.append(_VALUE.format(n=n, read=read, on_null=on_null))
+        row.append(f"{field.key!r}: v{n}")
+    on_null_item = "return None" if plan.item_non_null else "append(None)\n            continue"
+    source = _ITEM.format(on_null_item=on_null_item, fields="".join(reads), row=", ".join(row))
+    exec(compile(source, "<schema.fast_lists>", "exec"), namespace)
+    builder: Callable[[Any, Callable[[Any], bool]], list[Any] | None] = namespace["build"]
+    return builder
