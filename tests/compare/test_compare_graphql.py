@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.models import Experiment, User
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
 from tests.compare.helpers import columns, ingest, merged
@@ -137,6 +138,38 @@ async def test_series_of_each_experiment_downsampled(client, lab):
         series(key: "nope") { series { totalPoints points { step } } } } }"""
     data = await ok(client, query, {"ids": [ids["a"]]}, token=lab["ann"])
     assert data["compareExperiments"]["series"][0]["series"] == {"totalPoints": 0, "points": []}
+
+
+async def test_series_are_experiment_metric_point_for_point(services, client, lab):
+    """NaN and infinities are null, steps and times as ``Experiment.metric`` has them."""
+    ids = lab["ids"]
+    values = [float(s % 7) for s in range(300)]
+    values[10], values[150], values[299] = float("nan"), float("inf"), float("-inf")
+    owner = await _owner(services, ids["a"])
+    await ingest(services, owner, uuid.UUID(ids["a"]), columns("odd", list(range(300)), values))
+    fields = "key totalPoints downsampled points { step value timestamp }"
+    for max_points in (40, 500):
+        query = f"""query($ids: [ID!]!, $id: ID!) {{
+            compareExperiments(ids: $ids) {{
+              series(key: "odd", maxPoints: {max_points}) {{ series {{ {fields} }} }} }}
+            experiment(id: $id) {{ metric(key: "odd", maxPoints: {max_points}) {{ {fields} }} }}
+        }}"""
+        data = await ok(client, query, {"ids": [ids["a"]], "id": ids["a"]}, token=lab["ann"])
+        compared = data["compareExperiments"]["series"][0]["series"]
+        assert compared == data["experiment"]["metric"]
+        points = compared["points"]
+        assert points[-1]["value"] is None and points[-1]["timestamp"].startswith("2026-01-01T")
+        if max_points == 500:
+            assert [p["value"] for p in points if p["step"] in (10, 150)] == [None, None]
+
+
+async def _owner(services, experiment_id: str) -> User:
+    async with services.db.reader() as session:
+        experiment = await session.get(Experiment, uuid.UUID(experiment_id))
+        assert experiment is not None
+        owner = await session.get(User, experiment.owner_id)
+    assert owner is not None
+    return owner
 
 
 @pytest.mark.parametrize(
