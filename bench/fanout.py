@@ -140,6 +140,7 @@ class WorkerState:
     messages: int = 0
     metric_messages: int = 0
     metric_bytes: int = 0
+    deflate: int = 0  # subscribers whose connection negotiated permessage-deflate
     live: set[int] = field(default_factory=set)  # subscribers subscribed and still reading
     errors: list[str] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -241,6 +242,7 @@ async def _subscriber(
                         raise RuntimeError(f"subscription error: {message['payload']['errors']}")
                     seen.add(message["payload"]["data"]["runMonitor"]["__typename"])
         state.ready += 1
+        state.deflate += bool(ws.protocol.extensions)
         state.live.add(number)
         state.changed.set()
         batch = 0  # the next batch due: every point arrives once, in order
@@ -329,6 +331,7 @@ async def _worker_main(conf: WorkerConfig, commands: Connection, results: Connec
             state.messages,
             state.metric_messages,
             state.metric_bytes,
+            state.deflate,
         )
     )
 
@@ -356,6 +359,7 @@ class Run:
     messages: int = 0
     metric_bytes: int = 0
     metric_messages: int = 0
+    deflate: int = 0
     produce_seconds: float = 0.0
     phase_seconds: float = 0.0
     timed_out: bool = False
@@ -555,12 +559,13 @@ def measure(service: Service, broker: str, args: argparse.Namespace) -> Run:
                 message = _receive(results, 30)
                 if message[0] == "result":
                     break
-            _, times, errors, messages, metric_messages, metric_bytes = message
+            _, times, errors, messages, metric_messages, metric_bytes, deflate = message
             received += times
             run.errors += errors
             run.messages += messages
             run.metric_messages += metric_messages
             run.metric_bytes += metric_bytes
+            run.deflate += deflate
     finally:
         for _, commands, _ in workers:
             with contextlib.suppress(OSError):
@@ -641,7 +646,11 @@ def _ms(values: list[float], q: float) -> str:
 
 def report(run: Run, args: argparse.Namespace) -> None:
     name = {"inproc": "in-process broker", "redis": "Redis broker"}[run.broker]
-    compression = "no compression" if args.no_compression else "permessage-deflate"
+    compression = (
+        "no compression offered"
+        if args.no_compression
+        else f"permessage-deflate offered, negotiated by {run.deflate} of {run.ready}"
+    )
     print()
     print(
         f"== fan-out, {name}: {run.subscribers} runMonitor subscribers ({args.procs} "
