@@ -31,6 +31,7 @@ is harmless.
 from __future__ import annotations
 
 import keyword
+import math
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
+from graphql.type import scalars
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -238,6 +240,8 @@ _VALUE = """\
         v{n} = {read}
         if v{n} is None or v{n} is Undefined:
             {on_null}
+        elif {as_is}:
+            pass
         else:
             if type(v{n}) not in plain:
                 if not is_plain(v{n}, is_awaitable):
@@ -250,6 +254,20 @@ _VALUE = """\
 """
 
 
+# graphql-core's own output coercions return these values unchanged (an exact float is
+# returned by ``float()`` as itself): a value of exactly that type is kept as it is,
+# anything else goes through the coercion.
+_AS_IS = {
+    scalars.serialize_float: "type(v{n}) is float and isfinite(v{n})",
+    scalars.serialize_int: (
+        f"type(v{{n}}) is int and {scalars.GRAPHQL_MIN_INT} <= v{{n}} <= {scalars.GRAPHQL_MAX_INT}"
+    ),
+    scalars.serialize_string: "type(v{n}) is str",
+    scalars.serialize_boolean: "type(v{n}) is bool",
+    scalars.serialize_id: "type(v{n}) is str",
+}
+
+
 def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | None]:
     """The plan's loop as a function. Only reprs of strings (response keys, attribute
     names) reach the source; an attribute that is not an identifier is read by
@@ -259,6 +277,7 @@ def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | 
         "plain": plan.plain_types,
         "is_plain": _is_plain,
         "cacheable": _cacheable,
+        "isfinite": math.isfinite,
     }
     reads, row = [], []
     for n, field in enumerate(plan.fields):
@@ -270,7 +289,8 @@ def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | 
         read = f"item.{attribute}" if plain_name else f"getattr(item, {attribute!r})"
         on_null = "return None" if field.non_null else f"v{n} = None"
         namespace[f"coerce{n}"] = field.coerce
-        reads.append(_VALUE.format(n=n, read=read, on_null=on_null))
+        as_is = _AS_IS.get(field.coerce, "False").format(n=n)  # type: ignore[arg-type]
+        reads.append(_VALUE.format(n=n, read=read, on_null=on_null, as_is=as_is))
         row.append(f"{field.key!r}: v{n}")
     on_null_item = "return None" if plan.item_non_null else "append(None)\n            continue"
     source = _ITEM.format(on_null_item=on_null_item, fields="".join(reads), row=", ".join(row))

@@ -48,6 +48,9 @@ class Point:
     label: str
     color: Color
     maybe_color: Color | None = None
+    count: int = 7
+    flag: bool = True
+    ident: strawberry.ID = strawberry.ID("i")
     secret: str = strawberry.field(default="s", permission_classes=[Never])
 
     @strawberry.field
@@ -112,6 +115,22 @@ class Query:
     @strawberry.field
     def infinite(self) -> list[Point]:
         return [point(1), point(2, value=float("inf"))]
+
+    @strawberry.field
+    def loose(self) -> list[Point]:
+        """Values graphql-core's coercions change (or refuse): not of the exact type."""
+
+        class Label(str):
+            pass
+
+        return [
+            point(1, value=3, count=True, flag=1, ident=5, label=Label("sub")),
+            point(2, value=True, count=2.0, flag=0.0, ident=Label("x")),
+        ]
+
+    @strawberry.field
+    def big_count(self) -> list[Point]:
+        return [point(1), point(2, count=2**31)]
 
 
 def schemas(
@@ -247,6 +266,28 @@ def test_a_scalar_that_cannot_serialize_is_graphql_cores_error(shortcuts: list[b
     _, errors = both("{ infinite { value } }")
     assert errors[0]["path"] == ["infinite", 1, "value"]
     assert shortcuts == [False, False]
+
+
+def test_built_in_scalars_keep_exact_values_and_coerce_the_rest(shortcuts: list[bool]) -> None:
+    data, errors = both("{ holder { points { value count flag ident label } } }")
+    assert not errors and data["holder"]["points"][1] == {
+        "value": pytest.approx(1 / 3),
+        "count": 7,
+        "flag": True,
+        "ident": "i",
+        "label": "p1",
+    }
+    data, errors = both("{ loose { value count flag ident label } }")
+    assert not errors
+    assert data["loose"] == [
+        {"value": 3.0, "count": 1, "flag": True, "ident": "5", "label": "sub"},
+        {"value": 1.0, "count": 2, "flag": False, "ident": "x", "label": "p2"},
+    ]
+    assert type(data["loose"][0]["value"]) is float and type(data["loose"][0]["count"]) is int
+    _, errors = both("{ bigCount { count } }")
+    assert errors[0]["path"] == ["bigCount", 1, "count"]
+    assert "32-bit" in errors[0]["message"]
+    assert shortcuts == [True, True, False]
 
 
 def test_datetimes_as_the_scalar_serialises_them(shortcuts: list[bool]) -> None:
