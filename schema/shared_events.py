@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from graphql import ExecutionResult
@@ -55,11 +55,14 @@ class SharedEventExecutor(FastListExecutor):
     """Per-event execution that reuses an identical subscriber's result."""
 
     def build_per_event_executor(self, payload: Any) -> Executor[Any]:
-        executor = super().build_per_event_executor(payload)
         cache = getattr(payload, RESULTS, None)
-        key = _key(self) if cache is not None else None
+        key = self._shared_key() if cache is not None else None
         if cache is None or key is None:
-            return executor
+            return super().build_per_event_executor(payload)
+        hit = cache.get(key)
+        if hit is not None:  # an identical subscriber executed it: no executor to build
+            return cast(Executor[Any], _Served(hit))
+        executor = super().build_per_event_executor(payload)
         execute = executor.execute_operation
 
         def cached(serially: bool | None = None) -> Any:
@@ -75,6 +78,28 @@ class SharedEventExecutor(FastListExecutor):
 
         executor.execute_operation = cached  # type: ignore[method-assign]
         return executor
+
+    def _shared_key(self) -> tuple[object, ...] | None:
+        """The cache key of this subscription (document, operation, variables): the same
+        for every event, so made once."""
+        try:
+            key: tuple[object, ...] | None = self.__dict__["_shared_key_"]
+        except KeyError:
+            key = self.__dict__["_shared_key_"] = _key(self)
+        return key
+
+
+class _Served:
+    """The per-event executor of an event whose result is already known: graphql-core's
+    ``execute_subscription_event`` only calls ``execute_operation`` on it."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: ExecutionResult) -> None:
+        self.result = result
+
+    def execute_operation(self, serially: bool | None = None) -> ExecutionResult:
+        return self.result
 
 
 async def _remember(pending: Any, cache: dict[object, Any], key: object) -> Any:
