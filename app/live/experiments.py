@@ -107,9 +107,15 @@ async def run_monitor(
                     yield update
                 continue
             event = decode(message)
-            if event is not None:
-                async for update in _updates(services, actor, experiment_id, event, metrics, logs):
-                    yield update
+            if event is None:
+                continue
+            if event.get("type") == "metrics":  # the hot path: no generator per batch
+                points = metrics.live(event)
+                if points:
+                    yield MonitorUpdate(points=points)
+                continue
+            async for update in _updates(services, actor, experiment_id, event, metrics, logs):
+                yield update
 
 
 async def _updates(
