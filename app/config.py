@@ -91,6 +91,21 @@ class Settings(BaseSettings):
     query_max_aliases: int = Field(default=50, ge=1)
     query_max_cost: int = Field(default=50_000, ge=1)
 
+    # MLflow mirror (active when mlflow_tracking_uri is set; see app/integrations/mlflow)
+    # The MLflow experiment a run goes to: {hypothesis} is the hypothesis title,
+    # {hypothesis_id} its id
+    mlflow_experiment_name: str = "{hypothesis}"
+    # Base of the run links shown to users; empty → the tracking URI
+    mlflow_ui_url: str = ""
+    mlflow_tracking_token: str = ""
+    mlflow_tracking_username: str = ""
+    mlflow_tracking_password: str = ""
+    mlflow_mirror_artifacts: bool = False
+    mlflow_sync_interval_seconds: float = Field(default=0.5, gt=0)
+    mlflow_request_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Longest wait between retries while MLflow is down or refusing
+    mlflow_max_backoff_seconds: float = Field(default=60.0, gt=0)
+
     # Documents
     max_json_document_bytes: int = Field(default=256 * 1024, ge=1)
 

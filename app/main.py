@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -35,6 +35,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             reservation_job(services.db, services.settings),
             upload_sweeper(services),
         ]
+        closers: list[Callable[[], Awaitable[None]]] = []
+        if services.settings.mlflow_tracking_uri:
+            from app.integrations.mlflow.mirror import MlflowMirror, mlflow_job
+
+            mirror = MlflowMirror(services.db, services.settings, services.store)
+            jobs.append(mlflow_job(mirror))
+            closers.append(mirror.close)
         for job in jobs:
             job.start()
         services.relay.start()
@@ -44,6 +51,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             for job in jobs:
                 await job.stop()  # before the engine goes: releasing a lock needs it
+            for close in closers:
+                await close()
             await services.close()
 
     app = Starlette(

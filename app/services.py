@@ -7,6 +7,7 @@ the background tasks all reach the backing services through it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.db import Database
@@ -17,6 +18,9 @@ from app.experiments.start_hooks import StartHooks, default_hooks
 from app.notifications.producer import NotificationProducer
 from app.storage import ArtifactStore, open_store
 from app.users.auth_cache import AuthCache
+
+if TYPE_CHECKING:
+    from app.integrations.mlflow.queue import MlflowQueue
 
 EVENT_STREAM = "events"
 
@@ -34,6 +38,8 @@ class Services:
     notifier: NotificationProducer = field(init=False)
     # The artifact store named by the settings (tests may swap it)
     store: ArtifactStore = field(init=False)
+    # The request path's side of the MLflow mirror; None when MLflow is not configured
+    mlflow: MlflowQueue | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.store = open_store(self.settings)
@@ -41,6 +47,11 @@ class Services:
         self.notifier = NotificationProducer(self.db, self.live)
         self.auth = AuthCache(self.db)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
+        if self.settings.mlflow_tracking_uri:
+            from app.integrations.mlflow.queue import MlflowQueue
+
+            self.mlflow = MlflowQueue(self.settings)
+            self.start_hooks.hooks.append(self.mlflow.on_started)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

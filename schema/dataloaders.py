@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
@@ -22,6 +22,9 @@ from app.metrics.service import summaries_by_experiment
 from app.models import Artifact, Experiment, Hypothesis, MetricSeries, Reservation, User
 from app.resources.service import reservations_by_experiment
 from app.users.service import users_by_ids
+
+if TYPE_CHECKING:
+    from app.integrations.mlflow.links import MlflowLinkView
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -70,6 +73,7 @@ class Loaders:
     artifacts: DataLoader[uuid.UUID, list[Artifact] | None] = field(init=False)
     reservations: DataLoader[uuid.UUID, Reservation | None] = field(init=False)
     experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
+    mlflow_links: DataLoader[uuid.UUID, MlflowLinkView | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = batched(self.db, users_by_ids)
@@ -83,6 +87,7 @@ class Loaders:
         self.artifacts = batched(self.db, artifacts_by_experiment, list)
         self.reservations = batched(self.db, reservations_by_experiment)
         self.experiments = batched(self.db, experiments_by_ids)
+        self.mlflow_links = batched(self.db, _mlflow_links)
 
     async def _series(self, keys: list[SeriesKey]) -> list[Series]:
         """Histories of many experiments and keys: the summary rows come from the
@@ -105,3 +110,11 @@ class Loaders:
     async def _logs(self, keys: list[PageRead]) -> list[LogPage]:
         async with self.db.reader() as session:
             return await read_pages(session, keys)
+
+
+async def _mlflow_links(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> Mapping[uuid.UUID, MlflowLinkView]:
+    from app.integrations.mlflow.links import links_by_experiment  # only when asked for
+
+    return await links_by_experiment(session, ids)

@@ -223,7 +223,12 @@ class Mutation:
             raise ValidationFailed({"batchId": "must be 1-128 characters"})
         async with info.context.transaction() as session:
             result = await metrics.ingest_metrics(
-                session, actor=actor, experiment_id=experiment, batch=batch, batch_id=batch_id
+                session,
+                actor=actor,
+                experiment_id=experiment,
+                batch=batch,
+                batch_id=batch_id,
+                mirror=info.context.services.mlflow,
             )
         if not result.duplicate:
             publish_metrics(info.context.services.live, experiment, batch, result.seq)

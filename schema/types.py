@@ -136,6 +136,23 @@ class Failure:
     message: str | None
 
 
+@strawberry.type(description="The experiment's run in MLflow, and how far the mirror got.")
+class MlflowLink:
+    experiment_id: str
+    run_id: str
+    url: str | None = strawberry.field(description="The run in the MLflow UI.")
+    synced_at: datetime | None = strawberry.field(
+        description="When MLflow last accepted something of this run."
+    )
+    pending_points: BigInt = strawberry.field(
+        description="Metric points accepted here and not yet in MLflow."
+    )
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed; null once a later one succeeded."
+    )
+    last_error_at: datetime | None
+
+
 def progress_of(row: ExperimentRow) -> Progress:
     view = progress_view(row, utcnow())
     return Progress(
@@ -252,6 +269,27 @@ class Experiment:
     async def reservation(self, info: Info) -> Reservation | None:
         row = await info.context.loaders.reservations.load(self.row.id)
         return None if row is None else Reservation.from_row(row)
+
+    @strawberry.field(
+        description="Its run in MLflow; null until the mirror opened it (or without MLflow)."
+    )
+    async def mlflow(self, info: Info) -> MlflowLink | None:
+        view = await info.context.loaders.mlflow_links.load(self.row.id)
+        if view is None:
+            return None
+        from app.integrations.mlflow.links import run_url
+
+        settings = info.context.settings
+        ui = settings.mlflow_ui_url or settings.mlflow_tracking_uri
+        return MlflowLink(
+            experiment_id=view.experiment_id,
+            run_id=view.run_id,
+            url=run_url(ui, view.experiment_id, view.run_id),
+            synced_at=view.synced_at,
+            pending_points=BigInt(view.pending_points),
+            last_error=view.last_error,
+            last_error_at=view.last_error_at,
+        )
 
     @strawberry.field(description="GPU cost grows live while RUNNING; final at release.")
     async def cost(self, info: Info) -> Cost:

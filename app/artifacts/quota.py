@@ -15,10 +15,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.db import dialect_insert
 from app.errors import StorageLimitExceeded
 from app.models import ArtifactUpload, Experiment, storage_usage
 
@@ -38,10 +38,8 @@ def _exceeded(scope: str, quota: int, used: int, wanted: int) -> StorageLimitExc
 
 
 async def _ensure_installation_row(session: AsyncSession) -> None:
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(storage_usage).values(id=INSTALLATION_ROW, used_bytes=0).on_conflict_do_nothing()
-    )
+    statement = dialect_insert(session, storage_usage).values(id=INSTALLATION_ROW, used_bytes=0)
+    await session.execute(statement.on_conflict_do_nothing())
 
 
 async def _reserve_experiment(

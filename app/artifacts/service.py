@@ -319,6 +319,8 @@ async def _record(services: Services, upload_id: uuid.UUID, size: int, digest: s
         )
         session.add(artifact)
         await session.flush()
+        if services.mlflow is not None:
+            await services.mlflow.on_artifact(session, artifact)
     return artifact
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,15 @@ from app.metrics.batch import MetricBatch
 from app.metrics.history import MAX_POINTS_CAP, Series, read_series
 from app.models import MetricSeries, User
 from app.models.base import utcnow
+
+
+class MetricMirror(Protocol):
+    """Something that copies accepted batches elsewhere, inside the ingest transaction
+    (the MLflow mirror's queue)."""
+
+    async def on_metrics(
+        self, session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ async def ingest_metrics(
     experiment_id: uuid.UUID,
     batch: MetricBatch,
     batch_id: str | None = None,
+    mirror: MetricMirror | None = None,
 ) -> IngestResult:
     now = utcnow()
     seq = await touch_running_for_metrics(
@@ -45,6 +56,8 @@ async def ingest_metrics(
     series_ids = [ids[key] for key in batch.keys]
     await store.insert_points(session, series_ids, batch)
     await store.upsert_rollups(session, series_ids, batch)
+    if mirror is not None:
+        await mirror.on_metrics(session, experiment_id, batch)
     return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
 
 

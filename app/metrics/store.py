@@ -9,21 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import dialect_insert
 from app.metrics import pg_store
 from app.metrics.batch import MetricBatch
 from app.metrics.rollups import Aggregate, rollup_rows
 from app.models import MetricSeries, metric_batches, metric_points, metric_rollups
 
 CHUNK_ROWS = 1000
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK_ROWS) -> Iterable[Sequence[Any]]:
@@ -41,7 +35,7 @@ async def claim_batch_id(
 ) -> int | None:
     """Record a batch id; if it was seen before, return the count it was accepted with."""
     statement = (
-        _insert(session, metric_batches)
+        dialect_insert(session, metric_batches)
         .values(experiment_id=experiment_id, batch_id=batch_id, accepted=accepted, created_at=now)
         .on_conflict_do_nothing()
         .returning(metric_batches.c.accepted)
@@ -105,7 +99,7 @@ async def upsert_series(
         return await pg_store.upsert_series(session, experiment_id, summaries, now)
     rows = [{**row, "experiment_id": experiment_id, "updated_at": now} for row in summaries]
     table = MetricSeries.__table__
-    statement = _insert(session, table)
+    statement = dialect_insert(session, table)
     newer = statement.excluded.last_step >= table.c.last_step
     statement = statement.on_conflict_do_update(
         index_elements=["experiment_id", "key"],
@@ -170,7 +164,7 @@ async def upsert_rollups(session: AsyncSession, series_ids: list[int], batch: Me
         return
     rows = [_rollup_row(key, agg) for key, agg in aggregates.items()]
     table = metric_rollups
-    statement = _insert(session, table)
+    statement = dialect_insert(session, table)
     new = statement.excluded
     lower = (table.c.min_value.is_(None) & new.min_value.is_not(None)) | (
         new.min_value < table.c.min_value

@@ -119,6 +119,7 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
             experiment_id=experiment_id,
             batch=batch,
             batch_id=batch_id,
+            mirror=call.services.mlflow,
         )
     if not result.duplicate:
         publish_metrics(call.services.live, experiment_id, batch, result.seq)

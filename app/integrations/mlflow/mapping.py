@@ -1,0 +1,115 @@
+"""Our experiment in MLflow's terms, within MLflow's limits.
+
+MLflow refuses a ``log-batch`` with more than 1,000 metrics, 100 params or 100 tags (and
+1,000 entities in all), params longer than 6,000 characters, tags longer than 8,000, and
+keys longer than 250 or with characters outside ``[/\\w.\\- :]``. Longer values are cut
+with a visible marker; bad key characters become ``_``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from app.compare.params import flatten
+from app.models import Experiment
+from app.models.enums import ExperimentStatus
+
+MAX_METRICS_PER_BATCH = 1000
+MAX_PARAMS_PER_BATCH = 100
+MAX_TAGS_PER_BATCH = 100
+MAX_PARAM_VALUE = 6000
+MAX_TAG_VALUE = 8000
+MAX_KEY = 250
+TRUNCATED = "...[truncated]"
+
+_BAD_KEY_CHARS = re.compile(r"[^/\w.\- :]")
+
+FINAL_STATUS = {
+    ExperimentStatus.COMPLETED: "FINISHED",
+    ExperimentStatus.FAILED: "FAILED",
+    ExperimentStatus.STOPPED: "KILLED",
+}
+
+TAG_EXPERIMENT_ID = "expsvc.experiment_id"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending with a marker when it was cut."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(TRUNCATED):
+        return text[:limit]
+    return text[: limit - len(TRUNCATED)] + TRUNCATED
+
+
+def clean_key(key: str) -> str:
+    return clip(_BAD_KEY_CHARS.sub("_", key), MAX_KEY)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+def params_of(experiment: Experiment) -> list[dict[str, str]]:
+    """Hyperparams flattened to dotted keys (``optimizer.lr``), as MLflow params."""
+    flat = flatten("hyperparams", experiment.hyperparams)
+    params: dict[str, str] = {}
+    for path, value in flat.items():
+        key = clean_key(path.removeprefix("hyperparams").removeprefix(".") or "hyperparams")
+        params.setdefault(key, clip(_text(value), MAX_PARAM_VALUE))
+    return [{"key": key, "value": value} for key, value in params.items()]
+
+
+def tags_of(experiment: Experiment, owner_email: str) -> list[dict[str, str]]:
+    tags = {
+        TAG_EXPERIMENT_ID: str(experiment.id),
+        "expsvc.hypothesis_id": str(experiment.hypothesis_id),
+        "expsvc.owner": owner_email,
+        "expsvc.type": experiment.type.value,
+        "expsvc.model": experiment.model,
+        "expsvc.framework": experiment.framework,
+        "mlflow.runName": experiment.name,
+        "mlflow.user": owner_email,
+    }
+    if experiment.approach:
+        tags["expsvc.approach"] = experiment.approach
+    if experiment.tags:
+        tags["expsvc.tags"] = ", ".join(experiment.tags)
+    if experiment.description:
+        tags["mlflow.note.content"] = experiment.description
+    if experiment.git_commit:
+        tags["mlflow.source.git.commit"] = experiment.git_commit
+    if experiment.git_branch:
+        tags["mlflow.source.git.branch"] = experiment.git_branch
+    if experiment.git_repo_url:
+        tags["mlflow.source.git.repoURL"] = experiment.git_repo_url
+    return [{"key": key, "value": clip(value, MAX_TAG_VALUE)} for key, value in tags.items()]
+
+
+def chunks(items: list[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def metric_value(value: float | None) -> float | str:
+    """MLflow's JSON takes non-finite doubles as strings; a stored NaN is None here."""
+    if value is None or math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def experiment_name(template: str, *, hypothesis: str, hypothesis_id: str) -> str:
+    """The MLflow experiment a run goes to (``EXPSVC_MLFLOW_EXPERIMENT_NAME``)."""
+    return template.format(hypothesis=hypothesis, hypothesis_id=hypothesis_id)[:500]
