@@ -52,9 +52,18 @@ class MlflowClient:
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    async def _call(
+        self, method: str, path: str, *, replayable: bool = True, **kwargs: Any
+    ) -> dict[str, Any]:
         try:
-            response = await self.http.request(method, path, **kwargs)
+            try:
+                response = await self.http.request(method, path, **kwargs)
+            except httpx.RemoteProtocolError:
+                # Most often a kept-alive connection the server had closed: once more, on
+                # a fresh one (every call here may be repeated, but a consumed stream)
+                if not replayable:
+                    raise
+                response = await self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise MlflowError(f"{type(exc).__name__}: {exc}", retryable=True) from exc
         if response.is_success:
@@ -176,6 +185,7 @@ class MlflowClient:
         await self._call(
             "PUT",
             f"/api/2.0/mlflow-artifacts/artifacts/{location}/{path}",
+            replayable=False,
             content=body,
             headers={"Content-Length": str(size)},
         )
