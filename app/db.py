@@ -63,6 +63,17 @@ def make_engine(url: str, *, sqlite_begin: str = "BEGIN", **kwargs: Any) -> Asyn
     return create_async_engine(url, **kwargs)
 
 
+# ``session.info`` flag set by ``note_outbox_write``
+OUTBOX_WRITTEN = "outbox_written"
+
+
+def note_outbox_write(session: AsyncSession) -> None:
+    """The session wrote outbox rows: its commit wakes the outbox consumers. Only such
+    commits do — were every commit to wake them, consumers committing their own progress
+    would wake each other in a loop."""
+    session.info[OUTBOX_WRITTEN] = True
+
+
 class Database:
     """The engine and session factories; the app holds exactly one.
 
@@ -81,8 +92,8 @@ class Database:
             else self.engine
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Called after each successful commit of a unit of work (e.g. wake the relay)
-        self.after_commit: list[Callable[[], None]] = []
+        # Called after a unit of work that wrote outbox rows commits (wakes the consumers)
+        self.after_outbox_commit: list[Callable[[], None]] = []
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
@@ -99,8 +110,10 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-        for callback in self.after_commit:
-            callback()
+            wrote_outbox = session.info.pop(OUTBOX_WRITTEN, False)
+        if wrote_outbox:
+            for callback in self.after_outbox_commit:
+                callback()
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import note_outbox_write
 from app.events.names import EventType
 from app.models import Experiment, OutboxEvent
 from app.models.base import utcnow
@@ -53,6 +54,7 @@ async def append_event(
     )
     session.add(event)
     await session.flush()
+    note_outbox_write(session)
     return event
 
 

@@ -1,6 +1,7 @@
 """The loop every outbox consumer runs (the relay, the notification producer): handle a
-batch, and when the outbox is drained sleep until a commit wakes it or a short timeout
-passes; on errors back off and keep the rows for the next attempt."""
+batch, and when the outbox is drained sleep until a commit that wrote outbox rows wakes it
+(``app.db.note_outbox_write``) or a short timeout passes (rows written by other replicas);
+on errors back off and keep the rows for the next attempt."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class OutboxConsumer(ABC):
 
     def start(self) -> None:
         if self._task is None:
-            self.db.after_commit.append(self.wake)
+            self.db.after_outbox_commit.append(self.wake)
             self._task = asyncio.create_task(self._loop(), name=self.name)
 
     async def stop(self) -> None:
@@ -68,4 +69,4 @@ class OutboxConsumer(ABC):
                 await self._task
             self._task = None
             with contextlib.suppress(ValueError):
-                self.db.after_commit.remove(self.wake)
+                self.db.after_outbox_commit.remove(self.wake)
