@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -54,8 +55,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"GraphQL (GraphiQL in a browser): {base}/graphql")
     print(f"REST: {base}/api/v1  (OpenAPI: {base}/api/v1/openapi.json)")
     sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, **server_options(settings))
     return 0
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options that come from our settings (logging is ours)."""
+    return {"log_config": None, "ws_per_message_deflate": settings.ws_per_message_deflate}
 
 
 def cmd_db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
