@@ -9,8 +9,10 @@ run of a real MLflow tracking server (``mlflow server``, SQLite store, through u
   (synchronous, requests), called from a worker thread as an async service would have to,
   and directly (no thread) for reference.
 
-Prints per-call p50/p95 and metrics/s for each. The server's own write time dominates
-both; the difference is the client's overhead. Run from the repository root:
+The three take turns batch by batch. Prints per-call p50/p95, metrics/s and the client's
+own CPU time per batch (building and encoding the request: what the choice of client
+changes; the server's write time dominates the wall clock and is the same for all).
+Run from the repository root:
 
     .tools/bin/uv run --with mlflow-skinny==3.17.2 python bench/mlflow_client.py
 """
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -47,67 +48,59 @@ def metrics_of(batch: int, key: str) -> list[dict[str, Any]]:
     ]
 
 
-def report(name: str, seconds: list[float]) -> None:
+def report(name: str, seconds: list[float], cpu: list[float]) -> None:
     total = sum(seconds)
     print(
-        f"{name:<28} p50 {percentile(seconds, 50) * 1000:7.1f} ms"
+        f"{name:<26} p50 {percentile(seconds, 50) * 1000:7.1f} ms"
         f"  p95 {percentile(seconds, 95) * 1000:7.1f} ms"
-        f"  {len(seconds) * BATCH / total:9,.0f} metrics/s"
+        f"  {len(seconds) * BATCH / total:7,.0f} metrics/s"
+        f"  client CPU {sum(cpu) / len(cpu) * 1000:5.2f} ms/batch"
     )
 
 
-async def timed(calls: list[Callable[[], Awaitable[None]]]) -> list[float]:
-    seconds = []
-    for call in calls:
-        started = time.perf_counter()
-        await call()
-        seconds.append(time.perf_counter() - started)
-    return seconds
-
-
 async def measure(url: str, batches: int) -> None:
+    """The three clients take turns, batch by batch, so a change in the machine's load
+    or in the server's speed over the run hits all three alike."""
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         runs = [await mlflow_run(http) for _ in range(3)]
     rest = RestClient(Settings(mlflow_tracking_uri=url))
-    try:
-        rest_times = await timed(
-            [
-                (lambda b=b: rest.log_batch(runs[0], metrics=metrics_of(b, "loss")))
-                for b in range(batches)
-            ]
-        )
-    finally:
-        await rest.close()
-
-    os.environ["MLFLOW_TRACKING_URI"] = url
     from mlflow.entities import Metric
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri=url)
 
-    def entities(batch: int) -> list[Metric]:
-        return [
-            Metric(m["key"], m["value"], m["timestamp"], m["step"])
-            for m in metrics_of(batch, "loss")
-        ]
+    def entities(metrics: list[dict[str, Any]]) -> list[Metric]:
+        return [Metric(m["key"], m["value"], m["timestamp"], m["step"]) for m in metrics]
 
-    threaded = await timed(
-        [
-            (lambda b=b: asyncio.to_thread(client.log_batch, runs[1], metrics=entities(b)))
-            for b in range(batches)
-        ]
-    )
-    direct: list[float] = []
-    for b in range(batches):
-        metrics = entities(b)
-        started = time.perf_counter()
-        client.log_batch(runs[2], metrics=metrics)
-        direct.append(time.perf_counter() - started)
+    async def with_httpx(metrics: list[dict[str, Any]]) -> None:
+        await rest.log_batch(runs[0], metrics=metrics)
 
-    print(f"{batches} batches of {BATCH} metrics each, one run per client")
-    report("httpx (the mirror)", rest_times)
-    report("MlflowClient in a thread", threaded)
-    report("MlflowClient, blocking", direct)
+    async def in_thread(metrics: list[dict[str, Any]]) -> None:
+        await asyncio.to_thread(client.log_batch, runs[1], metrics=entities(metrics))
+
+    async def blocking(metrics: list[dict[str, Any]]) -> None:
+        client.log_batch(runs[2], metrics=entities(metrics))
+
+    ways: dict[str, Callable[[list[dict[str, Any]]], Awaitable[None]]] = {
+        "httpx (the mirror)": with_httpx,
+        "MlflowClient in a thread": in_thread,
+        "MlflowClient, blocking": blocking,
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in ways}
+    cpu: dict[str, list[float]] = {name: [] for name in ways}
+    try:
+        for batch in range(batches):
+            metrics = metrics_of(batch, "loss")
+            for name, send in ways.items():
+                wall, used = time.perf_counter(), time.process_time()
+                await send(metrics)
+                cpu[name].append(time.process_time() - used)
+                seconds[name].append(time.perf_counter() - wall)
+    finally:
+        await rest.close()
+    print(f"{batches} batches of {BATCH} metrics each, the clients taking turns, one run each")
+    for name in ways:
+        report(name, seconds[name], cpu[name])
 
 
 def main() -> int:
