@@ -7,8 +7,10 @@ of them (``app.metrics.batched_sql``), only when some series needs it:
 
 1. the stored points of series that fit in ``max_points`` (returned as they are);
 2. the output buckets of downsampled reads: the raw points of their unaligned edges and
-   their rollup rows (one statement on PostgreSQL, returning a row per bucket; two on
-   SQLite, folded here);
+   their rollup rows. On PostgreSQL one statement reduces them to the points themselves
+   (``batched_pg.POINTS``: per series one row of arrays — the bucket extremes in order —
+   and the number of points), so Python only cuts at the true last point and builds the
+   ``Point``s; on SQLite two statements whose rows are folded into buckets here;
 3. a re-read of the points of downsampled reads that turned out to hold no more than
    ``max_points`` (sparse steps), and the last point at or before ``stepTo`` of sub-range
    reads (the summary row holds it for reads that reach the end).
@@ -29,6 +31,7 @@ again reads no points at all.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics import batched_sql as sql
-from app.metrics.batched_sql import Bucketing, Buckets, Range
+from app.metrics.batched_sql import Bucketing, Buckets, Extremes, PointsRequest, Range
 from app.metrics.history import Point, Series, _assemble, _bucket_width, _pick_level, _value
 from app.metrics.rollups import Aggregate, level_width
 from app.models import MetricSeries
@@ -64,6 +67,7 @@ class _Plan:
     width: int = 0
     bucketing: Bucketing | None = None  # raw edges and rollups folded into buckets
     buckets: dict[int, Aggregate] = field(default_factory=dict)
+    extremes: Extremes | None = None  # PostgreSQL: the buckets reduced in SQL
     total: int = 0
 
     @property
@@ -74,6 +78,14 @@ class _Plan:
     @property
     def range(self) -> Range:
         return (self.series.id, self.lo, self.hi)
+
+    @property
+    def points_request(self) -> PointsRequest:
+        """The bucketing, grouped by the output width, or into one bucket (``hi + 1``
+        wide) when fewer than 5 points leave room only for the overall extremes."""
+        assert self.bucketing is not None
+        group = self.width if self.read.max_points >= 5 else self.hi + 1
+        return (self.bucketing, group)
 
     def fold(self, buckets: Buckets) -> None:
         """Merge into output buckets, never changing the given aggregates (plans with the
@@ -188,9 +200,13 @@ def _copy(answer: Series) -> Series:
 # --- putting it together -------------------------------------------------------------------
 
 
-async def read_many(session: AsyncSession, reads: Sequence[SeriesRead]) -> list[Series]:
+async def read_many(
+    session: AsyncSession, reads: Sequence[SeriesRead], *, in_sql: bool = True
+) -> list[Series]:
     """``read_series`` for every read, in the same order, in at most five statements
-    (none for the reads whose answer is kept)."""
+    (none for the reads whose answer is kept). On PostgreSQL the buckets become points
+    in SQL unless ``in_sql`` is false (the Python fold, which SQLite always uses; kept to
+    check one against the other)."""
     plans = [_plan(read) for read in reads]
     states = {id(plan): _state(plan) for plan in plans if plan.answer is None}
     for plan in plans:
@@ -204,11 +220,17 @@ async def read_many(session: AsyncSession, reads: Sequence[SeriesRead]) -> list[
     whole = [plan.range for plan in live if plan.whole_raw]
     raw = await sql.raw_points(session, whole) if whole else {}
     bucketed = [plan for plan in live if plan.bucketing is not None]
-    requests = [plan.bucketing for plan in bucketed if plan.bucketing is not None]
-    buckets = await sql.bucketed(session, requests) if requests else {}
-    for plan in bucketed:
-        assert plan.bucketing is not None
-        plan.fold(buckets[plan.bucketing])
+    if bucketed and in_sql and sql.is_postgresql(session):
+        reduced = await sql.bucket_points(session, [plan.points_request for plan in bucketed])
+        for plan in bucketed:
+            plan.extremes = reduced[plan.points_request]
+            plan.total = plan.extremes[0]
+    elif bucketed:
+        requests = [plan.bucketing for plan in bucketed if plan.bucketing is not None]
+        buckets = await sql.bucketed(session, requests)
+        for plan in bucketed:
+            assert plan.bucketing is not None
+            plan.fold(buckets[plan.bucketing])
     small = [plan.range for plan in bucketed if plan.total <= plan.read.max_points]
     again = await sql.raw_points(session, small) if small else {}
     down = [plan for plan in bucketed if plan.total > plan.read.max_points]
@@ -249,4 +271,33 @@ def _answer(
         )
     else:
         last = lasts[plan.range]
-    return Series(key, _assemble(plan.buckets, last, plan.read.max_points), plan.total, True)
+    max_points = plan.read.max_points
+    if plan.extremes is None:
+        return Series(key, _assemble(plan.buckets, last, max_points), plan.total, True)
+    return Series(key, _cut(plan.extremes, last, max_points), plan.total, True)
+
+
+def _cut(extremes: Extremes, last: Point | None, max_points: int) -> list[Point]:
+    """``_assemble`` of buckets PostgreSQL reduced already: the extremes (in step order)
+    before the last point's step, the last point, the final ``max_points`` of them; only
+    the points kept are built."""
+    _, steps, values, stamps = extremes
+    end = len(steps)
+    if max_points < 5:  # the overall extremes (one bucket), then the last point
+        end = min(end, max(0, max_points - 1))
+    if last is not None:
+        end = bisect_left(steps, last.step, 0, end)
+    room = max_points - (last is not None)
+    start = max(0, end - room) if max_points > 0 else 0
+    points = [
+        Point(step, value, stamp)
+        for step, value, stamp in zip(
+            steps[start:end], values[start:end], stamps[start:end], strict=True
+        )
+    ]
+    if last is not None:
+        points.append(last)
+        if max_points <= 0:  # ``points[-0:]`` is all of them, as in ``_assemble``
+            return points
+        return points[-max_points:]
+    return points

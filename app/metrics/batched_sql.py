@@ -10,6 +10,7 @@ are in ``app.metrics.batched_pg``); a ``VALUES`` CTE joined to the table on SQLi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, FromClause, Select, and_, bindparam, column, func, select, text
@@ -30,6 +31,11 @@ FoldRange = tuple[int, int, int, int]  # series id, first step, last step, outpu
 # series id, lo, e1, e2, hi, output width, rollup level, first and last rollup bucket
 Bucketing = tuple[int, int, int, int, int, int, int, int, int]
 Buckets = list[tuple[int, Aggregate]]  # (output bucket, its aggregate), several per bucket
+# A request of ``bucket_points``: a ``Bucketing`` and the width its points are grouped by
+# (the output width, or ``hi + 1`` for one bucket over the whole range)
+PointsRequest = tuple[Bucketing, int]
+# The points in the range, and the bucket extremes in order: steps, values, times
+Extremes = tuple[int, list[int], list[float], list[datetime]]
 
 
 def is_postgresql(session: AsyncSession) -> bool:
@@ -216,4 +222,22 @@ async def last_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Ra
 
     query = pg.last_points_query if is_postgresql(session) else _sqlite_last_query
     await _each_chunk(session, list(found), ("s", "lo", "hi"), query, row)
+    return found
+
+
+async def bucket_points(
+    session: AsyncSession, requests: Sequence[PointsRequest]
+) -> dict[PointsRequest, Extremes]:
+    """PostgreSQL only: every request's output buckets reduced in SQL to what
+    ``history._assemble`` emits before the true last point (each bucket's lowest and
+    highest point, in order), as one row of arrays per request, and the number of points
+    in its range. One statement for all requests."""
+    keys = list(dict.fromkeys(requests))
+    found: dict[PointsRequest, Extremes] = {}
+    rows = [
+        (at, *key[:5], group, *key[6:], level_width(key[6])) for at, (key, group) in enumerate(keys)
+    ]
+    params = {name: [row[at] for row in rows] for at, name in enumerate(pg.BUCKETED_COLUMNS)}
+    for at, total, steps, values, stamps in (await session.execute(pg.POINTS, params)).all():
+        found[keys[at]] = (int(total), steps or [], values or [], stamps or [])
     return found

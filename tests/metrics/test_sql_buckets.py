@@ -1,0 +1,159 @@
+"""On PostgreSQL ``read_many`` turns output buckets into points in SQL
+(``batched_pg.POINTS``: per series one row of arrays); the Python fold of bucket rows
+(``in_sql=False``, SQLite's path) and ``read_series`` are the references. Random series
+(NaN, ±Inf, gaps, offsets, several batches, equal values), whole and sub-range reads,
+short and long, every ``maxPoints`` regime."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.metrics.batch import MetricBatch
+from app.metrics.batched import ANSWERS, SeriesRead, read_many
+from app.metrics.history import Series, read_series
+from app.models import MetricSeries
+from app.models.enums import Role
+from tests.builders import create_hypothesis, create_running
+from tests.compare.helpers import T0, count_statements, ingest
+
+MAX_POINTS = [1, 2, 3, 4, 5, 6, 7, 10, 33, 100, 500, 5000]
+
+
+def shape(series: Series) -> tuple[object, ...]:
+    points = [(p.step, repr(p.value), p.timestamp) for p in series.points]
+    return series.key, points, series.total_points, series.downsampled
+
+
+def random_value(rng: random.Random, ties: bool) -> float:
+    roll = rng.random()
+    if roll < 0.03:
+        return math.nan
+    if roll < 0.05:
+        return math.inf
+    if roll < 0.07:
+        return -math.inf
+    if ties:
+        return float(rng.randint(0, 5))
+    return rng.uniform(-1e3, 1e3)
+
+
+def random_series(rng: random.Random, key: str, ties: bool) -> list[MetricBatch]:
+    """One key's points in one to four batches of ascending steps."""
+    length = rng.choice([1, 2, 7, 40, 300, 2500, 9000, 20000])
+    start = rng.choice([0, 0, 1, 37, 4095, 100_000])
+    gap = rng.choice([1, 1, 1, 3, 17, 300])
+    steps, step = [], start
+    for _ in range(length):
+        steps.append(step)
+        step += gap if rng.random() > 0.1 else rng.randint(1, 5000)
+    values = [random_value(rng, ties) for _ in steps]
+    if rng.random() < 0.3:  # all but a few points not finite
+        values = [v if rng.random() < 0.02 else math.nan for v in values]
+    cuts = sorted(rng.sample(range(1, length), min(length - 1, rng.randint(0, 3))))
+    batches = []
+    for lo, hi in zip([0, *cuts], [*cuts, length], strict=True):
+        batches.append(
+            MetricBatch(
+                keys=[key] * (hi - lo),
+                steps=steps[lo:hi],
+                values=values[lo:hi],
+                # not monotonic in step: a mixed-up time would show
+                timestamps=[
+                    T0 + timedelta(milliseconds=rng.randint(0, 10**9)) for _ in steps[lo:hi]
+                ],
+            )
+        )
+    return batches
+
+
+def random_range(rng: random.Random, row: MetricSeries) -> tuple[int | None, int | None]:
+    first, last = row.first_step or 0, row.last_step or 0
+    if rng.random() < 0.3:
+        return None, None
+
+    def inside() -> int:
+        return rng.randint(max(0, first - 50), last + 50)
+
+    a, b = inside(), inside()
+    if rng.random() < 0.1:
+        a, b = b, a  # empty when reversed
+    return rng.choice([a, None]), rng.choice([b, b, None])
+
+
+@pytest.fixture
+async def loaded(services, make_user):
+    if services.db.dialect != "postgresql":
+        pytest.skip("the buckets become points in SQL on PostgreSQL only")
+    user, _ = await make_user(Role.DS)
+    hypothesis = await create_hypothesis(services, user)
+    experiment = await create_running(services, user, hypothesis)
+    rng = random.Random(20261126)
+    for n in range(24):
+        for batch in random_series(rng, f"k{n}", ties=n % 3 == 0):
+            await ingest(services, user, experiment.id, batch)
+    async with services.db.reader() as session:
+        query = select(MetricSeries).where(MetricSeries.experiment_id == experiment.id)
+        return {row.key: row for row in (await session.scalars(query)).all()}
+
+
+def has_ties(key: str) -> bool:
+    return int(key[1:]) % 3 == 0
+
+
+async def test_points_in_sql_are_the_python_fold_and_read_series(services, loaded):
+    rng = random.Random(7)
+    reads = []
+    for key, row in sorted(loaded.items()):
+        for max_points in MAX_POINTS:
+            for _ in range(3):
+                reads.append(SeriesRead(row, key, max_points, *random_range(rng, row)))
+    ANSWERS.clear()
+    async with services.db.reader() as session:
+        in_sql = await read_many(session, reads)
+    ANSWERS.clear()
+    async with services.db.reader() as session:
+        folded = await read_many(session, reads, in_sql=False)
+        one_by_one = [
+            await read_series(
+                session,
+                read.series,
+                key=read.key,
+                max_points=read.max_points,
+                step_from=read.step_from,
+                step_to=read.step_to,
+            )
+            for read in reads
+        ]
+    ANSWERS.clear()
+    compared = 0
+    for read, got, fold, each in zip(reads, in_sql, folded, one_by_one, strict=True):
+        # equal values: the fold merges the buckets of reads under 5 points in row order,
+        # and read_series' grouped rollups pick among equal values in no set order
+        if not has_ties(read.key) or read.max_points >= 5:
+            assert shape(got) == shape(fold), read
+        if not has_ties(read.key):
+            assert shape(got) == shape(each), read
+        compared += 1
+    assert compared == len(reads)
+    downsampled = [s for s in in_sql if s.downsampled]
+    assert len(downsampled) > 100 and any(not s.downsampled and s.points for s in in_sql)
+    assert any(math.isnan(p.value) for s in in_sql for p in s.points)  # a NaN last point
+    assert any(len(s.points) == r.max_points for s, r in zip(in_sql, reads, strict=True))
+
+
+async def test_points_in_sql_cost_the_same_statements(services, loaded):
+    reads = [SeriesRead(row, key, 50) for key, row in loaded.items()]
+    counts = []
+    for in_sql in (True, False):
+        ANSWERS.clear()
+        with count_statements(services) as counter:
+            async with services.db.reader() as session:
+                await read_many(session, reads, in_sql=in_sql)
+        counts.append(counter.selects())
+    ANSWERS.clear()
+    assert counts[0] == counts[1]
