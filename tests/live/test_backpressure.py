@@ -70,7 +70,8 @@ async def test_a_lagging_log_subscriber_gets_its_last_seq(slow):
     services, user, experiment_id = slow
     feed = log_feed(services, actor=user, experiment_id=experiment_id, after=0)
     pending = asyncio.ensure_future(anext(feed))
-    for index in range(8):
+
+    async def write(index: int) -> None:
         lines = parse_lines([{"message": f"m{index}"}], now=utcnow(), limit=10)
         async with services.db.unit_of_work() as session:
             rows = await logs.append_lines(
@@ -78,7 +79,13 @@ async def test_a_lagging_log_subscriber_gets_its_last_seq(slow):
             )
         publish_logs(services.live, experiment_id, rows)
         await services.live.flush()
+
+    await write(0)
+    # the first line has arrived, so the channel is open (on a loaded machine it may open
+    # only after several writes, and then the queue would never overflow)
     got = [row.seq for row in await asyncio.wait_for(pending, 5)]
+    for index in range(1, 8):  # nobody reads: the queue of 3 overflows
+        await write(index)
     with pytest.raises(SubscriptionLagged) as lagged:
         while True:
             got += [row.seq for row in await asyncio.wait_for(anext(feed), 5)]
