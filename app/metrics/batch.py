@@ -31,6 +31,9 @@ class MetricBatch:
     steps: list[int] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
     timestamps: list[datetime] = field(default_factory=list)
+    # The same times as integer epoch milliseconds, when every point came with one (set by
+    # the columnar fast path; PostgreSQL is then sent these instead of the datetimes)
+    epoch_ms: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -43,6 +46,9 @@ class _Collector:
         self.batch = MetricBatch()
         self.errors: dict[str, str] = {}
         self.valid_keys: set[str] = set()
+        # epoch milliseconds of every point so far, while all came through the fast path
+        # with integer timestamps (None once one did not)
+        self.epoch_ms: list[int] | None = []
 
     def error(self, path: str, message: str) -> None:
         if len(self.errors) < MAX_REPORTED_ERRORS:
@@ -112,6 +118,7 @@ class _Collector:
         s = self.step(step, f"{path}.step")
         v = self.value(value, f"{path}.value")
         t = self.timestamp(timestamp, f"{path}.timestamp")
+        self.epoch_ms = None
         if k is None or s is None or v is None or t is None:
             return
         self.batch.keys.append(k)
@@ -150,29 +157,51 @@ def _columnar(c: _Collector, doc: dict[str, Any], path: str) -> None:
         c.error(f"{prefix}values", "steps, values and timestamps must have the same length")
         return
     c.check_size(len(steps))
-    if timestamps is None and _fast_columns(c, doc.get("key"), steps, values):
+    if _fast_columns(c, doc.get("key"), steps, values, timestamps):
         return
     for index, (step, value) in enumerate(zip(steps, values, strict=True)):
         stamp = timestamps[index] if timestamps is not None else None
         c.add(doc.get("key"), step, value, stamp, f"{prefix}points.{index}", f"{prefix}key")
 
 
-def _fast_columns(c: _Collector, key: Any, steps: list[Any], values: list[Any]) -> bool:
-    """The common case in one pass of builtins: a valid key, plain ints and floats, no
-    timestamps. Anything else (including every error) takes the checked path."""
+# Epoch milliseconds the fast path converts: up to here ``fromtimestamp(ms / 1000)`` is
+# exact to the millisecond (the float's error stays under half a microsecond); beyond it, and
+# for negative ones, the checked path decides as it always did.
+FAST_MAX_EPOCH_MS = 2**33 * 1000
+
+
+def _fast_columns(
+    c: _Collector, key: Any, steps: list[Any], values: list[Any], timestamps: list[Any] | None
+) -> bool:
+    """The common case in one pass of builtins per column: a valid key, plain ints and
+    floats, no timestamps or plain-int epoch milliseconds. Anything else (including every
+    error) takes the checked path, which gives the same result point by point."""
     if not steps or not isinstance(key, str) or not KEY_RE.match(key):
         return False
     if not all(type(step) is int for step in steps):
         return False
     if min(steps) < 0 or max(steps) > MAX_STEP:
         return False
-    if not all(type(value) is float or type(value) is int for value in values):
+    floats = all(type(value) is float for value in values)
+    if not floats and not all(type(value) is float or type(value) is int for value in values):
         return False
+    if timestamps is not None:
+        if not all(type(stamp) is int for stamp in timestamps):
+            return False
+        if min(timestamps) < 0 or max(timestamps) >= FAST_MAX_EPOCH_MS:
+            return False
     count = len(steps)
     c.batch.keys.extend([key] * count)
     c.batch.steps.extend(steps)
-    c.batch.values.extend([float(value) for value in values])
-    c.batch.timestamps.extend([c.now] * count)
+    c.batch.values.extend(values if floats else [float(value) for value in values])
+    if timestamps is None:
+        c.batch.timestamps.extend([c.now] * count)
+        c.epoch_ms = None
+    else:
+        stamp = datetime.fromtimestamp
+        c.batch.timestamps.extend([stamp(ms / 1000, UTC) for ms in timestamps])
+        if c.epoch_ms is not None:
+            c.epoch_ms.extend(timestamps)
     return True
 
 
@@ -214,6 +243,8 @@ def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, s
         raise ValidationFailed(c.errors, message="invalid metric batch; nothing was written")
     if not len(c.batch):
         raise ValidationFailed({"points": "a batch needs at least one point"})
+    if c.epoch_ms is not None and len(c.epoch_ms) == len(c.batch):
+        c.batch.epoch_ms = c.epoch_ms
     return c.batch, batch_id
 
 
