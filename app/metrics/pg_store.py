@@ -1,15 +1,24 @@
-"""The PostgreSQL hot path: summaries and rollups as one ``unnest`` statement each,
-through the session's own asyncpg connection (same transaction), skipping SQLAlchemy's
-per-row statement building. ``store.py`` calls these on PostgreSQL."""
+"""The PostgreSQL hot path, through the session's own asyncpg connection (same
+transaction), skipping SQLAlchemy's per-row statement building. ``store.py`` calls these
+on PostgreSQL.
+
+``WRITE_BATCH`` writes a whole batch in one statement from its columns sent as arrays:
+the summaries, the points and the rollups of every level are computed by PostgreSQL from
+the same ``unnest`` (no per-point Python, one round trip). The older per-step statements
+(``UPSERT_SERIES``, ``UPSERT_ROLLUPS``) are kept for callers that have their own rows.
+"""
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.metrics.batch import MetricBatch
 from app.metrics.rollups import Aggregate
 
 UPSERT_SERIES = """
@@ -60,6 +69,135 @@ ON CONFLICT (series_id, level, bucket) DO UPDATE SET
     max_timestamp = CASE WHEN {_HIGHER} THEN EXCLUDED.max_timestamp
                          ELSE metric_rollups.max_timestamp END
 """
+
+
+# Finite values only count in min/max: in PostgreSQL NaN sorts above +Infinity, so these
+# two comparisons leave out NaN, +Infinity and -Infinity.
+_FINITE = "u.value > '-Infinity'::float8 AND u.value < 'Infinity'::float8"
+
+
+def _stamp(at: str) -> str:
+    """The time of point ``at`` (1-based): from the epoch milliseconds, the timestamps, or
+    the one time of the whole batch, whichever was sent."""
+    return f"COALESCE('epoch'::timestamptz + x.ms[{at}] * interval '1 millisecond', x.ts[{at}], $8)"
+
+
+# Parameters: $1 experiment id, $2 the batch's distinct keys, $3 each point's key as a
+# 1-based index into $2 (NULL: all the first key), $4 steps, $5 values (NaN as NaN), $6
+# epoch milliseconds, or $7 timestamps, or $8 one time for every point, $9 now. The long
+# columns ($3-$6) come as text array literals, which PostgreSQL parses in C and the client
+# builds with one ``orjson.dumps`` each (asyncpg's binary array encoder costs more per
+# element); ``input`` parses each once.
+#
+# ``level1`` groups the points by (key, 16-step bucket); every coarser level and each key's
+# summary are folded from those rows. A minimum is carried as ``ARRAY[value, ordinal]`` so
+# ``min()`` finds the value and, on ties, the earliest point of the batch (for a maximum
+# ``ARRAY[value, -ordinal]`` under ``max()``); its step and time are then read from the
+# input arrays at that ordinal. The last point of a key is ``max(ARRAY[step, ordinal])``:
+# the highest step, on repeats the later point. These are the rules of
+# ``rollups.rollup_rows`` and ``store._summaries`` (asserted by
+# tests/metrics/test_pg_write.py).
+#
+# Data-modifying CTEs run exactly once whether referenced or not; all of them see the same
+# snapshot, and none reads a table another one writes (the points and rollups join the
+# RETURNING rows of the summary upsert for their series ids).
+WRITE_BATCH = f"""
+WITH x AS MATERIALIZED (
+    SELECT $3::text::int4[] AS k, $4::text::int8[] AS steps, $5::text::float8[] AS vals,
+           $6::text::int8[] AS ms, $7::timestamptz[] AS ts
+),
+level1 AS (
+    SELECT COALESCE(u.k, 1) AS k, u.step >> 4 AS bucket, count(*) AS count,
+           min(u.step) AS first_step, max(ARRAY[u.step, u.ord]) AS last,
+           min(ARRAY[u.value, u.ord]) FILTER (WHERE {_FINITE}) AS lo,
+           max(ARRAY[u.value, -u.ord]) FILTER (WHERE {_FINITE}) AS hi
+    FROM x, unnest(x.k, x.steps, x.vals) WITH ORDINALITY AS u(k, step, value, ord)
+    GROUP BY 1, 2
+),
+summary AS (
+    SELECT k, sum(count)::int8 AS count, min(first_step) AS first_step, max(last) AS last,
+           min(lo) AS lo, max(hi) AS hi
+    FROM level1 GROUP BY k
+),
+series AS (
+    INSERT INTO metric_series AS m (experiment_id, key, count, first_step, last_step,
+                                    last_value, last_timestamp, min_value, max_value,
+                                    updated_at)
+    SELECT $1, ($2::text[])[s.k], s.count, s.first_step, s.last[1],
+           NULLIF(x.vals[s.last[2]::int4], 'NaN'::float8), {_stamp("s.last[2]::int4")},
+           s.lo[1], s.hi[1], $9
+    FROM summary s, x
+    ON CONFLICT (experiment_id, key) DO UPDATE SET
+        count = m.count + EXCLUDED.count,
+        first_step = LEAST(m.first_step, EXCLUDED.first_step),
+        last_step = GREATEST(m.last_step, EXCLUDED.last_step),
+        last_value = CASE WHEN EXCLUDED.last_step >= m.last_step
+                          THEN EXCLUDED.last_value ELSE m.last_value END,
+        last_timestamp = CASE WHEN EXCLUDED.last_step >= m.last_step
+                              THEN EXCLUDED.last_timestamp ELSE m.last_timestamp END,
+        min_value = LEAST(m.min_value, EXCLUDED.min_value),
+        max_value = GREATEST(m.max_value, EXCLUDED.max_value),
+        updated_at = EXCLUDED.updated_at
+    RETURNING m.id, m.key
+),
+ids AS (
+    SELECT n.k, series.id
+    FROM series JOIN unnest($2::text[]) WITH ORDINALITY AS n(key, k) ON n.key = series.key
+),
+points AS (
+    INSERT INTO metric_points (series_id, step, value, "timestamp")
+    SELECT ids.id, u.step, NULLIF(u.value, 'NaN'::float8),
+           COALESCE('epoch'::timestamptz + u.ms * interval '1 millisecond', u.ts, $8)
+    FROM x, unnest(x.k, x.steps, x.vals, x.ms, x.ts) AS u(k, step, value, ms, ts)
+    JOIN ids ON ids.k = COALESCE(u.k, 1)
+),
+levels AS (
+    SELECT l.k, v.level, l.bucket >> (4 * (v.level - 1)) AS bucket, sum(l.count)::int8 AS count,
+           min(l.lo) AS lo, max(l.hi) AS hi
+    FROM level1 l CROSS JOIN generate_series(1, 8) AS v(level)
+    GROUP BY l.k, v.level, l.bucket >> (4 * (v.level - 1))
+)
+INSERT INTO metric_rollups (series_id, level, bucket, count, min_value, min_step,
+                            min_timestamp, max_value, max_step, max_timestamp)
+SELECT ids.id, r.level, r.bucket, r.count,
+       r.lo[1], x.steps[r.lo[2]::int4], {_stamp("r.lo[2]::int4")},
+       r.hi[1], x.steps[(-r.hi[2])::int4], {_stamp("(-r.hi[2])::int4")}
+FROM levels r JOIN ids ON ids.k = r.k, x
+ON CONFLICT (series_id, level, bucket) DO UPDATE SET
+    count = metric_rollups.count + EXCLUDED.count,
+    min_value = CASE WHEN {_LOWER} THEN EXCLUDED.min_value ELSE metric_rollups.min_value END,
+    min_step = CASE WHEN {_LOWER} THEN EXCLUDED.min_step ELSE metric_rollups.min_step END,
+    min_timestamp = CASE WHEN {_LOWER} THEN EXCLUDED.min_timestamp
+                         ELSE metric_rollups.min_timestamp END,
+    max_value = CASE WHEN {_HIGHER} THEN EXCLUDED.max_value ELSE metric_rollups.max_value END,
+    max_step = CASE WHEN {_HIGHER} THEN EXCLUDED.max_step ELSE metric_rollups.max_step END,
+    max_timestamp = CASE WHEN {_HIGHER} THEN EXCLUDED.max_timestamp
+                         ELSE metric_rollups.max_timestamp END
+"""
+
+
+def array_literal(items: list[Any]) -> str:
+    """A PostgreSQL array literal of ints or finite floats (orjson writes each exactly: the
+    shortest text that reads back as the same double)."""
+    text = orjson.dumps(items).decode()
+    return "{" + text[1:-1] + "}"
+
+
+def _float_text(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return repr(value)
+
+
+def values_literal(values: list[float]) -> str:
+    """As ``array_literal``, and NaN / ±Infinity spelled as PostgreSQL reads them (orjson
+    would write them as null)."""
+    text = orjson.dumps(values)
+    if b"null" not in text:
+        return "{" + text.decode()[1:-1] + "}"
+    return "{" + ",".join(map(_float_text, values)) + "}"
 
 
 async def driver(session: AsyncSession) -> Any:
@@ -115,3 +253,43 @@ async def upsert_rollups(
         ):
             column.append(value)
     await (await driver(session)).execute(UPSERT_ROLLUPS, *columns)
+
+
+def write_batch_args(experiment_id: uuid.UUID, batch: MetricBatch, now: datetime) -> list[Any]:
+    """``WRITE_BATCH``'s parameters for a batch."""
+    keys = batch.keys
+    first = keys[0]
+    index: str | None = None
+    if keys.count(first) == len(keys):  # the common case: one key per batch
+        names = [first]
+    else:
+        positions: dict[str, int] = {}
+        index = array_literal([positions.setdefault(key, len(positions) + 1) for key in keys])
+        names = list(positions)
+    millis: str | None = None
+    stamps: list[datetime] | None = None
+    one_time: datetime | None = None
+    if batch.epoch_ms is not None:
+        millis = array_literal(batch.epoch_ms)
+    elif batch.timestamps.count(batch.timestamps[0]) == len(batch.timestamps):
+        one_time = batch.timestamps[0]  # e.g. no timestamps sent: all got the same
+    else:
+        stamps = batch.timestamps
+    return [
+        experiment_id,
+        names,
+        index,
+        array_literal(batch.steps),
+        values_literal(batch.values),
+        millis,
+        stamps,
+        one_time,
+        now,
+    ]
+
+
+async def write_batch(
+    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
+) -> None:
+    """Summaries, points and rollups of one batch in one statement (``WRITE_BATCH``)."""
+    await (await driver(session)).execute(WRITE_BATCH, *write_batch_args(experiment_id, batch, now))

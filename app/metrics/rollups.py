@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 LEVEL_BASE = 16
 LEVELS = tuple(range(1, 9))
@@ -54,33 +55,62 @@ class Aggregate:
             self.max_timestamp = other.max_timestamp
 
 
+def _finite(value: float) -> bool:
+    return not (math.isnan(value) or math.isinf(value))
+
+
 def rollup_rows(
     series_ids: list[int], steps: list[int], values: list[float], timestamps: list[datetime]
 ) -> dict[tuple[int, int, int], Aggregate]:
     """Aggregates of one batch for every (series, level, bucket) it touches.
 
     Level 1 is built from the points; each higher level from the one below it, so the
-    work is one pass over the points plus a shrinking pass per level.
+    work is one pass over the points plus a shrinking pass per level. A bucket's minimum
+    (maximum) is its lowest (highest) finite value; on ties, the earliest point of the
+    batch — the rule PostgreSQL's one-statement write follows too (``pg_store``).
     """
     width = level_width(LEVELS[0])
-    level: dict[tuple[int, int], Aggregate] = {}
-    for series_id, step, value, stamp in zip(series_ids, steps, values, timestamps, strict=True):
+    # per bucket: [count, min value, its point's index, max value, its point's index]
+    level: dict[tuple[int, int], list[Any]] = {}
+    for index, (series_id, step, value) in enumerate(zip(series_ids, steps, values, strict=True)):
         key = (series_id, step // width)
-        aggregate = level.get(key)
-        if aggregate is None:
-            aggregate = level[key] = Aggregate()
-        aggregate.add(step, value, stamp)
-    rows = {(series_id, LEVELS[0], bucket): agg for (series_id, bucket), agg in level.items()}
-    for number in LEVELS[1:]:
-        coarser: dict[tuple[int, int], Aggregate] = {}
-        for (series_id, bucket), aggregate in level.items():
-            key = (series_id, bucket // LEVEL_BASE)
-            target = coarser.get(key)
-            if target is None:
-                target = coarser[key] = Aggregate()
-            target.merge(aggregate)
-        rows.update(
-            {(series_id, number, bucket): agg for (series_id, bucket), agg in coarser.items()}
-        )
-        level = coarser
+        bucket = level.get(key)
+        if bucket is None:
+            bucket = level[key] = [0, None, -1, None, -1]
+        bucket[0] += 1
+        if _finite(value):
+            if bucket[1] is None or value < bucket[1]:
+                bucket[1], bucket[2] = value, index
+            if bucket[3] is None or value > bucket[3]:
+                bucket[3], bucket[4] = value, index
+    rows: dict[tuple[int, int, int], Aggregate] = {}
+    for number in LEVELS:
+        if number != LEVELS[0]:
+            level = _coarser(level)
+        for (series_id, bucket_number), (count, low, at_low, high, at_high) in level.items():
+            aggregate = Aggregate(count)
+            if low is not None:
+                aggregate.min_value, aggregate.min_step = low, steps[at_low]
+                aggregate.min_timestamp = timestamps[at_low]
+                aggregate.max_value, aggregate.max_step = high, steps[at_high]
+                aggregate.max_timestamp = timestamps[at_high]
+            rows[(series_id, number, bucket_number)] = aggregate
     return rows
+
+
+def _coarser(level: dict[tuple[int, int], list[Any]]) -> dict[tuple[int, int], list[Any]]:
+    """The next level's buckets (``LEVEL_BASE`` times wider) folded from this one's."""
+    coarser: dict[tuple[int, int], list[Any]] = {}
+    for (series_id, bucket_number), (count, low, at_low, high, at_high) in level.items():
+        key = (series_id, bucket_number // LEVEL_BASE)
+        target = coarser.get(key)
+        if target is None:
+            coarser[key] = [count, low, at_low, high, at_high]
+            continue
+        target[0] += count
+        if low is not None:
+            if target[1] is None or (low, at_low) < (target[1], target[2]):
+                target[1], target[2] = low, at_low
+            if target[3] is None or high > target[3] or (high == target[3] and at_high < target[4]):
+                target[3], target[4] = high, at_high
+    return coarser

@@ -52,10 +52,7 @@ async def ingest_metrics(
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
             return IngestResult(accepted=previous, duplicate=True)
-    ids = await store.upsert_series(session, experiment_id, batch, now)
-    series_ids = [ids[key] for key in batch.keys]
-    await store.insert_points(session, series_ids, batch)
-    await store.upsert_rollups(session, series_ids, batch)
+    await store.write_batch(session, experiment_id, batch, now)
     if mirror is not None:
         await mirror.on_metrics(session, experiment_id, batch)
     return IngestResult(accepted=len(batch), duplicate=False, seq=seq)

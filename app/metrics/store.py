@@ -30,6 +30,20 @@ def stored_value(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+async def write_batch(
+    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
+) -> None:
+    """A batch's summaries, points and rollups: one statement on PostgreSQL (computed there
+    from the batch's columns), three steps computed in Python elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        await pg_store.write_batch(session, experiment_id, batch, now)
+        return
+    ids = await upsert_series(session, experiment_id, batch, now)
+    series_ids = [ids[key] for key in batch.keys]
+    await insert_points(session, series_ids, batch)
+    await upsert_rollups(session, series_ids, batch)
+
+
 async def claim_batch_id(
     session: AsyncSession, experiment_id: uuid.UUID, batch_id: str, accepted: int, now: datetime
 ) -> int | None:
