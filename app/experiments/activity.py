@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import experiment_actable
+from app.access import experiment_actable, sees_everything
 from app.errors import InvalidTransition
 from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
-from app.models.enums import ExperimentStatus
+from app.models.enums import ExperimentStatus, Role
+
+# ``_touch`` for a metric batch as one prepared statement on the session's asyncpg
+# connection: the SQLAlchemy UPDATE costs ~0.4 ms of CPU per batch to build and run, more
+# than the rest of the request's database work. The condition is ``experiment_actable``'s
+# ($3: the actor sees everything, $4: the actor, $5: the actor is a TL, who also acts on
+# experiments of hypotheses they lead); tests/metrics/test_touch.py holds the two to the
+# same answers for every role.
+PG_TOUCH_FOR_METRICS = f"""
+UPDATE experiments AS e
+SET metric_seq = e.metric_seq + 1, updated_at = $2, last_activity_at = $2
+WHERE e.id = $1 AND e.status = '{ExperimentStatus.RUNNING.value}'
+  AND ($3 OR e.owner_id = $4
+       OR ($5 AND EXISTS (SELECT 1 FROM hypotheses AS h
+                          WHERE h.id = e.hypothesis_id AND h.team_lead_id = $4)))
+RETURNING e.metric_seq
+"""
 
 
 async def _touch(
@@ -39,15 +55,20 @@ async def _touch(
         .returning(counter)
     )
     value = (await session.execute(statement)).scalar_one_or_none()
-    if value is None:  # say why: NOT_FOUND, FORBIDDEN, or not RUNNING
-        experiment = await get_actionable_experiment(
-            session, actor=actor, experiment_id=experiment_id
-        )
-        raise InvalidTransition(
-            f"only a RUNNING experiment accepts {what}; this one is {experiment.status.value}",
-            details={"status": experiment.status.value},
-        )
+    if value is None:
+        await _refuse(session, actor=actor, experiment_id=experiment_id, what=what)
     return int(value)
+
+
+async def _refuse(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, what: str
+) -> NoReturn:
+    """Say why the touch changed nothing: NOT_FOUND, FORBIDDEN, or not RUNNING."""
+    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    raise InvalidTransition(
+        f"only a RUNNING experiment accepts {what}; this one is {experiment.status.value}",
+        details={"status": experiment.status.value},
+    )
 
 
 async def touch_running(
@@ -82,6 +103,20 @@ async def touch_running_for_metrics(
     session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, now: datetime
 ) -> int:
     """As ``touch_running``, for a metric batch: returns the batch's sequence number."""
+    if session.get_bind().dialect.name == "postgresql":
+        raw = await (await session.connection()).get_raw_connection()
+        driver: Any = raw.driver_connection  # asyncpg's, inside the session's transaction
+        value = await driver.fetchval(
+            PG_TOUCH_FOR_METRICS,
+            experiment_id,
+            now,
+            sees_everything(actor),
+            actor.id,
+            actor.role is Role.TL,
+        )
+        if value is None:
+            await _refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+        return int(value)
     return await _touch(
         session,
         actor=actor,
