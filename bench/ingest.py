@@ -12,7 +12,10 @@ rotating, steps increasing), ``--clients`` concurrent senders — are run one af
    ``/api/2.0/mlflow/runs/log-batch`` (``--mlflow-points`` of the same batches).
 
 Request bodies and COPY records are built before each clock starts, so the timings are of
-transport, server and database only. Run from the repository root:
+transport, server and database only. Each timed phase also reports CPU time per 1,000
+points — of the server process, of the database's PostgreSQL backends and of this client
+process — from ``/proc/<pid>/stat``: on a shared machine these move much less than the
+wall-clock rate. Run from the repository root:
 
     .tools/bin/uv run python bench/ingest.py --start-mlflow
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import time
@@ -65,6 +69,7 @@ class Result:
     points: int
     seconds: float
     latencies: list[float]
+    cpu: Cpu | None = None
 
     @property
     def rate(self) -> float:
@@ -76,6 +81,72 @@ class Result:
             f" {percentile(self.latencies, 50) * 1000:>9.1f} "
             f"{percentile(self.latencies, 99) * 1000:>9.1f}"
         )
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def backend_pids(dsn: str) -> set[int]:
+    """The PostgreSQL backends connected to this database (other than the asking one)."""
+    connection = await asyncpg.connect(dsn, timeout=10)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return {int(row["pid"]) for row in rows}
+
+
+@dataclass
+class Cpu:
+    """CPU seconds spent during a phase by the server, the database backends and us."""
+
+    server: float
+    database: float
+    client: float
+
+    def line(self, name: str, points: int) -> str:
+        per = 1000 / points * 1000  # ms per 1,000 points
+        return (
+            f"{name:<28} CPU ms per 1,000 points: server {self.server * per:5.2f}, "
+            f"PostgreSQL {self.database * per:5.2f}, client {self.client * per:5.2f}"
+        )
+
+
+class CpuMeter:
+    """CPU of a server pid, of the database's backends and of this process over a phase.
+
+    Backends are listed at the start and again at the end (a pool may open connections
+    during the phase); one that appeared counts from zero, one that left is missed.
+    """
+
+    def __init__(self, dsn: str, server_pid: int | None = None) -> None:
+        self.dsn = dsn
+        self.server_pid = server_pid
+        self.before: dict[int, float] = {}
+
+    def _server(self) -> float:
+        return process_cpu(self.server_pid) if self.server_pid else 0.0
+
+    async def start(self) -> None:
+        self.before = {pid: process_cpu(pid) for pid in await backend_pids(self.dsn)}
+        self.server_before = self._server()
+        self.client_before = time.process_time()
+
+    async def stop(self) -> Cpu:
+        client = time.process_time() - self.client_before
+        server = self._server() - self.server_before
+        pids = await backend_pids(self.dsn) | set(self.before)
+        database = sum(process_cpu(pid) - self.before.get(pid, 0.0) for pid in pids)
+        return Cpu(server=server, database=database, client=client)
 
 
 HEADER = f"{'path':<28} {'points':>9} {'seconds':>8} {'points/s':>11} {'p50 ms':>9} {'p99 ms':>9}"
@@ -136,7 +207,12 @@ def rest_body(batch: Batch) -> bytes:
 
 
 async def run_service(
-    service: Service, batches: list[Batch], clients: int, experiments: int, warmup: int
+    service: Service,
+    dsn: str,
+    batches: list[Batch],
+    clients: int,
+    experiments: int,
+    warmup: int,
 ) -> tuple[Result, int]:
     async with service.client() as setup:
         ids = [await running_experiment(setup, f"ingest-{n}") for n in range(experiments)]
@@ -162,7 +238,11 @@ async def run_service(
         await drive(warm_bodies, clients, send)
         assert service.rss is not None
         service.rss.reset()
+        assert service.process is not None
+        meter = CpuMeter(dsn, service.process.pid)
+        await meter.start()
         seconds, latencies = await drive(bodies, clients, send)
+        cpu = await meter.stop()
         stored = 0
         async with service.client() as check:
             for experiment in ids:
@@ -177,7 +257,7 @@ async def run_service(
     points = sum(len(b.steps) for b in batches)
     if stored != points:
         raise RuntimeError(f"the service holds {stored} points, {points} were sent")
-    return Result("expsvc REST batch", points, seconds, latencies), stored
+    return Result("expsvc REST batch", points, seconds, latencies, cpu), stored
 
 
 # --- the raw COPY ceiling -------------------------------------------------------------------
@@ -221,7 +301,10 @@ async def run_copy(dsn: str, batches: list[Batch], clients: int) -> Result:
         warm: list[object] = [records(b, 0) for b in plan(clients * 2000, 1000, 1, seed=1)]
         await drive(warm, clients, send)
         rows: list[object] = [records(b, b.key + 1) for b in batches]
+        meter = CpuMeter(dsn)
+        await meter.start()
         seconds, latencies = await drive(rows, clients, send)
+        cpu = await meter.stop()
         count = await connections[0].fetchval(
             f"SELECT count(*) FROM {COPY_TABLE} WHERE series_id > 0"
         )
@@ -232,7 +315,7 @@ async def run_copy(dsn: str, batches: list[Batch], clients: int) -> Result:
     points = sum(len(b.steps) for b in batches)
     if count != points:
         raise RuntimeError(f"COPY stored {count} rows, {points} were sent")
-    return Result("raw asyncpg COPY (ceiling)", points, seconds, latencies)
+    return Result("raw asyncpg COPY (ceiling)", points, seconds, latencies, cpu)
 
 
 # --- MLflow ---------------------------------------------------------------------------------
@@ -303,6 +386,12 @@ def parse_args() -> argparse.Namespace:
         help="the MLflow server's backend store with --start-mlflow",
     )
     parser.add_argument("--timeout", type=float, default=900, help="bound of each phase (s)")
+    parser.add_argument(
+        "--server-profile",
+        metavar="FILE",
+        help="run the server under cProfile (FILE.prof) or pyinstrument (FILE.txt/.html, "
+        "with `uv run --with pyinstrument`); written when the server stops",
+    )
     add_database_args(parser)
     args = parser.parse_args()
     if args.batch > 1000 and (args.mlflow_url or args.start_mlflow):
@@ -322,6 +411,9 @@ def summary(results: list[Result], args: argparse.Namespace, rss: tuple[float, f
     print(HEADER)
     for result in results:
         print(result.row())
+    for result in results:
+        if result.cpu is not None:
+            print(result.cpu.line(result.name, result.points))
     print(f"expsvc / raw COPY:   {ours.rate / ceiling.rate * 100:.0f} %   (target >= 50 %)")
     if rest:
         mlflow = rest[0]
@@ -332,16 +424,26 @@ def summary(results: list[Result], args: argparse.Namespace, rss: tuple[float, f
     )
 
 
+def profiler(args: argparse.Namespace) -> list[str]:
+    if not args.server_profile:
+        return []
+    path = os.path.abspath(args.server_profile)
+    if path.endswith(".prof"):
+        return [sys.executable, "-m", "cProfile", "-o", path]
+    renderer = "html" if path.endswith(".html") else "text"
+    return [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", path]
+
+
 def main() -> int:
     args = parse_args()
     batches = plan(args.points_total, args.batch, args.keys)
     results: list[Result] = []
     with throwaway_database(args.pg_server_url, args.database_url) as dsn:
-        with Service(dsn) as service:
+        with Service(dsn, command_prefix=profiler(args)) as service:
             print(f"service up at {service.base_url}; sending {args.points_total:,} points …")
             result, _ = asyncio.run(
                 asyncio.wait_for(
-                    run_service(service, batches, args.clients, args.experiments, args.warmup),
+                    run_service(service, dsn, batches, args.clients, args.experiments, args.warmup),
                     args.timeout,
                 )
             )
