@@ -8,8 +8,6 @@ the visibility clause), their summaries (the ``metricSummaries`` loader) and eac
 
 from __future__ import annotations
 
-from math import isfinite
-
 import strawberry
 from strawberry.scalars import JSON
 
@@ -22,8 +20,7 @@ from app.metrics.service import check_history_args
 from app.models import Experiment as ExperimentRow
 from schema.context import Info
 from schema.dataloaders import SeriesKey
-from schema.metric_types import MetricPoint, MetricSeries
-from schema.scalars import BigInt
+from schema.metric_types import MetricSeries
 from schema.types import Experiment
 
 MetricGoalEnum = strawberry.enum(MetricGoal, name="MetricGoal")
@@ -106,23 +103,9 @@ class ComparedSeries:
 
     @strawberry.field
     def series(self) -> MetricSeries:
-        """``MetricSeries.from_series``, in one pass with the per-point work inlined (a
-        comparison returns tens of thousands of points): BigInt is ``int`` at run time,
-        and a value that is not finite (NaN, infinities) is null."""
-        data = self.data
-        return MetricSeries(
-            key=data.key,
-            points=[
-                MetricPoint(
-                    step=p.step,  # type: ignore[arg-type]
-                    value=p.value if isfinite(p.value) else None,
-                    timestamp=p.timestamp,
-                )
-                for p in data.points
-            ],
-            total_points=BigInt(data.total_points),
-            downsampled=data.downsampled,
-        )
+        """``MetricSeries.from_series``: the points as columns, made once per kept answer
+        (a comparison returns tens of thousands of points)."""
+        return MetricSeries.from_series(self.data)
 
     @strawberry.field(description=COLUMNS_DESCRIPTION)
     def columns(self) -> JSON:

@@ -20,6 +20,13 @@ extension hooking ``resolve`` (no middleware). Each item becomes
 ``{response key: type.coerce_output_value(getattr(item, python name))}`` — the calls the
 normal path makes, minus its per-field bookkeeping.
 
+A list may also be given as ``Columns`` (attribute → values, and how to make one item):
+graphql-core iterates it as the objects it describes; the fast path coerces each selected
+column once — memoized on the ``Columns``, so a list kept between requests (a kept
+series answer, ``app.metrics.batched``) is coerced once — and zips the rows, with the
+same checks per value as for objects; when they fail, the objects are made and completed
+as above.
+
 Anything the normal path would turn into an error or treat specially — a ``None`` (or
 ``Undefined``) item or value where the type is non-null, an awaitable or an exception as
 an item or value, a coercion that raises or returns ``None`` — abandons the shortcut for
@@ -33,7 +40,7 @@ from __future__ import annotations
 import keyword
 import math
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +85,59 @@ class _Plan:
     fields: tuple[_Field, ...]
     plain_types: set[type]  # classes of items and values known to be neither errors nor awaitable
     builder: Callable[[Any, Callable[[Any], bool]], list[Any] | None] | None = None
+    rows: Callable[..., list[Any]] | None = None  # the rows of ``Columns``
+
+
+class Columns(Sequence[Any]):
+    """A list of objects given by columns: ``make(**{attribute: value, ...})`` is item
+    ``i``. Iterated (graphql-core, other callers) it makes the objects, each time; the
+    fast path reads the columns and memoizes each coerced column here."""
+
+    __slots__ = ("_coerced", "_columns", "_length", "_make")
+
+    def __init__(self, make: Callable[..., Any], columns: Mapping[str, Sequence[Any]]) -> None:
+        lengths = {len(values) for values in columns.values()}
+        if len(lengths) != 1:
+            raise ValueError("columns of one length are needed")
+        self._make = make
+        self._columns = dict(columns)
+        self._length = lengths.pop()
+        self._coerced: dict[Hashable, Any] = {}
+
+    def items(self) -> list[Any]:
+        names = list(self._columns)
+        return [
+            self._make(**dict(zip(names, row, strict=True)))
+            for row in zip(*self._columns.values(), strict=True)
+        ]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items())
+
+    def coerced(self, field: _Field, is_awaitable: Callable[[Any], bool]) -> list[Any] | None:
+        """The column of ``field`` completed as the object path completes each value, or
+        ``None`` where that path would give up (the column is missing, a null in a
+        non-null field, a coercion that fails, an awaitable or an exception)."""
+        key = (field.attribute, field.coerce, field.non_null)
+        if key not in self._coerced:
+            values = self._columns.get(field.attribute or "")
+            column: list[Any] | None = None
+            if values is not None:
+                try:
+                    column = _column_coercion(field)(values, is_awaitable)
+                except Exception:
+                    column = None
+            if column is not None and len(column) != self._length:
+                column = None
+            self._coerced[key] = column
+        found: list[Any] | None = self._coerced[key]
+        return found
 
 
 def _only_collection_directives(details: Iterable[FieldDetails]) -> bool:
@@ -137,6 +197,13 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
+        if type(result) is Columns:
+            plan = self._fast_plan(return_type, field_details_list)
+            if plan is not None:
+                built = _build_columns(plan, result, self.is_awaitable)
+                if built is not None:
+                    return built
+            result = result.items()
         if type(result) is list or type(result) is tuple:
             plan = self._fast_plan(return_type, field_details_list)
             if plan is not None:
@@ -297,3 +364,78 @@ def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | 
     exec(compile(source, "<schema.fast_lists>", "exec"), namespace)
     builder: Callable[[Any, Callable[[Any], bool]], list[Any] | None] = namespace["build"]
     return builder
+
+
+# One column completed value by value: the object loop's per-value code (``_VALUE``)
+_COLUMN = """\
+def coerce_column(values, is_awaitable):
+    completed = []
+    append = completed.append
+    for v0 in values:
+{value}
+        append(v0)
+    return completed
+"""
+
+_COLUMN_COERCIONS: dict[tuple[Any, bool], Callable[[Any, Callable[[Any], bool]], Any]] = {}
+
+
+def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], Any]:
+    key = (field.coerce, field.non_null)
+    found = _COLUMN_COERCIONS.get(key)
+    if found is None:
+        namespace: dict[str, Any] = {
+            "Undefined": Undefined,
+            "plain": set(),
+            "is_plain": _is_plain,
+            "cacheable": _cacheable,
+            "isfinite": math.isfinite,
+            "coerce0": field.coerce,
+        }
+        on_null = "return None" if field.non_null else "v0 = None"
+        as_is = _AS_IS.get(field.coerce, "False").format(n=0)  # type: ignore[arg-type]
+        value = _VALUE.format(n=0, read="v0", on_null=on_null, as_is=as_is)
+        exec(compile(_COLUMN.format(value=value), "<schema.fast_lists>", "exec"), namespace)
+        found = _COLUMN_COERCIONS[key] = namespace["coerce_column"]
+    return found
+
+
+def _build_columns(
+    plan: _Plan, columns: Columns, is_awaitable: Callable[[Any], bool]
+) -> list[Any] | None:
+    """The completed list of ``Columns``, or ``None``: make the objects instead."""
+    coerced = []
+    for field in plan.fields:
+        if field.attribute is not None:
+            column = columns.coerced(field, is_awaitable)
+            if column is None:
+                return None
+            coerced.append(column)
+    if plan.rows is None:
+        plan.rows = _compile_rows(plan)
+    return plan.rows(len(columns), *coerced)
+
+
+def _compile_rows(plan: _Plan) -> Callable[..., list[Any]]:
+    """``[{key: value, ...} for each row]`` of the plan's fields, written out."""
+    names: list[str] = []
+    row: list[str] = []
+    for field in plan.fields:
+        if field.attribute is None:
+            row.append(f"{field.key!r}: {field.typename!r}")
+        else:
+            row.append(f"{field.key!r}: a{len(names)}")
+            names.append(f"c{len(names)}")
+    rows = "{" + ", ".join(row) + "}"
+    if names:
+        each = ", ".join(f"a{name[1:]}" for name in names)
+        source = (
+            f"def rows(length, {', '.join(names)}):\n"
+            f"    return [{rows} for {each}, in zip({', '.join(names)}, strict=True)]\n"
+        )
+    else:
+        source = f"def rows(length):\n    return [{rows} for _ in range(length)]\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<schema.fast_lists>", "exec"), namespace)
+    built: Callable[..., list[Any]] = namespace["rows"]
+    return built

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from math import isfinite
 
 import strawberry
 
-from app.metrics.history import Series, as_float_or_none
+from app.metrics.history import Point, Series, as_float_or_none
 from app.models import MetricSeries as SeriesRow
+from schema.fast_lists import Columns
 from schema.scalars import BigInt
 
 
@@ -52,17 +55,36 @@ class MetricSeries:
 
     @classmethod
     def from_series(cls, series: Series) -> MetricSeries:
+        """The points as ``Columns`` (``schema.fast_lists``): no ``MetricPoint`` per point
+        unless graphql-core must complete them one by one; for a kept answer the columns
+        (and their coerced forms) are made once and shared by every read of it."""
+        derived = series.derived
+        if derived is None:
+            points = point_columns(series.points)
+        else:
+            points = derived.get(POINT_COLUMNS, point_columns)
         return cls(
             key=series.key,
-            points=[
-                MetricPoint(
-                    step=BigInt(p.step), value=as_float_or_none(p.value), timestamp=p.timestamp
-                )
-                for p in series.points
-            ],
+            points=points,  # type: ignore[arg-type]
             total_points=BigInt(series.total_points),
             downsampled=series.downsampled,
         )
+
+
+POINT_COLUMNS = "schema.metric_types.MetricPoint"  # the key of these columns in ``Derived``
+
+
+def point_columns(points: Sequence[Point]) -> Columns:
+    """``MetricPoint``s as columns: BigInt is ``int`` at run time, and a value that is not
+    finite (NaN, infinities) is null."""
+    return Columns(
+        MetricPoint,
+        {
+            "step": [p.step for p in points],
+            "value": [v if isfinite(v) else None for v in (p.value for p in points)],
+            "timestamp": [p.timestamp for p in points],
+        },
+    )
 
 
 @strawberry.input

@@ -26,7 +26,9 @@ transaction that writes its points and rollups, so the summary's ``count`` (with
 experiment, the key and the series id) names one state of the series' points. An answer
 is kept under that state and the read's arguments; a batch moves ``count``, so the next
 read misses and reads again. A finished experiment's series never change: comparing it
-again reads no points at all.
+again reads no points at all. The copies handed out share the kept copy's ``derived``
+forms (GraphQL's columns of the points, coerced once), so reading it again builds no
+per-point objects either.
 """
 
 from __future__ import annotations
@@ -40,7 +42,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics import batched_sql as sql
 from app.metrics.batched_sql import Bucketing, Buckets, Extremes, PointsRequest, Range
-from app.metrics.history import Point, Series, _assemble, _bucket_width, _pick_level, _value
+from app.metrics.history import (
+    Derived,
+    Point,
+    Series,
+    _assemble,
+    _bucket_width,
+    _pick_level,
+    _value,
+)
 from app.metrics.rollups import Aggregate, level_width
 from app.models import MetricSeries
 
@@ -139,7 +149,8 @@ def _plan(read: SeriesRead) -> _Plan:
 
 class Answers:
     """Answers by the state of their series, least recently used dropped first once they
-    hold more than ``max_points`` points (a point is ~250 bytes: 150,000 are ~40 MB)."""
+    hold more than ``max_points`` points (a point is ~250 bytes, ~400 once GraphQL's
+    columns of it are made (``Series.derived``): 150,000 are ~40-60 MB)."""
 
     def __init__(self, max_points: int) -> None:
         self.max_points = max_points
@@ -193,8 +204,17 @@ def _state(plan: _Plan) -> Hashable:
     )
 
 
+def _kept(answer: Series) -> Series:
+    """The copy to keep: its own list of points, and forms made from them later."""
+    points = list(answer.points)
+    return Series(answer.key, points, answer.total_points, answer.downsampled, Derived(points))
+
+
 def _copy(answer: Series) -> Series:
-    return Series(answer.key, list(answer.points), answer.total_points, answer.downsampled)
+    """A kept answer handed out: a list of its own, the kept copy's derived forms."""
+    return Series(
+        answer.key, list(answer.points), answer.total_points, answer.downsampled, answer.derived
+    )
 
 
 # --- putting it together -------------------------------------------------------------------
@@ -237,8 +257,9 @@ async def read_many(
     cut = [plan.range for plan in down if not _last_from_summary(plan)]
     lasts = await sql.last_points(session, cut) if cut else {}
     for plan in live:
-        plan.answer = _answer(plan, raw, again, lasts)
-        ANSWERS.put(states[id(plan)], _copy(plan.answer))
+        kept = _kept(_answer(plan, raw, again, lasts))
+        ANSWERS.put(states[id(plan)], kept)
+        plan.answer = _copy(kept)
     return [plan.answer for plan in plans if plan.answer is not None]
 
 

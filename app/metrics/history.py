@@ -10,9 +10,10 @@ unaligned edges), not by the length of the series.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,8 @@ from app.models import MetricSeries, metric_points, metric_rollups
 
 MAX_POINTS_CAP = 10_000
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Point:
@@ -30,12 +33,35 @@ class Point:
     timestamp: datetime
 
 
+class Derived:
+    """Forms made from one kept answer's points (which never change: the kept copy is
+    never handed out), each made on first use and shared by every copy of the answer —
+    e.g. GraphQL's columns of the points (``schema.compare_types``), so a repeated read
+    does not build them again."""
+
+    __slots__ = ("_made", "_points")
+
+    def __init__(self, points: Sequence[Point]) -> None:
+        self._points = points
+        self._made: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, make: Callable[[Sequence[Point]], T]) -> T:
+        """``make(points)``, made once per ``key``."""
+        try:
+            made: T = self._made[key]
+        except KeyError:
+            made = self._made[key] = make(self._points)
+        return made
+
+
 @dataclass(frozen=True)
 class Series:
     key: str
     points: list[Point]
     total_points: int
     downsampled: bool
+    # kept answers (``app.metrics.batched.ANSWERS``): shared by the copies handed out
+    derived: Derived | None = field(default=None, compare=False, repr=False)
 
 
 def _value(stored: float | None) -> float:

@@ -158,3 +158,20 @@ def test_kept_answers_are_bounded_by_points():
     assert kept.get(3) is None and kept.get(2) is not None
     kept.put(5, Series("big", [object()] * 11, 11, False))  # type: ignore[list-item]
     assert kept.get(5) is None
+
+
+async def test_copies_of_a_kept_answer_share_its_graphql_columns(services, loaded):
+    from schema.metric_types import MetricSeries as GraphQLSeries
+
+    ANSWERS.clear()
+    reads = [SeriesRead(loaded["long"], "long", 50)]
+    async with services.db.reader() as session:
+        [first] = await read_many(session, reads)
+        [again] = await read_many(session, reads)
+    assert first.points is not again.points and first.derived is again.derived
+    columns = GraphQLSeries.from_series(first).points
+    assert GraphQLSeries.from_series(again).points is columns
+    assert [(p.step, p.value, p.timestamp) for p in columns] == [
+        (p.step, p.value if math.isfinite(p.value) else None, p.timestamp) for p in first.points
+    ]
+    ANSWERS.clear()

@@ -89,9 +89,35 @@ def make_holder() -> Holder:
     return HOLDER
 
 
+def columns_of(points: list[Point], names: tuple[str, ...]) -> fast_lists.Columns:
+    return fast_lists.Columns(Point, {name: [getattr(p, name) for p in points] for name in names})
+
+
+COLUMN_NAMES = ("step", "value", "timestamp", "label", "color", "maybe_color")
+KEPT_COLUMNS = columns_of([point(n) for n in range(12)], COLUMN_NAMES)  # shared by runs
+
+
 @strawberry.type
 class Query:
     holder: Holder = strawberry.field(resolver=make_holder)
+
+    @strawberry.field
+    def column_points(self) -> list[Point]:
+        return KEPT_COLUMNS  # type: ignore[return-value]
+
+    @strawberry.field
+    def no_column_points(self) -> list[Point]:
+        return columns_of([], COLUMN_NAMES)  # type: ignore[return-value]
+
+    @strawberry.field
+    def column_null_step(self) -> list[Point]:
+        points = [point(0), point(1, step=None), point(2)]
+        return columns_of(points, COLUMN_NAMES)  # type: ignore[return-value]
+
+    @strawberry.field
+    def column_out_of_range(self) -> list[Point]:
+        points = [point(0), point(1, step=BigInt(2**70))]
+        return columns_of(points, COLUMN_NAMES)  # type: ignore[return-value]
 
     @strawberry.field
     def null_step(self) -> list[Point]:
@@ -326,3 +352,69 @@ def test_an_extension_hooking_resolve_disables_it(shortcuts: list[bool]) -> None
 def test_the_service_schema_uses_it() -> None:
     assert issubclass(SharedEventExecutor, FastListExecutor)
     assert build_schema().execution_context_class is SharedEventExecutor
+
+
+@pytest.fixture
+def column_shortcuts(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """One entry per ``Columns`` the fast path tried: True when it built the list."""
+    taken: list[bool] = []
+    build = fast_lists._build_columns
+
+    def spy(*args: Any) -> Any:
+        result = build(*args)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(fast_lists, "_build_columns", spy)
+    return taken
+
+
+def test_columns_answer_as_the_objects_do(column_shortcuts: list[bool]) -> None:
+    selection = "__typename step value timestamp label color maybeColor kind: __typename"
+    data, errors = both(f"{{ columnPoints {{ {selection} }} }}")
+    assert not errors and len(data["columnPoints"]) == 12
+    assert data["columnPoints"][1]["kind"] == "Point" and data["columnPoints"][1]["step"] == 1
+    data, errors = both("{ noColumnPoints { step kind: __typename } }")
+    assert not errors and data == {"noColumnPoints": []}
+    data, errors = both("{ noColumnPoints { kind: __typename } }")
+    assert not errors and data == {"noColumnPoints": []}
+    assert column_shortcuts == [True, True, True]
+
+
+def test_columns_are_coerced_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    coercions: list[Any] = []
+    make = fast_lists._column_coercion
+
+    def spy(field: Any) -> Any:
+        coercions.append(field.attribute)
+        return make(field)
+
+    monkeypatch.setattr(fast_lists, "_column_coercion", spy)
+    first, _ = both("{ columnPoints { step timestamp } }")
+    again, _ = both("{ columnPoints { t: timestamp s: step } }")
+    assert first["columnPoints"][3] == {"step": 3, "timestamp": again["columnPoints"][3]["t"]}
+    assert coercions.count("timestamp") <= 1 and coercions.count("step") <= 1
+
+
+def test_columns_errors_are_graphql_cores(column_shortcuts: list[bool]) -> None:
+    data, errors = both("{ columnNullStep { step value } }")
+    assert data is None and errors[0]["path"] == ["columnNullStep", 1, "step"]
+    _, errors = both("{ columnOutOfRange { step } }")
+    assert errors[0]["path"] == ["columnOutOfRange", 1, "step"] and "64-bit" in errors[0]["message"]
+    assert column_shortcuts == [False, False]
+
+
+@pytest.mark.parametrize("selection", ["step count", "step doubled", "step secret"])
+def test_columns_without_the_field_or_not_plain_make_the_objects(
+    column_shortcuts: list[bool], selection: str
+) -> None:
+    data, _ = both(f"{{ columnPoints {{ {selection} }} }}")
+    assert data is None or len(data["columnPoints"]) == 12
+    assert True not in column_shortcuts
+
+
+def test_columns_iterate_as_objects() -> None:
+    assert list(KEPT_COLUMNS)[2] == point(2) and KEPT_COLUMNS[3] == point(3)
+    assert len(KEPT_COLUMNS) == 12
+    with pytest.raises(ValueError):
+        fast_lists.Columns(Point, {"step": [1], "value": []})
