@@ -146,10 +146,10 @@ ids AS (
 ),
 points AS (
     INSERT INTO metric_points (series_id, step, value, "timestamp")
-    SELECT ids.id, u.step, NULLIF(u.value, 'NaN'::float8),
+    SELECT (SELECT array_agg(id ORDER BY k) FROM ids)[COALESCE(u.k, 1)], u.step,
+           NULLIF(u.value, 'NaN'::float8),
            COALESCE('epoch'::timestamptz + u.ms * interval '1 millisecond', u.ts, $8)
     FROM x, unnest(x.k, x.steps, x.vals, x.ms, x.ts) AS u(k, step, value, ms, ts)
-    JOIN ids ON ids.k = COALESCE(u.k, 1)
 ),
 levels AS (
     SELECT l.k, v.level, l.bucket >> (4 * (v.level - 1)) AS bucket, sum(l.count)::int8 AS count,
