@@ -64,6 +64,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from schema import scalars as bigint
+
 # Evaluated while the sub-selection is collected; any other directive disables the path
 _COLLECTION_DIRECTIVES = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})
 
@@ -332,6 +334,8 @@ _AS_IS = {
     scalars.serialize_string: "type(v{n}) is str",
     scalars.serialize_boolean: "type(v{n}) is bool",
     scalars.serialize_id: "type(v{n}) is str",
+    # BigInt's own: an exact int in the 64-bit range is returned as it is
+    bigint._to_int64: f"type(v{{n}}) is int and {bigint.INT64_MIN} <= v{{n}} <= {bigint.INT64_MAX}",
 }
 
 

@@ -418,3 +418,16 @@ def test_columns_iterate_as_objects() -> None:
     assert len(KEPT_COLUMNS) == 12
     with pytest.raises(ValueError):
         fast_lists.Columns(Point, {"step": [1], "value": []})
+
+
+def test_bigint_keeps_exact_ints_in_range_as_they_are() -> None:
+    """The fast path keeps such values without calling BigInt's coercion: it must return
+    them unchanged (and refuse the rest, which the fast path still hands to it)."""
+    from schema.scalars import INT64_MAX, INT64_MIN, _to_int64
+
+    for value in (0, 1, -1, 2**40, INT64_MIN, INT64_MAX):
+        assert _to_int64(value) is value
+    for value in (True, INT64_MAX + 1, INT64_MIN - 1):
+        with pytest.raises(ValueError):
+            _to_int64(value)
+    assert _to_int64(3.0) == 3 and type(_to_int64(3.0)) is int
