@@ -44,6 +44,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from app.main import create_app
+    from app.runtime import tune_garbage_collector
 
     upgrade(settings.database_url)
     token = asyncio.run(_bootstrap(settings))
@@ -55,7 +56,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"GraphQL (GraphiQL in a browser): {base}/graphql")
     print(f"REST: {base}/api/v1  (OpenAPI: {base}/api/v1/openapi.json)")
     sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, **server_options(settings))
+    app = create_app(settings)
+    tune_garbage_collector()
+    uvicorn.run(app, host=args.host, port=args.port, **server_options(settings))
     return 0
 
 

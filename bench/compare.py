@@ -73,6 +73,7 @@ from app.metrics.service import ingest_metrics
 from app.migrate import upgrade
 from app.models import Experiment, MetricSeries, User
 from app.models.enums import ExperimentType, Role
+from app.runtime import tune_garbage_collector
 from app.services import Services
 from app.users.service import create_user
 
@@ -261,6 +262,7 @@ async def measure(
 ) -> list[Timing]:
     keys = [f"metric_{k}" for k in range(args.series_keys)]
     app = create_app(services.settings, services)
+    tune_garbage_collector()  # as `expsvc serve` does
     headers = {"Authorization": f"Bearer {admin_token}"}
     transport = httpx.ASGITransport(app=app)
     counter = Statements()
