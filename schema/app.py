@@ -33,7 +33,7 @@ class _RequestAdapter(StarletteRequestAdapter):
         self.request = request
 
 
-_encoded = SharedMemo(64)
+_encoded = SharedMemo()
 
 
 class GraphQLApp(GraphQL[Context, None]):

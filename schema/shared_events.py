@@ -24,7 +24,7 @@ RESULTS = "__shared_results__"
 
 T = TypeVar("T")
 
-_events = SharedMemo(64)
+_events = SharedMemo()
 
 
 def shared(source: object, make: Callable[[], T]) -> T:

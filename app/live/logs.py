@@ -80,7 +80,7 @@ class SharedLines(list[LogLineRow]):
     """A live batch's lines as every subscriber of it receives them (one object)."""
 
 
-_rows = SharedMemo(64)
+_rows = SharedMemo()
 
 
 def _rows_of(event: dict[str, Any]) -> list[LogLineRow]:

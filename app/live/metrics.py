@@ -27,7 +27,7 @@ from app.services import Services
 CHUNK = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LivePoint:
     key: str
     step: int
@@ -141,7 +141,7 @@ class SharedPoints(list[LivePoint]):
         self.last_steps = last
 
 
-_points = SharedMemo(64)
+_points = SharedMemo()
 
 
 def _points_of(event: dict[str, Any]) -> SharedPoints:
