@@ -132,3 +132,22 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+async def asyncpg_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under ``session``, inside the session's transaction.
+
+    SQLAlchemy's asyncpg adapter opens the database transaction lazily, on its first
+    statement; a statement sent straight to asyncpg before that would run (and commit) on
+    its own. So the transaction is started here if it is not yet (the adapter's
+    ``_start_transaction``: no public API does it without a round trip), and checked.
+    """
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    adapter: Any = raw.dbapi_connection
+    driver: Any = raw.driver_connection
+    if not driver.is_in_transaction():
+        await adapter._start_transaction()
+    if not driver.is_in_transaction():
+        raise RuntimeError("the session's asyncpg connection is not in a transaction")
+    return driver

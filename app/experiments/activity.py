@@ -10,6 +10,7 @@ from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_actable, sees_everything
+from app.db import asyncpg_connection
 from app.errors import InvalidTransition
 from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
@@ -104,8 +105,7 @@ async def touch_running_for_metrics(
 ) -> int:
     """As ``touch_running``, for a metric batch: returns the batch's sequence number."""
     if session.get_bind().dialect.name == "postgresql":
-        raw = await (await session.connection()).get_raw_connection()
-        driver: Any = raw.driver_connection  # asyncpg's, inside the session's transaction
+        driver = await asyncpg_connection(session)  # inside the session's transaction
         value = await driver.fetchval(
             PG_TOUCH_FOR_METRICS,
             experiment_id,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import DateTime, Select, insert, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import Database
+from app.db import Database, asyncpg_connection
 from app.errors import ValidationFailed
 from app.experiments.activity import touch_running
 from app.experiments.service import get_experiment
@@ -112,9 +112,7 @@ async def _insert_rows(
 ) -> None:
     """``COPY`` on PostgreSQL; elsewhere one prepared INSERT run over each chunk of rows."""
     if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None
+        driver = await asyncpg_connection(session)
         await driver.copy_records_to_table(
             log_lines.name,
             records=[

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import asyncpg_connection
 from app.metrics.batch import MetricBatch
 from app.metrics.rollups import Aggregate
 
@@ -206,9 +207,7 @@ def values_literal(values: list[float]) -> str:
 
 async def driver(session: AsyncSession) -> Any:
     """The asyncpg connection under the session (inside its transaction)."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection
+    return await asyncpg_connection(session)
 
 
 def _columns(rows: list[dict[str, Any]], names: list[str]) -> list[list[Any]]:

@@ -1,0 +1,44 @@
+"""Statements sent straight to asyncpg (the PostgreSQL hot paths) belong to the session's
+transaction: when the unit of work fails, they are rolled back with the rest."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from app.db import asyncpg_connection
+from app.experiments.activity import touch_running_for_metrics
+from app.models import Experiment
+from app.models.base import utcnow
+from app.models.enums import Role
+from app.services import Services
+from tests.builders import create_hypothesis, create_running
+from tests.conftest import MakeUser
+
+
+async def test_a_failed_unit_of_work_undoes_the_metric_touch(
+    services: Services, make_user: MakeUser
+) -> None:
+    owner, _ = await make_user(Role.DS)
+    hypothesis = await create_hypothesis(services, owner)
+    experiment = await create_running(services, owner, hypothesis)
+    with pytest.raises(RuntimeError):
+        async with services.db.unit_of_work() as session:
+            seq = await touch_running_for_metrics(
+                session, actor=owner, experiment_id=experiment.id, now=utcnow()
+            )
+            assert seq == 1
+            raise RuntimeError("the batch failed after the touch")
+    async with services.db.reader() as session:
+        row = await session.get(Experiment, experiment.id)
+    assert row is not None and row.metric_seq == 0
+
+
+async def test_the_raw_connection_is_inside_the_transaction(services: Services) -> None:
+    if services.db.dialect != "postgresql":
+        pytest.skip("asyncpg only")  # SQLite has no raw asyncpg connection
+    async with services.db.unit_of_work() as session:
+        driver = await asyncpg_connection(session)
+        assert driver.is_in_transaction()
+        await session.execute(text("SELECT 1"))  # SQLAlchemy keeps using the same one
+        assert driver.is_in_transaction()
