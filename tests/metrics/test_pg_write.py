@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.metrics import service as metrics
 from app.metrics import store
 from app.metrics.batch import MetricBatch
 from app.metrics.rollups import LEVELS, rollup_rows
-from app.models import MetricSeries, metric_points, metric_rollups
+from app.models import Experiment, MetricSeries, User, metric_points, metric_rollups
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
 
@@ -173,3 +174,30 @@ def test_rollup_ties_go_to_the_earliest_point_of_the_batch():
     assert (level2.min_value, level2.min_step, level2.min_timestamp) == (1.0, 0, stamps[1])
     assert (level2.max_value, level2.max_step) == (5.0, 16)
     assert level2.count == 3
+
+
+class FailingMirror:
+    async def on_metrics(self, session: Any, experiment_id: uuid.UUID, batch: Any) -> None:
+        raise RuntimeError("the mirror refused the batch")
+
+
+async def test_a_batch_whose_mirror_fails_leaves_nothing(services, two_running):
+    """All or nothing: the touch and the one-statement write are in the unit of work's
+    transaction (the mirror hook runs last, inside it)."""
+    one, _ = two_running
+    async with services.db.reader() as session:
+        experiment = await session.get(Experiment, one)
+        assert experiment is not None
+        seq_before = experiment.metric_seq
+        owner = await session.get(User, experiment.owner_id)
+    batch = random_batch(random.Random(5), ["a", "b"], 50, 1000)
+    with pytest.raises(RuntimeError):
+        async with services.db.unit_of_work() as session:
+            await metrics.ingest_metrics(
+                session, actor=owner, experiment_id=one, batch=batch, mirror=FailingMirror()
+            )
+    async with services.db.reader() as session:
+        after = await snapshot(session, one)
+        experiment = await session.get(Experiment, one, populate_existing=True)
+    assert after == {"series": [], "points": [], "rollups": []}
+    assert experiment is not None and experiment.metric_seq == seq_before
