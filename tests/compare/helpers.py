@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,14 +46,22 @@ async def ingest(
         await metrics.ingest_metrics(session, actor=actor, experiment_id=experiment_id, batch=batch)
 
 
+# The counter of the code being measured: background tasks started earlier (an outbox
+# relay left running by a session fixture, say) run in contexts of their own and are not
+# counted. SQLAlchemy runs its sync events in the caller's context (greenlet gr_context).
+_COUNTING: ContextVar[StatementCounter | None] = ContextVar("counting", default=None)
+
+
 class StatementCounter:
-    """Counts every statement sent to the database, on every engine of the app."""
+    """Counts the statements the current task (and the tasks it starts) sends, on every
+    engine of the app."""
 
     def __init__(self) -> None:
         self.statements: list[str] = []
 
     def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        self.statements.append(statement)
+        if _COUNTING.get() is self:
+            self.statements.append(statement)
 
     @property
     def count(self) -> int:
@@ -71,8 +80,10 @@ def count_statements(services: Services) -> Iterator[StatementCounter]:
     engines = {id(e.sync_engine): e.sync_engine for e in (db.engine, db.read_engine)}
     for engine in engines.values():
         event.listen(engine, "before_cursor_execute", counter)
+    token = _COUNTING.set(counter)
     try:
         yield counter
     finally:
+        _COUNTING.reset(token)
         for engine in engines.values():
             event.remove(engine, "before_cursor_execute", counter)

@@ -153,7 +153,7 @@ async def test_a_page_of_experiments_costs_the_same_for_5_and_50(services, clien
     assert all(len(node["logs"]["lines"]) == 5 and node["logs"]["hasMore"] for node in nodes)
     print(f"\nexperiments(first: 5 / {EXPERIMENTS}), every field: {small} / {large} (all, reads)")
     assert small == large
-    assert large[1] <= 13  # 12, and one for Experiment.mlflow
+    assert 4 <= large[1] <= 13  # 12, and one for Experiment.mlflow; the counter sees them
 
 
 async def test_a_comparison_costs_the_same_for_5_and_50(services, client, fifty):
@@ -166,4 +166,4 @@ async def test_a_comparison_costs_the_same_for_5_and_50(services, client, fifty)
     assert all(s["series"]["downsampled"] for s in result["loss"] + result["acc"])
     print(f"\ncompareExperiments of 5 / {EXPERIMENTS} x 10 metrics, 2 series: {small} / {large}")
     assert small == large
-    assert large[1] <= 9
+    assert 4 <= large[1] <= 9
