@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 import sys
+from datetime import datetime
 from typing import Any
 
 import httpx
+
+from app.integrations.mlflow.mapping import millis
 
 API = "/api/2.0/mlflow"
 
@@ -31,9 +34,9 @@ def params(run: dict[str, Any]) -> dict[str, str]:
     return {param["key"]: param["value"] for param in run["data"].get("params", [])}
 
 
-async def history(mlflow: httpx.AsyncClient, run_id: str, key: str) -> list[tuple[int, Any]]:
-    """Every (step, value) MLflow holds for ``key``, sorted; NaN as the string "NaN"."""
-    points: list[tuple[int, Any]] = []
+async def history(mlflow: httpx.AsyncClient, run_id: str, key: str) -> list[tuple[int, Any, int]]:
+    """Every (step, value, epoch ms) MLflow holds for ``key``, sorted; NaN as "NaN"."""
+    points: list[tuple[int, Any, int]] = []
     token: str | None = None
     while True:
         query: dict[str, Any] = {"run_id": run_id, "metric_key": key, "max_results": 25000}
@@ -41,7 +44,9 @@ async def history(mlflow: httpx.AsyncClient, run_id: str, key: str) -> list[tupl
             query["page_token"] = token
         page = await mlflow_get(mlflow, "metrics/get-history", **query)
         for metric in page.get("metrics", []):
-            points.append((int(metric.get("step", 0)), _value(metric["value"])))
+            points.append(
+                (int(metric.get("step", 0)), _value(metric["value"]), int(metric["timestamp"]))
+            )
         token = page.get("next_page_token")
         if not token:
             return sorted(points, key=lambda point: (point[0], str(point[1])))
@@ -77,7 +82,7 @@ async def post_batch(
 
 async def our_history(
     client: httpx.AsyncClient, token: str, experiment_id: Any, key: str
-) -> list[tuple[int, Any]]:
+) -> list[tuple[int, Any, int]]:
     """Our raw series of ``key`` as (step, value); REST spells NaN and ±Infinity as MLflow
     does ("NaN", "Infinity", "-Infinity")."""
     answer = await client.get(
@@ -89,6 +94,9 @@ async def our_history(
     body = answer.json()
     assert not body["downsampled"]
     return sorted(
-        ((int(point["step"]), point["value"]) for point in body["points"]),
+        (
+            (int(point["step"]), point["value"], millis(datetime.fromisoformat(point["timestamp"])))
+            for point in body["points"]
+        ),
         key=lambda point: (point[0], str(point[1])),
     )

@@ -88,3 +88,14 @@ def test_a_queued_batch_decodes_to_mlflow_metrics_in_slices() -> None:
         {"key": "loss", "value": "Infinity", "timestamp": millis, "step": 1},
     ]
     assert [m["step"] for m in decode_metrics(payload, 1, 3)] == [0, 1]
+
+
+def test_milliseconds_are_exact() -> None:
+    from datetime import UTC, datetime
+
+    from app.integrations.mlflow.mapping import millis
+
+    # 1767225600123 ms: float arithmetic on timestamp() gives ...122.99 here and there
+    for ms in (1767225600123, 1767225600001, 0, 1_000_000_000_999):
+        moment = datetime.fromtimestamp(ms / 1000, tz=UTC).replace(microsecond=(ms % 1000) * 1000)
+        assert millis(moment) == ms

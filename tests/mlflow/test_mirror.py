@@ -151,7 +151,13 @@ async def test_the_final_status_is_mirrored(
     assert run["info"]["status"] == status
     assert ended.finished_at is not None
     assert int(run["info"]["end_time"]) == int(ended.finished_at.timestamp() * 1000)
-    assert await history(mirrored.mlflow, run_row.run_id, "loss") == [(0, 2.0), (1, 1.0)]
+    assert await history(mirrored.mlflow, run_row.run_id, "loss") == await our_history(
+        mirrored.client, token, experiment.id, "loss"
+    )
+    assert [point[:2] for point in await history(mirrored.mlflow, run_row.run_id, "loss")] == [
+        (0, 2.0),
+        (1, 1.0),
+    ]
 
 
 async def test_experiments_of_one_hypothesis_share_an_mlflow_experiment(

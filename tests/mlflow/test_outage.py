@@ -108,7 +108,7 @@ async def test_a_batch_cut_short_resumes_after_what_mlflow_took(
         run_row = await session.get(MlflowRun, experiment.id)
         left = (await session.scalars(select(MlflowQueueItem))).all()
     assert run_row is not None and run_row.run_id is not None and left == []
-    steps = [step for step, _value in await history(mirrored.mlflow, run_row.run_id, "loss")]
+    steps = [point[0] for point in await history(mirrored.mlflow, run_row.run_id, "loss")]
     assert steps == list(range(1000, 2500))
     assert run_row.points_synced == 1500
 
@@ -133,4 +133,8 @@ async def test_the_mirror_runs_by_itself_in_the_app(
                 break
             await asyncio.sleep(0.05)
     assert row is not None and row.run_id is not None and row.points_synced == 3
-    assert await history(mirrored.mlflow, row.run_id, "acc") == [(0, 0.1), (1, 0.2), (2, 0.3)]
+    assert [point[:2] for point in await history(mirrored.mlflow, row.run_id, "acc")] == [
+        (0, 0.1),
+        (1, 0.2),
+        (2, 0.3),
+    ]

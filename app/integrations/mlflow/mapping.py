@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -97,8 +97,13 @@ def chunks(items: list[dict[str, str]], size: int) -> Iterator[list[dict[str, st
         yield items[start : start + size]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
 def millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
+    """Epoch milliseconds, exactly (``timestamp() * 1000`` can land 1 ms low)."""
+    return (moment - _EPOCH) // _MILLISECOND
 
 
 def metric_value(value: float | None) -> float | str:

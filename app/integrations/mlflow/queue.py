@@ -37,7 +37,11 @@ def encode_batch(batch: MetricBatch) -> bytes:
             "k": key_index,
             "s": batch.steps,
             "v": [metric_value(value) for value in batch.values],
-            "t": [millis(moment) for moment in batch.timestamps],
+            "t": (
+                batch.epoch_ms
+                if batch.epoch_ms is not None
+                else [millis(moment) for moment in batch.timestamps]
+            ),
         }
     )
 
