@@ -1,19 +1,11 @@
-"""logMessages and Experiment.logs over GraphQL (skipped until they are in the schema)."""
+"""logMessages and Experiment.logs over GraphQL."""
 
 from __future__ import annotations
 
-import pytest
-
 from app.models.enums import Role
-from schema.mutations import Mutation
 from tests.builders import create_experiment
 from tests.graphql import error_codes, gql, ok
 from tests.logs.helpers import running, stored
-
-WIRED = any(
-    field.python_name == "log_messages" for field in Mutation.__strawberry_definition__.fields
-)
-pytestmark = pytest.mark.skipif(not WIRED, reason="logMessages is not in the schema yet")
 
 LOG = """mutation($id: ID!, $lines: [LogLineInput!]!) {
   logMessages(experimentId: $id, lines: $lines) }"""
