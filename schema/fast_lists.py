@@ -42,8 +42,10 @@ import math
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import orjson
 from graphql import (
     GraphQLIncludeDirective,
     GraphQLList,
@@ -62,6 +64,7 @@ from graphql.pyutils import Path
 from graphql.type import scalars
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.types import base_scalars
 from strawberry.types.field import StrawberryField
 
 from schema import scalars as bigint
@@ -384,6 +387,22 @@ def coerce_column(values, is_awaitable):
 _COLUMN_COERCIONS: dict[tuple[Any, bool], Callable[[Any, Callable[[Any], bool]], Any]] = {}
 
 
+def _datetimes_at_once(
+    generic: Callable[[Any, Callable[[Any], bool]], Any],
+) -> Callable[[Any, Callable[[Any], bool]], Any]:
+    """A column of ``datetime``s serialised by orjson in one call: its RFC 3339 text is
+    what ``isoformat()`` (strawberry's DateTime) gives, offset and microseconds alike
+    (tests/schema/test_fast_lists.py holds them to it), at a fraction of the cost of a
+    Python call per value. Anything else in the column takes the per-value path."""
+
+    def coerce_column(values: Sequence[Any], is_awaitable: Callable[[Any], bool]) -> Any:
+        if all(type(value) is datetime for value in values):
+            return orjson.loads(orjson.dumps(values))
+        return generic(values, is_awaitable)
+
+    return coerce_column
+
+
 def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], Any]:
     key = (field.coerce, field.non_null)
     found = _COLUMN_COERCIONS.get(key)
@@ -400,7 +419,10 @@ def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], An
         as_is = _AS_IS.get(field.coerce, "False").format(n=0)  # type: ignore[arg-type]
         value = _VALUE.format(n=0, read="v0", on_null=on_null, as_is=as_is)
         exec(compile(_COLUMN.format(value=value), "<schema.fast_lists>", "exec"), namespace)
-        found = _COLUMN_COERCIONS[key] = namespace["coerce_column"]
+        found = namespace["coerce_column"]
+        if field.coerce is base_scalars.isoformat:
+            found = _datetimes_at_once(found)
+        _COLUMN_COERCIONS[key] = found
     return found
 
 

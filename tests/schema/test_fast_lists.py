@@ -431,3 +431,34 @@ def test_bigint_keeps_exact_ints_in_range_as_they_are() -> None:
         with pytest.raises(ValueError):
             _to_int64(value)
     assert _to_int64(3.0) == 3 and type(_to_int64(3.0)) is int
+
+
+def test_a_column_of_datetimes_serialises_as_isoformat_does() -> None:
+    """The one-call path for DateTime columns gives exactly ``isoformat()``: offsets of
+    every kind, microseconds or none, naive times, the extremes."""
+    import random
+    from datetime import UTC, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    rng = random.Random(7)
+    zones = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=7))]
+    zones.append(ZoneInfo("Europe/Berlin"))
+    values = [
+        datetime.fromtimestamp(rng.randint(0, 4_000_000_000), tz=rng.choice(zones)).replace(
+            microsecond=rng.choice([0, rng.randint(0, 999_999), rng.randint(0, 999) * 1000])
+        )
+        for _ in range(5000)
+    ]
+    values += [
+        datetime(2026, 5, 1, 12, 30),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    ]
+
+    def generic(column: Any, _is_awaitable: Any) -> Any:
+        return ["generic"] * len(column)
+
+    at_once = fast_lists._datetimes_at_once(generic)
+    assert at_once(values, lambda _value: False) == [value.isoformat() for value in values]
+    # anything but datetimes in the column: the per-value path
+    assert at_once([*values[:3], None], lambda _value: False) == ["generic"] * 4
