@@ -132,11 +132,11 @@ CROSS JOIN LATERAL (
     UNION ALL
     SELECT idx, hs, 1, hv, ht FROM x WHERE NOT (hs = ls AND hv = lv)
   )
+  -- one sort for the three arrays: PostgreSQL aggregates a sorted subquery's rows in
+  -- their order (tests/metrics/test_sql_buckets.py holds the arrays to the Python path)
   SELECT (SELECT coalesce(sum(n), 0) FROM u)::bigint AS total,
-         array_agg(e.s ORDER BY e.idx, e.s, e.k) AS steps,
-         array_agg(e.v ORDER BY e.idx, e.s, e.k) AS vals,
-         array_agg(e.t ORDER BY e.idx, e.s, e.k) AS stamps
-    FROM e
+         array_agg(o.s) AS steps, array_agg(o.v) AS vals, array_agg(o.t) AS stamps
+    FROM (SELECT s, v, t FROM e ORDER BY idx, s, k) o
 ) g
 """
 )
