@@ -27,14 +27,13 @@ BUCKETED_COLUMNS = ("i", "s", "lo", "e1", "e2", "hi", "width", "level", "first",
 # Neither NaN (stored as NULL) nor an infinity: what min and max count
 _FINITE = "p.value > '-Infinity' AND p.value < 'Infinity'"
 
-# Per request (a LATERAL subquery: index scans of one series): the raw points of the two
-# unaligned edges and the rollup rows in between, as (bucket, count, lowest and highest
-# point); then per output bucket its count, and its lowest and highest point with their
-# step and time (DISTINCT ON sorts a few hundred rows per series; equal values go to the
-# earliest step, as ``Aggregate`` does).
-BUCKETED = text(
-    f"""
-SELECT r.i, g.idx, g.n, g.lv, g.ls, g.lt, g.hv, g.hs, g.ht
+# What both statements below share: the requests (one row each, the columns above), and per
+# request (a LATERAL subquery: index scans of one series) ``u``, the raw points of the two
+# unaligned edges and the rollup rows in between as (output bucket, count, lowest and
+# highest point), and ``l`` / ``h``, each output bucket's lowest and highest point (equal
+# values go to the earliest step, as ``Aggregate`` does; DISTINCT ON sorts a few hundred rows
+# per series). Each statement goes on from there.
+_PER_REQUEST = f"""
 FROM unnest({", ".join(f"CAST(:{name} AS BIGINT[])" for name in BUCKETED_COLUMNS)})
      AS r({", ".join(BUCKETED_COLUMNS)})
 CROSS JOIN LATERAL (
@@ -57,9 +56,15 @@ CROSS JOIN LATERAL (
       FROM metric_rollups m
      WHERE m.series_id = r.s AND m.level = r.level AND m.bucket BETWEEN r.first AND r.last
   ),
-  c AS (SELECT idx, sum(n)::bigint AS n FROM u GROUP BY idx),
   l AS (SELECT DISTINCT ON (idx) idx, lv, ls, lt FROM u WHERE has_l ORDER BY idx, lv, ls),
-  h AS (SELECT DISTINCT ON (idx) idx, hv, hs, ht FROM u WHERE has_h ORDER BY idx, hv DESC, hs)
+  h AS (SELECT DISTINCT ON (idx) idx, hv, hs, ht FROM u WHERE has_h ORDER BY idx, hv DESC, hs)"""
+
+# Per output bucket: its count, and its lowest and highest point with their step and time.
+BUCKETED = text(
+    "SELECT r.i, g.idx, g.n, g.lv, g.ls, g.lt, g.hv, g.hs, g.ht"
+    + _PER_REQUEST
+    + """,
+  c AS (SELECT idx, sum(n)::bigint AS n FROM u GROUP BY idx)
   SELECT c.idx, c.n, l.lv, l.ls, l.lt, h.hv, h.hs, h.ht
     FROM c LEFT JOIN l USING (idx) LEFT JOIN h USING (idx)
 ) g
@@ -100,32 +105,9 @@ def last_points_query(r: FromClause) -> Select[Any]:
 # are the same point), buckets in order, in a bucket by step, the lowest first on equal
 # steps — as three arrays. Python then only cuts at the last point and builds the points.
 POINTS = text(
-    f"""
-SELECT r.i, g.total, g.steps, g.vals, g.stamps
-FROM unnest({", ".join(f"CAST(:{name} AS BIGINT[])" for name in BUCKETED_COLUMNS)})
-     AS r({", ".join(BUCKETED_COLUMNS)})
-CROSS JOIN LATERAL (
-  WITH u AS (
-    SELECT p.step / r.width AS idx, 1::bigint AS n,
-           p.value AS lv, p.step AS ls, p.timestamp AS lt,
-           p.value AS hv, p.step AS hs, p.timestamp AS ht,
-           {_FINITE} AS has_l, {_FINITE} AS has_h
-      FROM metric_points p
-     WHERE p.series_id = r.s AND p.step BETWEEN r.lo AND r.e1
-    UNION ALL
-    SELECT p.step / r.width, 1, p.value, p.step, p.timestamp, p.value, p.step, p.timestamp,
-           {_FINITE}, {_FINITE}
-      FROM metric_points p
-     WHERE p.series_id = r.s AND p.step BETWEEN r.e2 AND r.hi
-    UNION ALL
-    SELECT m.bucket * r.rollup / r.width, m.count,
-           m.min_value, m.min_step, m.min_timestamp, m.max_value, m.max_step, m.max_timestamp,
-           m.min_value IS NOT NULL, m.max_value IS NOT NULL
-      FROM metric_rollups m
-     WHERE m.series_id = r.s AND m.level = r.level AND m.bucket BETWEEN r.first AND r.last
-  ),
-  l AS (SELECT DISTINCT ON (idx) idx, lv, ls, lt FROM u WHERE has_l ORDER BY idx, lv, ls),
-  h AS (SELECT DISTINCT ON (idx) idx, hv, hs, ht FROM u WHERE has_h ORDER BY idx, hv DESC, hs),
+    "SELECT r.i, g.total, g.steps, g.vals, g.stamps"
+    + _PER_REQUEST
+    + """,
   x AS (SELECT * FROM l JOIN h USING (idx)),
   e AS (
     SELECT idx, ls AS s, 0 AS k, lv AS v, lt AS t FROM x
