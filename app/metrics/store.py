@@ -1,4 +1,4 @@
-"""SQL for the metric hot path: summaries, points (COPY on PostgreSQL), rollups, batch ids."""
+"""SQL for the metric hot path: summaries, points, rollups, batch ids (PostgreSQL: pg_store)."""
 
 from __future__ import annotations
 
@@ -109,8 +109,6 @@ async def upsert_series(
 ) -> dict[str, int]:
     """Fold the batch into each key's summary; return the series id of every key."""
     summaries = list(_summaries(batch).values())
-    if session.get_bind().dialect.name == "postgresql":
-        return await pg_store.upsert_series(session, experiment_id, summaries, now)
     rows = [{**row, "experiment_id": experiment_id, "updated_at": now} for row in summaries]
     table = MetricSeries.__table__
     statement = dialect_insert(session, table)
@@ -138,15 +136,8 @@ async def upsert_series(
 
 
 async def insert_points(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
-    """Raw points: ``COPY`` on PostgreSQL, one multi-row INSERT per chunk elsewhere."""
+    """Raw points, one multi-row INSERT per chunk."""
     values = [stored_value(value) for value in batch.values]
-    if session.get_bind().dialect.name == "postgresql":
-        await (await pg_store.driver(session)).copy_records_to_table(
-            "metric_points",
-            records=zip(series_ids, batch.steps, values, batch.timestamps, strict=True),
-            columns=["series_id", "step", "value", "timestamp"],
-        )
-        return
     rows = [
         {"series_id": s, "step": step, "value": v, "timestamp": t}
         for s, step, v, t in zip(series_ids, batch.steps, values, batch.timestamps, strict=True)
@@ -173,9 +164,6 @@ def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> dict[str, Any]:
 
 async def upsert_rollups(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
     aggregates = rollup_rows(series_ids, batch.steps, batch.values, batch.timestamps)
-    if session.get_bind().dialect.name == "postgresql":
-        await pg_store.upsert_rollups(session, aggregates)
-        return
     rows = [_rollup_row(key, agg) for key, agg in aggregates.items()]
     table = metric_rollups
     statement = dialect_insert(session, table)
