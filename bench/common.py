@@ -30,10 +30,15 @@ import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.mlflow_server import MLFLOW_VERSION as MLFLOW_VERSION  # noqa: E402
+from tests.mlflow_server import MlflowServer as TestMlflowServer  # noqa: E402
+
 EXPSVC = ROOT / ".venv" / "bin" / "expsvc"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-MLFLOW_VERSION = "3.17.2"
 
 
 # --- small things ---------------------------------------------------------------------------
@@ -325,72 +330,37 @@ async def running_experiment(client: httpx.AsyncClient, name: str = "bench") -> 
 # --- MLflow ---------------------------------------------------------------------------------
 
 
-def uvx_command() -> list[str]:
-    uvx = ROOT / ".tools" / "bin" / "uvx"
-    if uvx.exists():
-        return [str(uvx)]
-    return [str(ROOT / ".tools" / "bin" / "uv"), "tool", "run"]
-
-
 @dataclass
 class MlflowServer:
-    """``mlflow server`` (through uvx) on a free loopback port, backed by ``backend_uri``."""
+    """``mlflow server`` (through uvx, ``tests/mlflow_server.py``) on a free loopback port,
+    backed by ``backend_uri``, in a temporary folder, as a context manager."""
 
     backend_uri: str
     workers: int | None = None
     startup_timeout: float = 420  # the first run downloads MLflow
     base_url: str = ""
-    process: subprocess.Popen[bytes] | None = None
+    server: TestMlflowServer | None = None
     work_dir: Path | None = None
 
     def __enter__(self) -> MlflowServer:
         self.work_dir = Path(tempfile.mkdtemp(prefix="mlflow-bench-"))
-        port = free_port()
-        self.base_url = f"http://127.0.0.1:{port}"
-        command = [
-            *uvx_command(),
-            "--from",
-            f"mlflow=={MLFLOW_VERSION}",
-            "--with",
-            "psycopg2-binary",
-            "mlflow",
-            "server",
-            "--backend-store-uri",
-            self.backend_uri,
-            "--artifacts-destination",
-            str(self.work_dir / "mlartifacts"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ]
-        if self.workers is not None:
-            command += ["--workers", str(self.workers)]
-        env = {
-            **os.environ,
-            "MLFLOW_DISABLE_TELEMETRY": "true",
-            "DO_NOT_TRACK": "true",
-        }
-        log = self.work_dir / "mlflow.log"
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=self.work_dir,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.server = TestMlflowServer(
+            self.work_dir,
+            backend_uri=self.backend_uri,
+            workers=self.workers,
+            with_packages=["psycopg2-binary"],
+        )
         try:
-            _wait_http(f"{self.base_url}/health", self.process, log, self.startup_timeout)
+            self.server.start(timeout=self.startup_timeout)
         except BaseException:
             self.__exit__(None, None, None)
             raise
+        self.base_url = self.server.url
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        if self.process is not None:
-            _stop_process(self.process, timeout=20)
+        if self.server is not None:
+            self.server.stop()
         if self.work_dir is not None:
             shutil.rmtree(self.work_dir, ignore_errors=True)
 

@@ -15,6 +15,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.s3 import free_port
@@ -32,8 +33,22 @@ def uvx_command() -> list[str]:
 
 
 class MlflowServer:
-    def __init__(self, work_dir: Path) -> None:
+    """``backend_uri`` defaults to a SQLite file in ``work_dir`` (the server's working
+    folder); ``workers=None`` leaves MLflow's default; ``with_packages`` go into its
+    environment too (e.g. a PostgreSQL driver)."""
+
+    def __init__(
+        self,
+        work_dir: Path,
+        *,
+        backend_uri: str | None = None,
+        workers: int | None = 1,
+        with_packages: Sequence[str] = (),
+    ) -> None:
         self.work_dir = work_dir
+        self.backend_uri = backend_uri or f"sqlite:///{work_dir / 'mlflow.db'}"
+        self.workers = workers
+        self.with_packages = list(with_packages)
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -46,19 +61,20 @@ class MlflowServer:
             *uvx_command(),
             "--from",
             f"mlflow=={MLFLOW_VERSION}",
+            *(option for package in self.with_packages for option in ("--with", package)),
             "mlflow",
             "server",
             "--backend-store-uri",
-            f"sqlite:///{self.work_dir / 'mlflow.db'}",
+            self.backend_uri,
             "--artifacts-destination",
             str(self.work_dir / "artifacts"),
             "--host",
             "127.0.0.1",
             "--port",
             str(self.port),
-            "--workers",
-            "1",
         ]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
         env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
         log_path = self.work_dir / "mlflow.log"
         with log_path.open("ab") as log:
