@@ -19,7 +19,10 @@ import pytest
 from app.config import Settings
 from app.integrations.mlflow.mirror import MlflowMirror
 from app.main import create_app
+from app.models import Experiment, MlflowRun, User
+from app.models.enums import Role
 from app.services import Services
+from tests.builders import create_experiment, create_hypothesis, start
 from tests.mlflow_server import MlflowServer
 
 
@@ -89,6 +92,21 @@ class Mirrored:
     mlflow: httpx.AsyncClient  # the MLflow server, read by the tests directly
     mirror: MlflowMirror
     server: MlflowServer
+
+    async def running(self, make_user: Any) -> tuple[User, str, Experiment]:
+        """A DS user (and their token) with a RUNNING experiment under a hypothesis of its
+        own (so a name of its own in MLflow)."""
+        owner, token = await make_user(Role.DS)
+        hypothesis = await create_hypothesis(self.services, owner, title=unique_title())
+        experiment = await create_experiment(self.services, owner, hypothesis)
+        return owner, token, await start(self.services, owner, experiment)
+
+    async def opened_run(self, experiment_id: uuid.UUID) -> MlflowRun:
+        """Our row of the experiment's MLflow run, which must be open."""
+        async with self.services.db.reader() as session:
+            row = await session.get(MlflowRun, experiment_id)
+        assert row is not None and row.run_id is not None
+        return row
 
     async def sync(self, rounds: int = 20) -> None:
         """Run the mirror (retries at once) until nothing is left to do."""

@@ -77,9 +77,7 @@ async def test_a_run_appears_in_mlflow_with_everything_we_hold(
 
     await mirrored.sync()
 
-    async with mirrored.services.db.reader() as session:
-        run_row = await session.get(MlflowRun, experiment.id)
-    assert run_row is not None and run_row.run_id is not None
+    run_row = await mirrored.opened_run(experiment.id)
     assert run_row.points_synced == 2504 and run_row.last_error is None
     run = await mlflow_run(mirrored.mlflow, run_row.run_id)
     found = await mlflow_get(mirrored.mlflow, "experiments/get-by-name", experiment_name=title)
@@ -135,17 +133,12 @@ async def test_a_run_appears_in_mlflow_with_everything_we_hold(
 async def test_the_final_status_is_mirrored(
     mirrored: Mirrored, make_user: MakeUser, move_to: str, status: str
 ) -> None:
-    owner, token = await make_user(Role.DS)
-    hypothesis = await create_hypothesis(mirrored.services, owner, title=unique_title())
-    experiment = await create_experiment(mirrored.services, owner, hypothesis)
-    await start(mirrored.services, owner, experiment)
+    owner, token, experiment = await mirrored.running(make_user)
     await post_batch(mirrored.client, token, experiment.id, "loss", [0, 1], [2.0, 1.0])
     ended = await move(mirrored.services, owner, experiment, move_to)
     # not mirrored yet: the run, its points and its end all wait in our tables
     await mirrored.sync()
-    async with mirrored.services.db.reader() as session:
-        run_row = await session.get(MlflowRun, experiment.id)
-    assert run_row is not None and run_row.run_id is not None
+    run_row = await mirrored.opened_run(experiment.id)
     assert run_row.final_status == status
     run = await mlflow_run(mirrored.mlflow, run_row.run_id)
     assert run["info"]["status"] == status
@@ -183,10 +176,7 @@ async def test_a_crash_after_mlflow_answered_makes_no_second_run_and_no_duplicat
 ) -> None:
     """The mirror crashed after MLflow created the run and took a batch, before our commit:
     the next round finds the run by its tag and sending the batch again adds nothing."""
-    owner, token = await make_user(Role.DS)
-    hypothesis = await create_hypothesis(mirrored.services, owner, title=unique_title())
-    experiment = await create_experiment(mirrored.services, owner, hypothesis)
-    await start(mirrored.services, owner, experiment)
+    _owner, token, experiment = await mirrored.running(make_user)
     await post_batch(
         mirrored.client,
         token,
@@ -235,10 +225,7 @@ async def test_a_crash_after_mlflow_answered_makes_no_second_run_and_no_duplicat
 
 
 async def test_a_batch_we_refuse_is_not_queued(mirrored: Mirrored, make_user: MakeUser) -> None:
-    owner, token = await make_user(Role.DS)
-    hypothesis = await create_hypothesis(mirrored.services, owner, title=unique_title())
-    experiment = await create_experiment(mirrored.services, owner, hypothesis)
-    await start(mirrored.services, owner, experiment)
+    _owner, token, experiment = await mirrored.running(make_user)
     answer = await mirrored.client.post(
         f"/api/v1/experiments/{experiment.id}/metrics/batch",
         json={"key": "loss", "steps": [0, -1], "values": [1.0, 2.0]},
@@ -254,10 +241,7 @@ async def test_a_batch_we_refuse_is_not_queued(mirrored: Mirrored, make_user: Ma
 async def test_artifacts_are_mirrored_when_the_setting_says_so(
     mirrored: Mirrored, make_user: MakeUser
 ) -> None:
-    owner, token = await make_user(Role.DS)
-    hypothesis = await create_hypothesis(mirrored.services, owner, title=unique_title())
-    experiment = await create_experiment(mirrored.services, owner, hypothesis)
-    await start(mirrored.services, owner, experiment)
+    _owner, token, experiment = await mirrored.running(make_user)
     body = uuid.uuid4().bytes * 4096
     answer = await mirrored.client.post(
         f"/api/v1/experiments/{experiment.id}/artifacts",
@@ -267,9 +251,7 @@ async def test_artifacts_are_mirrored_when_the_setting_says_so(
     )
     assert answer.status_code == 201, answer.text
     await mirrored.sync()
-    async with mirrored.services.db.reader() as session:
-        run_row = await session.get(MlflowRun, experiment.id)
-    assert run_row is not None and run_row.run_id is not None
+    run_row = await mirrored.opened_run(experiment.id)
     listed = await mlflow_get(mirrored.mlflow, "artifacts/list", run_id=run_row.run_id)
     files = {item["path"]: item for item in listed.get("files", [])}
     assert int(files["weights.bin"]["file_size"]) == len(body)

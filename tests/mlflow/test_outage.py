@@ -31,10 +31,7 @@ def gauge(name: str) -> float:
 async def test_an_outage_midway_converges_to_exactly_our_data(
     mirrored: Mirrored, make_user: MakeUser
 ) -> None:
-    owner, token = await make_user(Role.DS)
-    hypothesis = await create_hypothesis(mirrored.services, owner, title=unique_title())
-    experiment = await create_experiment(mirrored.services, owner, hypothesis)
-    await start(mirrored.services, owner, experiment)
+    owner, token, experiment = await mirrored.running(make_user)
     await post_batch(mirrored.client, token, experiment.id, "loss", list(range(500)), [1.0] * 500)
     await mirrored.sync()
 
@@ -68,9 +65,7 @@ async def test_an_outage_midway_converges_to_exactly_our_data(
         mirrored.server.start()
 
     await mirrored.sync()
-    async with mirrored.services.db.reader() as session:
-        run_row = await session.get(MlflowRun, experiment.id)
-    assert run_row is not None and run_row.run_id is not None
+    run_row = await mirrored.opened_run(experiment.id)
     assert run_row.points_synced == 3000 and run_row.last_error is None
     assert await history(mirrored.mlflow, run_row.run_id, "loss") == await our_history(
         mirrored.client, token, experiment.id, "loss"
@@ -89,10 +84,7 @@ async def test_a_batch_cut_short_resumes_after_what_mlflow_took(
     mirrored: Mirrored, make_user: MakeUser
 ) -> None:
     """``sent`` records the chunks MLflow accepted: a retry sends only the rest."""
-    owner, token = await make_user(Role.DS)
-    hypothesis = await create_hypothesis(mirrored.services, owner, title=unique_title())
-    experiment = await create_experiment(mirrored.services, owner, hypothesis)
-    await start(mirrored.services, owner, experiment)
+    _owner, token, experiment = await mirrored.running(make_user)
     await post_batch(
         mirrored.client,
         token,
