@@ -190,6 +190,18 @@ class RssSampler:
         return _status_kb(self.pid, "VmHWM") / 1024
 
 
+def profiler(args: argparse.Namespace) -> list[str]:
+    """The program to run the server under for ``--server-profile``: cProfile for a
+    ``.prof`` file, pyinstrument (``uv run --with pyinstrument``) for ``.txt``/``.html``."""
+    if not args.server_profile:
+        return []
+    path = os.path.abspath(args.server_profile)
+    if path.endswith(".prof"):
+        return [sys.executable, "-m", "cProfile", "-o", path]
+    renderer = "html" if path.endswith(".html") else "text"
+    return [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", path]
+
+
 # --- the service ----------------------------------------------------------------------------
 
 

@@ -62,6 +62,7 @@ from common import (
     add_database_args,
     machine_line,
     percentile,
+    profiler,
     require_loopback,
     running_experiment,
     throwaway_database,
@@ -623,18 +624,6 @@ def run_broker(broker: str, args: argparse.Namespace) -> Run:
         if prefix:
             deleted = delete_redis_keys(args.redis_url, prefix)
             print(f"[{broker}] deleted {deleted} Redis key(s) with the prefix {prefix}")
-
-
-def profiler(args: argparse.Namespace) -> list[str]:
-    """The program to run the server under for ``--server-profile``: cProfile for a
-    ``.prof`` file, pyinstrument (``uv run --with pyinstrument``) for ``.txt``/``.html``."""
-    if not args.server_profile:
-        return []
-    path = os.path.abspath(args.server_profile)
-    if path.endswith(".prof"):
-        return [sys.executable, "-m", "cProfile", "-o", path]
-    renderer = "html" if path.endswith(".html") else "text"
-    return [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", path]
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from common import (
     machine_line,
     mlflow_run,
     percentile,
+    profiler,
     require_loopback,
     running_experiment,
     throwaway_database,
@@ -422,16 +423,6 @@ def summary(results: list[Result], args: argparse.Namespace, rss: tuple[float, f
         f"server RSS: peak {rss[0]:.0f} MB while ingesting (VmRSS every 100 ms), "
         f"VmHWM since start {rss[1]:.0f} MB   (target <= 300 MB)"
     )
-
-
-def profiler(args: argparse.Namespace) -> list[str]:
-    if not args.server_profile:
-        return []
-    path = os.path.abspath(args.server_profile)
-    if path.endswith(".prof"):
-        return [sys.executable, "-m", "cProfile", "-o", path]
-    renderer = "html" if path.endswith(".html") else "text"
-    return [sys.executable, "-m", "pyinstrument", "-r", renderer, "-o", path]
 
 
 def main() -> int:
