@@ -43,22 +43,52 @@ if ENABLED:
         yield server
         server.stop()
 
-    async def wait_ready(base: str, want: int = 200, seconds: float = 30) -> None:
+    async def wait_ready(
+        base: str,
+        want: int = 200,
+        seconds: float = 90,
+        process: subprocess.Popen[bytes] | None = None,
+        log: Path | None = None,
+    ) -> None:
+        """Poll ``/readyz`` until it answers ``want``; fail early, with the log, if the
+        server process has exited, and say what it last answered if time runs out."""
+        last = "no answer"
         async with httpx.AsyncClient() as client:
-            async with asyncio.timeout(seconds):
-                while True:
-                    try:
-                        if (await client.get(f"{base}/readyz")).status_code == want:
-                            return
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.1)
+            try:
+                async with asyncio.timeout(seconds):
+                    while True:
+                        if process is not None and process.poll() is not None:
+                            pytest.fail(f"{base} exited with {process.returncode}:\n{tail(log)}")
+                        try:
+                            answer = await client.get(f"{base}/readyz")
+                            if answer.status_code == want:
+                                return
+                            last = f"{answer.status_code} {answer.text}"
+                        except httpx.TransportError as error:
+                            last = repr(error)
+                        await asyncio.sleep(0.1)
+            except TimeoutError:
+                pytest.fail(f"{base} not ready after {seconds} s: {last}\n{tail(log)}")
+
+    def tail(log: Path | None, lines: int = 40) -> str:
+        if log is None or not log.exists():
+            return ""
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+    def distinct_free_ports(count: int) -> list[int]:
+        ports: list[int] = []
+        while len(ports) < count:
+            port = free_port()
+            if port not in ports:
+                ports.append(port)
+        return ports
 
     @pytest.fixture
     async def replicas(
         replica_db: str, redis_server: PrivateRedis, tmp_path: Path
     ) -> AsyncIterator[list[str]]:
-        ports = [free_port(), free_port()]
+        ports = distinct_free_ports(2)
+        logs = [tmp_path / f"replica-{port}.log" for port in ports]
         env = {
             **os.environ,
             "EXPSVC_DATABASE_URL": replica_db,
@@ -66,19 +96,21 @@ if ENABLED:
             "EXPSVC_DATA_DIR": str(tmp_path / "data"),
             "EXPSVC_LOG_LEVEL": "WARNING",
         }
-        processes = [
-            subprocess.Popen(  # noqa: ASYNC220 - starts and returns at once
-                [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            for port in ports
-        ]
+        processes = []
+        for port, log in zip(ports, logs, strict=True):
+            with log.open("wb") as sink:
+                processes.append(
+                    subprocess.Popen(  # noqa: ASYNC220 - starts and returns at once
+                        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+                        env=env,
+                        stdout=sink,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         try:
-            for base in bases:
-                await wait_ready(base)
+            for base, process, log in zip(bases, processes, logs, strict=True):
+                await wait_ready(base, process=process, log=log)
             yield bases
         finally:
             for process in processes:
