@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, NoReturn, cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_actable, sees_everything
@@ -22,14 +22,19 @@ from app.models.enums import ExperimentStatus, Role
 # ($3: the actor sees everything, $4: the actor, $5: the actor is a TL, who also acts on
 # experiments of hypotheses they lead); tests/metrics/test_touch.py holds the two to the
 # same answers for every role.
+_PG_RUNNING_AND_ACTABLE = f"""e.id = $1 AND e.status = '{ExperimentStatus.RUNNING.value}'
+  AND ($3 OR e.owner_id = $4
+       OR ($5 AND EXISTS (SELECT 1 FROM hypotheses AS h
+                          WHERE h.id = e.hypothesis_id AND h.team_lead_id = $4)))"""
 PG_TOUCH_FOR_METRICS = f"""
 UPDATE experiments AS e
 SET metric_seq = e.metric_seq + 1, updated_at = $2, last_activity_at = $2
-WHERE e.id = $1 AND e.status = '{ExperimentStatus.RUNNING.value}'
-  AND ($3 OR e.owner_id = $4
-       OR ($5 AND EXISTS (SELECT 1 FROM hypotheses AS h
-                          WHERE h.id = e.hypothesis_id AND h.team_lead_id = $4)))
+WHERE {_PG_RUNNING_AND_ACTABLE}
 RETURNING e.metric_seq
+"""
+# The same condition without the lock ($2 is unused: the parameters are the touch's)
+PG_CHECK_FOR_METRICS = f"""
+SELECT $2::timestamptz IS NOT NULL FROM experiments AS e WHERE {_PG_RUNNING_AND_ACTABLE}
 """
 
 
@@ -100,22 +105,46 @@ async def touch_running(
     )
 
 
+async def _pg_metrics_statement(
+    session: AsyncSession, statement: str, actor: User, experiment_id: uuid.UUID, now: datetime
+) -> Any:
+    driver = await asyncpg_connection(session)  # inside the session's transaction
+    value = await driver.fetchval(
+        statement, experiment_id, now, sees_everything(actor), actor.id, actor.role is Role.TL
+    )
+    if value is None:
+        await _refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+    return value
+
+
+async def check_running_for_metrics(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, now: datetime
+) -> None:
+    """``touch_running_for_metrics``'s check without its row lock or write: a batch is
+    checked before it is written and touched after, so concurrent batches of one
+    experiment hold the experiment's row lock only from the touch to the commit instead of
+    queueing behind each other's whole write (the touch checks again under the lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await _pg_metrics_statement(session, PG_CHECK_FOR_METRICS, actor, experiment_id, now)
+        return
+    table = cast(Table, Experiment.__table__)
+    query = select(table.c.id).where(
+        Experiment.id == experiment_id,
+        Experiment.status == ExperimentStatus.RUNNING,
+        experiment_actable(actor),
+    )
+    if (await session.execute(query)).first() is None:
+        await _refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+
+
 async def touch_running_for_metrics(
     session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, now: datetime
 ) -> int:
     """As ``touch_running``, for a metric batch: returns the batch's sequence number."""
     if session.get_bind().dialect.name == "postgresql":
-        driver = await asyncpg_connection(session)  # inside the session's transaction
-        value = await driver.fetchval(
-            PG_TOUCH_FOR_METRICS,
-            experiment_id,
-            now,
-            sees_everything(actor),
-            actor.id,
-            actor.role is Role.TL,
+        value = await _pg_metrics_statement(
+            session, PG_TOUCH_FOR_METRICS, actor, experiment_id, now
         )
-        if value is None:
-            await _refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
         return int(value)
     return await _touch(
         session,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import ValidationFailed
-from app.experiments.activity import touch_running_for_metrics
+from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
 from app.experiments.service import get_experiment
 from app.metrics import store
 from app.metrics.batch import MetricBatch
@@ -44,17 +44,23 @@ async def ingest_metrics(
     batch_id: str | None = None,
     mirror: MetricMirror | None = None,
 ) -> IngestResult:
+    """Check, write, then touch the experiment (``check_running_for_metrics`` says why in
+    that order); a refusal at any step rolls the whole batch back with the unit of work."""
     now = utcnow()
-    seq = await touch_running_for_metrics(
-        session, actor=actor, experiment_id=experiment_id, now=now
-    )
+    await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id, now=now)
     if batch_id is not None:
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
+            await touch_running_for_metrics(
+                session, actor=actor, experiment_id=experiment_id, now=now
+            )
             return IngestResult(accepted=previous, duplicate=True)
     await store.write_batch(session, experiment_id, batch, now)
     if mirror is not None:
         await mirror.on_metrics(session, experiment_id, batch)
+    seq = await touch_running_for_metrics(
+        session, actor=actor, experiment_id=experiment_id, now=now
+    )
     return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
 
 
