@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED
 from app.live.feed import SharedMemo, decode, experiment_channel_of, snapshot
-from app.metrics.batch import SPECIAL_VALUES
+from app.metrics.batch import SPECIAL_VALUES, datetimes_of
 from app.models import Experiment, MetricSeries, User, metric_points
 from app.services import Services
 
@@ -146,19 +146,21 @@ _points = SharedMemo()
 
 def _points_of(event: dict[str, Any]) -> SharedPoints:
     def build() -> SharedPoints:
+        millis = event.get("epoch_ms")
+        stamps = (
+            datetimes_of(millis)
+            if millis is not None
+            else [datetime.fromisoformat(stamp) for stamp in event["timestamps"]]
+        )
         return SharedPoints(
             LivePoint(
                 key,
                 step,
                 SPECIAL_VALUES[value] if isinstance(value, str) else float(value),
-                datetime.fromisoformat(stamp),
+                stamp,
             )
             for key, step, value, stamp in zip(
-                event["keys"],
-                event["steps"],
-                event["values"],
-                event["timestamps"],
-                strict=True,
+                event["keys"], event["steps"], event["values"], stamps, strict=True
             )
         )
 

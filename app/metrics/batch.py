@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,20 +22,55 @@ MAX_STEP = 2**63 - 1
 MAX_REPORTED_ERRORS = 50
 
 
-@dataclass
-class MetricBatch:
-    """Points as parallel columns (the shape COPY and the rollups want)."""
+def datetimes_of(epoch_ms: list[int]) -> list[datetime]:
+    """Epoch milliseconds (0 up to ``FAST_MAX_EPOCH_MS``, where this is exact) as times."""
+    stamp = datetime.fromtimestamp
+    return [stamp(ms / 1000, UTC) for ms in epoch_ms]
 
-    keys: list[str] = field(default_factory=list)
-    steps: list[int] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    timestamps: list[datetime] = field(default_factory=list)
-    # The same times as integer epoch milliseconds, when every point came with one (set by
-    # the columnar fast path; PostgreSQL is then sent these instead of the datetimes)
-    epoch_ms: list[int] | None = None
+
+class MetricBatch:
+    """Points as parallel columns (the shape COPY and the rollups want).
+
+    ``epoch_ms`` holds every point's time as integer epoch milliseconds when all of them
+    came that way (the columnar fast path). PostgreSQL, the live event and the MLflow queue
+    use those; ``timestamps`` then builds the ``datetime`` column only when first read (the
+    SQLite path reads it), which the hot path never pays for.
+    """
+
+    __slots__ = ("_timestamps", "epoch_ms", "keys", "steps", "values")
+
+    def __init__(
+        self,
+        keys: list[str] | None = None,
+        steps: list[int] | None = None,
+        values: list[float] | None = None,
+        timestamps: list[datetime] | None = None,
+        epoch_ms: list[int] | None = None,
+    ) -> None:
+        self.keys: list[str] = [] if keys is None else keys
+        self.steps: list[int] = [] if steps is None else steps
+        self.values: list[float] = [] if values is None else values
+        self.epoch_ms = epoch_ms
+        if timestamps is None and epoch_ms is None:
+            timestamps = []
+        self._timestamps = timestamps
+
+    @property
+    def timestamps(self) -> list[datetime]:
+        if self._timestamps is None:
+            assert self.epoch_ms is not None
+            self._timestamps = datetimes_of(self.epoch_ms)
+        return self._timestamps
+
+    @timestamps.setter
+    def timestamps(self, value: list[datetime]) -> None:
+        self._timestamps = value
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    def __repr__(self) -> str:
+        return f"MetricBatch({len(self)} points, keys={sorted(set(self.keys))})"
 
 
 class _Collector:
@@ -47,8 +81,24 @@ class _Collector:
         self.errors: dict[str, str] = {}
         self.valid_keys: set[str] = set()
         # epoch milliseconds of every point so far, while all came through the fast path
-        # with integer timestamps (None once one did not)
+        # with integer timestamps (None once one did not: ``stamps`` then holds them all)
         self.epoch_ms: list[int] | None = []
+        self.stamps: list[datetime] = []
+
+    def times_as_datetimes(self) -> list[datetime]:
+        """From here on times are kept as datetimes: convert the milliseconds so far."""
+        if self.epoch_ms is not None:
+            self.stamps = datetimes_of(self.epoch_ms)
+            self.epoch_ms = None
+        return self.stamps
+
+    def finish(self) -> MetricBatch:
+        if self.epoch_ms is not None and len(self.epoch_ms) == len(self.batch):
+            self.batch.epoch_ms = self.epoch_ms
+            self.batch._timestamps = None  # built from epoch_ms when first read
+        else:
+            self.batch.timestamps = self.times_as_datetimes()
+        return self.batch
 
     def error(self, path: str, message: str) -> None:
         if len(self.errors) < MAX_REPORTED_ERRORS:
@@ -118,13 +168,13 @@ class _Collector:
         s = self.step(step, f"{path}.step")
         v = self.value(value, f"{path}.value")
         t = self.timestamp(timestamp, f"{path}.timestamp")
-        self.epoch_ms = None
+        stamps = self.times_as_datetimes()
         if k is None or s is None or v is None or t is None:
             return
         self.batch.keys.append(k)
         self.batch.steps.append(s)
         self.batch.values.append(v)
-        self.batch.timestamps.append(t)
+        stamps.append(t)
 
 
 def _point(c: _Collector, point: Any, path: str) -> None:
@@ -195,13 +245,11 @@ def _fast_columns(
     c.batch.steps.extend(steps)
     c.batch.values.extend(values if floats else [float(value) for value in values])
     if timestamps is None:
-        c.batch.timestamps.extend([c.now] * count)
-        c.epoch_ms = None
+        c.times_as_datetimes().extend([c.now] * count)
+    elif c.epoch_ms is not None:
+        c.epoch_ms.extend(timestamps)
     else:
-        stamp = datetime.fromtimestamp
-        c.batch.timestamps.extend([stamp(ms / 1000, UTC) for ms in timestamps])
-        if c.epoch_ms is not None:
-            c.epoch_ms.extend(timestamps)
+        c.stamps.extend(datetimes_of(timestamps))
     return True
 
 
@@ -243,9 +291,7 @@ def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, s
         raise ValidationFailed(c.errors, message="invalid metric batch; nothing was written")
     if not len(c.batch):
         raise ValidationFailed({"points": "a batch needs at least one point"})
-    if c.epoch_ms is not None and len(c.epoch_ms) == len(c.batch):
-        c.batch.epoch_ms = c.epoch_ms
-    return c.batch, batch_id
+    return c.finish(), batch_id
 
 
 def batch_from_points(
@@ -260,7 +306,7 @@ def batch_from_points(
         raise ValidationFailed(c.errors, message="invalid metric batch; nothing was written")
     if not len(c.batch):
         raise ValidationFailed({"points": "a batch needs at least one point"})
-    return c.batch
+    return c.finish()
 
 
 def is_finite(value: float) -> bool:
