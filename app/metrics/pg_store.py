@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from bisect import bisect_left
 from datetime import datetime
 from typing import Any
 
@@ -173,6 +174,48 @@ _INF = math.inf
 
 def level1_columns(index: list[int] | None, steps: list[int], values: list[float]) -> list[str]:
     """``WRITE_BATCH``'s $10-$19: the level-1 buckets of the points as text arrays."""
+    rows = _sorted_finite_rows(steps, values) if index is None else None
+    if rows is None:
+        rows = _any_rows(index, steps, values)
+    return [array_literal(list(column)) for column in zip(*rows, strict=True)]
+
+
+def _sorted_finite_rows(steps: list[int], values: list[float]) -> list[tuple[Any, ...]] | None:
+    """The common case, one key with steps in order and finite values, bucket by bucket
+    with builtins (each bucket is a slice; ``min``/``max`` and ``index`` give the earliest
+    point of a tie, as ``_any_rows`` does). None when the batch is not like that."""
+    total = sum(values)
+    if total - total != 0.0 or steps != sorted(steps):  # a NaN or ±Infinity; steps unordered
+        return None
+    rows: list[tuple[Any, ...]] = []
+    start, end = 0, len(steps)
+    while start < end:
+        number = steps[start] >> 4
+        stop = bisect_left(steps, (number + 1) << 4, start, end)
+        part = values[start:stop]
+        lo, hi = min(part), max(part)
+        rows.append(
+            (
+                1,
+                number,
+                stop - start,
+                steps[start],
+                steps[stop - 1],
+                stop,  # ordinals are 1-based: the bucket's last point is the stop-th
+                lo,
+                start + 1 + part.index(lo),
+                hi,
+                start + 1 + part.index(hi),
+            )
+        )
+        start = stop
+    return rows
+
+
+def _any_rows(
+    index: list[int] | None, steps: list[int], values: list[float]
+) -> list[tuple[Any, ...]]:
+    """Level-1 buckets of any batch: several keys, steps in any order, NaN and ±Infinity."""
     buckets: dict[tuple[int, int], list[Any]] = {}
     get = buckets.get
     keys = index if index is not None else [1] * len(steps)
@@ -191,8 +234,7 @@ def level1_columns(index: list[int] | None, steps: list[int], values: list[float
                 bucket[4], bucket[5] = value, ordinal
             if bucket[6] is None or value > bucket[6]:
                 bucket[6], bucket[7] = value, ordinal
-    rows = [(k, number, *rest) for (k, number), rest in buckets.items()]
-    return [array_literal(list(column)) for column in zip(*rows, strict=True)]
+    return [(k, number, *rest) for (k, number), rest in buckets.items()]
 
 
 def write_batch_args(experiment_id: uuid.UUID, batch: MetricBatch, now: datetime) -> list[Any]:

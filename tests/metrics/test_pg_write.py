@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.metrics import pg_store, store
 from app.metrics import service as metrics
-from app.metrics import store
 from app.metrics.batch import MetricBatch
 from app.metrics.rollups import LEVELS, rollup_rows
 from app.models import Experiment, MetricSeries, User, metric_points, metric_rollups
@@ -141,6 +141,49 @@ async def test_one_statement_write_equals_the_python_rollups(services, two_runni
     assert_rows_equal(got["points"], want["points"])
     assert_rows_equal(got["rollups"], want["rollups"])
     assert {row[1] for row in got["rollups"]} <= set(LEVELS)
+
+
+def sorted_finite_batch(rng: random.Random, size: int, first: int) -> MetricBatch:
+    """What a training script sends: one key, steps in order (some repeated), finite
+    values with ties and both zeros."""
+    steps = sorted(first + rng.randrange(size * 2) for _ in range(size))
+    values = [rng.choice([0.0, -0.0, 1.0, rng.uniform(-1.0, 1.0)]) for _ in range(size)]
+    millis = [1_767_225_600_000 + 10 * step for step in steps]
+    return MetricBatch(keys=["loss"] * size, steps=steps, values=values, epoch_ms=millis)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bucket_slices_of_a_sorted_finite_batch_equal_the_general_buckets(seed):
+    rng = random.Random(seed)
+    batch = sorted_finite_batch(rng, rng.randrange(1, 1200), rng.randrange(100))
+    fast = pg_store._sorted_finite_rows(batch.steps, batch.values)
+    assert fast is not None
+    assert_rows_equal(fast, pg_store._any_rows(None, batch.steps, batch.values))
+
+
+def test_unsorted_or_non_finite_batches_take_the_general_buckets():
+    assert pg_store._sorted_finite_rows([2, 1], [1.0, 2.0]) is None
+    for special in (math.nan, math.inf, -math.inf):
+        assert pg_store._sorted_finite_rows([1, 2], [1.0, special]) is None
+    assert pg_store._sorted_finite_rows([1, 2], [1e308, 1e308]) is None  # the sum overflows
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_one_statement_write_of_sorted_finite_batches(services, two_running, seed):
+    one, other = two_running
+    rng = random.Random(seed)
+    first = 0
+    for size in (rng.randrange(1, 1000), rng.randrange(1, 1000), 1000):
+        batch = sorted_finite_batch(rng, size, first)
+        first = batch.steps[-1] - rng.randrange(3)  # the next batch may repeat a step
+        async with services.db.unit_of_work() as session:
+            await store.write_batch(session, one, batch, T0)
+        async with services.db.unit_of_work() as session:
+            await step_by_step(session, other, batch)
+    async with services.db.reader() as session:
+        got, want = await snapshot(session, one), await snapshot(session, other)
+    for table in ("series", "points", "rollups"):
+        assert_rows_equal(got[table], want[table])
 
 
 async def test_huge_steps_and_single_key_batches(services, two_running):
