@@ -16,16 +16,24 @@ from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
 from app.models.enums import ExperimentStatus, Role
 
+
 # ``_touch`` for a metric batch as one prepared statement on the session's asyncpg
 # connection: the SQLAlchemy UPDATE costs ~0.4 ms of CPU per batch to build and run, more
 # than the rest of the request's database work. The condition is ``experiment_actable``'s
 # ($3: the actor sees everything, $4: the actor, $5: the actor is a TL, who also acts on
 # experiments of hypotheses they lead); tests/metrics/test_touch.py holds the two to the
 # same answers for every role.
-_PG_RUNNING_AND_ACTABLE = f"""e.id = $1 AND e.status = '{ExperimentStatus.RUNNING.value}'
-  AND ($3 OR e.owner_id = $4
-       OR ($5 AND EXISTS (SELECT 1 FROM hypotheses AS h
-                          WHERE h.id = e.hypothesis_id AND h.team_lead_id = $4)))"""
+def running_and_actable(experiment: str, sees_all: str, actor: str, is_tl: str) -> str:
+    """SQL: experiment ``e`` is the one ``experiment`` names, RUNNING, and the actor may act
+    on it (the arguments are the parameters holding the id, whether the actor sees
+    everything, the actor's id and whether the actor is a TL)."""
+    return f"""e.id = {experiment} AND e.status = '{ExperimentStatus.RUNNING.value}'
+  AND ({sees_all} OR e.owner_id = {actor}
+       OR ({is_tl} AND EXISTS (SELECT 1 FROM hypotheses AS h
+                               WHERE h.id = e.hypothesis_id AND h.team_lead_id = {actor})))"""
+
+
+_PG_RUNNING_AND_ACTABLE = running_and_actable("$1", "$3", "$4", "$5")
 PG_TOUCH_FOR_METRICS = f"""
 UPDATE experiments AS e
 SET metric_seq = e.metric_seq + 1, updated_at = $2, last_activity_at = $2
@@ -62,11 +70,11 @@ async def _touch(
     )
     value = (await session.execute(statement)).scalar_one_or_none()
     if value is None:
-        await _refuse(session, actor=actor, experiment_id=experiment_id, what=what)
+        await refuse(session, actor=actor, experiment_id=experiment_id, what=what)
     return int(value)
 
 
-async def _refuse(
+async def refuse(
     session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, what: str
 ) -> NoReturn:
     """Say why the touch changed nothing: NOT_FOUND, FORBIDDEN, or not RUNNING."""
@@ -113,7 +121,7 @@ async def _pg_metrics_statement(
         statement, experiment_id, now, sees_everything(actor), actor.id, actor.role is Role.TL
     )
     if value is None:
-        await _refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+        await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
     return value
 
 
@@ -134,7 +142,7 @@ async def check_running_for_metrics(
         experiment_actable(actor),
     )
     if (await session.execute(query)).first() is None:
-        await _refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+        await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
 
 
 async def touch_running_for_metrics(

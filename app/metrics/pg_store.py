@@ -4,7 +4,9 @@ on PostgreSQL.
 
 ``WRITE_BATCH`` writes a whole batch in one statement from its columns sent as arrays:
 the summaries, the points and the rollups of every level are computed by PostgreSQL from
-the same ``unnest`` (no per-point Python, one round trip).
+the same ``unnest`` (no per-point Python, one round trip), and the same statement then
+touches the experiment (``touch_running_for_metrics``'s UPDATE), so a batch costs three
+round trips with BEGIN and COMMIT.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import sees_everything
 from app.db import asyncpg_connection
+from app.experiments.activity import running_and_actable
 from app.metrics.batch import MetricBatch
+from app.models import User
+from app.models.enums import Role
 
 # A rollup upsert's "the incoming minimum (maximum) replaces the stored one"
 _LOWER = (
@@ -63,8 +69,19 @@ def _stamp(at: str) -> str:
 # Data-modifying CTEs run exactly once whether referenced or not; all of them see the same
 # snapshot, and none reads a table another one writes (the points and rollups join the
 # RETURNING rows of the summary upsert for their series ids).
+#
+# $20-$22 are the caller, as the touch takes them (sees everything, id, is a TL). ``ok``
+# lets the writes happen only for a RUNNING experiment the caller may act on; ``touched``
+# then records the activity and returns the batch's sequence number, or no row, which the
+# caller turns into the refusal (rolling the transaction back). The touch's WHERE reads
+# the counts of the points and rollups written, so it runs after them: the experiment's
+# row lock, which concurrent batches of the run queue for, is held from there to COMMIT,
+# not through the write.
 WRITE_BATCH = f"""
-WITH x AS MATERIALIZED (
+WITH ok AS (
+    SELECT 1 FROM experiments AS e WHERE {running_and_actable("$1", "$20", "$21", "$22")}
+),
+x AS MATERIALIZED (
     SELECT $3::text::int4[] AS k, $4::text::int8[] AS steps, $5::text::float8[] AS vals,
            $6::text::int8[] AS ms, $7::timestamptz[] AS ts
 ),
@@ -90,7 +107,7 @@ series AS (
     SELECT $1, ($2::text[])[s.k], s.count, s.first_step, s.last[1],
            NULLIF(x.vals[s.last[2]::int4], 'NaN'::float8), {_stamp("s.last[2]::int4")},
            s.lo[1], s.hi[1], $9
-    FROM summary s, x
+    FROM summary s, x, ok
     ON CONFLICT (experiment_id, key) DO UPDATE SET
         count = m.count + EXCLUDED.count,
         first_step = LEAST(m.first_step, EXCLUDED.first_step),
@@ -113,14 +130,16 @@ points AS (
     SELECT (SELECT array_agg(id ORDER BY k) FROM ids)[COALESCE(u.k, 1)], u.step,
            NULLIF(u.value, 'NaN'::float8),
            COALESCE('epoch'::timestamptz + u.ms * interval '1 millisecond', u.ts, $8)
-    FROM x, unnest(x.k, x.steps, x.vals, x.ms, x.ts) AS u(k, step, value, ms, ts)
+    FROM x, unnest(x.k, x.steps, x.vals, x.ms, x.ts) AS u(k, step, value, ms, ts), ok
+    RETURNING 1
 ),
 levels AS (
     SELECT l.k, v.level, l.bucket >> (4 * (v.level - 1)) AS bucket, sum(l.count)::int8 AS count,
            min(l.lo) AS lo, max(l.hi) AS hi
     FROM level1 l CROSS JOIN generate_series(1, 8) AS v(level)
     GROUP BY l.k, v.level, l.bucket >> (4 * (v.level - 1))
-)
+),
+rollups AS (
 INSERT INTO metric_rollups (series_id, level, bucket, count, min_value, min_step,
                             min_timestamp, max_value, max_step, max_timestamp)
 SELECT ids.id, r.level, r.bucket, r.count,
@@ -137,6 +156,16 @@ ON CONFLICT (series_id, level, bucket) DO UPDATE SET
     max_step = CASE WHEN {_HIGHER} THEN EXCLUDED.max_step ELSE metric_rollups.max_step END,
     max_timestamp = CASE WHEN {_HIGHER} THEN EXCLUDED.max_timestamp
                          ELSE metric_rollups.max_timestamp END
+RETURNING 1
+),
+touched AS (
+    UPDATE experiments AS e
+    SET metric_seq = e.metric_seq + 1, updated_at = $9, last_activity_at = $9
+    WHERE {running_and_actable("$1", "$20", "$21", "$22")}
+      AND (SELECT count(*) FROM points) + (SELECT count(*) FROM rollups) >= 0
+    RETURNING e.metric_seq
+)
+SELECT metric_seq FROM touched
 """
 
 
@@ -237,8 +266,10 @@ def _any_rows(
     return [(k, number, *rest) for (k, number), rest in buckets.items()]
 
 
-def write_batch_args(experiment_id: uuid.UUID, batch: MetricBatch, now: datetime) -> list[Any]:
-    """``WRITE_BATCH``'s parameters for a batch."""
+def write_batch_args(
+    experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
+) -> list[Any]:
+    """``WRITE_BATCH``'s parameters for a batch sent by ``actor``."""
     keys = batch.keys
     first = keys[0]
     index: list[int] | None = None
@@ -268,11 +299,18 @@ def write_batch_args(experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
         one_time,
         now,
         *level1_columns(index, batch.steps, batch.values),
+        sees_everything(actor),
+        actor.id,
+        actor.role is Role.TL,
     ]
 
 
 async def write_batch(
-    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
-) -> None:
-    """Summaries, points and rollups of one batch in one statement (``WRITE_BATCH``)."""
-    await (await driver(session)).execute(WRITE_BATCH, *write_batch_args(experiment_id, batch, now))
+    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
+) -> int | None:
+    """Summaries, points and rollups of one batch and the experiment's touch, in one
+    statement (``WRITE_BATCH``): the batch's sequence number, or None (nothing written)
+    when the experiment is not RUNNING or ``actor`` may not act on it."""
+    args = write_batch_args(experiment_id, batch, now, actor)
+    seq = await (await driver(session)).fetchval(WRITE_BATCH, *args)
+    return None if seq is None else int(seq)

@@ -44,23 +44,22 @@ async def ingest_metrics(
     batch_id: str | None = None,
     mirror: MetricMirror | None = None,
 ) -> IngestResult:
-    """Check, write, then touch the experiment (``check_running_for_metrics`` says why in
-    that order); a refusal at any step rolls the whole batch back with the unit of work."""
+    """Write the batch, then touch the experiment (``store.write_batch``: concurrent
+    batches of one run hold its row lock only from the touch to the commit, not through
+    the write); a refusal at any step rolls the whole batch back with the unit of work.
+    A ``batch_id`` is checked for first, so a refused batch claims nothing."""
     now = utcnow()
-    await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id, now=now)
     if batch_id is not None:
+        await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id, now=now)
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
             await touch_running_for_metrics(
                 session, actor=actor, experiment_id=experiment_id, now=now
             )
             return IngestResult(accepted=previous, duplicate=True)
-    await store.write_batch(session, experiment_id, batch, now)
+    seq = await store.write_batch(session, experiment_id, batch, now, actor)
     if mirror is not None:
         await mirror.on_metrics(session, experiment_id, batch)
-    seq = await touch_running_for_metrics(
-        session, actor=actor, experiment_id=experiment_id, now=now
-    )
     return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
 
 

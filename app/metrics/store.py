@@ -12,10 +12,15 @@ from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import dialect_insert
+from app.experiments.activity import (
+    check_running_for_metrics,
+    refuse,
+    touch_running_for_metrics,
+)
 from app.metrics import pg_store
 from app.metrics.batch import MetricBatch
 from app.metrics.rollups import Aggregate, rollup_rows
-from app.models import MetricSeries, metric_batches, metric_points, metric_rollups
+from app.models import MetricSeries, User, metric_batches, metric_points, metric_rollups
 
 CHUNK_ROWS = 1000
 
@@ -31,17 +36,29 @@ def stored_value(value: float) -> float | None:
 
 
 async def write_batch(
-    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
-) -> None:
-    """A batch's summaries, points and rollups: one statement on PostgreSQL (computed there
-    from the batch's columns), three steps computed in Python elsewhere."""
+    session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
+) -> int:
+    """A batch's summaries, points and rollups, then the experiment's activity touch;
+    returns the batch's sequence number, or refuses (``refuse``: NOT_FOUND, FORBIDDEN or
+    INVALID_TRANSITION) having written nothing.
+
+    On PostgreSQL this is one statement (computed there from the batch's columns) that
+    takes the experiment's row lock only after the write; elsewhere a check, three steps
+    computed in Python and the touch.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        await pg_store.write_batch(session, experiment_id, batch, now)
-        return
+        seq = await pg_store.write_batch(session, experiment_id, batch, now, actor)
+        if seq is None:
+            await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+        return seq
+    await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id, now=now)
     ids = await upsert_series(session, experiment_id, batch, now)
     series_ids = [ids[key] for key in batch.keys]
     await insert_points(session, series_ids, batch)
     await upsert_rollups(session, series_ids, batch)
+    return await touch_running_for_metrics(
+        session, actor=actor, experiment_id=experiment_id, now=now
+    )
 
 
 async def claim_batch_id(

@@ -121,18 +121,18 @@ async def two_running(services, make_user):
     hypothesis = await create_hypothesis(services, user)
     one = await create_running(services, user, hypothesis, name="one-statement")
     other = await create_running(services, user, hypothesis, name="step-by-step")
-    return one.id, other.id
+    return one.id, other.id, user
 
 
 @pytest.mark.parametrize("seed", range(6))
 async def test_one_statement_write_equals_the_python_rollups(services, two_running, seed):
-    one, other = two_running
+    one, other, user = two_running
     rng = random.Random(seed)
     keys = [f"k{n}" for n in range(rng.randrange(1, 4))]
     for size, top in ((rng.randrange(1, 400), 5000), (rng.randrange(1, 400), 70_000)):
         batch = random_batch(rng, keys, size, top)
         async with services.db.unit_of_work() as session:
-            await store.write_batch(session, one, batch, T0)
+            await store.write_batch(session, one, batch, T0, user)
         async with services.db.unit_of_work() as session:
             await step_by_step(session, other, batch)
     async with services.db.reader() as session:
@@ -170,14 +170,14 @@ def test_unsorted_or_non_finite_batches_take_the_general_buckets():
 
 @pytest.mark.parametrize("seed", range(3))
 async def test_one_statement_write_of_sorted_finite_batches(services, two_running, seed):
-    one, other = two_running
+    one, other, user = two_running
     rng = random.Random(seed)
     first = 0
     for size in (rng.randrange(1, 1000), rng.randrange(1, 1000), 1000):
         batch = sorted_finite_batch(rng, size, first)
         first = batch.steps[-1] - rng.randrange(3)  # the next batch may repeat a step
         async with services.db.unit_of_work() as session:
-            await store.write_batch(session, one, batch, T0)
+            await store.write_batch(session, one, batch, T0, user)
         async with services.db.unit_of_work() as session:
             await step_by_step(session, other, batch)
     async with services.db.reader() as session:
@@ -188,7 +188,7 @@ async def test_one_statement_write_of_sorted_finite_batches(services, two_runnin
 
 async def test_huge_steps_and_single_key_batches(services, two_running):
     """Steps near the top of bigint land in the right buckets of every level."""
-    one, other = two_running
+    one, other, user = two_running
     top = 2**63 - 1
     batch = MetricBatch(
         keys=["big"] * 4,
@@ -197,7 +197,7 @@ async def test_huge_steps_and_single_key_batches(services, two_running):
         timestamps=[T0 + timedelta(seconds=n) for n in range(4)],
     )
     async with services.db.unit_of_work() as session:
-        await store.write_batch(session, one, batch, T0)
+        await store.write_batch(session, one, batch, T0, user)
     async with services.db.unit_of_work() as session:
         await step_by_step(session, other, batch)
     async with services.db.reader() as session:
@@ -227,7 +227,7 @@ class FailingMirror:
 async def test_a_batch_whose_mirror_fails_leaves_nothing(services, two_running):
     """All or nothing: the touch and the one-statement write are in the unit of work's
     transaction (the mirror hook runs last, inside it)."""
-    one, _ = two_running
+    one, _, _ = two_running
     async with services.db.reader() as session:
         experiment = await session.get(Experiment, one)
         assert experiment is not None

@@ -5,8 +5,11 @@ for every role and relation to the experiment."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from contextlib import asynccontextmanager
 
 import pytest
+from sqlalchemy import select, text
 
 from app.errors import DomainError, InvalidTransition
 from app.experiments import service as experiments
@@ -17,6 +20,7 @@ from app.experiments.activity import (
 )
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch
+from app.models import MetricSeries
 from app.models.base import utcnow
 from app.models.enums import Role
 from tests.builders import create_experiment, create_hypothesis, create_running
@@ -110,47 +114,57 @@ def batch_of(steps: range, key: str = "loss") -> MetricBatch:
     )
 
 
-class PausingMirror:
-    """Holds a batch between its write and its touch (the mirror runs there) until let go."""
-
-    def __init__(self) -> None:
-        self.written = asyncio.Event()
-        self.go_on = asyncio.Event()
-
-    async def on_metrics(self, session, experiment_id, batch) -> None:
-        self.written.set()
-        await self.go_on.wait()
-
-
-async def ingest(services, owner, experiment_id, batch, mirror=None):
+async def ingest(services, owner, experiment_id, batch):
     async with services.db.unit_of_work() as session:
         return await metrics.ingest_metrics(
-            session, actor=owner, experiment_id=experiment_id, batch=batch, mirror=mirror
+            session, actor=owner, experiment_id=experiment_id, batch=batch
         )
+
+
+@asynccontextmanager
+async def held_in_its_write(services, owner, experiment_id):
+    """A "loss" batch stopped in the middle of its write: another transaction holds the
+    lock on the key's summary row, which the batch's upsert waits for, until the block
+    ends. Yields the batch's task (not yet finished)."""
+    await ingest(services, owner, experiment_id, batch_of(range(1)))  # the summary row
+    async with services.db.unit_of_work() as holder:
+        await holder.execute(
+            select(MetricSeries.id)
+            .where(MetricSeries.experiment_id == experiment_id, MetricSeries.key == "loss")
+            .with_for_update()
+        )
+        task = asyncio.create_task(ingest(services, owner, experiment_id, batch_of(range(1, 11))))
+        async with asyncio.timeout(10):
+            while not await waiting_for_a_lock(holder):  # noqa: ASYNC110 - another process
+                await asyncio.sleep(0.02)
+        try:
+            yield task
+        finally:
+            await holder.commit()
+
+
+async def waiting_for_a_lock(session) -> bool:
+    query = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    return bool((await session.execute(query)).scalar_one())
 
 
 async def test_a_batch_being_written_does_not_hold_up_another_of_the_same_experiment(
     services, cast
 ):
     """The experiment's row lock is taken by the touch after the write, so a second batch
-    commits while the first is still writing (on PostgreSQL; SQLite has one writer). Batches
-    of one key still queue on that key's summary row."""
+    commits while the first is still writing (on PostgreSQL; SQLite has one writer).
+    Batches of one key do queue, on that key's summary row."""
     if not is_postgres(services):
         pytest.skip("concurrent writers: PostgreSQL only")
     people, running, _ = cast
     owner = people["owner"]
-    paused = PausingMirror()
-    first = asyncio.create_task(ingest(services, owner, running, batch_of(range(10)), paused))
-    await paused.written.wait()
-    try:
+    async with held_in_its_write(services, owner, running) as first:
         async with asyncio.timeout(10):  # blocked behind ``first`` would mean a timeout
             second = await ingest(services, owner, running, batch_of(range(10), "acc"))
-    finally:
-        paused.go_on.set()
-    assert second.seq == 1 and (await first).seq == 2  # sequence numbers follow the commits
+    assert second.seq == 2 and (await first).seq == 3  # sequence numbers follow the commits
     async with services.db.reader() as session:
         rows = await metrics.summaries_by_experiment(session, [running])
-    assert [(row.key, row.count) for row in rows[running]] == [("acc", 10), ("loss", 10)]
+    assert [(row.key, row.count) for row in rows[running]] == [("acc", 10), ("loss", 11)]
 
 
 async def test_a_run_ended_during_the_write_refuses_the_batch_and_keeps_nothing(services, cast):
@@ -158,16 +172,38 @@ async def test_a_run_ended_during_the_write_refuses_the_batch_and_keeps_nothing(
         pytest.skip("concurrent writers: PostgreSQL only")
     people, running, _ = cast
     owner = people["owner"]
-    paused = PausingMirror()
-    first = asyncio.create_task(ingest(services, owner, running, batch_of(range(5)), paused))
-    await paused.written.wait()
-    try:
-        async with asyncio.timeout(10), services.db.unit_of_work() as session:
-            await experiments.complete_experiment(session, actor=owner, experiment_id=running)
-    finally:
-        paused.go_on.set()
+    async with (
+        held_in_its_write(services, owner, running) as first,
+        asyncio.timeout(10),
+        services.db.unit_of_work() as session,
+    ):
+        await experiments.complete_experiment(session, actor=owner, experiment_id=running)
     with pytest.raises(InvalidTransition):
         await first
     async with services.db.reader() as session:
         rows = await metrics.summaries_by_experiment(session, [running])
-    assert rows[running] == []
+    assert [(row.key, row.count) for row in rows[running]] == [("loss", 1)]  # the first only
+
+
+async def test_the_write_refuses_whom_the_touch_refuses_and_writes_nothing(services, cast):
+    """The batch's write (one statement with its touch on PostgreSQL) answers as the touch
+    does for every role; accepted batches are kept and refused ones leave no row."""
+    people, running, queued = cast
+    accepted = 0
+    for name, person in people.items():
+        for experiment_id in (running, queued, uuid.uuid4()):
+            want = await outcome(services, metrics_touch, person, experiment_id)
+            try:
+                await ingest(
+                    services, person, experiment_id, batch_of(range(accepted, accepted + 3))
+                )
+                got = "ok"
+            except DomainError as exc:
+                got = type(exc).__name__
+            assert got == want, (name, experiment_id)
+            accepted += 3 if got == "ok" else 0
+    assert accepted == 3 * 4  # the owner, the lead, the curator and the admin
+    async with services.db.reader() as session:
+        rows = await metrics.summaries_by_experiment(session, [running, queued])
+    assert [(row.key, row.count) for row in rows[running]] == [("loss", accepted)]
+    assert rows[queued] == []
