@@ -221,15 +221,14 @@ class Mutation:
         )
         if batch_id is not None and not 1 <= len(batch_id) <= 128:
             raise ValidationFailed({"batchId": "must be 1-128 characters"})
-        async with info.context.transaction() as session:
-            result = await metrics.ingest_metrics(
-                session,
-                actor=actor,
-                experiment_id=experiment,
-                batch=batch,
-                batch_id=batch_id,
-                mirror=info.context.services.mlflow,
-            )
+        result = await metrics.ingest_metrics_alone(
+            info.context.services.db,
+            actor=actor,
+            experiment_id=experiment,
+            batch=batch,
+            batch_id=batch_id,
+            mirror=info.context.services.mlflow,
+        )
         if not result.duplicate:
             publish_metrics(info.context.services.live, experiment, batch, result.seq)
         return result.accepted

@@ -42,3 +42,25 @@ async def test_the_raw_connection_is_inside_the_transaction(services: Services) 
         assert driver.is_in_transaction()
         await session.execute(text("SELECT 1"))  # SQLAlchemy keeps using the same one
         assert driver.is_in_transaction()
+
+
+async def test_the_autocommit_driver_commits_each_statement_and_returns_clean(
+    services: Services, make_user: MakeUser
+) -> None:
+    if services.db.dialect != "postgresql":
+        pytest.skip("asyncpg only")  # SQLite has no raw asyncpg connection
+    owner, _ = await make_user(Role.DS)
+    hypothesis = await create_hypothesis(services, owner)
+    experiment = await create_running(services, owner, hypothesis)
+    async with services.db.autocommit_driver() as driver:
+        assert not driver.is_in_transaction()
+        await driver.execute("UPDATE experiments SET metric_seq = 7 WHERE id = $1", experiment.id)
+        async with services.db.reader() as session:  # another connection sees it at once
+            row = await session.get(Experiment, experiment.id)
+            assert row is not None and row.metric_seq == 7
+    for _ in range(3):  # the pooled connections still work in units of work
+        async with services.db.unit_of_work() as session:
+            seq = await touch_running_for_metrics(
+                session, actor=owner, experiment_id=experiment.id, now=utcnow()
+            )
+    assert seq == 10

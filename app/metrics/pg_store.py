@@ -17,6 +17,7 @@ from bisect import bisect_left
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,7 +78,7 @@ def _stamp(at: str) -> str:
 # the counts of the points and rollups written, so it runs after them: the experiment's
 # row lock, which concurrent batches of the run queue for, is held from there to COMMIT,
 # not through the write.
-WRITE_BATCH = f"""
+_WRITE_AND_TOUCH = f"""
 WITH ok AS (
     SELECT 1 FROM experiments AS e WHERE {running_and_actable("$1", "$20", "$21", "$22")}
 ),
@@ -164,9 +165,23 @@ touched AS (
     WHERE {running_and_actable("$1", "$20", "$21", "$22")}
       AND (SELECT count(*) FROM points) + (SELECT count(*) FROM rollups) >= 0
     RETURNING e.metric_seq
+)"""
+
+# In the unit of work's transaction: no row when refused (the caller then says why and the
+# transaction rolls back).
+WRITE_BATCH = _WRITE_AND_TOUCH + "\nSELECT metric_seq FROM touched"
+
+# A statement of its own (``Database.autocommit_driver``: one round trip, committed when it
+# ends). Refused before writing (``ok`` empty): no row, nothing written. Written, but the
+# touch found the experiment no longer RUNNING (it ended meanwhile): the function raises
+# (migration 0006), which aborts the statement and so the write.
+WRITE_BATCH_ALONE = (
+    _WRITE_AND_TOUCH
+    + """
+SELECT COALESCE((SELECT metric_seq FROM touched),
+                CASE WHEN EXISTS (SELECT 1 FROM ok) THEN expsvc_metric_batch_refused() END)"""
 )
-SELECT metric_seq FROM touched
-"""
+REFUSED_HINT = "expsvc:metric-batch-refused"
 
 
 def array_literal(items: list[Any]) -> str:
@@ -313,4 +328,20 @@ async def write_batch(
     when the experiment is not RUNNING or ``actor`` may not act on it."""
     args = write_batch_args(experiment_id, batch, now, actor)
     seq = await (await driver(session)).fetchval(WRITE_BATCH, *args)
+    return None if seq is None else int(seq)
+
+
+async def write_batch_alone(
+    connection: Any, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
+) -> int | None:
+    """``write_batch`` as a statement of its own on an asyncpg ``connection`` outside any
+    transaction (``WRITE_BATCH_ALONE``): committed when it returns a sequence number;
+    None when refused, with nothing written."""
+    args = write_batch_args(experiment_id, batch, now, actor)
+    try:
+        seq = await connection.fetchval(WRITE_BATCH_ALONE, *args)
+    except asyncpg.RaiseError as error:
+        if getattr(error, "hint", None) != REFUSED_HINT:
+            raise
+        return None
     return None if seq is None else int(seq)

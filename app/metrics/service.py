@@ -9,10 +9,15 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import Database
 from app.errors import ValidationFailed
-from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
+from app.experiments.activity import (
+    check_running_for_metrics,
+    refuse,
+    touch_running_for_metrics,
+)
 from app.experiments.service import get_experiment
-from app.metrics import store
+from app.metrics import pg_store, store
 from app.metrics.batch import MetricBatch
 from app.metrics.history import MAX_POINTS_CAP, Series, read_series
 from app.models import MetricSeries, User
@@ -61,6 +66,41 @@ async def ingest_metrics(
     if mirror is not None:
         await mirror.on_metrics(session, experiment_id, batch)
     return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
+
+
+async def ingest_metrics_alone(
+    db: Database,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    batch: MetricBatch,
+    batch_id: str | None = None,
+    mirror: MetricMirror | None = None,
+) -> IngestResult:
+    """``ingest_metrics`` in a transaction of its own (what REST and GraphQL call).
+
+    On PostgreSQL a batch with no ``batch_id`` and no mirror is one statement outside any
+    transaction (``pg_store.write_batch_alone``): one round trip instead of BEGIN,
+    statement and COMMIT, and the experiment's row lock is released as the statement
+    commits. Anything else goes through a unit of work."""
+    if batch_id is None and mirror is None and db.dialect == "postgresql":
+        async with db.autocommit_driver() as connection:
+            seq = await pg_store.write_batch_alone(
+                connection, experiment_id, batch, utcnow(), actor
+            )
+        if seq is None:  # nothing was written: say why
+            async with db.reader() as session:
+                await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+        return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
+    async with db.unit_of_work() as session:
+        return await ingest_metrics(
+            session,
+            actor=actor,
+            experiment_id=experiment_id,
+            batch=batch,
+            batch_id=batch_id,
+            mirror=mirror,
+        )
 
 
 async def summaries(

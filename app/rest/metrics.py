@@ -112,15 +112,14 @@ class MetricHistoryQuery(QueryModel):
 async def _ingest(call: Call, body: Any) -> dict[str, int]:
     experiment_id = call.path_id()
     batch, batch_id = parse_batch(body, now=utcnow(), limit=call.settings.metrics_max_batch_points)
-    async with call.services.db.unit_of_work() as session:
-        result = await metrics.ingest_metrics(
-            session,
-            actor=call.actor,
-            experiment_id=experiment_id,
-            batch=batch,
-            batch_id=batch_id,
-            mirror=call.services.mlflow,
-        )
+    result = await metrics.ingest_metrics_alone(
+        call.services.db,
+        actor=call.actor,
+        experiment_id=experiment_id,
+        batch=batch,
+        batch_id=batch_id,
+        mirror=call.services.mlflow,
+    )
     if not result.duplicate:
         publish_metrics(call.services.live, experiment_id, batch, result.seq)
     return {"accepted": result.accepted}

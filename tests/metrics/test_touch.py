@@ -114,15 +114,27 @@ def batch_of(steps: range, key: str = "loss") -> MetricBatch:
     )
 
 
-async def ingest(services, owner, experiment_id, batch):
+async def in_a_unit_of_work(services, owner, experiment_id, batch):
     async with services.db.unit_of_work() as session:
         return await metrics.ingest_metrics(
             session, actor=owner, experiment_id=experiment_id, batch=batch
         )
 
 
+async def alone(services, owner, experiment_id, batch):
+    """What REST and GraphQL call: on PostgreSQL one statement outside any transaction."""
+    return await metrics.ingest_metrics_alone(
+        services.db, actor=owner, experiment_id=experiment_id, batch=batch
+    )
+
+
+@pytest.fixture(params=["in_a_unit_of_work", "alone"])
+def ingest(request):
+    return {"in_a_unit_of_work": in_a_unit_of_work, "alone": alone}[request.param]
+
+
 @asynccontextmanager
-async def held_in_its_write(services, owner, experiment_id):
+async def held_in_its_write(services, ingest, owner, experiment_id):
     """A "loss" batch stopped in the middle of its write: another transaction holds the
     lock on the key's summary row, which the batch's upsert waits for, until the block
     ends. Yields the batch's task (not yet finished)."""
@@ -149,7 +161,7 @@ async def waiting_for_a_lock(session) -> bool:
 
 
 async def test_a_batch_being_written_does_not_hold_up_another_of_the_same_experiment(
-    services, cast
+    services, cast, ingest
 ):
     """The experiment's row lock is taken by the touch after the write, so a second batch
     commits while the first is still writing (on PostgreSQL; SQLite has one writer).
@@ -158,7 +170,7 @@ async def test_a_batch_being_written_does_not_hold_up_another_of_the_same_experi
         pytest.skip("concurrent writers: PostgreSQL only")
     people, running, _ = cast
     owner = people["owner"]
-    async with held_in_its_write(services, owner, running) as first:
+    async with held_in_its_write(services, ingest, owner, running) as first:
         async with asyncio.timeout(10):  # blocked behind ``first`` would mean a timeout
             second = await ingest(services, owner, running, batch_of(range(10), "acc"))
     assert second.seq == 2 and (await first).seq == 3  # sequence numbers follow the commits
@@ -167,13 +179,15 @@ async def test_a_batch_being_written_does_not_hold_up_another_of_the_same_experi
     assert [(row.key, row.count) for row in rows[running]] == [("acc", 10), ("loss", 11)]
 
 
-async def test_a_run_ended_during_the_write_refuses_the_batch_and_keeps_nothing(services, cast):
+async def test_a_run_ended_during_the_write_refuses_the_batch_and_keeps_nothing(
+    services, cast, ingest
+):
     if not is_postgres(services):
         pytest.skip("concurrent writers: PostgreSQL only")
     people, running, _ = cast
     owner = people["owner"]
     async with (
-        held_in_its_write(services, owner, running) as first,
+        held_in_its_write(services, ingest, owner, running) as first,
         asyncio.timeout(10),
         services.db.unit_of_work() as session,
     ):
@@ -185,7 +199,7 @@ async def test_a_run_ended_during_the_write_refuses_the_batch_and_keeps_nothing(
     assert [(row.key, row.count) for row in rows[running]] == [("loss", 1)]  # the first only
 
 
-async def test_the_write_refuses_whom_the_touch_refuses_and_writes_nothing(services, cast):
+async def test_the_write_refuses_whom_the_touch_refuses_and_writes_nothing(services, cast, ingest):
     """The batch's write (one statement with its touch on PostgreSQL) answers as the touch
     does for every role; accepted batches are kept and refused ones leave no row."""
     people, running, queued = cast
