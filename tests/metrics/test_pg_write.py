@@ -115,6 +115,22 @@ async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
+async def write_both(services, one, other, user, batch) -> None:
+    """The batch into ``one`` by ``store.write_batch``, into ``other`` step by step."""
+    async with services.db.unit_of_work() as session:
+        await store.write_batch(session, one, batch, T0, user)
+    async with services.db.unit_of_work() as session:
+        await step_by_step(session, other, batch)
+
+
+async def assert_same_rows(services, one, other) -> dict[str, Any]:
+    async with services.db.reader() as session:
+        got, want = await snapshot(session, one), await snapshot(session, other)
+    for table in ("series", "points", "rollups"):
+        assert_rows_equal(got[table], want[table])
+    return got
+
+
 @pytest.fixture
 async def two_running(services, make_user):
     user, _ = await make_user(Role.DS)
@@ -130,16 +146,8 @@ async def test_one_statement_write_equals_the_python_rollups(services, two_runni
     rng = random.Random(seed)
     keys = [f"k{n}" for n in range(rng.randrange(1, 4))]
     for size, top in ((rng.randrange(1, 400), 5000), (rng.randrange(1, 400), 70_000)):
-        batch = random_batch(rng, keys, size, top)
-        async with services.db.unit_of_work() as session:
-            await store.write_batch(session, one, batch, T0, user)
-        async with services.db.unit_of_work() as session:
-            await step_by_step(session, other, batch)
-    async with services.db.reader() as session:
-        got, want = await snapshot(session, one), await snapshot(session, other)
-    assert_rows_equal(got["series"], want["series"])
-    assert_rows_equal(got["points"], want["points"])
-    assert_rows_equal(got["rollups"], want["rollups"])
+        await write_both(services, one, other, user, random_batch(rng, keys, size, top))
+    got = await assert_same_rows(services, one, other)
     assert {row[1] for row in got["rollups"]} <= set(LEVELS)
 
 
@@ -176,14 +184,8 @@ async def test_one_statement_write_of_sorted_finite_batches(services, two_runnin
     for size in (rng.randrange(1, 1000), rng.randrange(1, 1000), 1000):
         batch = sorted_finite_batch(rng, size, first)
         first = batch.steps[-1] - rng.randrange(3)  # the next batch may repeat a step
-        async with services.db.unit_of_work() as session:
-            await store.write_batch(session, one, batch, T0, user)
-        async with services.db.unit_of_work() as session:
-            await step_by_step(session, other, batch)
-    async with services.db.reader() as session:
-        got, want = await snapshot(session, one), await snapshot(session, other)
-    for table in ("series", "points", "rollups"):
-        assert_rows_equal(got[table], want[table])
+        await write_both(services, one, other, user, batch)
+    await assert_same_rows(services, one, other)
 
 
 async def test_huge_steps_and_single_key_batches(services, two_running):
@@ -196,14 +198,8 @@ async def test_huge_steps_and_single_key_batches(services, two_running):
         values=[1.0, -1.0, math.inf, math.nan],
         timestamps=[T0 + timedelta(seconds=n) for n in range(4)],
     )
-    async with services.db.unit_of_work() as session:
-        await store.write_batch(session, one, batch, T0, user)
-    async with services.db.unit_of_work() as session:
-        await step_by_step(session, other, batch)
-    async with services.db.reader() as session:
-        got, want = await snapshot(session, one), await snapshot(session, other)
-    for table in ("series", "points", "rollups"):
-        assert_rows_equal(got[table], want[table])
+    await write_both(services, one, other, user, batch)
+    await assert_same_rows(services, one, other)
 
 
 def test_rollup_ties_go_to_the_earliest_point_of_the_batch():
