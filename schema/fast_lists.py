@@ -403,6 +403,56 @@ def _datetimes_at_once(
     return coerce_column
 
 
+def _finite_floats(values: Sequence[Any]) -> bool:
+    # a sum is NaN or infinite if any value is (or on overflow, which takes the slow path)
+    if set(map(type, values)) != {float}:
+        return False
+    total = sum(values)
+    return bool(total - total == 0.0)
+
+
+def _ints_within(low: int, high: int) -> Callable[[Sequence[Any]], bool]:
+    def check(values: Sequence[Any]) -> bool:
+        return set(map(type, values)) == {int} and low <= min(values) and max(values) <= high
+
+    return check
+
+
+def _all_of(kind: type) -> Callable[[Sequence[Any]], bool]:
+    def check(values: Sequence[Any]) -> bool:
+        return set(map(type, values)) == {kind}
+
+    return check
+
+
+# Whole-column forms of ``_AS_IS``: true when every value of a column would be kept as it
+# is, checked with C loops (``map``, ``set``, ``sum``, ``min``, ``max``) instead of one
+# Python-level test per value.
+_ALL_AS_IS: dict[Any, Callable[[Sequence[Any]], bool]] = {
+    scalars.serialize_float: _finite_floats,
+    scalars.serialize_int: _ints_within(scalars.GRAPHQL_MIN_INT, scalars.GRAPHQL_MAX_INT),
+    scalars.serialize_string: _all_of(str),
+    scalars.serialize_boolean: _all_of(bool),
+    scalars.serialize_id: _all_of(str),
+    bigint._to_int64: _ints_within(bigint.INT64_MIN, bigint.INT64_MAX),
+}
+
+
+def _whole_column_at_once(
+    generic: Callable[[Any, Callable[[Any], bool]], Any],
+    all_as_is: Callable[[Sequence[Any]], bool],
+) -> Callable[[Any, Callable[[Any], bool]], Any]:
+    """A column whose every value would be kept as it is, kept as a whole (a copy);
+    anything else — a null, a value to coerce — takes the per-value path."""
+
+    def coerce_column(values: Sequence[Any], is_awaitable: Callable[[Any], bool]) -> Any:
+        if values and all_as_is(values):
+            return list(values)
+        return generic(values, is_awaitable)
+
+    return coerce_column
+
+
 def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], Any]:
     key = (field.coerce, field.non_null)
     found = _COLUMN_COERCIONS.get(key)
@@ -422,6 +472,8 @@ def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], An
         found = namespace["coerce_column"]
         if field.coerce is base_scalars.isoformat:
             found = _datetimes_at_once(found)
+        elif field.coerce in _ALL_AS_IS:
+            found = _whole_column_at_once(found, _ALL_AS_IS[field.coerce])
         _COLUMN_COERCIONS[key] = found
     return found
 

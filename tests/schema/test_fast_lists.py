@@ -462,3 +462,37 @@ def test_a_column_of_datetimes_serialises_as_isoformat_does() -> None:
     assert at_once(values, lambda _value: False) == [value.isoformat() for value in values]
     # anything but datetimes in the column: the per-value path
     assert at_once([*values[:3], None], lambda _value: False) == ["generic"] * 4
+
+
+def test_whole_columns_are_kept_exactly_when_every_value_would_be() -> None:
+    """``_ALL_AS_IS`` (one check per column) says yes exactly when the per-value test of
+    ``_AS_IS`` holds for every value, for every scalar it covers."""
+    import math
+
+    from schema.scalars import INT64_MAX, INT64_MIN
+
+    columns: list[list[Any]] = [
+        [0.5, -2.0, 1e300],
+        [0.5, math.nan],
+        [1.0, math.inf],
+        [1e308, 1e308],  # finite, but their sum overflows: the per-value path decides
+        [1, 2, 3],
+        [1, 2**31],
+        [-(2**31), 2**31 - 1],
+        [INT64_MIN, INT64_MAX],
+        [INT64_MAX + 1],
+        [True, 1],
+        [1.0, 2],
+        ["a", "b"],
+        ["a", None],
+        [True, False],
+        [None],
+    ]
+    for coerce, all_as_is in fast_lists._ALL_AS_IS.items():
+        test = fast_lists._AS_IS[coerce].format(n=0)
+        for column in columns:
+            each = all(eval(test, {"isfinite": math.isfinite, "v0": v}) for v in column)
+            if column == [1e308, 1e308]:
+                assert not all_as_is(column)  # the slow path keeps them, value by value
+                continue
+            assert all_as_is(column) == each, (coerce, column)
