@@ -63,6 +63,18 @@ def make_engine(url: str, *, sqlite_begin: str = "BEGIN", **kwargs: Any) -> Asyn
     return create_async_engine(url, **kwargs)
 
 
+def _connection_spoilt(error: BaseException) -> bool:
+    """Whether a connection that raised ``error`` may be in an unknown state: anything but
+    an error the server reported for the statement alone (which leaves it idle)."""
+    import asyncpg
+
+    if not isinstance(error, asyncpg.PostgresError):
+        return True  # cancelled, the socket failed, an interface error
+    return isinstance(
+        error, asyncpg.PostgresConnectionError | asyncpg.exceptions.OperatorInterventionError
+    )
+
+
 # ``session.info`` flag set by ``note_outbox_write``
 OUTBOX_WRITTEN = "outbox_written"
 
@@ -125,7 +137,14 @@ class Database:
             driver: Any = raw.driver_connection
             if driver.is_in_transaction():
                 raise RuntimeError("a pooled connection came back inside a transaction")
-            yield driver
+            try:
+                yield driver
+            except BaseException as error:
+                # SQLAlchemy never saw the statement: it is told here when the connection
+                # must not go back to the pool (lost, shut down, or cut off mid-statement)
+                if _connection_spoilt(error) or driver.is_closed():
+                    await connection.invalidate()
+                raise
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:

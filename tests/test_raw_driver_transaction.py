@@ -3,6 +3,9 @@ transaction: when the unit of work fails, they are rolled back with the rest."""
 
 from __future__ import annotations
 
+import contextlib
+
+import asyncpg
 import pytest
 from sqlalchemy import text
 
@@ -64,3 +67,25 @@ async def test_the_autocommit_driver_commits_each_statement_and_returns_clean(
                 session, actor=owner, experiment_id=experiment.id, now=utcnow()
             )
     assert seq == 10
+
+
+async def test_a_connection_lost_under_the_autocommit_driver_leaves_the_pool(
+    services: Services,
+) -> None:
+    """SQLAlchemy never sees the driver's statements, so the driver tells the pool: a
+    connection cut off under it is discarded, not handed to the next request."""
+    if services.db.dialect != "postgresql":
+        pytest.skip("asyncpg only")  # SQLite has no raw asyncpg connection
+    with pytest.raises((asyncpg.InterfaceError, asyncpg.PostgresError)):  # as it notices
+        async with services.db.autocommit_driver() as driver:
+            pid = await driver.fetchval("SELECT pg_backend_pid()")
+            async with services.db.autocommit_driver() as other:
+                assert await other.fetchval("SELECT pg_terminate_backend($1)", pid)
+            await driver.fetchval("SELECT 1")
+    idle = services.db.engine.pool.checkedin()  # type: ignore[attr-defined]
+    async with contextlib.AsyncExitStack() as stack:  # every pooled connection at once
+        drivers = [
+            await stack.enter_async_context(services.db.autocommit_driver())
+            for _ in range(idle + 1)
+        ]
+        assert [await d.fetchval("SELECT 1") for d in drivers] == [1] * len(drivers)
