@@ -17,32 +17,36 @@ from app.models import Experiment, User
 from app.models.enums import ExperimentStatus, Role
 
 
-# ``_touch`` for a metric batch as one prepared statement on the session's asyncpg
-# connection: the SQLAlchemy UPDATE costs ~0.4 ms of CPU per batch to build and run, more
-# than the rest of the request's database work. The condition is ``experiment_actable``'s
-# ($3: the actor sees everything, $4: the actor, $5: the actor is a TL, who also acts on
-# experiments of hypotheses they lead); tests/metrics/test_touch.py holds the two to the
-# same answers for every role.
 def running_and_actable(experiment: str, sees_all: str, actor: str, is_tl: str) -> str:
     """SQL: experiment ``e`` is the one ``experiment`` names, RUNNING, and the actor may act
-    on it (the arguments are the parameters holding the id, whether the actor sees
-    everything, the actor's id and whether the actor is a TL)."""
+    on it (the arguments are the parameters holding the id and ``actor_params``: whether
+    the actor sees everything, the actor's id and whether the actor is a TL)."""
     return f"""e.id = {experiment} AND e.status = '{ExperimentStatus.RUNNING.value}'
   AND ({sees_all} OR e.owner_id = {actor}
        OR ({is_tl} AND EXISTS (SELECT 1 FROM hypotheses AS h
                                WHERE h.id = e.hypothesis_id AND h.team_lead_id = {actor})))"""
 
 
-_PG_RUNNING_AND_ACTABLE = running_and_actable("$1", "$3", "$4", "$5")
+def actor_params(actor: User) -> tuple[bool, uuid.UUID, bool]:
+    """``running_and_actable``'s parameters for ``actor``, in its order."""
+    return sees_everything(actor), actor.id, actor.role is Role.TL
+
+
+# ``_touch`` for a metric batch as one prepared statement on the session's asyncpg
+# connection: the SQLAlchemy UPDATE costs ~0.4 ms of CPU per batch to build and run, more
+# than the rest of the request's database work. The condition is ``experiment_actable``'s
+# ($3: the actor sees everything, $4: the actor, $5: the actor is a TL, who also acts on
+# experiments of hypotheses they lead); tests/metrics/test_touch.py holds the two to the
+# same answers for every role.
 PG_TOUCH_FOR_METRICS = f"""
 UPDATE experiments AS e
 SET metric_seq = e.metric_seq + 1, updated_at = $2, last_activity_at = $2
-WHERE {_PG_RUNNING_AND_ACTABLE}
+WHERE {running_and_actable("$1", "$3", "$4", "$5")}
 RETURNING e.metric_seq
 """
-# The same condition without the lock ($2 is unused: the parameters are the touch's)
+# The same condition without the lock
 PG_CHECK_FOR_METRICS = f"""
-SELECT $2::timestamptz IS NOT NULL FROM experiments AS e WHERE {_PG_RUNNING_AND_ACTABLE}
+SELECT true FROM experiments AS e WHERE {running_and_actable("$1", "$2", "$3", "$4")}
 """
 
 
@@ -114,26 +118,26 @@ async def touch_running(
 
 
 async def _pg_metrics_statement(
-    session: AsyncSession, statement: str, actor: User, experiment_id: uuid.UUID, now: datetime
+    session: AsyncSession, statement: str, actor: User, experiment_id: uuid.UUID, *extra: Any
 ) -> Any:
-    driver = await asyncpg_connection(session)  # inside the session's transaction
-    value = await driver.fetchval(
-        statement, experiment_id, now, sees_everything(actor), actor.id, actor.role is Role.TL
-    )
+    """``statement`` with the experiment id, ``extra`` and ``actor_params``, on the session's
+    asyncpg connection (inside its transaction); no row refuses."""
+    driver = await asyncpg_connection(session)
+    value = await driver.fetchval(statement, experiment_id, *extra, *actor_params(actor))
     if value is None:
         await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
     return value
 
 
 async def check_running_for_metrics(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, now: datetime
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
 ) -> None:
     """``touch_running_for_metrics``'s check without its row lock or write: a batch is
     checked before it is written and touched after, so concurrent batches of one
     experiment hold the experiment's row lock only from the touch to the commit instead of
     queueing behind each other's whole write (the touch checks again under the lock)."""
     if session.get_bind().dialect.name == "postgresql":
-        await _pg_metrics_statement(session, PG_CHECK_FOR_METRICS, actor, experiment_id, now)
+        await _pg_metrics_statement(session, PG_CHECK_FOR_METRICS, actor, experiment_id)
         return
     table = cast(Table, Experiment.__table__)
     query = select(table.c.id).where(

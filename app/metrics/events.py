@@ -12,15 +12,13 @@ from typing import Any
 
 from app.events.live import LivePublisher
 from app.events.names import experiment_channel
-from app.metrics.batch import MetricBatch
+from app.metrics.batch import MetricBatch, all_finite
 from app.metrics.history import raw_json_value
 
 
 def json_values(values: list[float]) -> list[Any]:
-    """The values as JSON can hold them: the list itself when all are finite (one sum
-    tells: it is NaN or infinite if any one is, or on overflow, which takes the slow way)."""
-    total = sum(values)
-    if total - total == 0.0:
+    """The values as JSON can hold them: the list itself when all are finite."""
+    if all_finite(values):
         return values
     return [raw_json_value(value) for value in values]
 

@@ -21,12 +21,10 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import sees_everything
 from app.db import asyncpg_connection
-from app.experiments.activity import running_and_actable
-from app.metrics.batch import MetricBatch
+from app.experiments.activity import actor_params, running_and_actable
+from app.metrics.batch import MetricBatch, all_finite
 from app.models import User
-from app.models.enums import Role
 
 # A rollup upsert's "the incoming minimum (maximum) replaces the stored one"
 _LOWER = (
@@ -228,8 +226,7 @@ def _sorted_finite_rows(steps: list[int], values: list[float]) -> list[tuple[Any
     """The common case, one key with steps in order and finite values, bucket by bucket
     with builtins (each bucket is a slice; ``min``/``max`` and ``index`` give the earliest
     point of a tie, as ``_any_rows`` does). None when the batch is not like that."""
-    total = sum(values)
-    if total - total != 0.0 or steps != sorted(steps):  # a NaN or ±Infinity; steps unordered
+    if not all_finite(values) or steps != sorted(steps):
         return None
     rows: list[tuple[Any, ...]] = []
     start, end = 0, len(steps)
@@ -314,9 +311,7 @@ def write_batch_args(
         one_time,
         now,
         *level1_columns(index, batch.steps, batch.values),
-        sees_everything(actor),
-        actor.id,
-        actor.role is Role.TL,
+        *actor_params(actor),
     ]
 
 

@@ -55,7 +55,7 @@ async def ingest_metrics(
     A ``batch_id`` is checked for first, so a refused batch claims nothing."""
     now = utcnow()
     if batch_id is not None:
-        await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id, now=now)
+        await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
             await touch_running_for_metrics(

@@ -51,7 +51,7 @@ async def write_batch(
         if seq is None:
             await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
         return seq
-    await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id, now=now)
+    await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
     ids = await upsert_series(session, experiment_id, batch, now)
     series_ids = [ids[key] for key in batch.keys]
     await insert_points(session, series_ids, batch)

@@ -13,6 +13,8 @@ from sqlalchemy import event
 
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch
+from app.metrics.batched import SeriesRead
+from app.metrics.history import Series, read_series
 from app.models import User
 from app.services import Services
 
@@ -44,6 +46,18 @@ async def ingest(
     """One batch through the service (the experiment must be RUNNING)."""
     async with services.db.unit_of_work() as session:
         await metrics.ingest_metrics(session, actor=actor, experiment_id=experiment_id, batch=batch)
+
+
+async def read_one(session: Any, read: SeriesRead) -> Series:
+    """``history.read_series`` of one ``SeriesRead``: what ``read_many`` must answer."""
+    return await read_series(
+        session,
+        read.series,
+        key=read.key,
+        max_points=read.max_points,
+        step_from=read.step_from,
+        step_to=read.step_to,
+    )
 
 
 # The counter of the code being measured: background tasks started earlier (an outbox

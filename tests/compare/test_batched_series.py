@@ -13,7 +13,7 @@ from app.metrics.history import Series, read_series
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
-from tests.compare.helpers import columns, count_statements, ingest, merged
+from tests.compare.helpers import columns, count_statements, ingest, merged, read_one
 
 LONG = list(range(5000))
 
@@ -64,17 +64,7 @@ async def test_every_shape_reads_the_same_as_read_series(services, loaded):
         for step_from, step_to in RANGES
     ]
     async with services.db.reader() as session:
-        expected = [
-            await read_series(
-                session,
-                read.series,
-                key=read.key,
-                max_points=read.max_points,
-                step_from=read.step_from,
-                step_to=read.step_to,
-            )
-            for read in reads
-        ]
+        expected = [await read_one(session, read) for read in reads]
         got = await read_many(session, reads)
     assert [shape(s) for s in got] == [shape(s) for s in expected]
     assert any(s.downsampled for s in got) and any(not s.downsampled for s in got)

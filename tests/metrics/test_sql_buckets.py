@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, read_many
-from app.metrics.history import Series, read_series
+from app.metrics.history import Series
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
-from tests.compare.helpers import T0, count_statements, ingest
+from tests.compare.helpers import T0, count_statements, ingest, read_one
 
 MAX_POINTS = [1, 2, 3, 4, 5, 6, 7, 10, 33, 100, 500, 5000]
 
@@ -118,17 +118,7 @@ async def test_points_in_sql_are_the_python_fold_and_read_series(services, loade
     ANSWERS.clear()
     async with services.db.reader() as session:
         folded = await read_many(session, reads, in_sql=False)
-        one_by_one = [
-            await read_series(
-                session,
-                read.series,
-                key=read.key,
-                max_points=read.max_points,
-                step_from=read.step_from,
-                step_to=read.step_to,
-            )
-            for read in reads
-        ]
+        one_by_one = [await read_one(session, read) for read in reads]
     ANSWERS.clear()
     compared = 0
     for read, got, fold, each in zip(reads, in_sql, folded, one_by_one, strict=True):

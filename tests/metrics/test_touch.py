@@ -43,6 +43,7 @@ async def metrics_touch(session, **kwargs):
 
 
 async def metrics_check(session, **kwargs):
+    kwargs.pop("now")  # the check records nothing, so it takes no time
     await check_running_for_metrics(session, **kwargs)
 
 
