@@ -45,6 +45,7 @@ from app.metrics.batched_sql import Bucketing, Buckets, Extremes, PointsRequest,
 from app.metrics.history import (
     Derived,
     Point,
+    PointColumns,
     Series,
     _assemble,
     _bucket_width,
@@ -204,16 +205,22 @@ def _state(plan: _Plan) -> Hashable:
     )
 
 
+def _own(points: Sequence[Point]) -> Sequence[Point]:
+    """Points nobody else can change: a list of its own; ``PointColumns`` (read-only) as
+    they are."""
+    return points if type(points) is PointColumns else list(points)
+
+
 def _kept(answer: Series) -> Series:
-    """The copy to keep: its own list of points, and forms made from them later."""
-    points = list(answer.points)
+    """The copy to keep: its own points, and forms made from them later."""
+    points = _own(answer.points)
     return Series(answer.key, points, answer.total_points, answer.downsampled, Derived(points))
 
 
 def _copy(answer: Series) -> Series:
-    """A kept answer handed out: a list of its own, the kept copy's derived forms."""
+    """A kept answer handed out: points of its own, the kept copy's derived forms."""
     return Series(
-        answer.key, list(answer.points), answer.total_points, answer.downsampled, answer.derived
+        answer.key, _own(answer.points), answer.total_points, answer.downsampled, answer.derived
     )
 
 
@@ -298,10 +305,10 @@ def _answer(
     return Series(key, _cut(plan.extremes, last, max_points), plan.total, True)
 
 
-def _cut(extremes: Extremes, last: Point | None, max_points: int) -> list[Point]:
+def _cut(extremes: Extremes, last: Point | None, max_points: int) -> PointColumns:
     """``_assemble`` of buckets PostgreSQL reduced already: the extremes (in step order)
-    before the last point's step, the last point, the final ``max_points`` of them; only
-    the points kept are built."""
+    before the last point's step, the last point, the final ``max_points`` of them — as
+    slices of the arrays, no object per point."""
     _, steps, values, stamps = extremes
     end = len(steps)
     if max_points < 5:  # the overall extremes (one bucket), then the last point
@@ -310,14 +317,11 @@ def _cut(extremes: Extremes, last: Point | None, max_points: int) -> list[Point]
         end = bisect_left(steps, last.step, 0, end)
     room = max_points - (last is not None)
     start = max(0, end - room) if max_points > 0 else 0
-    points = [
-        Point(step, value, stamp)
-        for step, value, stamp in zip(
-            steps[start:end], values[start:end], stamps[start:end], strict=True
-        )
-    ]
+    points = PointColumns(steps[start:end], values[start:end], stamps[start:end])
     if last is not None:
-        points.append(last)
+        points.steps.append(last.step)
+        points.values.append(last.value)
+        points.stamps.append(last.timestamp)
         if max_points <= 0:  # ``points[-0:]`` is all of them, as in ``_assemble``
             return points
         return points[-max_points:]

@@ -10,10 +10,10 @@ unaligned edges), not by the length of the series.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from sqlalchemy import and_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,52 @@ class Point:
     step: int
     value: float  # NaN where a NaN was logged
     timestamp: datetime
+
+
+class PointColumns(Sequence[Point]):
+    """Points held as three parallel lists, a ``Point`` made only when one is read.
+
+    PostgreSQL returns a downsampled series as arrays (``app.metrics.batched``); kept as
+    they come, tens of thousands of points go on to GraphQL's columns
+    (``schema.metric_types.point_columns``) without an object per point. Read-only: the
+    lists are shared by slices' owners and copies, never changed."""
+
+    __slots__ = ("stamps", "steps", "values")
+
+    def __init__(self, steps: list[int], values: list[float], stamps: list[datetime]) -> None:
+        if not len(steps) == len(values) == len(stamps):
+            raise ValueError("columns of one length are needed")
+        self.steps = steps
+        self.values = values
+        self.stamps = stamps
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, index: int) -> Point: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> PointColumns: ...
+
+    def __getitem__(self, index: int | slice) -> Point | PointColumns:
+        if isinstance(index, slice):
+            return PointColumns(self.steps[index], self.values[index], self.stamps[index])
+        return Point(self.steps[index], self.values[index], self.stamps[index])
+
+    def __iter__(self) -> Iterator[Point]:
+        return map(Point, self.steps, self.values, self.stamps)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same points (a list of ``Point``s included)."""
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PointColumns({list(self)!r})"
 
 
 class Derived:
@@ -57,7 +103,7 @@ class Derived:
 @dataclass(frozen=True)
 class Series:
     key: str
-    points: list[Point]
+    points: Sequence[Point]  # a list, or ``PointColumns`` (never changed once made)
     total_points: int
     downsampled: bool
     # kept answers (``app.metrics.batched.ANSWERS``): shared by the copies handed out
