@@ -9,6 +9,7 @@ are in ``app.metrics.batched_pg``); a ``VALUES`` CTE joined to the table on SQLi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from sqlalchemy import BigInteger, FromClause, Select, and_, bindparam, column, func, select, text
 from sqlalchemy import values as values_clause
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import QueuePool
 
 from app.metrics import batched_pg as pg
 from app.metrics.history import Point, _value
@@ -231,8 +233,48 @@ async def bucket_points(
     """PostgreSQL only: every request's output buckets reduced in SQL to what
     ``history._assemble`` emits before the true last point (each bucket's lowest and
     highest point, in order), as one row of arrays per request, and the number of points
-    in its range. One statement for all requests."""
+    in its range.
+
+    One statement for all requests — or, when there are two or more and the pool has a
+    connection to spare (``_spare_engine``), two statements at once: half the requests on
+    the session's connection, half on another, so PostgreSQL reduces them on two cores
+    (150 series of 100,000 points: ~90 ms alone, ~60 ms split). Nothing is lost by it:
+    at READ COMMITTED each statement reads its own snapshot anyway."""
     keys = list(dict.fromkeys(requests))
+    spare = _spare_engine(session) if len(keys) >= 2 else None
+    if spare is None:
+        return await _bucket_points(session, keys)
+    half = (len(keys) + 1) // 2
+    here, there = await asyncio.gather(
+        _bucket_points(session, keys[:half]), _bucket_points_on(spare, keys[half:])
+    )
+    return here | there
+
+
+def _spare_engine(session: AsyncSession) -> AsyncEngine | None:
+    """The session's engine if its pool can lend a second connection without waiting and
+    without going beyond its size (an idle one, or room for a new one): never two
+    connections per request at the expense of other requests."""
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):
+        return None
+    pool = engine.sync_engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    return engine if pool.checkedout() < pool.size() else None
+
+
+async def _bucket_points_on(
+    engine: AsyncEngine, keys: list[PointsRequest]
+) -> dict[PointsRequest, Extremes]:
+    async with AsyncSession(engine) as session:
+        await prepare(session)
+        return await _bucket_points(session, keys)
+
+
+async def _bucket_points(
+    session: AsyncSession, keys: list[PointsRequest]
+) -> dict[PointsRequest, Extremes]:
     found: dict[PointsRequest, Extremes] = {}
     rows = [
         (at, *key[:5], group, *key[6:], level_width(key[6])) for at, (key, group) in enumerate(keys)

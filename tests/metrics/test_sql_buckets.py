@@ -6,12 +6,14 @@ short and long, every ``maxPoints`` regime."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.pool import QueuePool
 
 from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, read_many
@@ -19,7 +21,7 @@ from app.metrics.history import Series
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
-from tests.compare.helpers import T0, count_statements, ingest, read_one
+from tests.compare.helpers import T0, StatementCounter, count_statements, ingest, read_one
 
 MAX_POINTS = [1, 2, 3, 4, 5, 6, 7, 10, 33, 100, 500, 5000]
 
@@ -136,14 +138,49 @@ async def test_points_in_sql_are_the_python_fold_and_read_series(services, loade
     assert any(len(s.points) == r.max_points for s, r in zip(in_sql, reads, strict=True))
 
 
+def points_statements(counter: StatementCounter) -> int:
+    return sum(1 for s in counter.statements if "array_agg(o.s)" in s)
+
+
 async def test_points_in_sql_cost_the_same_statements(services, loaded):
+    """The fold's one bucket statement becomes one POINTS statement per connection: two
+    here, as the pool has connections to spare (the next test holds them)."""
     reads = [SeriesRead(row, key, 50) for key, row in loaded.items()]
-    counts = []
+    counts, points = [], []
     for in_sql in (True, False):
         ANSWERS.clear()
         with count_statements(services) as counter:
             async with services.db.reader() as session:
                 await read_many(session, reads, in_sql=in_sql)
         counts.append(counter.selects())
+        points.append(points_statements(counter))
     ANSWERS.clear()
-    assert counts[0] == counts[1]
+    assert points == [2, 0]
+    assert counts[0] == counts[1] + 1
+
+
+async def test_the_buckets_use_a_second_connection_only_when_the_pool_has_one_to_spare(
+    services, loaded
+):
+    reads = [SeriesRead(row, key, 50) for key, row in loaded.items()]
+    engine = services.db.engine
+    pool = engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+
+    async def read() -> tuple[list[Series], int]:
+        ANSWERS.clear()
+        with count_statements(services) as counter:
+            async with services.db.reader() as session:
+                got = await read_many(session, reads)
+        ANSWERS.clear()
+        return got, points_statements(counter)
+
+    split, two = await read()
+    async with contextlib.AsyncExitStack() as held:
+        while pool.checkedout() < pool.size() - 1:  # all but the reader's own connection
+            await held.enter_async_context(engine.connect())
+        alone, one = await read()
+        assert pool.checkedout() == pool.size() - 1  # the reader took none beyond its own
+    assert (two, one) == (2, 1)
+    assert [shape(s) for s in split] == [shape(s) for s in alone]
+    assert sum(s.downsampled for s in split) > 10
