@@ -15,7 +15,7 @@ from app.compare import metrics as compare_metrics
 from app.compare import params as compare_params
 from app.compare import service as compare
 from app.compare.goals import MetricGoal
-from app.metrics.history import Series, as_float_or_none
+from app.metrics.history import Series, as_float_or_none, columns_of
 from app.metrics.service import check_history_args
 from app.models import Experiment as ExperimentRow
 from schema.context import Info
@@ -109,12 +109,12 @@ class ComparedSeries:
 
     @strawberry.field(description=COLUMNS_DESCRIPTION)
     def columns(self) -> JSON:
-        points = self.data.points
+        steps, values, stamps = columns_of(self.data.points)
         return JSON(
             {
-                "steps": [p.step for p in points],
-                "values": [as_float_or_none(p.value) for p in points],
-                "timestamps": [p.timestamp.isoformat() for p in points],
+                "steps": list(steps),
+                "values": [as_float_or_none(v) for v in values],
+                "timestamps": [t.isoformat() for t in stamps],
             }
         )
 

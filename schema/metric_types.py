@@ -9,7 +9,7 @@ from math import isfinite
 import strawberry
 
 from app.metrics.batch import all_finite
-from app.metrics.history import Point, PointColumns, Series, as_float_or_none
+from app.metrics.history import Point, Series, as_float_or_none, columns_of
 from app.models import MetricSeries as SeriesRow
 from schema.fast_lists import Columns
 from schema.scalars import BigInt
@@ -78,12 +78,7 @@ POINT_COLUMNS = "schema.metric_types.MetricPoint"  # the key of these columns in
 def point_columns(points: Sequence[Point]) -> Columns:
     """``MetricPoint``s as columns: BigInt is ``int`` at run time, and a value that is not
     finite (NaN, infinities) is null. ``PointColumns`` lend their lists (never changed)."""
-    if type(points) is PointColumns:
-        steps, values, stamps = points.steps, points.values, points.stamps
-    else:
-        steps = [p.step for p in points]
-        values = [p.value for p in points]
-        stamps = [p.timestamp for p in points]
+    steps, values, stamps = columns_of(points)
     if not all_finite(values):
         values = [v if isfinite(v) else None for v in values]  # type: ignore[misc]
     return Columns(MetricPoint, {"step": steps, "value": values, "timestamp": stamps})

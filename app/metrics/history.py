@@ -79,6 +79,14 @@ class PointColumns(Sequence[Point]):
         return f"PointColumns({list(self)!r})"
 
 
+def columns_of(points: Sequence[Point]) -> tuple[list[int], list[float], list[datetime]]:
+    """Steps, values and times of ``points``: ``PointColumns`` lend their lists (which
+    nobody may change), anything else is read point by point."""
+    if type(points) is PointColumns:
+        return points.steps, points.values, points.stamps
+    return [p.step for p in points], [p.value for p in points], [p.timestamp for p in points]
+
+
 class Derived:
     """Forms made from one kept answer's points (which never change: the kept copy is
     never handed out), each made on first use and shared by every copy of the answer —

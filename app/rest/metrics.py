@@ -15,7 +15,7 @@ from app.experiments.service import get_experiment
 from app.metrics import service as metrics
 from app.metrics.batch import parse_batch
 from app.metrics.events import publish_metrics
-from app.metrics.history import Series, raw_json_value
+from app.metrics.history import Series, columns_of, raw_json_value
 from app.models import MetricSeries
 from app.models.base import utcnow
 from app.rest.body import QueryModel, read_body
@@ -163,8 +163,8 @@ def _series_json(series: Series) -> dict[str, Any]:
     return {
         "key": series.key,
         "points": [
-            {"step": p.step, "value": raw_json_value(p.value), "timestamp": p.timestamp}
-            for p in series.points
+            {"step": step, "value": raw_json_value(value), "timestamp": stamp}
+            for step, value, stamp in zip(*columns_of(series.points), strict=True)
         ],
         "total_points": series.total_points,
         "downsampled": series.downsampled,
