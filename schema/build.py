@@ -19,6 +19,7 @@ from schema.queries import Query
 from schema.scalars import SCALAR_MAP
 from schema.shared_events import SharedEventExecutor
 from schema.subscriptions import Subscription
+from schema.validation_cache import cached_validation
 
 
 class Schema(strawberry.Schema):
@@ -38,6 +39,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         extensions=[
             *limit_extensions(settings),
             cost_extension(settings),
+            cached_validation(),
             ErrorCodes,
             OperationMetrics,
         ],

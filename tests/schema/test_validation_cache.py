@@ -1,0 +1,71 @@
+"""A document that passed validation is not validated against the static rules again;
+the rules of each request (the cost with its variables, the shape limits) still run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.config import Settings
+from app.models.enums import Role
+from schema import validation_cache
+from schema.build import build_schema
+from schema.validation_cache import ValidDocuments
+from tests.graphql import error_codes, gql
+
+PAGE = """
+query($first: Int, $max: Int) {
+  experiments(first: $first) {
+    edges { node { id metric(key: "loss", maxPoints: $max) { points { step value } } } }
+  }
+}
+"""
+
+
+async def test_a_known_document_is_costed_with_each_requests_variables(client, make_user):
+    _, token = await make_user(Role.DS)
+    small = {"first": 50, "max": 10}
+    assert (await gql(client, PAGE, small, token=token))["data"]["experiments"]["edges"] == []
+    over = await gql(client, PAGE, {"first": 500, "max": 10_000}, token=token)
+    assert error_codes(over) == ["QUERY_TOO_COMPLEX"]
+    assert over["errors"][0]["extensions"]["details"]["cost"] > Settings().query_max_cost
+    assert "errors" not in await gql(client, PAGE, small, token=token)
+
+
+async def test_the_static_rules_run_once_per_valid_text_and_every_time_for_an_invalid_one(
+    monkeypatch,
+):
+    schema = build_schema(Settings(query_max_cost=10))
+    calls: list[str] = []
+    real = validation_cache.validate_document
+
+    def counting(schema_: Any, document: Any, rules: Any) -> Any:
+        calls.append(document.loc.source.body)
+        return real(schema_, document, rules)
+
+    monkeypatch.setattr(validation_cache, "validate_document", counting)
+    valid = "{ __typename }"
+    invalid = "{ nope }"
+    costly = "{ experiments(first: 20) { edges { node { id } } } }"
+    for _ in range(3):
+        assert (await schema.execute(valid)).data == {"__typename": "Query"}
+    assert calls == [valid]
+    errors = [(await schema.execute(invalid)).errors for _ in range(2)]
+    assert errors[0] and [e.message for e in errors[0]] == [e.message for e in errors[1]]
+    assert calls == [valid, invalid, invalid]
+    # over the cost limit: refused every time, however often the text is seen
+    for _ in range(2):
+        result = await schema.execute(costly)
+        assert result.errors and result.errors[0].extensions == {
+            "code": "QUERY_TOO_COMPLEX",
+            "details": {"cost": 41, "limit": 10},
+        }
+    assert calls == [valid, invalid, invalid, costly, costly]
+
+
+def test_known_documents_are_bounded_least_recently_used_first():
+    known = ValidDocuments(max_documents=2)
+    known.add("a")
+    known.add("b")
+    assert "a" in known  # now b is the least recently used
+    known.add("c")
+    assert len(known) == 2 and "b" not in known and "a" in known and "c" in known
