@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 
 from app.metrics.batch import MetricBatch
-from app.metrics.batched import ANSWERS, SeriesRead, read_many
+from app.metrics.batched import ANSWERS, SeriesRead, _plan, read_many
 from app.metrics.history import Series
 from app.models import MetricSeries
 from app.models.enums import Role
@@ -136,6 +136,11 @@ async def test_points_in_sql_are_the_python_fold_and_read_series(services, loade
     assert len(downsampled) > 100 and any(not s.downsampled and s.points for s in in_sql)
     assert any(math.isnan(p.value) for s in in_sql for p in s.points)  # a NaN last point
     assert any(len(s.points) == r.max_points for s, r in zip(in_sql, reads, strict=True))
+    # edges read from level 1's rollups (level 2 or more, an edge of whole level-1 buckets),
+    # starting unaligned too (raw points before them)
+    edges = [b for b in (_plan(r).bucketing for r in reads) if b is not None and b[6] >= 2]
+    assert sum(1 for b in edges if b[2] - b[1] >= 32 and b[1] % 16) > 5
+    assert sum(1 for b in edges if b[4] - b[3] >= 32 and (b[4] + 1) % 16) > 5
 
 
 def points_statements(counter: StatementCounter) -> int:
