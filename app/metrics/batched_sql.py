@@ -245,10 +245,18 @@ async def bucket_points(
     if spare is None:
         return await _bucket_points(session, keys)
     half = (len(keys) + 1) // 2
-    here, there = await asyncio.gather(
-        _bucket_points(session, keys[:half]), _bucket_points_on(spare, keys[half:])
+    # both run to their end before anything is raised: the session is not left mid-statement
+    answers = await asyncio.gather(
+        _bucket_points(session, keys[:half]),
+        _bucket_points_on(spare, keys[half:]),
+        return_exceptions=True,
     )
-    return here | there
+    found: dict[PointsRequest, Extremes] = {}
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
+        found |= answer
+    return found
 
 
 def _spare_engine(session: AsyncSession) -> AsyncEngine | None:

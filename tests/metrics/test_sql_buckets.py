@@ -12,11 +12,14 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
+from app.metrics import batched_sql as sql
 from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, _plan, read_many
+from app.metrics.batched_sql import PointsRequest
 from app.metrics.history import Series
 from app.models import MetricSeries
 from app.models.enums import Role
@@ -189,3 +192,33 @@ async def test_the_buckets_use_a_second_connection_only_when_the_pool_has_one_to
     assert (two, one) == (2, 1)
     assert [shape(s) for s in split] == [shape(s) for s in alone]
     assert sum(s.downsampled for s in split) > 10
+
+
+async def test_a_failing_half_is_raised_after_both_halves_end(services, loaded):
+    """A request PostgreSQL refuses (an output width of 0 divides by zero) fails its half
+    at once; the error comes only when the other half (every point of 12 series, its own
+    bucket each) is over too, so the session is never left mid-statement and the second
+    connection is back in the pool."""
+
+    def whole(row: MetricSeries, width: int) -> PointsRequest:
+        assert row.last_step is not None
+        last = row.last_step
+        return (row.id, 0, last, last + 1, last, width, 0, 1, 0), width
+
+    rows = sorted(loaded.values(), key=lambda r: -r.count)[:24]
+    heavy = [whole(row, 1) for row in rows]
+    bad = whole(rows[0], 0)
+    pool = services.db.engine.sync_engine.pool
+    # the session's half fails, then the other's; the other's half fails at once
+    for requests in ([bad, *heavy[:23]], [*heavy[:12], bad, *heavy[12:23]]):
+        async with services.db.reader() as session:
+            await sql.prepare(session)
+            with pytest.raises(DBAPIError, match="division by zero"):
+                await sql.bucket_points(session, requests)
+            assert pool.checkedout() == 1
+            await session.rollback()
+            assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+    async with services.db.reader() as session:
+        await sql.prepare(session)
+        found = await sql.bucket_points(session, heavy)
+    assert [found[request][0] for request in heavy] == [row.count for row in rows]
