@@ -6,17 +6,19 @@ page of 500 experiments) is planned first, and each kind of read then runs once 
 of them (``app.metrics.batched_sql``), only when some series needs it:
 
 1. the stored points of series that fit in ``max_points`` (returned as they are);
-2. the output buckets of downsampled reads: the raw points of their unaligned edges and
-   their rollup rows. On PostgreSQL one statement reduces them to the points themselves
+2. the output buckets of downsampled reads: their unaligned edges and their rollup rows.
+   On PostgreSQL one statement reduces them to the points themselves
    (``batched_pg.POINTS``: per series one row of arrays — the bucket extremes in order —
-   and the number of points), so Python only cuts at the true last point and builds the
-   ``Point``s; on SQLite two statements whose rows are folded into buckets here;
+   and the number of points; split over two connections when the pool has one to
+   spare), so Python only cuts the arrays at the true last point (``PointColumns``); on
+   SQLite two statements whose rows are folded into buckets here;
 3. a re-read of the points of downsampled reads that turned out to hold no more than
    ``max_points`` (sparse steps), and the last point at or before ``stepTo`` of sub-range
    reads (the summary row holds it for reads that reach the end).
 
 So a page or a comparison costs at most five statements (on PostgreSQL usually two:
-``SET LOCAL jit = off`` and the buckets) whatever the number of series. The answers are
+``SET LOCAL jit = off`` and the buckets; twice that on the second connection of a split)
+whatever the number of series. The answers are
 ``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``),
 and its helpers are reused: ``_bucket_width``, ``_pick_level``, ``_assemble``.
 
