@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import may_manage_users
 from app.config import Settings
+from app.db import dialect_insert
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable, ValidationFailed
 from app.models import Experiment, User
 from app.models.base import utcnow
@@ -48,21 +49,27 @@ async def list_pools(session: AsyncSession) -> list[PoolView]:
 
 
 async def seed_pools(session: AsyncSession, settings: Settings) -> None:
-    """Create the pools the settings name that do not exist yet (admins edit them after)."""
-    existing = set((await session.scalars(select(ResourcePool.name))).all())
-    for pool in settings.resource_pools:
-        if pool.name not in existing:
-            session.add(
-                ResourcePool(
-                    name=pool.name,
-                    gpu_type=pool.gpu_type,
-                    capacity=pool.capacity,
-                    reserved=0,
-                    hourly_cost_per_gpu=pool.hourly_cost_per_gpu,
-                    updated_at=utcnow(),
-                )
-            )
-    await session.flush()
+    """Create the pools the settings name that do not exist yet (admins edit them after).
+
+    Replicas starting at once on a new database seed the same pools: each insert skips a
+    pool another has created meanwhile (``ON CONFLICT DO NOTHING``), so none fails to start.
+    """
+    if not settings.resource_pools:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "name": pool.name,
+            "gpu_type": pool.gpu_type,
+            "capacity": pool.capacity,
+            "reserved": 0,
+            "hourly_cost_per_gpu": pool.hourly_cost_per_gpu,
+            "updated_at": now,
+        }
+        for pool in settings.resource_pools
+    ]
+    statement = dialect_insert(session, ResourcePool.__table__).values(rows)
+    await session.execute(statement.on_conflict_do_nothing(index_elements=["name"]))
 
 
 async def upsert_pool(

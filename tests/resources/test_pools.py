@@ -3,11 +3,12 @@ edited by ADMIN only."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from app.config import PoolSetting, Settings
 from app.models.enums import Role
@@ -205,3 +206,30 @@ async def test_seeding_adds_missing_pools_and_keeps_admin_edits(services):
     assert pools["a100-pool"].capacity == 1, "an admin's edit survives a restart"
     assert pools["new-pool"].capacity == 3
     assert pools["new-pool"].reserved == 0
+
+
+async def test_replicas_seeding_a_new_database_at_once_all_start(services):
+    """Two replicas start on a database without pools: the second seeds while the first's
+    seeding is not yet committed, so its insert waits for that commit (on PostgreSQL; on
+    SQLite its transaction waits) and then skips the pools the first made. It used to fail
+    with a duplicate key, and the replica's start with it."""
+    async with services.db.unit_of_work() as session:
+        await session.execute(delete(ResourcePool))
+    settings = services.settings
+    first_inserted = asyncio.Event()
+
+    async def first() -> None:
+        async with services.db.unit_of_work() as session:
+            await seed_pools(session, settings)
+            first_inserted.set()
+            await asyncio.sleep(0.5)  # uncommitted while the second one seeds
+
+    async def second() -> None:
+        await first_inserted.wait()
+        async with services.db.unit_of_work() as session:
+            await seed_pools(session, settings)
+
+    await asyncio.gather(first(), second())
+    async with services.db.reader() as session:
+        names = [view.name for view in await list_pools(session)]
+    assert names == sorted(pool.name for pool in settings.resource_pools)
