@@ -95,16 +95,30 @@ async def upsert_pool(
         errors["hourlyCostPerGpu"] = "must be >= 0"
     if errors:
         raise ValidationFailed(errors)
-    pool = await session.get(ResourcePool, name.strip(), with_for_update=True)
-    if pool is None:
-        pool = ResourcePool(name=name.strip(), reserved=0)
-        session.add(pool)
-    pool.gpu_type = gpu_type.strip()
-    pool.capacity = capacity
-    pool.hourly_cost_per_gpu = hourly_cost_per_gpu
-    pool.updated_at = utcnow()
-    await session.flush()
-    return _view(pool)
+    # one statement, so two admins creating the same pool at once both succeed (the later
+    # one's values win) instead of one failing on the key; what is reserved stays as it is
+    edited = {
+        "gpu_type": gpu_type.strip(),
+        "capacity": capacity,
+        "hourly_cost_per_gpu": hourly_cost_per_gpu,
+        "updated_at": utcnow(),
+    }
+    statement = dialect_insert(session, ResourcePool.__table__).values(
+        name=name.strip(), reserved=0, **edited
+    )
+    table = ResourcePool.__table__.c
+    row = (
+        await session.execute(
+            statement.on_conflict_do_update(index_elements=["name"], set_=edited).returning(
+                table.name,
+                table.gpu_type,
+                table.capacity,
+                table.reserved,
+                table.hourly_cost_per_gpu,
+            )
+        )
+    ).one()
+    return PoolView(row.name, row.gpu_type, row.capacity, row.reserved, row.hourly_cost_per_gpu)
 
 
 async def known_gpu_types(session: AsyncSession) -> set[str]:

@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from app.config import PoolSetting, Settings
 from app.models.enums import Role
 from app.models.resource import ResourcePool
-from app.resources.service import list_pools, seed_pools
+from app.resources.service import list_pools, seed_pools, upsert_pool
 from tests.builders import create_hypothesis, start
 from tests.graphql import error_codes, gql, ok
 from tests.resources.helpers import gpu_experiment, pool
@@ -233,3 +233,33 @@ async def test_replicas_seeding_a_new_database_at_once_all_start(services):
     async with services.db.reader() as session:
         names = [view.name for view in await list_pools(session)]
     assert names == sorted(pool.name for pool in settings.resource_pools)
+
+
+async def test_two_admins_creating_the_same_pool_at_once_both_succeed(services, make_user):
+    """The second admin's upsert runs while the first's new pool is uncommitted: it waits
+    for that commit (its transaction, on SQLite) and then edits the pool. It used to fail
+    on the duplicate key."""
+    admin, _ = await make_user(Role.ADMIN)
+    first_written = asyncio.Event()
+
+    async def create(capacity: int, wait: bool) -> int:
+        if wait:
+            await first_written.wait()
+        async with services.db.unit_of_work() as session:
+            view = await upsert_pool(
+                session,
+                actor=admin,
+                name="race-pool",
+                gpu_type="L4",
+                capacity=capacity,
+                hourly_cost_per_gpu=1.5,
+            )
+            if not wait:
+                first_written.set()
+                await asyncio.sleep(0.5)  # uncommitted while the second one writes
+        return view.capacity
+
+    assert await asyncio.gather(create(2, False), create(5, True)) == [2, 5]
+    async with services.db.reader() as session:
+        pools = {view.name: view for view in await list_pools(session)}
+    assert (pools["race-pool"].capacity, pools["race-pool"].reserved) == (5, 0)
