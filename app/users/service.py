@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import may_manage_users
@@ -63,7 +64,10 @@ async def create_user(
         raise ValidationFailed(errors)
     user = User(id=uuid.uuid4(), name=name.strip(), email=email.strip(), role=role)
     session.add(user)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:  # created meanwhile by a request not yet committed then
+        raise ValidationFailed({"email": "already in use"}) from error
     return user, await _issue_token(session, user, "initial")
 
 
