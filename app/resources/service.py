@@ -103,22 +103,15 @@ async def upsert_pool(
         "hourly_cost_per_gpu": hourly_cost_per_gpu,
         "updated_at": utcnow(),
     }
-    statement = dialect_insert(session, ResourcePool.__table__).values(
-        name=name.strip(), reserved=0, **edited
+    statement = (
+        dialect_insert(session, ResourcePool)
+        .values(name=name.strip(), reserved=0, **edited)
+        .on_conflict_do_update(index_elements=["name"], set_=edited)
+        .returning(ResourcePool)
     )
-    table = ResourcePool.__table__.c
-    row = (
-        await session.execute(
-            statement.on_conflict_do_update(index_elements=["name"], set_=edited).returning(
-                table.name,
-                table.gpu_type,
-                table.capacity,
-                table.reserved,
-                table.hourly_cost_per_gpu,
-            )
-        )
-    ).one()
-    return PoolView(row.name, row.gpu_type, row.capacity, row.reserved, row.hourly_cost_per_gpu)
+    pool = await session.scalar(statement, execution_options={"populate_existing": True})
+    assert pool is not None  # an upsert always returns its row
+    return _view(pool)
 
 
 async def known_gpu_types(session: AsyncSession) -> set[str]:
