@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import insert, select
+import orjson
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import hypothesis_visible
 from app.errors import NotFound, ValidationFailed
+from app.experiments.queries import like_pattern
 from app.models import Hypothesis, User, hypothesis_observers
 
 MAX_OBSERVERS = 200
+MAX_PAGE = 500
 
 
 async def create_hypothesis(
@@ -70,6 +76,79 @@ async def list_hypotheses(session: AsyncSession, *, actor: User, first: int) -> 
         .limit(max(0, min(first, 500)))
     )
     return list((await session.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class HypothesisFilter:
+    owner_id: uuid.UUID | None = None
+    team_lead_id: uuid.UUID | None = None
+    search: str | None = None  # text in the title, any case
+
+
+@dataclass(frozen=True)
+class HypothesisPage:
+    items: list[Hypothesis]
+    has_next_page: bool
+    end_cursor: str | None
+    total_count: int
+
+
+def _filter_clause(data: HypothesisFilter) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    if data.owner_id is not None:
+        clauses.append(Hypothesis.owner_id == data.owner_id)
+    if data.team_lead_id is not None:
+        clauses.append(Hypothesis.team_lead_id == data.team_lead_id)
+    if data.search and data.search.strip():
+        clauses.append(Hypothesis.title.ilike(like_pattern(data.search.strip()), escape="\\"))
+    return and_(true(), *clauses)
+
+
+def _encode_cursor(row: Hypothesis) -> str:
+    raw = orjson.dumps([row.created_at.isoformat(), str(row.id)])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after_clause(text: str) -> ColumnElement[bool]:
+    """Rows after the cursor in (created_at DESC, id DESC) order."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        created, ident = orjson.loads(raw)
+        created_at = datetime.fromisoformat(created)
+        row_id = uuid.UUID(ident)
+        if created_at.tzinfo is None:
+            raise ValueError("naive time in cursor")
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed({"after": "invalid cursor"}) from exc
+    return or_(
+        Hypothesis.created_at < created_at,
+        and_(Hypothesis.created_at == created_at, Hypothesis.id < row_id),
+    )
+
+
+async def page_hypotheses(
+    session: AsyncSession,
+    *,
+    actor: User,
+    filter: HypothesisFilter | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> HypothesisPage:
+    """Visible hypotheses, newest first, keyset-paginated like the experiment list."""
+    if not 0 <= first <= MAX_PAGE:
+        raise ValidationFailed({"first": f"must be 0-{MAX_PAGE}"})
+    where = and_(hypothesis_visible(actor), _filter_clause(filter or HypothesisFilter()))
+    query = select(Hypothesis).where(where)
+    if after:
+        query = query.where(_after_clause(after))
+    query = query.order_by(Hypothesis.created_at.desc(), Hypothesis.id.desc())
+    rows = list((await session.scalars(query.limit(first + 1))).all())
+    total = int(
+        await session.scalar(select(func.count()).select_from(Hypothesis).where(where)) or 0
+    )
+    items = rows[:first]
+    end_cursor = _encode_cursor(items[-1]) if items else None
+    return HypothesisPage(items, len(rows) > first, end_cursor, total)
 
 
 async def hypotheses_by_ids(
