@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from app.errors import ValidationFailed
 from app.integrations.mlflow.links import MlflowLinkView
 from app.models import Experiment
-from app.models.resource import Reservation
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+from app.models.resource import Reservation
 from app.rest.errors import error_response, snake_path
 from app.rest.related import Related
 from app.rest.schemas import ExperimentOut
