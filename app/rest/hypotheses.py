@@ -1,5 +1,6 @@
-"""Hypothesis routes: create, read, list — what GraphQL's ``createHypothesis``,
-``hypothesis`` and ``hypotheses`` offer, over ``app.hypotheses.service``.
+"""Hypothesis routes: create, read, list, change — what GraphQL's ``createHypothesis``,
+``hypothesis``, ``hypotheses`` and ``updateHypothesis`` offer, over
+``app.hypotheses.service``.
 
 A hypothesis' experiments are ``GET /experiments?hypothesis_id=…``.
 """
@@ -14,7 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.errors import Forbidden
 from app.hypotheses import service as hypotheses
+from app.hypotheses.schemas import HypothesisUpdate
 from app.models import Hypothesis
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
@@ -85,6 +88,15 @@ async def create_hypothesis(call: Call) -> Any:
         return (await _json_of(session, [row]))[0]
 
 
+async def update_hypothesis(call: Call) -> Any:
+    data = call.body_as(HypothesisUpdate)
+    async with call.services.db.unit_of_work() as session:
+        row = await hypotheses.update_hypothesis(
+            session, actor=call.actor, hypothesis_id=call.path_id(what="hypothesis"), data=data
+        )
+        return (await _json_of(session, [row]))[0]
+
+
 async def get_hypothesis(call: Call) -> Any:
     async with call.services.db.reader() as session:
         row = await hypotheses.get_visible_hypothesis(
@@ -142,5 +154,17 @@ ENDPOINTS: list[Endpoint] = [
         "One hypothesis; its experiments are GET /experiments?hypothesis_id=",
         response_model=HypothesisOut,
         tags=_TAGS,
+    ),
+    Endpoint(
+        "PATCH",
+        "/hypotheses/{id}",
+        update_hypothesis,
+        "Change the title, the team lead or the observers; only the fields sent change",
+        request_model=HypothesisUpdate,
+        response_model=HypothesisOut,
+        tags=_TAGS,
+        errors=(Forbidden,),
+        description="Its owner, a CURATOR or an ADMIN may. `team_lead_id: null` removes the "
+        "lead; `observer_ids` replaces the observers (who then see its experiments).",
     ),
 ]

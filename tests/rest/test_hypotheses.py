@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from app.models.enums import Role
-from tests.builders import create_hypothesis
+from tests.builders import create_experiment, create_hypothesis
 from tests.compare.helpers import count_statements
+from tests.graphql import error_codes, gql, ok
 from tests.rest.helpers import API, bearer, error_of
 
 
@@ -165,3 +166,113 @@ async def test_a_page_costs_the_same_statements_whatever_its_size(client, servic
     page = (await client.get(f"{API}/hypotheses", headers=bearer(token))).json()
     assert len(page["items"]) == 8
     assert all(len(item["observer_ids"]) == 3 for item in page["items"])
+
+
+async def test_update_changes_only_the_fields_sent(client, services, make_user):
+    owner, token = await make_user(Role.DS)
+    lead, _ = await make_user(Role.TL)
+    first, first_token = await make_user(Role.DS)
+    second, second_token = await make_user(Role.DS)
+    row = await create_hypothesis(services, owner, title="old", team_lead=lead, observers=[first])
+    experiment = await create_experiment(services, owner, row)
+    url = f"{API}/hypotheses/{row.id}"
+
+    renamed = await client.patch(url, json={"title": " new "}, headers=bearer(token))
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json() | {"created_at": None} == {
+        "id": str(row.id),
+        "title": "new",
+        "owner_id": str(owner.id),
+        "team_lead_id": str(lead.id),
+        "observer_ids": [str(first.id)],
+        "created_at": None,
+    }
+    moved = await client.patch(
+        url, json={"team_lead_id": None, "observer_ids": [str(second.id)]}, headers=bearer(token)
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["title"] == "new" and moved.json()["team_lead_id"] is None
+    assert moved.json()["observer_ids"] == [str(second.id)]
+    assert (await client.get(url, headers=bearer(token))).json() == moved.json()
+    # observers see the hypothesis and its experiments; the removed one no longer does
+    seen = f"{API}/experiments/{experiment.id}"
+    assert (await client.get(seen, headers=bearer(second_token))).status_code == 200
+    assert (await client.get(seen, headers=bearer(first_token))).status_code == 404
+    assert (await client.get(url, headers=bearer(first_token))).status_code == 404
+
+
+async def test_update_follows_the_role_rules(client, services, make_user):
+    owner, owner_token = await make_user(Role.DS)
+    lead, lead_token = await make_user(Role.TL)
+    watcher, watcher_token = await make_user(Role.DS)
+    _, stranger_token = await make_user(Role.DS)
+    _, curator_token = await make_user(Role.CURATOR)
+    _, admin_token = await make_user(Role.ADMIN)
+    row = await create_hypothesis(services, owner, team_lead=lead, observers=[watcher])
+    url = f"{API}/hypotheses/{row.id}"
+    for token in (owner_token, curator_token, admin_token):
+        response = await client.patch(url, json={"title": "ok"}, headers=bearer(token))
+        assert response.status_code == 200, response.text
+    for token in (lead_token, watcher_token):  # they see it, but may not change it
+        response = await client.patch(url, json={"title": "no"}, headers=bearer(token))
+        assert response.status_code == 403 and error_of(response)["code"] == "FORBIDDEN"
+    hidden = await client.patch(url, json={"title": "no"}, headers=bearer(stranger_token))
+    assert hidden.status_code == 404 and error_of(hidden)["code"] == "NOT_FOUND"
+    assert (await client.patch(url, json={"title": "no"})).status_code == 401
+    missing = await client.patch(
+        f"{API}/hypotheses/{uuid.uuid4()}", json={"title": "no"}, headers=bearer(owner_token)
+    )
+    assert missing.status_code == 404
+    assert (await client.get(url, headers=bearer(owner_token))).json()["title"] == "ok"
+
+
+async def test_update_refuses_bad_input_and_writes_nothing(client, services, make_user):
+    owner, token = await make_user(Role.DS)
+    watcher, _ = await make_user(Role.DS)
+    row = await create_hypothesis(services, owner, title="kept", observers=[watcher])
+    url = f"{API}/hypotheses/{row.id}"
+    before = (await client.get(url, headers=bearer(token))).json()
+    unknown = str(uuid.uuid4())
+    for body, field in [
+        ({"title": ""}, "title"),
+        ({"title": None}, "title"),
+        ({"observer_ids": None}, "observer_ids"),
+        ({"title": "x", "observer_ids": [unknown]}, "observer_ids"),
+        ({"title": "x", "team_lead_id": unknown}, "team_lead_id"),
+        ({"team_lead_id": "nope"}, "team_lead_id"),
+        ({"owner_id": str(watcher.id)}, "owner_id"),
+    ]:
+        response = await client.patch(url, json=body, headers=bearer(token))
+        assert response.status_code == 422, (body, response.text)
+        assert field in error_of(response)["details"]["fields"], response.text
+    assert (await client.get(url, headers=bearer(token))).json() == before
+
+
+UPDATE = """
+mutation ($id: ID!, $input: UpdateHypothesisInput!) {
+  updateHypothesis(id: $id, input: $input) { id title teamLead { id } observers { id } }
+}
+"""
+
+
+async def test_graphql_update_hypothesis_is_the_same_use_case(client, services, make_user):
+    owner, token = await make_user(Role.DS)
+    lead, _ = await make_user(Role.TL)
+    watcher, watcher_token = await make_user(Role.DS)
+    _, stranger_token = await make_user(Role.DS)
+    row = await create_hypothesis(services, owner, observers=[watcher])
+    variables = {"id": str(row.id), "input": {"title": "t2", "teamLeadId": str(lead.id)}}
+    data = await ok(client, UPDATE, variables, token=token)
+    assert data["updateHypothesis"] == {
+        "id": str(row.id),
+        "title": "t2",
+        "teamLead": {"id": str(lead.id)},
+        "observers": [{"id": str(watcher.id)}],
+    }
+    assert error_codes(await gql(client, UPDATE, variables, token=watcher_token)) == ["FORBIDDEN"]
+    assert error_codes(await gql(client, UPDATE, variables, token=stranger_token)) == ["NOT_FOUND"]
+    bad = await gql(
+        client, UPDATE, {"id": str(row.id), "input": {"teamLeadId": "nope"}}, token=token
+    )
+    assert error_codes(bad) == ["VALIDATION_FAILED"]
+    assert "teamLeadId" in bad["errors"][0]["extensions"]["details"]["fields"]
