@@ -75,5 +75,10 @@ def may_act(user: User, experiment: Experiment, hypothesis: Hypothesis) -> bool:
     return user.role is Role.TL and hypothesis.team_lead_id == user.id
 
 
+def may_edit_hypothesis(user: User, hypothesis: Hypothesis) -> bool:
+    """Its owner changes a hypothesis (title, lead, observers); CURATOR and ADMIN too."""
+    return sees_everything(user) or hypothesis.owner_id == user.id
+
+
 def may_manage_users(user: User) -> bool:
     return user.role is Role.ADMIN

@@ -62,6 +62,13 @@ class CreateHypothesisInput:
     observer_ids: list[strawberry.ID] | None = None
 
 
+@strawberry.input(description="Only the fields sent change; teamLeadId null removes the lead.")
+class UpdateHypothesisInput:
+    title: str | None = strawberry.UNSET
+    team_lead_id: strawberry.ID | None = strawberry.UNSET
+    observer_ids: list[strawberry.ID] | None = strawberry.UNSET
+
+
 @strawberry.input
 class CreateExperimentInput:
     hypothesis_id: strawberry.ID

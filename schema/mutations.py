@@ -12,6 +12,7 @@ from app.experiments import starting
 from app.experiments.events import publish_progress
 from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
 from app.hypotheses import service as hypotheses
+from app.hypotheses.schemas import HypothesisUpdate
 from app.metrics import service as metrics
 from app.metrics.batch import batch_from_points
 from app.metrics.events import publish_metrics
@@ -36,6 +37,7 @@ from schema.inputs import (
     CreateUserInput,
     ProgressInput,
     UpdateExperimentInput,
+    UpdateHypothesisInput,
     to_model,
 )
 from schema.log_fields import LOG_MESSAGES_DESCRIPTION, log_messages
@@ -94,6 +96,21 @@ class Mutation:
         async with info.context.transaction() as session:
             row = await hypotheses.create_hypothesis(
                 session, actor=actor, title=input.title, team_lead_id=lead, observer_ids=observers
+            )
+        return Hypothesis(row=row)
+
+    @strawberry.mutation(
+        description="Change a hypothesis' title, team lead or observers (observerIds replaces "
+        "them): its owner, a CURATOR or an ADMIN."
+    )
+    async def update_hypothesis(
+        self, info: Info, id: strawberry.ID, input: UpdateHypothesisInput
+    ) -> Hypothesis:
+        actor = await info.context.actor()
+        data = to_model(HypothesisUpdate, input, prefix="")
+        async with info.context.transaction() as session:
+            row = await hypotheses.update_hypothesis(
+                session, actor=actor, hypothesis_id=parse_id(id, "hypothesis"), data=data
             )
         return Hypothesis(row=row)
 

@@ -7,10 +7,8 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from app.experiments.service import get_actionable_experiment
-from app.models.base import utcnow
 from app.notifications import service as notifications
-from app.resources import costs
+from app.resources import actions
 from app.resources import service as resources
 from schema.context import Info, parse_id
 from schema.resource_types import ResourcePool, ResourcePoolInput
@@ -55,15 +53,12 @@ async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> Resource
 async def extend_reservation(info: Info, experiment_id: strawberry.ID, minutes: int) -> Experiment:
     actor = await info.context.actor()
     async with info.context.transaction() as session:
-        row = await get_actionable_experiment(
-            session, actor=actor, experiment_id=parse_id(experiment_id, "experiment")
-        )
-        await resources.extend_reservation(
+        row = await actions.extend_reservation(
             session,
-            experiment=row,
+            actor=actor,
+            experiment_id=parse_id(experiment_id, "experiment"),
             minutes=minutes,
             settings=info.context.settings,
-            now=utcnow(),
         )
     return Experiment(row=row)
 
@@ -72,18 +67,14 @@ async def add_api_cost(
     info: Info, experiment_id: strawberry.ID, amount: float, description: str
 ) -> Experiment:
     actor = await info.context.actor()
-    experiment = parse_id(experiment_id, "experiment")
     async with info.context.transaction() as session:
-        row = await get_actionable_experiment(session, actor=actor, experiment_id=experiment)
-        await costs.add_api_cost(
+        row = await actions.add_api_cost(
             session,
             actor=actor,
-            experiment_id=experiment,
+            experiment_id=parse_id(experiment_id, "experiment"),
             amount=amount,
             description=description,
-            now=utcnow(),
         )
-        await session.refresh(row)
     return Experiment(row=row)
 
 

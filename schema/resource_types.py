@@ -61,7 +61,7 @@ class Cost:
 
     @classmethod
     def from_view(cls, cost: CostView) -> Cost:
-        return cls(gpu=cost.gpu, api=cost.api, total=round(cost.total, 6), currency=cost.currency)
+        return cls(gpu=cost.gpu, api=cost.api, total=cost.total, currency=cost.currency)
 
 
 @strawberry.input

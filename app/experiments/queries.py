@@ -52,7 +52,7 @@ SORT_COLUMNS: dict[SortField, InstrumentedAttribute[Any]] = {
 }
 
 
-def _like_pattern(text: str) -> str:
+def like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -83,7 +83,7 @@ def filter_clause(data: ExperimentFilterData | None, dialect: str) -> ColumnElem
     if data.created_before is not None:
         clauses.append(Experiment.created_at < data.created_before)
     if data.search and data.search.strip():
-        pattern = _like_pattern(data.search.strip())
+        pattern = like_pattern(data.search.strip())
         clauses.append(
             or_(
                 Experiment.name.ilike(pattern, escape="\\"),

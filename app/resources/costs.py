@@ -28,7 +28,8 @@ class CostView:
 
     @property
     def total(self) -> float:
-        return self.gpu + self.api
+        """Rounded like its parts, so no float noise shows (0.1 + 0.2)."""
+        return round(self.gpu + self.api, 6)
 
 
 def cost_of(experiment: Experiment, reservation: Reservation | None, now: datetime) -> CostView:

@@ -227,8 +227,12 @@ def gpu_cost(gpus: int, rate: float, since: datetime, until: datetime) -> float:
 async def reservations_by_experiment(
     session: AsyncSession, experiment_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Reservation]:
+    """Fresh from the database even in a session that released one meanwhile (the release
+    is an UPDATE that does not touch the objects in the session)."""
     rows = await session.scalars(
-        select(Reservation).where(Reservation.experiment_id.in_(set(experiment_ids)))
+        select(Reservation)
+        .where(Reservation.experiment_id.in_(set(experiment_ids)))
+        .execution_options(populate_existing=True)
     )
     return {row.experiment_id: row for row in rows}
 

@@ -23,6 +23,7 @@ from app.metrics.service import check_history_args, summaries_by_experiment
 from app.models.base import utcnow
 from app.rest.endpoints import Call, Endpoint
 from app.rest.metrics import _series_json
+from app.rest.related import load_related
 from app.rest.schemas import ExperimentOut, Out
 from app.rest.serializers import experiment_json
 
@@ -150,12 +151,13 @@ async def compare_experiments(call: Call) -> Any:
             for i in request.ids
         ]
         histories = iter(await read_many(session, reads))
+        related = await load_related(session, call.settings, request.ids)
     metrics = compare_metrics.metric_rows(
         request.ids, summaries, request.metric_keys, request.goals
     )
     now = utcnow()
     return {
-        "experiments": [experiment_json(row, now) for row in rows],
+        "experiments": [experiment_json(row, now, related) for row in rows],
         "baseline_id": None if request.baseline_id is None else str(request.baseline_id),
         "params": [
             {"key": p.key, "values": p.values, "differs": p.differs} for p in param_rows(rows)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable
 from app.experiments import service as experiments
 from app.experiments import starting
@@ -22,12 +24,22 @@ from app.experiments.schemas import (
 from app.models import Experiment
 from app.models.base import utcnow
 from app.rest.endpoints import Call, Endpoint
+from app.rest.related import load_related
 from app.rest.schemas import ExperimentListQuery, ExperimentOut, ExperimentPageOut
 from app.rest.serializers import experiment_json, page_json
 
 
-def _answer(row: Experiment) -> dict[str, Any]:
-    return experiment_json(row, utcnow())
+async def experiment_answer(session: AsyncSession, call: Call, row: Experiment) -> dict[str, Any]:
+    """The experiment as JSON, its reservation and MLflow link read in ``session`` (after a
+    write: the same unit of work, so what the write changed is seen)."""
+    related = await load_related(session, call.settings, [row.id])
+    return experiment_json(row, utcnow(), related)
+
+
+async def answer_after(call: Call, row: Experiment) -> dict[str, Any]:
+    """The same, read in a reader session: for a write whose transaction has ended."""
+    async with call.services.db.reader() as session:
+        return await experiment_answer(session, call, row)
 
 
 async def create_experiment(call: Call) -> Any:
@@ -36,7 +48,7 @@ async def create_experiment(call: Call) -> Any:
         row = await experiments.create_experiment(
             session, actor=call.actor, data=data, settings=call.settings
         )
-    return _answer(row)
+        return await experiment_answer(session, call, row)
 
 
 async def list_experiments(call: Call) -> Any:
@@ -50,7 +62,8 @@ async def list_experiments(call: Call) -> Any:
             first=query.first,
             after=query.after,
         )
-    return page_json(page, utcnow())
+        related = await load_related(session, call.settings, [row.id for row in page.items])
+    return page_json(page, utcnow(), related)
 
 
 async def get_experiment(call: Call) -> Any:
@@ -58,7 +71,7 @@ async def get_experiment(call: Call) -> Any:
         row = await experiments.get_experiment(
             session, actor=call.actor, experiment_id=call.path_id()
         )
-    return _answer(row)
+        return await experiment_answer(session, call, row)
 
 
 async def update_experiment(call: Call) -> Any:
@@ -71,12 +84,12 @@ async def update_experiment(call: Call) -> Any:
             data=data,
             settings=call.settings,
         )
-    return _answer(row)
+        return await experiment_answer(session, call, row)
 
 
 async def start_experiment(call: Call) -> Any:
     row = await starting.start(call.services, actor=call.actor, experiment_id=call.path_id())
-    return _answer(row)
+    return await answer_after(call, row)
 
 
 async def complete_experiment(call: Call) -> Any:
@@ -84,7 +97,7 @@ async def complete_experiment(call: Call) -> Any:
         row = await experiments.complete_experiment(
             session, actor=call.actor, experiment_id=call.path_id()
         )
-    return _answer(row)
+        return await experiment_answer(session, call, row)
 
 
 async def fail_experiment(call: Call) -> Any:
@@ -97,7 +110,7 @@ async def fail_experiment(call: Call) -> Any:
             reason=data.reason,
             message=data.message,
         )
-    return _answer(row)
+        return await experiment_answer(session, call, row)
 
 
 async def stop_experiment(call: Call) -> Any:
@@ -106,7 +119,7 @@ async def stop_experiment(call: Call) -> Any:
         row = await experiments.stop_experiment(
             session, actor=call.actor, experiment_id=call.path_id(), message=data.message
         )
-    return _answer(row)
+        return await experiment_answer(session, call, row)
 
 
 async def report_progress(call: Call) -> Any:
@@ -115,8 +128,9 @@ async def report_progress(call: Call) -> Any:
         row = await experiments.report_progress(
             session, actor=call.actor, experiment_id=call.path_id(), data=data
         )
+        answer = await experiment_answer(session, call, row)
     publish_progress(call.services.live, row.id)
-    return _answer(row)
+    return answer
 
 
 _ACT = (Forbidden, InvalidTransition)

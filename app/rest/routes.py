@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
-from app.rest import artifacts, compare, experiments, logs, metrics
+from app.rest import artifacts, compare, docs, experiments, hypotheses, logs, metrics, resources
 from app.rest.endpoints import Call, Endpoint, build_routes
 from app.rest.errors import EXCEPTION_HANDLERS, CatchAllMiddleware
 from app.rest.openapi import openapi_document
@@ -47,7 +47,10 @@ def endpoint_table() -> list[Endpoint]:
         *logs.ENDPOINTS,
         *artifacts.ENDPOINTS,
         *compare.ENDPOINTS,
+        *hypotheses.ENDPOINTS,
+        *resources.ENDPOINTS,
         OPENAPI_ENDPOINT,
+        *docs.ENDPOINTS,
     ]
 
 

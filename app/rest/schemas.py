@@ -65,6 +65,31 @@ class FailureOut(Out):
     message: str | None
 
 
+class ReservationOut(Out):
+    pool: str
+    gpu_count: int
+    reserved_at: datetime
+    expires_at: datetime
+    released_at: datetime | None
+
+
+class CostOut(Out):
+    gpu: float = Field(description="GPUs x hourly rate x reserved time; grows while RUNNING")
+    api: float = Field(description="The sum of the API costs added to it")
+    total: float
+    currency: str
+
+
+class MlflowLinkOut(Out):
+    experiment_id: str
+    run_id: str
+    url: str | None = Field(description="The run in the MLflow UI")
+    synced_at: datetime | None = Field(description="When MLflow last accepted part of it")
+    pending_points: int = Field(description="Metric points not yet in MLflow")
+    last_error: str | None = Field(description="Why the last attempt failed, if it did")
+    last_error_at: datetime | None
+
+
 class ExperimentOut(Out):
     id: uuid.UUID
     name: str
@@ -83,6 +108,12 @@ class ExperimentOut(Out):
     progress: ProgressOut
     git: GitOut | None
     failure: FailureOut | None
+    status_message: str | None = Field(description="The message given when it stopped or failed")
+    reservation: ReservationOut | None = Field(description="The GPUs it holds or held")
+    cost: CostOut
+    mlflow: MlflowLinkOut | None = Field(
+        description="Its MLflow run; null until opened, and without MLflow"
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

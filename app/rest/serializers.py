@@ -9,6 +9,9 @@ from app.experiments.progress import progress_view
 from app.experiments.service import Page, duration_seconds
 from app.experiments.validators import git_web_url
 from app.models import Experiment
+from app.models.resource import Reservation
+from app.resources.costs import cost_of
+from app.rest.related import Related
 
 
 def iso(value: datetime | None) -> str | None:
@@ -55,7 +58,43 @@ def _failure(row: Experiment) -> dict[str, Any] | None:
     return {"reason": row.failure_reason.value, "message": row.failure_message}
 
 
-def experiment_json(row: Experiment, now: datetime) -> dict[str, Any]:
+def _reservation(reservation: Reservation | None) -> dict[str, Any] | None:
+    if reservation is None:
+        return None
+    return {
+        "pool": reservation.pool_name,
+        "gpu_count": reservation.gpu_count,
+        "reserved_at": iso(reservation.reserved_at),
+        "expires_at": iso(reservation.expires_at),
+        "released_at": iso(reservation.released_at),
+    }
+
+
+def _cost(row: Experiment, reservation: Reservation | None, now: datetime) -> dict[str, Any]:
+    view = cost_of(row, reservation, now)
+    return {"gpu": view.gpu, "api": view.api, "total": view.total, "currency": view.currency}
+
+
+def _mlflow(row: Experiment, related: Related) -> dict[str, Any] | None:
+    view = related.mlflow_links.get(row.id)
+    if view is None:
+        return None
+    from app.integrations.mlflow.links import run_url  # a link exists only with MLflow
+
+    return {
+        "experiment_id": view.experiment_id,
+        "run_id": view.run_id,
+        "url": run_url(related.mlflow_ui, view.experiment_id, view.run_id),
+        "synced_at": iso(view.synced_at),
+        "pending_points": view.pending_points,
+        "last_error": view.last_error,
+        "last_error_at": iso(view.last_error_at),
+    }
+
+
+def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[str, Any]:
+    """``related`` holds the experiment's reservation and MLflow link (``load_related``)."""
+    reservation = related.reservations.get(row.id)
     return {
         "id": str(row.id),
         "name": row.name,
@@ -74,6 +113,10 @@ def experiment_json(row: Experiment, now: datetime) -> dict[str, Any]:
         "progress": _progress(row, now),
         "git": _git(row),
         "failure": _failure(row),
+        "status_message": row.failure_message,
+        "reservation": _reservation(reservation),
+        "cost": _cost(row, reservation, now),
+        "mlflow": _mlflow(row, related),
         "created_at": iso(row.created_at),
         "started_at": iso(row.started_at),
         "finished_at": iso(row.finished_at),
@@ -82,9 +125,9 @@ def experiment_json(row: Experiment, now: datetime) -> dict[str, Any]:
     }
 
 
-def page_json(page: Page, now: datetime) -> dict[str, Any]:
+def page_json(page: Page, now: datetime, related: Related) -> dict[str, Any]:
     return {
-        "items": [experiment_json(row, now) for row in page.items],
+        "items": [experiment_json(row, now, related) for row in page.items],
         "page_info": {"has_next_page": page.has_next_page, "end_cursor": page.end_cursor},
         "total_count": page.total_count,
     }

@@ -6,9 +6,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from app.errors import ValidationFailed
+from app.integrations.mlflow.links import MlflowLinkView
 from app.models import Experiment
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+from app.models.resource import Reservation
 from app.rest.errors import error_response, snake_path
+from app.rest.related import Related
 from app.rest.schemas import ExperimentOut
 from app.rest.serializers import experiment_json
 
@@ -70,12 +73,14 @@ def _row() -> Experiment:
         finished_at=started + timedelta(seconds=30),
         last_activity_at=started + timedelta(seconds=5),
         duration_seconds=30.0,
+        gpu_cost=1.5,
+        api_cost=0.25,
     )
 
 
 def test_experiment_json_has_exactly_the_documented_fields():
     row = _row()
-    body = experiment_json(row, datetime(2024, 5, 1, 13, 0, tzinfo=UTC))
+    body = experiment_json(row, datetime(2024, 5, 1, 13, 0, tzinfo=UTC), Related())
     assert set(body) == set(ExperimentOut.model_fields)
     ExperimentOut.model_validate(body)
     assert body["started_at"] == "2024-05-01T12:00:00+00:00"
@@ -83,3 +88,45 @@ def test_experiment_json_has_exactly_the_documented_fields():
     assert body["git"]["url"] is None  # ssh:// remotes have no web link
     assert body["progress"]["fraction"] == 0.5
     assert body["duration_seconds"] == 30.0
+    assert body["status_message"] == "boom"
+    assert body["reservation"] is None and body["mlflow"] is None
+    assert body["cost"] == {"gpu": 1.5, "api": 0.25, "total": 1.75, "currency": "USD"}
+
+
+def test_experiment_json_shows_the_reservation_the_live_cost_and_the_mlflow_link():
+    row = _row()
+    row.status, row.finished_at, row.duration_seconds = ExperimentStatus.RUNNING, None, None
+    row.failure_reason = row.failure_message = None
+    started = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    reservation = Reservation(
+        experiment_id=row.id,
+        pool_name="a100-pool",
+        gpu_count=2,
+        hourly_cost_per_gpu=3.0,
+        reserved_at=started,
+        expires_at=started + timedelta(hours=2),
+        released_at=None,
+    )
+    link = MlflowLinkView("7", "run-1", started, 12, "timeout", started)
+    related = Related({row.id: reservation}, {row.id: link}, "http://mlflow.test/")
+    body = experiment_json(row, started + timedelta(minutes=30), related)
+    ExperimentOut.model_validate(body)
+    assert body["reservation"] == {
+        "pool": "a100-pool",
+        "gpu_count": 2,
+        "reserved_at": "2024-05-01T12:00:00+00:00",
+        "expires_at": "2024-05-01T14:00:00+00:00",
+        "released_at": None,
+    }
+    # live while held: 2 GPUs x 3.0 an hour x half an hour, not the stored gpu_cost
+    assert body["cost"] == {"gpu": 3.0, "api": 0.25, "total": 3.25, "currency": "USD"}
+    assert body["mlflow"] == {
+        "experiment_id": "7",
+        "run_id": "run-1",
+        "url": "http://mlflow.test/#/experiments/7/runs/run-1",
+        "synced_at": "2024-05-01T12:00:00+00:00",
+        "pending_points": 12,
+        "last_error": "timeout",
+        "last_error_at": "2024-05-01T12:00:00+00:00",
+    }
+    assert body["status_message"] is None and body["failure"] is None

@@ -1,0 +1,48 @@
+"""What an experiment's REST JSON shows beside its own row: its reservation and its MLflow
+link, loaded for a whole list at once (one statement for the reservations, two more for
+the MLflow links when MLflow is configured), whatever the number of experiments.
+
+Without ``EXPSVC_MLFLOW_TRACKING_URI`` nothing of ``app.integrations`` is imported and the
+link is ``null``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.models.resource import Reservation
+from app.resources.service import reservations_by_experiment
+
+if TYPE_CHECKING:
+    from app.integrations.mlflow.links import MlflowLinkView
+
+
+@dataclass(frozen=True)
+class Related:
+    reservations: Mapping[uuid.UUID, Reservation] = field(default_factory=dict)
+    mlflow_links: Mapping[uuid.UUID, MlflowLinkView] = field(default_factory=dict)
+    mlflow_ui: str = ""  # the MLflow UI the links point into ("" → no URL)
+
+
+async def load_related(
+    session: AsyncSession, settings: Settings, experiment_ids: Iterable[uuid.UUID]
+) -> Related:
+    ids = list(dict.fromkeys(experiment_ids))
+    if not ids:
+        return Related()
+    reservations = await reservations_by_experiment(session, ids)
+    if not settings.mlflow_tracking_uri:
+        return Related(reservations)
+    from app.integrations.mlflow.links import links_by_experiment  # only with MLflow
+
+    return Related(
+        reservations,
+        await links_by_experiment(session, ids),
+        settings.mlflow_ui_url or settings.mlflow_tracking_uri,
+    )
