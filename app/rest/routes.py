@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
-from app.rest import artifacts, compare, experiments, logs, metrics
+from app.rest import artifacts, compare, experiments, logs, metrics, tokens
 from app.rest.endpoints import Call, Endpoint, build_routes
 from app.rest.errors import EXCEPTION_HANDLERS, CatchAllMiddleware
 from app.rest.openapi import openapi_document
@@ -47,6 +47,7 @@ def endpoint_table() -> list[Endpoint]:
         *logs.ENDPOINTS,
         *artifacts.ENDPOINTS,
         *compare.ENDPOINTS,
+        *tokens.ENDPOINTS,
         OPENAPI_ENDPOINT,
     ]
 
