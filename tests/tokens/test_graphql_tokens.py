@@ -228,7 +228,7 @@ async def test_revoking_again_or_a_missing_token(
 async def test_a_user_may_revoke_the_token_they_call_with(
     client: httpx.AsyncClient, make_user: Any, services: Services
 ) -> None:
-    owner, token = await make_user(Role.DS)
+    _, token = await make_user(Role.DS)
     initial = (await ok(client, LIST, token=token))["apiTokens"][0]
     await ok(client, REVOKE, {"id": initial["id"]}, token=token)
     assert error_codes(await gql(client, ME, token=token)) == ["UNAUTHENTICATED"]
