@@ -242,3 +242,13 @@ async def test_expired_and_revoked_tokens_say_why(
         body = await gql(client, ME, token=await make(services, owner))
         assert error_codes(body) == ["UNAUTHENTICATED"]
         assert body["errors"][0]["message"] == why
+
+
+async def test_a_page_too_large_is_a_validation_error(
+    client: httpx.AsyncClient, make_user: Any
+) -> None:
+    """Not a cost refusal: the estimate counts ``first`` at most at what the resolver takes."""
+    _, token = await make_user(Role.DS)
+    body = await gql(client, "{ apiTokens(first: 100000) { id user { id } } }", token=token)
+    assert error_codes(body) == ["VALIDATION_FAILED"]
+    assert (await ok(client, "{ apiTokens(first: 500) { id } }", token=token))["apiTokens"]
