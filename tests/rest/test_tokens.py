@@ -105,8 +105,8 @@ async def test_who_may_list_a_users_tokens(
     client: httpx.AsyncClient, make_user: Any, services: Services, caller: str, status: int
 ) -> None:
     owner, owner_token = await make_user(Role.DS)
-    token = owner_token if caller == "owner" else await caller_token(
-        services, make_user, caller, owner
+    token = (
+        owner_token if caller == "owner" else await caller_token(services, make_user, caller, owner)
     )
     response = await client.get(TOKENS, params={"user_id": str(owner.id)}, headers=headers(token))
     assert response.status_code == status, response.text
@@ -143,8 +143,8 @@ async def test_who_may_revoke(
     owner, owner_token = await make_user(Role.MLE)
     target_id, target = await new_token(services, owner)
     assert (await client.get(TOKENS, headers=bearer(target))).status_code == 200  # cached
-    token = owner_token if caller == "owner" else await caller_token(
-        services, make_user, caller, owner
+    token = (
+        owner_token if caller == "owner" else await caller_token(services, make_user, caller, owner)
     )
     response = await client.delete(f"{TOKENS}/{target_id}", headers=headers(token))
     assert response.status_code == status, response.text
