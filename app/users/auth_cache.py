@@ -22,7 +22,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.db import Database
 from app.errors import Unauthenticated
@@ -37,17 +37,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Entry:
-    looked_up: datetime
-    expires_at: datetime | None  # the token's
+    until: datetime  # the TTL's end, or the token's expiry if sooner
     user: User
     token_id: uuid.UUID
-    used_recorded: datetime | None  # when this process last wrote (or read) a recent use
-
-    def fresh(self, now: datetime, ttl: float) -> bool:
-        """Within the TTL, and the token not expired meanwhile."""
-        if self.expires_at is not None and now >= self.expires_at:
-            return False
-        return (now - self.looked_up).total_seconds() < ttl
+    use_due: datetime  # when a use is worth recording again (a minute after the last one)
 
 
 class AuthCache:
@@ -73,19 +66,29 @@ class AuthCache:
         key = hash_token(token)
         now = self.clock()
         entry = self._entries.get(key)
-        if entry is not None and entry.fresh(now, self.ttl):
+        if entry is not None and now < entry.until:
             self._entries.move_to_end(key)
-            self._note_use(entry, now)
+            if now >= entry.use_due:
+                self._record_use(entry, now)
             return entry.user
         async with self.db.reader() as session:
             found = await credential(session, token, now)
-        recorded = found.last_used_at if entry is None else entry.used_recorded
-        entry = _Entry(now, found.expires_at, found.user, found.token_id, recorded)
+        until = now + timedelta(seconds=self.ttl)
+        if found.expires_at is not None:
+            until = min(until, found.expires_at)
+        if entry is not None:
+            use_due = entry.use_due
+        elif found.last_used_at is not None:
+            use_due = found.last_used_at + LAST_USED_RESOLUTION
+        else:
+            use_due = now
+        entry = _Entry(until, found.user, found.token_id, use_due)
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
-        self._note_use(entry, now)
+        if now >= entry.use_due:
+            self._record_use(entry, now)
         return found.user
 
     def forget(self, token_hash: str) -> None:
@@ -95,19 +98,17 @@ class AuthCache:
     def clear(self) -> None:
         self._entries.clear()
 
-    def _note_use(self, entry: _Entry, now: datetime) -> None:
-        recorded = entry.used_recorded
-        if recorded is not None and now - recorded < LAST_USED_RESOLUTION:
-            return
-        entry.used_recorded = now
+    def _record_use(self, entry: _Entry, now: datetime) -> None:
+        """Write ``last_used_at`` in the background; the request never waits for it."""
+        entry.use_due = now + LAST_USED_RESOLUTION
         # A context of its own: the write belongs to no request (nor to its statement counts)
         task = asyncio.get_running_loop().create_task(
-            self._record_use(entry.token_id, now), context=contextvars.Context()
+            self._write_use(entry.token_id, now), context=contextvars.Context()
         )
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
 
-    async def _record_use(self, token_id: uuid.UUID, now: datetime) -> None:
+    async def _write_use(self, token_id: uuid.UUID, now: datetime) -> None:
         try:
             async with self.db.unit_of_work() as session:
                 await touch_last_used(session, token_id=token_id, now=now)
