@@ -172,3 +172,14 @@ async def test_the_routes_are_documented(client: httpx.AsyncClient) -> None:
     assert set(paths["/tokens"]) == {"get", "post"}
     assert set(paths["/tokens/{id}"]) == {"delete"}
     assert "EXPSVC_AUTH_CACHE_TTL_SECONDS" in paths["/tokens/{id}"]["delete"]["description"]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "revoked", "expired"])
+async def test_who_may_not_create(
+    client: httpx.AsyncClient, make_user: Any, services: Services, caller: str
+) -> None:
+    owner, _ = await make_user(Role.DS)
+    token = await caller_token(services, make_user, caller, owner)
+    response = await client.post(TOKENS, json={"name": "x"}, headers=headers(token))
+    assert response.status_code == 401
+    assert len(await token_ids(services, owner)) == (1 if caller == "anonymous" else 2)

@@ -18,7 +18,14 @@ from app.models.base import utcnow
 from app.models.enums import Role
 from app.services import Services
 from tests.graphql import error_codes, gql, ok
-from tests.tokens.helpers import expired_token, new_token, revoked_token, token_ids, token_row
+from tests.tokens.helpers import (
+    expired_token,
+    new_token,
+    revoked_token,
+    set_expiry,
+    token_ids,
+    token_row,
+)
 
 FIELDS = "id name last4 createdAt expiresAt lastUsedAt revokedAt active user { id }"
 LIST = f"query($userId: ID) {{ apiTokens(userId: $userId) {{ {FIELDS} }} }}"
@@ -106,8 +113,6 @@ async def test_the_cap_on_live_tokens(
 
 async def expired_token_in_place(services: Services, user: User) -> None:
     """Make one of ``user``'s live tokens (not the initial one) expired."""
-    from tests.tokens.helpers import set_expiry
-
     for token_id in await token_ids(services, user):
         row = await token_row(services, token_id)
         if row.name != "initial":
@@ -252,3 +257,14 @@ async def test_a_page_too_large_is_a_validation_error(
     body = await gql(client, "{ apiTokens(first: 100000) { id user { id } } }", token=token)
     assert error_codes(body) == ["VALIDATION_FAILED"]
     assert (await ok(client, "{ apiTokens(first: 500) { id } }", token=token))["apiTokens"]
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "revoked", "expired"])
+async def test_who_may_not_create(
+    client: httpx.AsyncClient, make_user: Any, services: Services, caller: str
+) -> None:
+    owner, _ = await make_user(Role.DS)
+    token = await caller_token(services, make_user, caller, owner)
+    body = await gql(client, CREATE, {"name": "x"}, token=token)
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert len(await token_ids(services, owner)) == (1 if caller == "anonymous" else 2)

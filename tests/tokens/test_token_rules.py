@@ -15,7 +15,8 @@ from app.models.base import utcnow
 from app.models.enums import Role
 from app.services import Services
 from app.users.api_tokens import TokenPolicy, issue_token
-from tests.tokens.helpers import token_ids
+from app.users.service import create_user
+from tests.tokens.helpers import token_ids, token_row
 
 MONTH = TokenPolicy(max_lifetime=timedelta(days=30), max_live_per_user=20)
 
@@ -88,3 +89,13 @@ async def test_two_creations_at_once_cannot_pass_the_cap_together(
     with pytest.raises(ValidationFailed):
         await waiting
     assert len(await token_ids(services, user)) == 2
+
+
+async def test_a_new_users_first_token_follows_the_policy(services: Services) -> None:
+    async with services.db.unit_of_work() as session:
+        user, _ = await create_user(
+            session, actor=None, name="n", email="n@x.io", role=Role.DS, policy=MONTH
+        )
+    (token_id,) = await token_ids(services, user)
+    expires = (await token_row(services, token_id)).expires_at
+    assert expires is not None and expires <= utcnow() + timedelta(days=30)
