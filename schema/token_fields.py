@@ -49,7 +49,7 @@ class ApiToken:
     def created_at(self) -> datetime:
         return self.row.created_at
 
-    @strawberry.field(description="None: never expires.")
+    @strawberry.field(description="null: never expires.")
     def expires_at(self) -> datetime | None:
         return self.row.expires_at
 
