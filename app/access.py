@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, exists, or_, select, true
 
-from app.models import Experiment, Hypothesis, User, hypothesis_observers
+from app.models import ApiToken, Experiment, Hypothesis, User, hypothesis_observers
 from app.models.enums import Role
 
 SEE_ALL_ROLES = frozenset({Role.CURATOR, Role.ADMIN})
@@ -82,3 +82,13 @@ def may_edit_hypothesis(user: User, hypothesis: Hypothesis) -> bool:
 
 def may_manage_users(user: User) -> bool:
     return user.role is Role.ADMIN
+
+
+def may_manage_tokens_of(user: User, owner_id: uuid.UUID) -> bool:
+    """A user sees and revokes their own API tokens; an ADMIN everyone's."""
+    return user.role is Role.ADMIN or user.id == owner_id
+
+
+def token_visible(user: User) -> ColumnElement[bool]:
+    """``may_manage_tokens_of`` as SQL: a token anyone else names is ``NOT_FOUND``."""
+    return true() if user.role is Role.ADMIN else ApiToken.user_id == user.id

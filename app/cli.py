@@ -1,4 +1,4 @@
-"""The ``expsvc`` command: ``serve``, ``db upgrade``, ``users create``, ``demo``."""
+"""The ``expsvc`` command: ``serve``, ``db upgrade``, ``users create``, ``tokens …``, ``demo``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from app.cli_tokens import add_token_commands
 from app.config import Settings
 from app.db import Database
 from app.errors import ValidationFailed
 from app.migrate import upgrade
 from app.models.enums import Role
+from app.users.api_tokens import TokenPolicy
 from app.users.service import bootstrap_admin, create_user
 
 
@@ -77,7 +79,10 @@ async def _create_user(settings: Settings, name: str, email: str, role: Role) ->
     db = Database(settings.database_url)
     try:
         async with db.unit_of_work() as session:
-            user, token = await create_user(session, actor=None, name=name, email=email, role=role)
+            policy = TokenPolicy.from_settings(settings)  # the first token's lifetime
+            user, token = await create_user(
+                session, actor=None, name=name, email=email, role=role, policy=policy
+            )
         print(f"created user {user.id} ({user.role.value}) {user.email}")
         return token
     finally:
@@ -139,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.set_defaults(run=cmd_users_create)
+
+    add_token_commands(commands)
 
     demo = commands.add_parser(
         "demo", help="seed demo experiments and play a live training run on a running server"

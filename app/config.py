@@ -55,6 +55,17 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=5 * MiB, ge=1024)
     logs_max_batch_lines: int = Field(default=10_000, ge=1)
 
+    # API tokens (app/users/api_tokens.py, app/users/auth_cache.py)
+    # Longest lifetime of a new token in days, also given to tokens made without an expiry;
+    # 0 = no limit
+    token_max_lifetime_days: int = Field(default=0, ge=0, le=100 * 366)
+    # Live (unrevoked, unexpired) tokens one user may hold at once
+    max_tokens_per_user: int = Field(default=20, ge=1)
+    # How long a replica trusts a token lookup: a revocation made on another replica (or with
+    # the CLI) stops the token there within this many seconds; on the replica that revoked
+    # it, at once
+    auth_cache_ttl_seconds: float = Field(default=10.0, ge=0, le=3600)
+
     # Lifecycle
     activity_timeout_seconds: int = Field(default=900, ge=1)
 

@@ -45,7 +45,7 @@ class Services:
         self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
         self.notifier = NotificationProducer(self.db, self.live)
-        self.auth = AuthCache(self.db)
+        self.auth = AuthCache(self.db, ttl=self.settings.auth_cache_ttl_seconds)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
         if self.settings.mlflow_tracking_uri:
             from app.integrations.mlflow.queue import MlflowQueue
@@ -68,6 +68,7 @@ class Services:
         await self.notifier.stop()
         await self.relay.stop()
         await self.live.stop()
+        await self.auth.drain()
         await self.broker.close()
         await self.store.close()
         await self.db.dispose()

@@ -40,8 +40,10 @@ class Context:
         return self.services.settings
 
     async def actor(self) -> User:
-        """The authenticated caller; ``UNAUTHENTICATED`` without a valid token."""
-        if self._user is None:
+        """The authenticated caller; ``UNAUTHENTICATED`` without a valid token. A websocket
+        connection asks again (through the auth cache) for each operation it starts, so a
+        token revoked while it is open starts nothing more."""
+        if self._user is None or isinstance(self.request, WebSocket):
             token = self.token or self._token_from_connection()
             self._user = await self.services.auth.user(token)
         return self._user

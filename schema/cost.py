@@ -64,6 +64,7 @@ from app.config import Settings
 from app.experiments import service as experiments
 from app.logs import service as logs
 from app.metrics.history import MAX_POINTS_CAP
+from app.users import api_tokens
 from schema.limits import CODE
 
 DEFAULT_LIST_SIZE = 10
@@ -82,6 +83,7 @@ SIZE_CAPS: Mapping[str, int] = {
     "Query.compareExperiments.ids": compare.MAX_EXPERIMENTS,
     "Query.compareExperiments.metricKeys": compare.MAX_METRIC_KEYS,
     "*.maxPoints": MAX_POINTS_CAP,
+    "Query.apiTokens.first": api_tokens.MAX_PAGE,
 }
 # Leaves that hold a sized list of rows (cost like the rows would, by the named argument)
 SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}

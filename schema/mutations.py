@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import strawberry
 
@@ -19,7 +20,8 @@ from app.metrics.events import publish_metrics
 from app.models.base import utcnow
 from app.models.enums import FailureReason
 from app.users import service as users
-from schema import resource_fields
+from app.users.api_tokens import TokenPolicy
+from schema import resource_fields, token_fields
 from schema.artifact_types import (
     COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION,
     CREATE_ARTIFACT_UPLOAD_DESCRIPTION,
@@ -43,6 +45,7 @@ from schema.inputs import (
 from schema.log_fields import LOG_MESSAGES_DESCRIPTION, log_messages
 from schema.metric_types import MetricPointInput
 from schema.resource_types import ResourcePool
+from schema.token_fields import ApiToken
 from schema.types import Experiment, Hypothesis, User, UserWithToken
 
 
@@ -119,15 +122,34 @@ class Mutation:
         actor = await info.context.actor()
         async with info.context.transaction() as session:
             row, token = await users.create_user(
-                session, actor=actor, name=input.name, email=input.email, role=input.role
+                session,
+                actor=actor,
+                name=input.name,
+                email=input.email,
+                role=input.role,
+                policy=TokenPolicy.from_settings(info.context.settings),
             )
         return UserWithToken(user=User(row=row), token=token)
 
-    @strawberry.mutation(description="A new API token for the caller, shown once.")
-    async def create_api_token(self, info: Info, name: str) -> str:
+    @strawberry.mutation(
+        description="A new API token for the caller, shown once. Without expiresAt it expires "
+        "after EXPSVC_TOKEN_MAX_LIFETIME_DAYS (never when that is 0); with it, no later. At "
+        "most EXPSVC_MAX_TOKENS_PER_USER live tokens per user (VALIDATION_FAILED beyond)."
+    )
+    async def create_api_token(
+        self, info: Info, name: str, expires_at: datetime | None = None
+    ) -> str:
         actor = await info.context.actor()
+        policy = TokenPolicy.from_settings(info.context.settings)
         async with info.context.transaction() as session:
-            return await users.create_api_token(session, actor=actor, name=name)
+            return await users.create_api_token(
+                session, actor=actor, name=name, expires_at=expires_at, policy=policy
+            )
+
+    revoke_api_token: ApiToken = strawberry.mutation(
+        resolver=token_fields.revoke_api_token,
+        description=token_fields.REVOKE_API_TOKEN_DESCRIPTION,
+    )
 
     @strawberry.mutation
     async def create_experiment(self, info: Info, input: CreateExperimentInput) -> Experiment:

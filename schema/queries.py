@@ -9,7 +9,7 @@ from app.experiments.presets import PRESETS
 from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
 from app.hypotheses import service as hypotheses
 from app.models.enums import ExperimentStatus
-from schema import resource_fields
+from schema import resource_fields, token_fields
 from schema.compare_types import COMPARE_DESCRIPTION, compare_experiments
 from schema.context import Info, parse_id
 from schema.inputs import ExperimentFilter, ExperimentOrder, to_model
@@ -22,6 +22,7 @@ from schema.stats_types import (
     experiment_stats,
     leaderboard,
 )
+from schema.token_fields import ApiToken
 from schema.types import (
     BoardColumn,
     Experiment,
@@ -45,6 +46,9 @@ class Query:
     )
     notifications: list[Notification] = strawberry.field(
         resolver=resource_fields.notification_list, description="The caller's, newest first."
+    )
+    api_tokens: list[ApiToken] = strawberry.field(
+        resolver=token_fields.api_tokens_list, description=token_fields.API_TOKENS_DESCRIPTION
     )
 
     @strawberry.field(description="The caller.")

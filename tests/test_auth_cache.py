@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import delete
 
 from app.errors import Unauthenticated
 from app.models import ApiToken
+from app.models.base import utcnow
 from app.models.enums import Role
 from app.users.auth_cache import AuthCache
 
 
 async def test_a_known_token_is_remembered_for_its_ttl(services, make_user):
     user, token = await make_user(Role.MLE)
-    cache = AuthCache(services.db, ttl=60)
+    now = utcnow()
+    cache = AuthCache(services.db, ttl=60, clock=lambda: now)
     assert (await cache.user(token)).id == user.id
+    await cache.drain()
     async with services.db.unit_of_work() as session:
         await session.execute(delete(ApiToken))
+    now += timedelta(seconds=59)
     assert (await cache.user(token)).id == user.id  # served from memory
-    cache.ttl = 0
+    now += timedelta(seconds=1)
     with pytest.raises(Unauthenticated):
         await cache.user(token)
 

@@ -21,7 +21,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app.migrate import alembic_config, downgrade, pending_model_changes, upgrade
 from app.models import Base
@@ -165,3 +165,73 @@ async def test_async_callers_use_a_worker_thread(tmp_path: Path) -> None:
         upgrade(url)
     await asyncio.to_thread(upgrade, url)
     assert await asyncio.to_thread(pending_model_changes, url) == []
+
+
+def test_0007_keeps_older_tokens_working_and_its_downgrade_drops_revoked_ones(
+    database_url: str,
+) -> None:
+    """Tokens made before 0007 stay live (no expiry, no hint); going back to 0006 deletes
+    revoked tokens and tokens with an expiry, which would otherwise work again for good."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from app.users.service import authenticate
+    from app.users.tokens import hash_token
+
+    upgrade(database_url, "0006")
+    when = sa.column("created_at", sa.DateTime(timezone=True))
+    users = sa.table(
+        "users", sa.column("id", sa.Uuid()), *map(sa.column, ("name", "email", "role")), when
+    )
+    tokens = sa.table(
+        "api_tokens",
+        sa.column("id", sa.Uuid()),
+        sa.column("user_id", sa.Uuid()),
+        *map(sa.column, ("name", "token_hash")),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    user_id = uuid.uuid4()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def seed(connection: Connection) -> None:
+        connection.execute(
+            users.insert().values(id=user_id, name="old", email="o@x.io", role="DS", created_at=now)
+        )
+        for name in ("kept", "revoked"):
+            connection.execute(
+                tokens.insert().values(
+                    id=uuid.uuid4(),
+                    user_id=user_id,
+                    name=name,
+                    token_hash=hash_token(f"esk_{name}"),
+                    created_at=now,
+                )
+            )
+        connection.commit()
+
+    inspect_db(database_url, seed)
+    upgrade(database_url)
+
+    async def email_of(token: str) -> str:
+        engine = create_async_engine(database_url, poolclass=pool.NullPool)
+        try:
+            async with AsyncSession(engine) as session:
+                return (await authenticate(session, token)).email
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(email_of("esk_kept")) == "o@x.io"
+
+    def revoke(connection: Connection) -> None:
+        connection.execute(
+            sa.text("UPDATE api_tokens SET revoked_at = created_at WHERE name = 'revoked'")
+        )
+        connection.commit()
+
+    inspect_db(database_url, revoke)
+    downgrade(database_url, "0006")
+    names = inspect_db(
+        database_url,
+        lambda c: [row[0] for row in c.execute(sa.text("SELECT name FROM api_tokens"))],
+    )
+    assert names == ["kept"]

@@ -32,5 +32,12 @@ class ApiToken(UUIDPrimaryKey, Base):
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The token's last four characters, to tell tokens apart (None: made before they were kept)
+    last4: Mapped[str | None] = mapped_column(String(4))
+    # None: never expires. An expired or revoked token authenticates no one.
+    expires_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    # Updated at most once a minute per token (``app/users/auth_cache.py``)
+    last_used_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(back_populates="tokens", lazy="raise")

@@ -14,7 +14,17 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
-from app.rest import artifacts, compare, docs, experiments, hypotheses, logs, metrics, resources
+from app.rest import (
+    artifacts,
+    compare,
+    docs,
+    experiments,
+    hypotheses,
+    logs,
+    metrics,
+    resources,
+    tokens,
+)
 from app.rest.endpoints import Call, Endpoint, build_routes
 from app.rest.errors import EXCEPTION_HANDLERS, CatchAllMiddleware
 from app.rest.openapi import openapi_document
@@ -49,6 +59,7 @@ def endpoint_table() -> list[Endpoint]:
         *compare.ENDPOINTS,
         *hypotheses.ENDPOINTS,
         *resources.ENDPOINTS,
+        *tokens.ENDPOINTS,
         OPENAPI_ENDPOINT,
         *docs.ENDPOINTS,
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,32 +15,55 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import may_manage_users
 from app.errors import Forbidden, Unauthenticated, ValidationFailed
 from app.models import ApiToken, User
+from app.models.base import utcnow
 from app.models.enums import Role
-from app.users.tokens import hash_token, new_token
+from app.users.api_tokens import DEFAULT_POLICY, TokenPolicy, issue_token, live_token
+from app.users.tokens import hash_token
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 async def authenticate(session: AsyncSession, token: str | None) -> User:
-    """The user a bearer token belongs to; ``UNAUTHENTICATED`` for none or a bad one."""
+    """The user a live bearer token belongs to; ``UNAUTHENTICATED`` for none or a bad one."""
+    return (await credential(session, token)).user
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What a live token lookup found: its user, and what the auth cache needs besides."""
+
+    user: User
+    token_id: uuid.UUID
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+async def credential(
+    session: AsyncSession, token: str | None, now: datetime | None = None
+) -> Credential:
+    """The live token ``token`` is; ``UNAUTHENTICATED`` for none, an unknown, a revoked or
+    an expired one (the message says which of the last two)."""
     if not token:
         raise Unauthenticated()
     query = (
-        select(User)
+        select(
+            User,
+            ApiToken.id,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+            live_token(now or utcnow()),
+        )
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == hash_token(token))
     )
-    user = (await session.execute(query)).scalar_one_or_none()
-    if user is None:
+    found = (await session.execute(query)).one_or_none()
+    if found is None:
         raise Unauthenticated()
-    return user
-
-
-async def _issue_token(session: AsyncSession, user: User, name: str) -> str:
-    token = new_token()
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token)))
-    await session.flush()
-    return token
+    user, token_id, expires_at, last_used_at, revoked_at, live = found
+    if not live:
+        raise Unauthenticated("token revoked" if revoked_at is not None else "token expired")
+    return Credential(user, token_id, expires_at, last_used_at)
 
 
 def _user_field_errors(name: str, email: str) -> dict[str, str]:
@@ -51,9 +76,16 @@ def _user_field_errors(name: str, email: str) -> dict[str, str]:
 
 
 async def create_user(
-    session: AsyncSession, *, actor: User | None, name: str, email: str, role: Role
+    session: AsyncSession,
+    *,
+    actor: User | None,
+    name: str,
+    email: str,
+    role: Role,
+    policy: TokenPolicy = DEFAULT_POLICY,
 ) -> tuple[User, str]:
-    """Create a user and its first token. ``actor`` None means the operator's CLI."""
+    """Create a user and its first token (expiring as ``policy`` says). ``actor`` None
+    means the operator's CLI."""
     if actor is not None and not may_manage_users(actor):
         raise Forbidden("only an ADMIN may create users")
     errors = _user_field_errors(name, email)
@@ -68,13 +100,23 @@ async def create_user(
         await session.flush()
     except IntegrityError as error:  # created meanwhile by a request not yet committed then
         raise ValidationFailed({"email": "already in use"}) from error
-    return user, await _issue_token(session, user, "initial")
+    _, token = await issue_token(session, owner=user, name="initial", policy=policy)
+    return user, token
 
 
-async def create_api_token(session: AsyncSession, *, actor: User, name: str) -> str:
-    if not 1 <= len(name.strip()) <= 200:
-        raise ValidationFailed({"name": "must be 1-200 characters"})
-    return await _issue_token(session, actor, name.strip())
+async def create_api_token(
+    session: AsyncSession,
+    *,
+    actor: User,
+    name: str,
+    expires_at: datetime | None = None,
+    policy: TokenPolicy = DEFAULT_POLICY,
+) -> str:
+    """A new token for the caller (the secret, shown once)."""
+    _, token = await issue_token(
+        session, owner=actor, name=name, expires_at=expires_at, policy=policy
+    )
+    return token
 
 
 async def count_users(session: AsyncSession) -> int:
