@@ -42,9 +42,12 @@ class Context:
     async def actor(self) -> User:
         """The authenticated caller; ``UNAUTHENTICATED`` without a valid token."""
         if self._user is None:
-            token = self.token or self._token_from_connection()
-            self._user = await self.services.auth.user(token)
+            self._user = await self.services.auth.user(self.connection_token())
         return self._user
+
+    def connection_token(self) -> str | None:
+        """The bearer token: the request's header, or a websocket's ``connection_init``."""
+        return self.token or self._token_from_connection()
 
     def _token_from_connection(self) -> str | None:
         params = self.connection_params
