@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from json import JSONDecodeError
 from typing import Any, Protocol, cast
 
+from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
@@ -39,11 +40,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     SubscribeMessage,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage as TransportErrorMessage,
+)
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import (
     ConnectionInitMessage as LegacyConnectionInitMessage,
 )
-from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage, StartMessage
 
 from app.config import Settings
 from app.errors import DomainError, RateLimited, Unauthenticated
@@ -165,6 +169,13 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
             pass
 
 
+def subscription_limit(limit: int) -> RateLimited:
+    return RateLimited(
+        f"subscription limit reached: at most {limit} operations per connection",
+        details={"limit": limit},
+    )
+
+
 async def _stop(task: asyncio.Task[None]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -211,6 +222,18 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         self.admission.note_activity()
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and limit is not None
+            and message["id"] not in self.operations
+            and len(self.operations) >= limit
+        ):  # strawberry's own refusal carries no code
+            error = cast(GraphQLFormattedError, error_entry(subscription_limit(limit)))
+            await self.send_message(
+                TransportErrorMessage(id=message["id"], type="error", payload=[error])
+            )
+            return
         await super().handle_subscribe(message)
 
     async def _ping_forever(self) -> None:
@@ -267,4 +290,14 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
 
     async def handle_start(self, message: StartMessage) -> None:
         self.admission.note_activity()
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and limit is not None
+            and message["id"] not in self.tasks
+            and len(self.tasks) >= limit
+        ):  # strawberry's own refusal carries no code
+            error = cast(GraphQLFormattedError, error_entry(subscription_limit(limit)))
+            await self.send_message(ErrorMessage(type="error", id=message["id"], payload=error))
+            return
         await super().handle_start(message)

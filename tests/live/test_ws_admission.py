@@ -176,6 +176,22 @@ async def test_errors_on_websockets_carry_code_and_details(live_server, make_use
     await socket.send(start_message(protocol, "3", "subscription { nope }"))
     errors = await errors_of(socket, "3")
     assert [e["extensions"]["code"] for e in errors] == ["GRAPHQL_VALIDATION_FAILED"]
+    await socket.send(start_message(protocol, "4", "subscription {"))
+    errors = await errors_of(socket, "4")
+    assert [e["extensions"]["code"] for e in errors] == ["GRAPHQL_PARSE_FAILED"]
+    await socket.close()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_the_subscription_cap_is_a_coded_error(start_server, make_user, protocol):
+    address = await start_server(max_subscriptions_per_connection=2)
+    _, token = await make_user(Role.DS)
+    socket = await admitted(address, token, protocol)
+    for ident in ("1", "2"):
+        await socket.send(start_message(protocol, ident, "subscription { notifications { id } }"))
+    await socket.send(start_message(protocol, "3", "subscription { notifications { id } }"))
+    [error] = await errors_of(socket, "3")
+    assert error["extensions"] == {"code": "RATE_LIMITED", "details": {"limit": 2}}
     await socket.close()
 
 
