@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     http_header_timeout_seconds: float = Field(default=10.0, gt=0)
     http_body_timeout_seconds: float = Field(default=30.0, gt=0)
     # On SIGTERM: open requests and websockets get this long, then the process exits
-    shutdown_grace_seconds: float = Field(default=10.0, gt=0)
+    # (short of Docker's 10 s stop timeout, which then kills)
+    shutdown_grace_seconds: float = Field(default=5.0, gt=0)
 
     # GraphQL query limits
     query_max_depth: int = Field(default=12, ge=1)
