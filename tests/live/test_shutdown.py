@@ -5,6 +5,7 @@ a request whose body stalls."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import websockets
+from websockets.exceptions import ConnectionClosed
 
 from tests.redis_server import free_port
 
@@ -91,6 +93,11 @@ async def test_sigterm_exits_within_the_grace_period_with_websockets_open(tmp_pa
         assert process.poll() is not None, f"still running {took:.1f} s after SIGTERM"
         # the grace period plus the application's own shutdown (jobs, engine), generously
         assert took < GRACE + 10, log.read_text(errors="replace")[-3000:]
+        for socket in sockets[:6]:  # told to go elsewhere, not left to time out
+            with contextlib.suppress(ConnectionClosed):
+                while True:
+                    await asyncio.wait_for(socket.recv(), 5)
+            assert socket.close_code == 1012
         writer.close()
     finally:
         if process.poll() is None:
