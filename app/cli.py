@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -47,6 +46,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from app.main import create_app
     from app.runtime import tune_garbage_collector
+    from app.server import server_options
 
     upgrade(settings.database_url)
     token = asyncio.run(_bootstrap(settings))
@@ -62,11 +62,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     tune_garbage_collector()
     uvicorn.run(app, host=args.host, port=args.port, **server_options(settings))
     return 0
-
-
-def server_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn's options that come from our settings (logging is ours)."""
-    return {"log_config": None, "ws_per_message_deflate": settings.ws_per_message_deflate}
 
 
 def cmd_db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:

@@ -99,11 +99,31 @@ class Settings(BaseSettings):
     # connection compresses on its own): off unless subscribers sit behind slow links
     ws_per_message_deflate: bool = False
 
+    # Websocket connections. Counted per process: behind N replicas a token or an address
+    # may hold up to N times these. Over a limit the socket is closed with 1013.
+    ws_max_connections_per_token: int = Field(default=50, ge=1)
+    ws_max_connections_per_address: int = Field(default=200, ge=1)
+    # A socket that sends no connection_init this long is closed (4408)
+    ws_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    # A socket with no subscription or operation running this long is closed (1000)
+    ws_idle_timeout_seconds: float = Field(default=600.0, gt=0)
+
+    # Slow clients: a request's headers must arrive within this many seconds (else 408 and
+    # the connection closes); while a body is read, each chunk within this many seconds
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    # On SIGTERM: open requests and websockets get this long, then the process exits
+    # (short of Docker's 10 s stop timeout, which then kills)
+    shutdown_grace_seconds: float = Field(default=5.0, gt=0)
+
     # GraphQL query limits
     query_max_depth: int = Field(default=12, ge=1)
     query_max_tokens: int = Field(default=5000, ge=10)
     query_max_aliases: int = Field(default=50, ge=1)
     query_max_cost: int = Field(default=50_000, ge=1)
+    # Introspection (__schema, __type) for callers without a valid token; off in production
+    # keeps the schema from strangers (GraphiQL then needs the Authorization header)
+    graphql_anonymous_introspection: bool = True
 
     # MLflow mirror (active when mlflow_tracking_uri is set; see app/integrations/mlflow)
     # The MLflow experiment a run goes to: {hypothesis} is the hypothesis title,

@@ -84,6 +84,13 @@ class QueryTooComplex(DomainError):
     http_status = 400
 
 
+class RequestTimeout(DomainError):
+    """A slow client: the request body stopped arriving (``app/read_timeouts.py``)."""
+
+    code = "REQUEST_TIMEOUT"
+    http_status = 408
+
+
 class BadRequest(DomainError):
     """Malformed input that is not about a field: unreadable JSON, a bad GraphQL document."""
 

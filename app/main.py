@@ -13,6 +13,7 @@ from app.config import Settings
 from app.experiments.watchdog import activity_watchdog
 from app.logging import configure_logging
 from app.observability import health_routes, install_observability
+from app.read_timeouts import BodyReadTimeout
 from app.resources.expiry import reservation_job
 from app.resources.service import seed_pools
 from app.rest.routes import rest_app
@@ -66,4 +67,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     install_observability(app)
+    app.add_middleware(BodyReadTimeout, seconds=settings.http_body_timeout_seconds)
     return app

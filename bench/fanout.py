@@ -606,11 +606,16 @@ def delete_redis_keys(url: str, prefix: str) -> int:
 
 
 def run_broker(broker: str, args: argparse.Namespace) -> Run:
-    extra: dict[str, str] = {}
+    # every subscriber uses the admin token from this machine: lift the websocket limits
+    room = str(args.subscribers + 10)
+    extra = {
+        "EXPSVC_WS_MAX_CONNECTIONS_PER_TOKEN": room,
+        "EXPSVC_WS_MAX_CONNECTIONS_PER_ADDRESS": room,
+    }
     prefix = ""
     if broker == "redis":
         prefix = f"bench-{uuid.uuid4().hex[:8]}:"
-        extra = {"EXPSVC_REDIS_URL": args.redis_url, "EXPSVC_REDIS_KEY_PREFIX": prefix}
+        extra |= {"EXPSVC_REDIS_URL": args.redis_url, "EXPSVC_REDIS_KEY_PREFIX": prefix}
     try:
         with (
             throwaway_database(

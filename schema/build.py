@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 from app.config import Settings
 from schema.cost import cost_extension
 from schema.errors import ErrorCodes, log_unexpected
+from schema.introspection import introspection_extensions
 from schema.limits import limit_extensions
 from schema.mutations import Mutation
 from schema.observability import OperationMetrics
@@ -39,6 +40,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         extensions=[
             *limit_extensions(settings),
             cost_extension(settings),
+            *introspection_extensions(settings),  # before the cache: it adds a rule
             cached_validation(),
             ErrorCodes,
             OperationMetrics,

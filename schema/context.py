@@ -44,9 +44,12 @@ class Context:
         connection asks again (through the auth cache) for each operation it starts, so a
         token revoked while it is open starts nothing more."""
         if self._user is None or isinstance(self.request, WebSocket):
-            token = self.token or self._token_from_connection()
-            self._user = await self.services.auth.user(token)
+            self._user = await self.services.auth.user(self.connection_token())
         return self._user
+
+    def connection_token(self) -> str | None:
+        """The bearer token: the request's header, or a websocket's ``connection_init``."""
+        return self.token or self._token_from_connection()
 
     def _token_from_connection(self) -> str | None:
         params = self.connection_params

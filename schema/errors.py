@@ -69,7 +69,9 @@ def format_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
 
 
 class ErrorCodes(SchemaExtension):
-    """Rewrites the errors of every result (queries, mutations and subscription events)."""
+    """Rewrites the errors of every result: over HTTP when the operation ends, over
+    websockets (``Schema.stream``: subscription events, queries, mutations) result by
+    result before it is sent."""
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -77,6 +79,12 @@ class ErrorCodes(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             result.errors = format_errors(errors)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = format_errors(errors)
+        yield
 
 
 def log_unexpected(errors: list[GraphQLError]) -> None:
@@ -87,3 +95,12 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
                 ".".join(str(p) for p in error.path or []),
                 exc_info=error.original_error,
             )
+
+
+def error_entry(error: DomainError) -> dict[str, Any]:
+    """A domain error as one entry of a GraphQL ``errors`` list (for answers given outside
+    execution: a refused HTTP body, a refused websocket ``connection_init``)."""
+    extensions: dict[str, Any] = {"code": error.code}
+    if error.details:
+        extensions["details"] = error.details
+    return {"message": error.message, "extensions": extensions}

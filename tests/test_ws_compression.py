@@ -11,8 +11,8 @@ import pytest
 import uvicorn
 import websockets
 
-from app.cli import server_options
 from app.main import create_app
+from app.server import server_options
 from app.services import Services
 
 

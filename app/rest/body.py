@@ -10,7 +10,8 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 
-from app.errors import PayloadTooLarge, ValidationFailed
+from app.errors import ValidationFailed
+from app.request_body import read_body
 
 
 class QueryModel(BaseModel):
@@ -20,23 +21,6 @@ class QueryModel(BaseModel):
 
     # List fields that also accept one comma-separated value (``?status=QUEUED,RUNNING``)
     comma_separated: ClassVar[frozenset[str]] = frozenset()
-
-
-def too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"request body is over {limit} bytes", details={"limit_bytes": limit})
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refused as soon as it is known to be over ``limit`` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise too_large(limit)
-    return bytes(body)
 
 
 async def read_json_object(request: Request, limit: int, *, required: bool) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from app.metrics.events import publish_metrics
 from app.metrics.history import Series, columns_of, raw_json_value
 from app.models import MetricSeries
 from app.models.base import utcnow
-from app.rest.body import QueryModel, read_body
+from app.request_body import read_body
+from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
 
 NUMBER_OR_SPECIAL: dict[str, Any] = {

@@ -10,6 +10,7 @@ import pytest
 import uvicorn
 
 from app.services import Services
+from tests.live.servers import ServerFactory, server_factory
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,11 @@ async def live_server(app: Any, services: Services) -> AsyncIterator[str]:
     await services.relay.stop()
     server.should_exit = True
     await task
+
+
+@pytest.fixture
+async def start_server(services: Services) -> AsyncIterator[ServerFactory]:
+    """``await start_server(**setting_overrides)`` → ``127.0.0.1:<port>`` of a real server
+    built as ``expsvc serve`` builds it; stopped after the test."""
+    async with server_factory(services) as start:
+        yield start

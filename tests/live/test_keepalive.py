@@ -11,6 +11,7 @@ import uvicorn
 import websockets
 
 from app.main import create_app
+from app.models.enums import Role
 
 
 @pytest.fixture
@@ -40,9 +41,13 @@ async def chatty_server(services):
     ("protocol", "init", "keep_alive"),
     [("graphql-transport-ws", "connection_init", "ping"), ("graphql-ws", "connection_init", "ka")],
 )
-async def test_idle_connections_get_keep_alives(chatty_server, protocol, init, keep_alive):
+async def test_idle_connections_get_keep_alives(
+    chatty_server, make_user, protocol, init, keep_alive
+):
+    _, token = await make_user(Role.DS)
     async with websockets.connect(chatty_server, subprotocols=[protocol]) as socket:
-        await socket.send(json.dumps({"type": init, "payload": {}}))
+        payload = {"Authorization": f"Bearer {token}"}
+        await socket.send(json.dumps({"type": init, "payload": payload}))
         seen = []
         async with asyncio.timeout(3):
             while seen.count(keep_alive) < 2:
