@@ -46,29 +46,28 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path(".expsvc"),
         validation_alias=AliasChoices("EXPSVC_HOME", "EXPSVC_DATA_DIR"),
-        description="the home folder: admin token, SQLite database, artifacts",
+        description="home folder: admin token, SQLite database, artifacts (./.expsvc)",
     )
 
     # Backing services; empty database / artifact URLs → in the home folder
     database_url: str = Field(
         default="",
-        description="PostgreSQL: postgresql+asyncpg://user:pass@host:5432/db "
-        "(default: SQLite $EXPSVC_HOME/expsvc.db)",
+        description="postgresql+asyncpg://user:pass@host:5432/db (default: SQLite in home)",
     )
     redis_url: str = Field(
-        default="", description="redis://host:6379/0 (default: an in-process broker)"
+        default="", description="redis://host:6379/0 (default: in-process broker)"
     )
     artifact_store_url: str = Field(
-        default="", description="s3://bucket/prefix (default: file://$EXPSVC_HOME/artifacts)"
+        default="", description="s3://bucket/prefix (default: a folder in home)"
     )
     s3_endpoint_url: str = Field(default="", description="MinIO or another S3-compatible store")
     # The S3 endpoint as clients outside the service's network reach it: presigned download
     # and upload URLs are signed for it (empty → s3_endpoint_url)
     s3_public_endpoint_url: str = Field(
-        default="", description="the S3 endpoint in presigned URLs handed to clients"
+        default="", description="S3 endpoint as clients reach it (presigned URLs)"
     )
     mlflow_tracking_uri: str = Field(
-        default="", description="MLflow server every run is mirrored to (default: none)"
+        default="", description="MLflow server runs are mirrored to (default: none)"
     )
     redis_key_prefix: str = "expsvc:"
 
