@@ -85,6 +85,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from app.main import create_app
     from app.runtime import tune_garbage_collector
+    from app.startup_checks import backing_service_warnings
 
     migrate(settings, may_create=True)
     token = asyncio.run(_bootstrap(settings))
@@ -92,6 +93,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         path = write_admin_token(settings, token)
         print(f"Created the first ADMIN user. Its API token (shown once, also saved to {path}):")
         print(f"  {token}")
+    for warning in asyncio.run(backing_service_warnings(settings)):
+        print(f"warning: {warning}")
     base = f"http://{host}:{port}"
     print(f"GraphQL (GraphiQL in a browser): {base}/graphql")
     print(f"REST: {base}/api/v1  (OpenAPI: {base}/api/v1/openapi.json)")
