@@ -200,6 +200,13 @@ def _local(host: str) -> str:
     return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
 
 
+# The database every command but demo works on, said in its --help
+DATABASE_NOTE = (
+    "The database is $EXPSVC_DATABASE_URL, else the SQLite file expsvc.db in the home folder "
+    "$EXPSVC_HOME (default: .expsvc in the current folder) - the same as `expsvc serve`'s."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="expsvc",
@@ -217,24 +224,34 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help=setting_help("port", "port to listen on"))
     serve.set_defaults(run=cmd_serve)
 
-    db = commands.add_parser("db", help="database maintenance (EXPSVC_DATABASE_URL)")
+    db = commands.add_parser(
+        "db", help="database maintenance (EXPSVC_DATABASE_URL)", description=DATABASE_NOTE
+    )
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser(
-        "create", help="create the database (PostgreSQL: CREATE DATABASE; SQLite: the file)"
+        "create",
+        help="create the database (PostgreSQL: CREATE DATABASE; SQLite: the file)",
+        description=DATABASE_NOTE,
     ).set_defaults(run=cmd_db_create)
     db_commands.add_parser(
-        "upgrade", help="apply all migrations (a new SQLite file is created, and said so)"
+        "upgrade",
+        help="apply all migrations (a new SQLite file is created, and said so)",
+        description=DATABASE_NOTE,
     ).set_defaults(run=cmd_db_upgrade)
 
-    users = commands.add_parser("users", help="user management, on the server's database")
+    users = commands.add_parser(
+        "users", help="user management, on the server's database", description=DATABASE_NOTE
+    )
     user_commands = users.add_subparsers(dest="users_command", required=True)
-    create = user_commands.add_parser("create", help="create a user; prints its token last")
+    create = user_commands.add_parser(
+        "create", help="create a user; prints its token last", description=DATABASE_NOTE
+    )
     create.add_argument("--name", required=True, help="the user's display name")
     create.add_argument("--email", required=True, help="unique, case-insensitively")
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.set_defaults(run=cmd_users_create)
     user_commands.add_parser(
-        "list", help="every user: id, role, email, name, created"
+        "list", help="every user: id, role, email, name, created", description=DATABASE_NOTE
     ).set_defaults(run=cmd_users_list)
 
     demo = commands.add_parser(

@@ -187,6 +187,11 @@ def test_version_and_help_name_the_settings(tmp_path, capsys):
         main(["serve", "--help"])
     out = capsys.readouterr().out
     assert "$EXPSVC_HOST, else 127.0.0.1" in out and "$EXPSVC_PORT, else 8000" in out
+    for command in (["db", "create"], ["db", "upgrade"], ["users", "create"], ["users", "list"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        out = capsys.readouterr().out
+        assert "$EXPSVC_DATABASE_URL" in out and "$EXPSVC_HOME" in out, command
 
 
 def test_unreachable_postgresql_is_one_line(tmp_path):
