@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.database_setup import migrate
 from app.db import Database
 from app.errors import DomainError, NotFound
-from app.migrate import upgrade
 from app.models import User
 from app.users import api_tokens
 from app.users.api_tokens import TokenPolicy
@@ -118,7 +118,7 @@ async def _revoke(settings: Settings, token_id: uuid.UUID) -> str:
 
 
 def _run(settings: Settings, work: Callable[[], Coroutine[Any, Any, str | list[str]]]) -> int:
-    upgrade(settings.database_url)
+    migrate(settings.database_url, may_create=False)
     try:
         lines = asyncio.run(work())
     except DomainError as exc:

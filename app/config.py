@@ -1,7 +1,8 @@
 """Settings, read from the environment with the prefix ``EXPSVC_``.
 
 Every setting has a default that works on a laptop with nothing installed: SQLite, the
-in-process broker and a local artifact folder under ``./.expsvc/``.
+in-process broker and a local artifact folder, all in the home folder ``EXPSVC_HOME``
+(default ``.expsvc`` in the current folder, made absolute when the settings are read).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 GiB = 1024**3
@@ -36,16 +37,43 @@ DEFAULT_POOLS = [
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="EXPSVC_", extra="ignore")
+    # populate_by_name: ``Settings(data_dir=…)`` as well as the environment's EXPSVC_HOME
+    model_config = SettingsConfigDict(env_prefix="EXPSVC_", extra="ignore", populate_by_name=True)
 
-    # Backing services
-    database_url: str = "sqlite+aiosqlite:///./.expsvc/expsvc.db"
-    redis_url: str = ""
-    artifact_store_url: str = "file://./.expsvc/artifacts"
-    s3_endpoint_url: str = ""
-    mlflow_tracking_uri: str = ""
-    data_dir: Path = Path("./.expsvc")
+    # The home folder: the admin token, and (unless their URLs are set) the SQLite database
+    # and the artifact folder. Every command (serve, users, db) uses the same one, so run
+    # them from the same folder or set EXPSVC_HOME (EXPSVC_DATA_DIR is its older name).
+    data_dir: Path = Field(
+        default=Path(".expsvc"),
+        validation_alias=AliasChoices("EXPSVC_HOME", "EXPSVC_DATA_DIR"),
+        description="home folder: admin token, SQLite database, artifacts (./.expsvc)",
+    )
+
+    # Backing services; empty database / artifact URLs → in the home folder
+    database_url: str = Field(
+        default="",
+        description="postgresql+asyncpg://user:pass@host:5432/db (default: SQLite in home)",
+    )
+    redis_url: str = Field(
+        default="", description="redis://host:6379/0 (default: in-process broker)"
+    )
+    artifact_store_url: str = Field(
+        default="", description="s3://bucket/prefix (default: a folder in home)"
+    )
+    s3_endpoint_url: str = Field(default="", description="MinIO or another S3-compatible store")
+    # The S3 endpoint as clients outside the service's network reach it: presigned download
+    # and upload URLs are signed for it (empty → s3_endpoint_url)
+    s3_public_endpoint_url: str = Field(
+        default="", description="S3 endpoint as clients reach it (presigned URLs)"
+    )
+    mlflow_tracking_uri: str = Field(
+        default="", description="MLflow server runs are mirrored to (default: none)"
+    )
     redis_key_prefix: str = "expsvc:"
+
+    # Where ``expsvc serve`` listens (its --host / --port override them)
+    host: str = Field(default="127.0.0.1", description="address `expsvc serve` listens on")
+    port: int = Field(default=8000, ge=0, le=65535, description="port `expsvc serve` listens on")
 
     # Public address used to build absolute links (download URLs); empty → relative links
     public_base_url: str = ""
@@ -157,6 +185,16 @@ class Settings(BaseSettings):
                 return yaml.safe_load(text)
             return json.loads(text)
         return value
+
+    @model_validator(mode="after")
+    def _place_in_home(self) -> Settings:
+        """Make the home folder absolute; put the default database and artifacts in it."""
+        self.data_dir = self.data_dir.expanduser().absolute()
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'expsvc.db'}"
+        if not self.artifact_store_url:
+            self.artifact_store_url = f"file://{self.data_dir / 'artifacts'}"
+        return self
 
     @cached_property
     def gpu_types(self) -> frozenset[str]:

@@ -622,7 +622,8 @@ def resolve_token(token: str | None, token_file: Path | None, data_dir: Path) ->
         raise DemoError(
             "NO_TOKEN",
             f"cannot read a token from {path} ({exc.strerror}); start the server with "
-            "`make run` first, or pass --token / --token-file",
+            "`make run` first (run this in the same folder, or set EXPSVC_HOME), or pass "
+            "--token / --token-file",
         ) from None
     if not text:
         raise DemoError("NO_TOKEN", f"{path} is empty; pass --token or --token-file")

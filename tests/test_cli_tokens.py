@@ -17,7 +17,8 @@ from app.users.service import authenticate
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("EXPSVC_DATABASE_URL", url)
-    monkeypatch.setenv("EXPSVC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EXPSVC_HOME", str(tmp_path / "data"))
+    assert main(["db", "upgrade"]) == 0  # the commands refuse to start a new database
     return url
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -103,6 +104,29 @@ def test_app_waits_for_backing_services() -> None:
     assert isinstance(deps, dict)
     for name in ("postgres", "redis", "mlflow"):
         assert deps[name]["condition"] == "service_healthy"
+
+
+def test_the_admin_token_lives_on_a_named_volume() -> None:
+    """The service writes the token into EXPSVC_HOME; that folder is a declared volume."""
+    compose = load_compose()
+    home = app_environment(compose)["EXPSVC_HOME"]
+    mounts = [str(m).split(":") for m in compose["services"]["app"].get("volumes", [])]
+    volume = next((m[0] for m in mounts if len(m) >= 2 and m[1] == home), None)
+    assert volume is not None, f"nothing is mounted at EXPSVC_HOME={home}"
+    assert volume in (compose.get("volumes") or {}), f"{volume} is not a named volume"
+
+
+def test_presigned_urls_point_where_the_host_reaches_minio() -> None:
+    """The service talks to minio:9000 inside the network, but signs URLs for the address
+    the host reaches (a port minio publishes), so downloads redirect somewhere reachable."""
+    compose = load_compose()
+    env = app_environment(compose)
+    inside = urlsplit(env["EXPSVC_S3_ENDPOINT_URL"])
+    public = urlsplit(env["EXPSVC_S3_PUBLIC_ENDPOINT_URL"])
+    assert inside.hostname == "minio" and inside.port == 9000
+    assert public.hostname == "localhost"
+    published = {str(p) for p in compose["services"]["minio"].get("ports", [])}
+    assert f"{public.port}:{inside.port}" in published
 
 
 def _ports_as_mapping(doc: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ def open_store(settings: Settings) -> ArtifactStore:
         return S3Store(
             url,
             endpoint_url=settings.s3_endpoint_url,
+            public_endpoint_url=settings.s3_public_endpoint_url,
             region=settings.s3_region,
             part_size=settings.s3_part_size_bytes,
         )

@@ -194,17 +194,22 @@ class S3Store(ArtifactStore):
         url: str,
         *,
         endpoint_url: str = "",
+        public_endpoint_url: str = "",
         region: str = "",
         part_size: int = 8 * MiB,
         parts_in_flight: int = PARTS_IN_FLIGHT,
     ) -> None:
         self.bucket, self.prefix = parse_s3_url(url)
         self.endpoint_url = endpoint_url or None
+        # Presigned URLs go to clients, who may reach the store at another address than
+        # the service does (compose: http://minio:9000 inside, http://localhost:9000 out)
+        self.public_endpoint_url = public_endpoint_url or None
         self.region = region or None
         self.part_size = part_size
         self.parts_in_flight = parts_in_flight
         self._session = aioboto3.Session()
         self._client: Any = None
+        self._signer: Any = None
         self._stack: AsyncExitStack | None = None
         self._lock = asyncio.Lock()
 
@@ -215,7 +220,8 @@ class S3Store(ArtifactStore):
         return full[len(self.prefix) + 1 :] if self.prefix else full
 
     def _config(self) -> AioConfig:
-        s3: dict[str, Any] = {"addressing_style": "path"} if self.endpoint_url else {}
+        custom = self.endpoint_url or self.public_endpoint_url
+        s3: dict[str, Any] = {"addressing_style": "path"} if custom else {}
         return AioConfig(
             signature_version="s3v4",
             s3=s3,
@@ -227,25 +233,36 @@ class S3Store(ArtifactStore):
             retries={"max_attempts": 3, "mode": "standard"},
         )
 
+    async def _open(self, endpoint_url: str | None) -> Any:
+        if self._stack is None:
+            self._stack = AsyncExitStack()
+        return await self._stack.enter_async_context(
+            self._session.client(
+                "s3", endpoint_url=endpoint_url, region_name=self.region, config=self._config()
+            )
+        )
+
     async def client(self) -> Any:
         """The shared aioboto3 client, opened on first use."""
         if self._client is None:
             async with self._lock:
                 if self._client is None:
-                    stack = AsyncExitStack()
-                    self._client = await stack.enter_async_context(
-                        self._session.client(
-                            "s3",
-                            endpoint_url=self.endpoint_url,
-                            region_name=self.region,
-                            config=self._config(),
-                        )
-                    )
-                    self._stack = stack
+                    self._client = await self._open(self.endpoint_url)
         return self._client
 
+    async def signer(self) -> Any:
+        """The client that presigns URLs for clients: signed for the public endpoint when
+        one is set (presigning contacts nothing), else the shared client."""
+        if self.public_endpoint_url is None or self.public_endpoint_url == self.endpoint_url:
+            return await self.client()
+        if self._signer is None:
+            async with self._lock:
+                if self._signer is None:
+                    self._signer = await self._open(self.public_endpoint_url)
+        return self._signer
+
     async def close(self) -> None:
-        stack, self._stack, self._client = self._stack, None, None
+        stack, self._stack, self._client, self._signer = self._stack, None, None, None
         if stack is not None:
             await stack.aclose()
 
@@ -282,14 +299,14 @@ class S3Store(ArtifactStore):
     async def presigned_download(
         self, key: str, *, filename: str, content_type: str | None, expires_seconds: int
     ) -> str | None:
-        client = await self.client()
+        signer = await self.signer()
         params = {
             "Bucket": self.bucket,
             "Key": self.full_key(key),
             "ResponseContentDisposition": content_disposition(filename),
             "ResponseContentType": content_type or "application/octet-stream",
         }
-        url = await client.generate_presigned_url(
+        url = await signer.generate_presigned_url(
             "get_object", Params=params, ExpiresIn=expires_seconds
         )
         return str(url)
@@ -309,9 +326,10 @@ class S3Store(ArtifactStore):
             client.create_multipart_upload(Bucket=self.bucket, Key=full),
         )
         upload_id = str(created["UploadId"])
+        signer = await self.signer()
         urls = [
             str(
-                await client.generate_presigned_url(
+                await signer.generate_presigned_url(
                     "upload_part",
                     Params={
                         "Bucket": self.bucket,

@@ -140,3 +140,8 @@ async def bootstrap_admin(session: AsyncSession) -> str | None:
         role=Role.ADMIN,
     )
     return token
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    """Every user, oldest first (the operator's CLI)."""
+    return list((await session.scalars(select(User).order_by(User.created_at, User.id))).all())
