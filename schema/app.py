@@ -17,12 +17,12 @@ from strawberry.asgi import GraphQL
 
 from app.artifacts.uploads import parse_graphql_multipart
 from app.errors import DomainError
-from app.live.feed import SharedMemo
 from app.services import Services
 from app.users.tokens import bearer_token
 from schema.build import build_schema
 from schema.context import Context
-from schema.websockets import PingingTransportWSHandler
+from schema.shared_events import encoded_payload
+from schema.websockets import GraphQLWSHandler, PingingTransportWSHandler
 
 
 class _RequestAdapter(StarletteRequestAdapter):
@@ -33,11 +33,9 @@ class _RequestAdapter(StarletteRequestAdapter):
         self.request = request
 
 
-_encoded = SharedMemo()
-
-
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = PingingTransportWSHandler
+    graphql_ws_handler_class = GraphQLWSHandler
     request_adapter_class = _RequestAdapter
 
     def __init__(self, services: Services) -> None:
@@ -67,7 +65,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if isinstance(data, dict) and data.get("type") in ("next", "data"):
             payload = data.get("payload")
             if isinstance(payload, dict) and payload.keys() == {"data"}:
-                body = _encoded.get(payload["data"], lambda: orjson.dumps(payload).decode())
+                body = encoded_payload(payload["data"])
                 ident = orjson.dumps(data["id"]).decode()
                 return f'{{"id":{ident},"type":"{data["type"]}","payload":{body}}}'
         return orjson.dumps(data).decode()
