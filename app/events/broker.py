@@ -26,7 +26,7 @@ GAP: Message = ("__gap__", b"")
 LAGGED: Message = ("__lagged__", b"")
 
 # Subscribers woken per pass of the event loop when a message fans out
-DELIVERY_CHUNK = 64
+DELIVERY_CHUNK = 16
 
 
 class Subscription:
