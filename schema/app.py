@@ -23,13 +23,13 @@ from strawberry.types.unset import UNSET
 
 from app.artifacts.uploads import parse_graphql_multipart
 from app.errors import DomainError, PayloadTooLarge
-from app.live.feed import SharedMemo
 from app.request_body import read_body
 from app.services import Services
 from app.users.tokens import bearer_token
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import error_entry
+from schema.shared_events import encoded_payload
 from schema.websockets import (
     CLOSE_TRY_AGAIN_LATER,
     LegacyWSHandler,
@@ -51,9 +51,6 @@ class _RequestAdapter(StarletteRequestAdapter):
 
     async def get_body(self) -> bytes:
         return await read_body(self.request, self.limit)
-
-
-_encoded = SharedMemo()
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -127,7 +124,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if isinstance(data, dict) and data.get("type") in ("next", "data"):
             payload = data.get("payload")
             if isinstance(payload, dict) and payload.keys() == {"data"}:
-                body = _encoded.get(payload["data"], lambda: orjson.dumps(payload).decode())
+                body = encoded_payload(payload["data"])
                 ident = orjson.dumps(data["id"]).decode()
                 return f'{{"id":{ident},"type":"{data["type"]}","payload":{body}}}'
         return orjson.dumps(data).decode()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import orjson
-from graphql import ExecutionResult
+from graphql import ExecutionResult, OperationDefinitionNode
 from graphql.execution.executor import Executor
 
 from app.live.feed import SharedMemo
@@ -40,15 +40,36 @@ def shared(source: object, make: Callable[[], T]) -> T:
     return event
 
 
-def _key(executor: Executor[Any]) -> tuple[object, ...] | None:
-    operation = executor.operation
+def shape_key(
+    operation: OperationDefinitionNode, variable_values: Any
+) -> tuple[object, ...] | None:
+    """What makes two subscriptions' results for one event the same: the document, the
+    operation and the variables (None if the document's text is unknown)."""
     source = operation.loc.source.body if operation.loc is not None else None
     if source is None:
         return None
-    values = getattr(executor.variable_values, "coerced", executor.variable_values)
+    values = getattr(variable_values, "coerced", variable_values)
     variables = orjson.dumps(values, option=orjson.OPT_SORT_KEYS, default=str)
     name = operation.name.value if operation.name else None
     return source, name, variables
+
+
+def _key(executor: Executor[Any]) -> tuple[object, ...] | None:
+    return shape_key(executor.operation, executor.variable_values)
+
+
+_encoded = SharedMemo()
+
+
+def encoded_payload(data: object) -> str:
+    """``{"data": …}`` as JSON text, encoded once per result (keyed by the result's data
+    object, which every subscriber of one shape shares)."""
+    text: str = _encoded.get(data, lambda: _encode(data))
+    return text
+
+
+def _encode(data: object) -> str:
+    return orjson.dumps({"data": data}).decode()
 
 
 class SharedEventExecutor(FastListExecutor):

@@ -2,7 +2,8 @@
 
 Each subscription authorises once (``NOT_FOUND`` for an experiment the caller may not
 read), then streams from ``app.live``: replay from the database where a position is
-given, then live events, each once.
+given, then live events, each once. A shared live event whose result for this
+subscription's shape is known goes straight to the socket (``schema/live_delivery.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.logs.service import LogLineRow
 from app.models.enums import ExperimentStatus, LogLevel
 from schema.context import Info, parse_id
 from schema.inputs import ExperimentFilter, to_model
+from schema.live_delivery import direct_delivery
 from schema.log_fields import LogLine
 from schema.resource_fields import notification_stream
 from schema.scalars import BigInt
@@ -144,8 +146,11 @@ class Subscription:
             since_step=None if since_step is None else int(since_step),
         )
         ident = strawberry.ID(str(experiment))
+        direct = direct_delivery(info)
         async for chunk in feed:
-            yield _metrics_event(ident, chunk)
+            event = _metrics_event(ident, chunk)
+            if not await direct.send(event):
+                yield event
 
     @strawberry.subscription(
         description="Log lines: those stored past `after` first (if given), then live."
@@ -167,8 +172,11 @@ class Subscription:
             after=after,
         )
         ident = strawberry.ID(str(experiment))
+        direct = direct_delivery(info)
         async for lines in feed:
-            yield _logs_event(ident, lines)
+            logs_event = _logs_event(ident, lines)
+            if not await direct.send(logs_event):
+                yield logs_event
 
     @strawberry.subscription(
         description="The Run Monitor: status and progress now, then progress, metrics, logs "
@@ -180,13 +188,18 @@ class Subscription:
         actor = await info.context.actor()
         experiment = parse_id(experiment_id, "experiment")
         ident = strawberry.ID(str(experiment))
+        direct = direct_delivery(info)
         async for update in run_monitor(
             info.context.services, actor=actor, experiment_id=experiment
         ):
-            if update.points is not None:
-                yield _metrics_event(ident, update.points)
-            elif update.lines is not None:
-                yield _logs_event(ident, update.lines)
+            if update.points is not None or update.lines is not None:
+                event = (
+                    _metrics_event(ident, update.points)
+                    if update.points is not None
+                    else _logs_event(ident, update.lines or [])
+                )
+                if not await direct.send(event):
+                    yield event
             elif update.progress is not None:
                 yield ProgressEvent(experiment_id=ident, progress=progress_of(update.progress))
             elif update.status is not None:

@@ -17,6 +17,10 @@ by ``uv.lock``; ``tests/live/test_ws_admission.py`` holds them to the behaviour)
 - **Keep-alive**: the server pings graphql-transport-ws clients (graphql-ws clients get
   strawberry's own "ka" messages), so idle connections through proxies stay open and dead
   peers are noticed.
+- **Direct live delivery**: each operation's task starts by naming its ``Outlet``
+  (``schema/live_delivery.py``), so shared live events can be written to the socket without
+  strawberry's per-event path (``run_operation`` and ``handle_async_results`` are extended,
+  not replaced).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
@@ -53,6 +58,7 @@ from app.config import Settings
 from app.errors import DomainError, RateLimited, Unauthenticated
 from schema.context import Context
 from schema.errors import error_entry
+from schema.live_delivery import serve_operation
 from schema.ws_limits import ConnectionLimits
 
 CLOSE_NORMAL = 1000
@@ -236,6 +242,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         await super().handle_subscribe(message)
 
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        serve_operation(self.websocket, operation.id, "next", lambda: operation.completed)
+        await super().run_operation(operation)
+
     async def _ping_forever(self) -> None:
         interval = float(getattr(self.view, "keep_alive_interval", 15) or 15)
         while True:
@@ -301,3 +311,13 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             await self.send_message(ErrorMessage(type="error", id=message["id"], payload=error))
             return
         await super().handle_start(message)
+
+    async def handle_async_results(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        serve_operation(self.websocket, operation_id, "data", lambda: False)
+        await super().handle_async_results(operation_id, query, operation_name, variables)

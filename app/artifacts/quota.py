@@ -7,6 +7,14 @@ transaction. The row lock each UPDATE takes serialises concurrent reservations, 
 condition is re-checked under it: the loser sees the winner's bytes and is refused. Every
 transaction here locks in the same order — the upload row, the experiment, the
 installation row — so two of them never wait on each other crosswise.
+
+Uploads of unknown size reserve as they stream, so concurrent ones can together hold
+partial reservations that fill a quota none of them could finish in. A refused
+reservation therefore asks ``fits_before_younger``: would this upload fit if every upload
+that began after it gave way? If so it waits for the others to settle and tries again
+(the service's loop); if not it is refused. Older uploads go first, so the uploads that
+are stored are the oldest ones that fit, and the youngest of those waiting always has its
+answer: waits never form a cycle.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -43,11 +51,14 @@ async def _ensure_installation_row(session: AsyncSession) -> None:
 
 
 async def _reserve_experiment(
-    session: AsyncSession, experiment_id: uuid.UUID, amount: int, quota: int
+    session: AsyncSession, experiment_id: uuid.UUID, amount: int, quota: int, headroom: int
 ) -> None:
     result = await session.execute(
         update(Experiment)
-        .where(Experiment.id == experiment_id, Experiment.artifact_bytes + amount <= quota)
+        .where(
+            Experiment.id == experiment_id,
+            Experiment.artifact_bytes + amount + headroom <= quota,
+        )
         .values(artifact_bytes=Experiment.artifact_bytes + amount)
         .execution_options(synchronize_session=False)
     )
@@ -58,11 +69,13 @@ async def _reserve_experiment(
         raise _exceeded("experiment", quota, int(used or 0), amount)
 
 
-async def _reserve_installation(session: AsyncSession, amount: int, quota: int) -> None:
+async def _reserve_installation(
+    session: AsyncSession, amount: int, quota: int, headroom: int
+) -> None:
     row = storage_usage.c
     statement = (
         update(storage_usage)
-        .where(row.id == INSTALLATION_ROW, row.used_bytes + amount <= quota)
+        .where(row.id == INSTALLATION_ROW, row.used_bytes + amount + headroom <= quota)
         .values(used_bytes=row.used_bytes + amount)
     )
     for _attempt in range(2):
@@ -83,10 +96,12 @@ async def reserve(
     amount: int,
     settings: Settings,
     expires_at: datetime | None = None,
+    headroom: int = 0,
 ) -> None:
     """Hold ``amount`` more bytes for an upload (``STORAGE_LIMIT_EXCEEDED`` if a quota
-    would be exceeded); also renews the upload's lease when ``expires_at`` is given.
-    Raises ``UploadGone`` if the upload's row no longer exists."""
+    would be exceeded, or if less than ``headroom`` bytes would be left free after it);
+    also renews the upload's lease when ``expires_at`` is given. Raises ``UploadGone`` if
+    the upload's row no longer exists."""
     values: dict[str, object] = {"reserved_bytes": ArtifactUpload.reserved_bytes + amount}
     if expires_at is not None:
         values["expires_at"] = expires_at
@@ -100,9 +115,9 @@ async def reserve(
         raise UploadGone(str(upload_id))
     if amount > 0:
         await _reserve_experiment(
-            session, experiment_id, amount, settings.artifact_quota_per_experiment_bytes
+            session, experiment_id, amount, settings.artifact_quota_per_experiment_bytes, headroom
         )
-        await _reserve_installation(session, amount, settings.storage_quota_bytes)
+        await _reserve_installation(session, amount, settings.storage_quota_bytes, headroom)
 
 
 async def release(session: AsyncSession, *, experiment_id: uuid.UUID, amount: int) -> None:
@@ -120,6 +135,33 @@ async def release(session: AsyncSession, *, experiment_id: uuid.UUID, amount: in
         .where(storage_usage.c.id == INSTALLATION_ROW)
         .values(used_bytes=storage_usage.c.used_bytes - amount)
     )
+
+
+async def fits_before_younger(
+    session: AsyncSession, *, upload_id: uuid.UUID, needed: int, settings: Settings
+) -> bool:
+    """Whether the upload would fit ``needed`` bytes in all if every upload that began
+    after it (created later; the id breaks ties) gave its reservation back: the stored
+    artifacts and the older uploads' reservations leave room for it in both quotas."""
+    upload = await session.get(ArtifactUpload, upload_id)
+    if upload is None:
+        raise UploadGone(str(upload_id))
+    not_older = tuple_(ArtifactUpload.created_at, ArtifactUpload.id) >= tuple_(
+        upload.created_at, upload.id
+    )
+    mine = func.coalesce(func.sum(ArtifactUpload.reserved_bytes), 0)
+    in_experiment = await session.scalar(
+        select(mine).where(not_older, ArtifactUpload.experiment_id == upload.experiment_id)
+    )
+    anywhere = await session.scalar(select(mine).where(not_older))
+    experiment_used = await session.scalar(
+        select(Experiment.artifact_bytes).where(Experiment.id == upload.experiment_id)
+    )
+    before_me = int(experiment_used or 0) - int(in_experiment or 0)
+    if before_me + needed > settings.artifact_quota_per_experiment_bytes:
+        return False
+    before_me = await installation_used(session) - int(anywhere or 0)
+    return before_me + needed <= settings.storage_quota_bytes
 
 
 async def installation_used(session: AsyncSession) -> int:

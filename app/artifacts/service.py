@@ -5,8 +5,11 @@ Nothing here holds a write transaction while bytes move. An upload is:
 1. a short transaction that inserts its ``artifact_uploads`` row and reserves quota (the
    declared size, or nothing yet when the size is unknown);
 2. the bytes, streamed to a store writer while their size and SHA-256 are computed; an
-   undeclared upload grows its reservation ``RESERVE_STEP`` bytes at a time, each step a
-   short transaction (and the lease on its row is renewed while it runs);
+   undeclared upload grows its reservation ``RESERVE_STEP`` bytes at a time while the
+   quotas have room for twice that, else by exactly what it needs, each step a short
+   transaction (and the lease on its row is renewed while it runs); a refused step waits
+   for the uploads in flight to settle as long as the upload would fit before the younger
+   ones (``quota.fits_before_younger``), so uploads that fit are not refused;
 3. a short transaction that turns the upload row into the artifact row and gives back the
    unused reservation.
 
@@ -17,6 +20,7 @@ the process dies instead, the upload's lease runs out and the sweeper does the s
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -59,8 +63,12 @@ log = logging.getLogger("expsvc.artifacts")
 
 STREAM = "STREAM"
 DIRECT = "DIRECT"
-# An undeclared upload reserves quota this much at a time
+# An undeclared upload reserves quota this much at a time (while twice that is free)
 RESERVE_STEP = 64 * 1024 * 1024
+# A refused reservation that would fit once younger uploads give way retries this often...
+QUOTA_RETRY_SECONDS = 0.05
+# ...for at most this long (uploads in flight that hold the quota may stream slowly)
+QUOTA_WAIT_SECONDS = 30.0
 # A streamed upload's row is swept this long after its last sign of life...
 STREAM_LEASE_SECONDS = 600
 # ...and renewed at least this often while bytes arrive
@@ -200,10 +208,39 @@ async def _actionable(db: Database, actor: User, experiment_id: uuid.UUID) -> Ex
 async def _begin(
     services: Services, *, actor: User, spec: UploadSpec, mode: str, expires_at: datetime
 ) -> Upload:
-    """Insert the upload row and reserve the declared size, in one transaction."""
+    """Insert the upload row and reserve the declared size, in one transaction. A streamed
+    upload refused there starts again with nothing reserved and reserves its declared
+    size as a growing upload would (waiting its turn behind older uploads in flight)."""
+    reserve = spec.declared_size or 0
+    try:
+        return await _insert(services, actor=actor, spec=spec, mode=mode, expires_at=expires_at)
+    except StorageLimitExceeded:
+        if mode != STREAM:
+            raise
+    upload = await _insert(
+        services, actor=actor, spec=spec, mode=mode, expires_at=expires_at, reserve=0
+    )
+    try:
+        await _reserve_waiting(services, upload, reserve)
+    except BaseException:
+        await _abandon(services, upload.id)
+        raise
+    return upload
+
+
+async def _insert(
+    services: Services,
+    *,
+    actor: User,
+    spec: UploadSpec,
+    mode: str,
+    expires_at: datetime,
+    reserve: int | None = None,
+) -> Upload:
+    """The upload row with ``reserve`` bytes reserved (by default the declared size)."""
     upload_id = uuid.uuid4()
     key = store_key(spec.experiment_id, upload_id)
-    reserve = spec.declared_size or 0
+    amount = (spec.declared_size or 0) if reserve is None else reserve
     async with services.db.unit_of_work() as session:
         session.add(
             ArtifactUpload(
@@ -227,38 +264,61 @@ async def _begin(
             session,
             upload_id=upload_id,
             experiment_id=spec.experiment_id,
-            amount=reserve,
+            amount=amount,
             settings=services.settings,
         )
     return Upload(
         id=upload_id,
         experiment_id=spec.experiment_id,
         store_key=key,
-        reserved=reserve,
+        reserved=amount,
         declared=spec.declared_size,
         renewed=time.monotonic(),
     )
 
 
 async def _grow(services: Services, upload: Upload, needed: int) -> None:
-    """Reserve up to ``needed`` bytes in all: a step ahead if the quotas allow, else exactly."""
+    """Reserve ``needed`` bytes in all: a step ahead when the quotas have room for as much
+    again after it (so one upload does not hold what others need), else exactly."""
     limit = services.settings.artifact_max_bytes
     ahead = min(max(needed, upload.reserved + RESERVE_STEP), limit)
-    refused: StorageLimitExceeded | None = None
-    for target in dict.fromkeys((ahead, needed)):
+    if ahead > needed:
+        extra = ahead - upload.reserved
         try:
-            await _renew(services, upload, extra=target - upload.reserved)
-        except StorageLimitExceeded as exc:
-            refused = exc
+            await _renew(services, upload, extra=extra, headroom=extra)
+        except StorageLimitExceeded:
+            pass
+        else:
+            upload.reserved = ahead
+            return
+    await _reserve_waiting(services, upload, needed)
+
+
+async def _reserve_waiting(services: Services, upload: Upload, needed: int) -> None:
+    """Reserve exactly ``needed`` bytes in all. Refused while the upload would fit if the
+    uploads that began after it gave way (``quota.fits_before_younger``), it waits for the
+    uploads in flight to settle and tries again, up to ``QUOTA_WAIT_SECONDS``; otherwise
+    the refusal stands."""
+    deadline = time.monotonic() + QUOTA_WAIT_SECONDS
+    while True:
+        try:
+            await _renew(services, upload, extra=needed - upload.reserved)
+        except StorageLimitExceeded:
+            async with services.db.reader() as session:
+                fits = await quota.fits_before_younger(
+                    session, upload_id=upload.id, needed=needed, settings=services.settings
+                )
+            if not fits or time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(QUOTA_RETRY_SECONDS)
             continue
-        upload.reserved = target
+        upload.reserved = needed
         return
-    assert refused is not None
-    raise refused
 
 
-async def _renew(services: Services, upload: Upload, *, extra: int = 0) -> None:
-    """Reserve ``extra`` bytes more and push the lease on; one short transaction."""
+async def _renew(services: Services, upload: Upload, *, extra: int = 0, headroom: int = 0) -> None:
+    """Reserve ``extra`` bytes more (leaving ``headroom`` free) and push the lease on; one
+    short transaction."""
     expires_at = utcnow() + timedelta(seconds=STREAM_LEASE_SECONDS)
     async with services.db.unit_of_work() as session:
         await quota.reserve(
@@ -268,6 +328,7 @@ async def _renew(services: Services, upload: Upload, *, extra: int = 0) -> None:
             amount=extra,
             settings=services.settings,
             expires_at=expires_at,
+            headroom=headroom,
         )
     upload.renewed = time.monotonic()
 

@@ -6,19 +6,27 @@ once per subscriber; a subscription is told when it may have missed something:
 
 - ``GAP``: the broker lost its connection meanwhile — replay from the database;
 - ``LAGGED``: this subscriber's bounded queue overflowed — it is too slow, and is ended.
+
+A message reaches a channel's subscribers ``DELIVERY_CHUNK`` at a time, with a pass of
+the event loop between chunks (``deliver_all``): each delivery wakes a subscriber task
+that sends to its websocket, and thousands of them woken at once would hold the loop —
+and every request waiting on it — until the last had sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Protocol
 
 Message = tuple[str, bytes]
 
 GAP: Message = ("__gap__", b"")
 LAGGED: Message = ("__lagged__", b"")
+
+# Subscribers woken per pass of the event loop when a message fans out
+DELIVERY_CHUNK = 16
 
 
 class Subscription:
@@ -62,6 +70,19 @@ class Subscription:
             await self._on_close(self)
 
 
+async def deliver_all(subscriptions: Iterable[Subscription], message: Message) -> None:
+    """Deliver to each subscription (a snapshot of them, taken now), yielding to the event
+    loop after every ``DELIVERY_CHUNK``: the subscribers woken so far send, and requests
+    waiting on the loop run, before the next chunk is woken. The order of messages per
+    subscription is kept as long as one task delivers a channel's messages."""
+    pending = list(subscriptions)
+    for start in range(0, len(pending), DELIVERY_CHUNK):
+        if start:
+            await asyncio.sleep(0)
+        for subscription in pending[start : start + DELIVERY_CHUNK]:
+            subscription.deliver(message)
+
+
 class Broker(Protocol):
     async def publish(self, channel: str, message: bytes) -> None: ...
 
@@ -81,8 +102,7 @@ class InProcessBroker:
         self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
 
     async def publish(self, channel: str, message: bytes) -> None:
-        for subscription in list(self._subscribers.get(channel, ())):
-            subscription.deliver((channel, message))
+        await deliver_all(self._subscribers.get(channel, ()), (channel, message))
 
     async def open(self, *channels: str, queue_size: int = 1000) -> Subscription:
         subscription = Subscription(channels, queue_size, self._remove)

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 import redis.asyncio as redis
 
-from app.events.broker import GAP, Subscription
+from app.events.broker import GAP, Subscription, deliver_all
 
 log = logging.getLogger("expsvc.broker")
 
@@ -128,7 +128,7 @@ class RedisBroker:
                 self._confirmed.setdefault(name, asyncio.Event()).set()
             elif message.get("type") == "message":
                 channel = name[len(self.prefix) :]
-                self._deliver(channel, (channel, message["data"]))
+                await deliver_all(self._local.get(channel, ()), (channel, message["data"]))
 
     async def _drop_pubsub(self) -> None:
         if self._pubsub is not None:

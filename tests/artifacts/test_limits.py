@@ -5,9 +5,12 @@ concurrent uploads."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 
+from app.artifacts import service as artifacts
+from app.errors import StorageLimitExceeded
 from app.logs import service as logs
 from tests.artifacts.helpers import (
     MiB,
@@ -17,6 +20,7 @@ from tests.artifacts.helpers import (
     owned,
     random_bytes,
     rest_upload,
+    rows_of,
 )
 from tests.graphql import error_codes
 from tests.rest.helpers import API, error_of
@@ -126,6 +130,72 @@ async def test_concurrent_uploads_never_exceed_the_quota(
     assert codes == [201, 201, 201, 507, 507]
     await assert_accounting(services)
     assert len(await services.store.leftovers(f"experiments/{run.id}/")) == 3
+
+
+async def _interleaved(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+    """The bytes as a slow client sends them: concurrent uploads' chunks interleave."""
+    for offset in range(0, len(data), size):
+        await asyncio.sleep(0.001)
+        yield data[offset : offset + size]
+
+
+async def _upload_all(services, run, sizes: list[int], *, declared: bool) -> list[str]:
+    """Stream uploads of these sizes at once; each answers "stored" or the error's code."""
+
+    async def one(number: int, size: int) -> str:
+        try:
+            await artifacts.upload_artifact(
+                services,
+                actor=run.user,
+                experiment_id=run.id,
+                name=f"{number}.bin",
+                kind="MODEL",
+                content_type=None,
+                size_bytes=size if declared else None,
+                chunks=_interleaved(random_bytes(size)),
+            )
+        except StorageLimitExceeded as exc:
+            return exc.code
+        return "stored"
+
+    return list(await asyncio.gather(*(one(n, size) for n, size in enumerate(sizes))))
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_concurrent_uploads_that_fit_are_all_stored(services, make_user, limits, declared):
+    limits(artifact_quota_per_experiment_bytes=5 * MiB)
+    run = await owned(services, make_user)
+    answers = await _upload_all(services, run, [MiB] * 5, declared=declared)
+    assert answers == ["stored"] * 5
+    assert await rows_of(services, run.id) == (5, 0)
+    await assert_accounting(services)
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_as_many_concurrent_uploads_as_fit_are_stored(services, make_user, limits, declared):
+    """12 uploads of 900 KiB at once with 5.3 MiB free: 6 fit, and 6 are stored (not
+    fewer: partial reservations of uploads that cannot all finish must not crowd out the
+    ones that can); the other 6 are refused and leave nothing behind."""
+    limits(artifact_quota_per_experiment_bytes=int(5.3 * MiB))
+    run = await owned(services, make_user)
+    answers = await _upload_all(services, run, [900 * 1024] * 12, declared=declared)
+    assert sorted(answers) == ["STORAGE_LIMIT_EXCEEDED"] * 6 + ["stored"] * 6
+    assert await rows_of(services, run.id) == (6, 0)
+    assert len(await services.store.leftovers(f"experiments/{run.id}/")) == 6
+    await assert_accounting(services)
+
+
+async def test_the_installation_quota_under_concurrent_uploads(services, make_user, limits):
+    limits(storage_quota_bytes=int(2.5 * MiB))
+    one = await owned(services, make_user)
+    two = await owned(services, make_user)
+    first, second = await asyncio.gather(
+        _upload_all(services, one, [600 * 1024] * 3, declared=False),
+        _upload_all(services, two, [600 * 1024] * 3, declared=False),
+    )
+    assert sorted(first + second) == ["STORAGE_LIMIT_EXCEEDED"] * 2 + ["stored"] * 4
+    assert (await rows_of(services, one.id))[1] == (await rows_of(services, two.id))[1] == 0
+    await assert_accounting(services)
 
 
 async def test_a_refusal_on_a_running_experiment_is_logged(client, services, make_user, limits):
