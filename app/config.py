@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     query_max_depth: int = Field(default=12, ge=1)
     query_max_tokens: int = Field(default=5000, ge=10)
     query_max_aliases: int = Field(default=50, ge=1)
+    # Field selections once every fragment spread is written out (a fragment spread twice
+    # counts twice): the size a written-out document of query_max_tokens could have, so
+    # fragments cannot multiply a small document into a huge one
+    query_max_fields: int = Field(default=5000, ge=1)
     query_max_cost: int = Field(default=50_000, ge=1)
 
     # MLflow mirror (active when mlflow_tracking_uri is set; see app/integrations/mlflow)

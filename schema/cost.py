@@ -108,7 +108,10 @@ def _size(value: Any) -> int | None:
 
 
 class CostEstimator:
-    """Walks one operation, following fragments (each spread counts every time)."""
+    """Walks one operation, following fragments. A spread costs its fragment's cost per
+    object times the objects it is spread over; that cost per object is worked out once
+    per fragment and sizing context (the sizing arguments in force), so a fragment spread
+    many times — or a fragment bomb — is walked once: linear in the document's size."""
 
     def __init__(
         self,
@@ -120,6 +123,9 @@ class CostEstimator:
         self.fragments = fragments
         self.given = dict(variables)
         self.variables = dict(variables)
+        self.visits = 0  # selections walked (what the tests bound)
+        self._per_object: dict[tuple[str, frozenset[tuple[str, int]]], float] = {}
+        self._open: set[str] = set()
 
     def operation(self, node: OperationDefinitionNode) -> float:
         root = self.schema.get_root_type(node.operation)
@@ -130,7 +136,8 @@ class CostEstimator:
             name = definition.variable.name.value
             if name not in self.variables and definition.default_value is not None:
                 self.variables[name] = value_from_ast_untyped(definition.default_value)
-        return self.selections(node.selection_set, root, 1.0, {}, frozenset())
+        self._per_object.clear()  # the variables' defaults are the operation's own
+        return self.selections(node.selection_set, root, 1.0, {})
 
     def selections(
         self,
@@ -138,40 +145,44 @@ class CostEstimator:
         parent: GraphQLNamedType,
         multiplier: float,
         sizes: Mapping[str, int],
-        seen: frozenset[str],
     ) -> float:
         if selection_set is None:
             return 0.0
         total = 0.0
         for selection in selection_set.selections:
+            self.visits += 1
             if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, multiplier, sizes, seen)
+                total += self.field(selection, parent, multiplier, sizes)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
                 if target is not None:
-                    total += self.selections(
-                        selection.selection_set, target, multiplier, sizes, seen
-                    )
+                    total += self.selections(selection.selection_set, target, multiplier, sizes)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.spread(selection, multiplier, sizes, seen)
+                total += multiplier * self.spread_per_object(selection, sizes)
         return total
 
-    def spread(
-        self,
-        node: FragmentSpreadNode,
-        multiplier: float,
-        sizes: Mapping[str, int],
-        seen: frozenset[str],
-    ) -> float:
+    def spread_per_object(self, node: FragmentSpreadNode, sizes: Mapping[str, int]) -> float:
+        """A fragment's cost for one object it is spread over (costs scale with the
+        objects: every term is a product with the multiplier)."""
         name = node.name.value
         fragment = self.fragments.get(name)
-        if fragment is None or name in seen:
+        if fragment is None or name in self._open:  # unknown, or a cycle: reported elsewhere
             return 0.0
+        key = (name, frozenset(sizes.items()))
+        known = self._per_object.get(key)
+        if known is not None:
+            return known
         target = self.schema.get_type(fragment.type_condition.name.value)
-        if target is None:
-            return 0.0
-        return self.selections(fragment.selection_set, target, multiplier, sizes, seen | {name})
+        cost = 0.0
+        if target is not None:
+            self._open.add(name)
+            try:
+                cost = self.selections(fragment.selection_set, target, 1.0, sizes)
+            finally:
+                self._open.discard(name)
+        self._per_object[key] = cost
+        return cost
 
     def field(
         self,
@@ -179,7 +190,6 @@ class CostEstimator:
         parent: GraphQLNamedType,
         multiplier: float,
         sizes: Mapping[str, int],
-        seen: frozenset[str],
     ) -> float:
         name = node.name.value
         if name.startswith("__") or not isinstance(
@@ -201,7 +211,7 @@ class CostEstimator:
             count *= self.list_length(f"{parent.name}.{name}", own, sizes)
         below = {**sizes, **own}
         cost = count * ROW_WEIGHTS.get(named.name, 1.0)
-        return cost + self.selections(node.selection_set, named, count, below, seen)
+        return cost + self.selections(node.selection_set, named, count, below)
 
     def size_arguments(
         self, coordinate: str, definition: GraphQLField, node: FieldNode
