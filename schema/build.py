@@ -36,10 +36,12 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        # validation in this order: tokens and shape (may refuse at once), graphql-core's
+        # rules (cached per text), then the cost with the request's variables
         extensions=[
             *limit_extensions(settings),
-            cost_extension(settings),
             cached_validation(),
+            cost_extension(settings),
             ErrorCodes,
             OperationMetrics,
         ],

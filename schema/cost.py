@@ -1,8 +1,9 @@
 """Query cost: an estimate of the objects a query resolves, refused over a limit.
 
-Strawberry 0.341 ships depth, token and alias limiters but no cost analysis, so this is a
-validation rule in the style of ``schema/limits.py``, added per operation by an extension
-that knows the request's variables. A query whose estimate exceeds
+Strawberry 0.341 ships depth, token and alias limiters but no cost analysis, so this is an
+extension that knows the request's variables and estimates each operation of a document
+that validation found valid (a text's validation is cached, its cost is worked out for
+every request). A query whose estimate exceeds
 ``settings.query_max_cost`` is refused before anything runs, with ``QUERY_TOO_COMPLEX``
 and ``details: {cost, limit}``.
 
@@ -48,8 +49,6 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
@@ -245,64 +244,57 @@ class CostEstimator:
         return DEFAULT_LIST_SIZE
 
 
-def cost_rule(max_cost: int, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    class QueryCost(ValidationRule):
-        """Estimates each operation once the rest of validation has found nothing wrong:
-        the cost of a document that is invalid anyway (or too deep) means nothing, and
-        its client should hear about the first problem only."""
-
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            self.others = 0
-            report = context.on_error
-
-            def counting(error: GraphQLError) -> None:
-                self.others += 1
-                report(error)
-
-            context.on_error = counting  # type: ignore[method-assign]
-
-        def leave_document(self, node: DocumentNode, *_: Any) -> None:
-            if self.others:
-                return
-            definitions = node.definitions
-            fragments = {
-                d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)
-            }
-            estimator = CostEstimator(self.context.schema, fragments, variables)
-            for operation in definitions:
-                if isinstance(operation, OperationDefinitionNode):
-                    self.check(operation, estimator.operation(operation))
-
-        def check(self, node: OperationDefinitionNode, cost: float) -> None:
-            if cost <= max_cost:
-                return
-            name = node.name.value if node.name else "anonymous"
-            self.report_error(
-                GraphQLError(
-                    f"operation {name} has an estimated cost of {cost:,.0f}; "
-                    f"the limit is {max_cost:,}",
-                    nodes=node,
-                    extensions={"code": CODE, "details": {"cost": round(cost), "limit": max_cost}},
-                )
+def cost_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    max_cost: int,
+) -> list[GraphQLError]:
+    """``QUERY_TOO_COMPLEX`` with ``details: {cost, limit}`` for each operation of a valid
+    document whose estimate with these variables is over ``max_cost``."""
+    definitions = document.definitions
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+    estimator = CostEstimator(schema, fragments, variables)
+    errors = []
+    for node in definitions:
+        if not isinstance(node, OperationDefinitionNode):
+            continue
+        cost = estimator.operation(node)
+        if cost <= max_cost:
+            continue
+        name = node.name.value if node.name else "anonymous"
+        errors.append(
+            GraphQLError(
+                f"operation {name} has an estimated cost of {cost:,.0f}; the limit is {max_cost:,}",
+                nodes=node,
+                extensions={"code": CODE, "details": {"cost": round(cost), "limit": max_cost}},
             )
-
-    return QueryCost
+        )
+    return errors
 
 
 class QueryCostLimiter(SchemaExtension):
-    """Adds the cost rule, with this request's variables, to the validation rules."""
+    """Estimates the document's cost with this request's variables, once validation has
+    found it valid (``schema/validation_cache.py`` runs first and leaves no errors): the
+    cost of a document that is invalid anyway (or too deep) means nothing, and its client
+    should hear about the first problem only. No visit of the AST: a walk of the
+    operations, each fragment costed once per sizing context."""
 
     def __init__(self, max_cost: int) -> None:
         self.max_cost = max_cost
 
-    def on_operation(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        rule = cost_rule(self.max_cost, context.variables or {})
-        context.validation_rules = (*context.validation_rules, rule)
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors == []:
+            schema: GraphQLSchema = context.schema._schema
+            errors = cost_errors(schema, document, context.variables or {}, self.max_cost)
+            if errors:
+                context.pre_execution_errors = errors
         yield
 
 
 def cost_extension(settings: Settings) -> Callable[[], SchemaExtension]:
-    """A factory, so each request gets its own extension instance."""
+    """A factory, so each request gets its own extension instance; it must come after
+    the validation extension (``schema/build.py``)."""
     return lambda: QueryCostLimiter(settings.query_max_cost)

@@ -3,6 +3,7 @@ the rules of each request (the cost with its variables, the shape limits) still 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from app.config import Settings
@@ -52,14 +53,15 @@ async def test_the_static_rules_run_once_per_valid_text_and_every_time_for_an_in
     errors = [(await schema.execute(invalid)).errors for _ in range(2)]
     assert errors[0] and [e.message for e in errors[0]] == [e.message for e in errors[1]]
     assert calls == [valid, invalid, invalid]
-    # over the cost limit: refused every time, however often the text is seen
+    # over the cost limit: refused every time, however often the text is seen, though its
+    # static rules ran once (the cost is worked out per request)
     for _ in range(2):
         result = await schema.execute(costly)
         assert result.errors and result.errors[0].extensions == {
             "code": "QUERY_TOO_COMPLEX",
             "details": {"cost": 41, "limit": 10},
         }
-    assert calls == [valid, invalid, invalid, costly, costly]
+    assert calls == [valid, invalid, invalid, costly]
 
 
 def test_known_documents_are_bounded_least_recently_used_first():
@@ -69,3 +71,23 @@ def test_known_documents_are_bounded_least_recently_used_first():
     assert "a" in known  # now b is the least recently used
     known.add("c")
     assert len(known) == 2 and "b" not in known and "a" in known and "c" in known
+
+
+async def test_a_long_text_is_validated_off_the_event_loop(monkeypatch):
+    """Validation of a long document can take a second (graphql-core's overlapping-fields
+    rule is quadratic in a field's repeats): it runs in a worker thread, short ones inline."""
+    schema = build_schema(Settings())
+    threads: list[int] = []
+    real = validation_cache.validate_document
+
+    def recording(schema_: Any, document: Any, rules: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(schema_, document, rules)
+
+    monkeypatch.setattr(validation_cache, "validate_document", recording)
+    short = "{ __typename }"
+    long = "{ " + " ".join(["__typename"] * 500) + " }"
+    assert len(long) > validation_cache.INLINE_TEXT_CHARS
+    assert (await schema.execute(short)).data == {"__typename": "Query"}
+    assert (await schema.execute(long)).data == {"__typename": "Query"}
+    assert threads[0] == threading.get_ident() != threads[1]
