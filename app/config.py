@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # fragments cannot multiply a small document into a huge one
     query_max_fields: int = Field(default=5000, ge=1)
     query_max_cost: int = Field(default=50_000, ge=1)
+    # An answer larger than this stops being built and is refused (QUERY_TOO_COMPLEX):
+    # the backstop for data larger than the cost estimate planned for
+    max_response_bytes: int = Field(default=64 * MiB, ge=1024)
 
     # MLflow mirror (active when mlflow_tracking_uri is set; see app/integrations/mlflow)
     # The MLflow experiment a run goes to: {hypothesis} is the hypothesis title,

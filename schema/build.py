@@ -16,8 +16,8 @@ from schema.limits import limit_extensions
 from schema.mutations import Mutation
 from schema.observability import OperationMetrics
 from schema.queries import Query
+from schema.response_size import bounded_executor
 from schema.scalars import SCALAR_MAP
-from schema.shared_events import SharedEventExecutor
 from schema.subscriptions import Subscription
 from schema.validation_cache import cached_validation
 
@@ -46,6 +46,6 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
             OperationMetrics,
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=bounded_executor(settings.max_response_bytes),
         **extra,
     )

@@ -1,4 +1,4 @@
-"""Query cost: an estimate of the objects a query resolves, refused over a limit.
+"""Query cost: an estimate of the answer's size, refused over a limit.
 
 Strawberry 0.341 ships depth, token and alias limiters but no cost analysis, so this is an
 extension that knows the request's variables and estimates each operation of a document
@@ -7,18 +7,25 @@ every request). A query whose estimate exceeds
 ``settings.query_max_cost`` is refused before anything runs, with ``QUERY_TOO_COMPLEX``
 and ``details: {cost, limit}``.
 
-The model:
+The model — the cost is roughly the answer's size in KiB, so the limit bounds what one
+request may make the server build:
 
-* Each object a field resolves costs 1, except bulk rows (``ROW_WEIGHTS``: metric points
-  and log lines, read in batches and returned as plain rows) which cost 1/10. Scalars and
-  enums are free, except leaves holding a list of rows (``SIZED_LEAVES``: the points of
-  ``ComparedSeries.columns``), which cost what the rows would; introspection is free.
+* Each object a field resolves costs 1 (an object and its few scalars), except bulk rows
+  (``ROW_WEIGHTS``: metric points and log lines, read in batches and returned as plain
+  rows, ~100 bytes of JSON each) which cost 1/10. Small scalars and enums are free.
+* Leaves that can be large cost their planning size (``LEAF_COSTS``, in KiB): a log
+  line's ``message`` (up to 64 KiB) 4, an experiment's ``hyperparams`` and ``config``
+  JSON documents (up to ``EXPSVC_MAX_JSON_DOCUMENT_BYTES``) 4 each; a leaf holding a
+  list of rows (``SIZED_LEAVES``: the points of ``ComparedSeries.columns``) costs what
+  the rows would. Introspection is free.
 * A field resolves once per object of its parent; a list field resolves its length times.
 * A list's length is its own ``first`` (or the length of its ``keys``) when it has one;
   else the nearest enclosing argument named in ``LIST_SIZE_FROM`` (``edges`` of a
   connection take the connection's ``first``, ``points`` the ``maxPoints`` of their
   ``metric``/``series``, the lists of a comparison the number of its ``ids``, its metric
-  rows the number of ``metricKeys``); else ``DEFAULT_LIST_SIZE``.
+  rows the number of ``metricKeys``); else its planning length in ``LIST_LENGTHS``
+  (``Experiment.artifacts`` 100: nothing bounds how many an experiment has), else
+  ``DEFAULT_LIST_SIZE``.
 * Argument values come from the document, the request's variables, the variables'
   defaults, and last the schema's defaults (``maxPoints`` 1000 on ``metric``, 500 on
   ``series``…); each counts at most its cap (``SIZE_CAPS``: what the resolver accepts, so
@@ -26,8 +33,11 @@ The model:
 
 So ``compareExperiments(ids: <100 ids>) { series(key: "loss", maxPoints: 10000) { series {
 points { step } } } }`` costs 100 * (2 + 10,000 * 0.1) = 100,200 and is refused at the
-default limit of 50,000, while the compare view of 50 experiments with three series of
-500 points, their metrics and parameters costs about 10,000.
+default limit of 50,000, as are 20 aliases of ``logs(first: 5000) { lines { message } }``
+(20 * 5,000 * 4.1 = 410,000), while the compare view of 50 experiments with three series
+of 500 points, their metrics and parameters costs about 10,000, and one page of 5,000
+log lines 20,500. The planning sizes are not bounds: data larger than planned (a page of
+64 KiB lines) is stopped by the response size cap (``schema/response_size.py``).
 """
 
 from __future__ import annotations
@@ -82,6 +92,15 @@ SIZE_CAPS: Mapping[str, int] = {
     "Query.compareExperiments.metricKeys": compare.MAX_METRIC_KEYS,
     "*.maxPoints": MAX_POINTS_CAP,
 }
+# Leaves that can be large: their planning size in KiB (what a typical value holds, a
+# fraction of what one may hold; the response size cap stops the rest)
+LEAF_COSTS: Mapping[str, float] = {
+    "LogLine.message": 4.0,
+    "Experiment.hyperparams": 4.0,
+    "Experiment.config": 4.0,
+}
+# Lists with no argument to size them and no bound: their planning length
+LIST_LENGTHS: Mapping[str, int] = {"Experiment.artifacts": 100}
 # Leaves that hold a sized list of rows (cost like the rows would, by the named argument)
 SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}
 # Lists sized by an enclosing field's argument
@@ -200,10 +219,11 @@ class CostEstimator:
             return 0.0
         named = get_named_type(definition.type)
         if is_leaf_type(named):
-            rows = SIZED_LEAVES.get(f"{parent.name}.{name}")
-            if rows is None:
-                return 0.0
-            return multiplier * sizes.get(rows, DEFAULT_LIST_SIZE) * ROW_WEIGHTS["MetricPoint"]
+            coordinate = f"{parent.name}.{name}"
+            rows = SIZED_LEAVES.get(coordinate)
+            if rows is not None:
+                return multiplier * sizes.get(rows, DEFAULT_LIST_SIZE) * ROW_WEIGHTS["MetricPoint"]
+            return multiplier * LEAF_COSTS.get(coordinate, 0.0)
         own = self.size_arguments(f"{parent.name}.{name}", definition, node)
         count = multiplier
         if is_list_type(get_nullable_type(definition.type)):
@@ -241,7 +261,7 @@ class CostEstimator:
         source = LIST_SIZE_FROM.get(coordinate)
         if source is not None and source in sizes:
             return sizes[source]
-        return DEFAULT_LIST_SIZE
+        return LIST_LENGTHS.get(coordinate, DEFAULT_LIST_SIZE)
 
 
 def cost_errors(
