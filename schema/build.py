@@ -19,6 +19,7 @@ from schema.queries import Query
 from schema.response_size import bounded_executor
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
+from schema.threaded_parsing import ThreadedParsing
 from schema.validation_cache import cached_validation
 
 
@@ -40,6 +41,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         # rules (cached per text), then the cost with the request's variables
         extensions=[
             *limit_extensions(settings),
+            ThreadedParsing,
             cached_validation(),
             cost_extension(settings),
             ErrorCodes,

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.config import Settings
 from app.models.enums import Role
-from schema import validation_cache
+from schema import threaded_parsing, validation_cache
 from schema.build import build_schema
 from schema.validation_cache import ValidDocuments
 from tests.graphql import error_codes, gql
@@ -91,3 +91,26 @@ async def test_a_long_text_is_validated_off_the_event_loop(monkeypatch):
     assert (await schema.execute(short)).data == {"__typename": "Query"}
     assert (await schema.execute(long)).data == {"__typename": "Query"}
     assert threads[0] == threading.get_ident() != threads[1]
+
+
+async def test_a_long_text_is_parsed_off_the_event_loop_and_a_bad_one_still_reported(
+    monkeypatch,
+):
+    schema = build_schema(Settings())
+    threads: list[int] = []
+    real = threaded_parsing.parse
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(threaded_parsing, "parse", recording)
+    long = "{ " + " ".join(["__typename"] * 500) + " }"
+    assert (await schema.execute("{ __typename }")).data == {"__typename": "Query"}
+    assert threads == []  # a short text: strawberry parses it inline
+    assert (await schema.execute(long)).data == {"__typename": "Query"}
+    assert len(threads) == 1 and threads[0] != threading.get_ident()
+    broken = await schema.execute(long[:-1])
+    assert broken.errors and "Syntax Error" in broken.errors[0].message
+    too_long = await schema.execute("{ " + " ".join(["__typename"] * 6000) + " }")
+    assert too_long.errors and too_long.errors[0].extensions == {"code": "QUERY_TOO_COMPLEX"}
