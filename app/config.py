@@ -98,8 +98,9 @@ class Settings(BaseSettings):
     query_max_fields: int = Field(default=5000, ge=1)
     query_max_cost: int = Field(default=50_000, ge=1)
     # An answer larger than this stops being built and is refused (QUERY_TOO_COMPLEX):
-    # the backstop for data larger than the cost estimate planned for
-    max_response_bytes: int = Field(default=64 * MiB, ge=1024)
+    # the backstop for data larger than the cost estimate planned for (the compare view of
+    # 100 experiments x 3 series x 500 points is ~12 MB)
+    max_response_bytes: int = Field(default=32 * MiB, ge=1024)
 
     # MLflow mirror (active when mlflow_tracking_uri is set; see app/integrations/mlflow)
     # The MLflow experiment a run goes to: {hypothesis} is the hypothesis title,

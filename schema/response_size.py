@@ -75,6 +75,15 @@ class ResponseSizeExecutor(SharedEventExecutor):
         self.response_bytes = 0
         self.too_large: ResponseTooLarge | None = None
 
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """Each subscription event's answer is counted on its own (graphql-core copies
+        the subscription's executor for each event)."""
+        executor = super().build_per_event_executor(payload)
+        if isinstance(executor, ResponseSizeExecutor):
+            executor.response_bytes = 0
+            executor.too_large = None
+        return executor
+
     def _count(self, size: int) -> None:
         self.response_bytes += size
         limit = self.max_bytes
