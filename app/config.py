@@ -148,7 +148,15 @@ class Settings(BaseSettings):
     query_max_depth: int = Field(default=12, ge=1)
     query_max_tokens: int = Field(default=5000, ge=10)
     query_max_aliases: int = Field(default=50, ge=1)
+    # Field selections once every fragment spread is written out (a fragment spread twice
+    # counts twice): the size a written-out document of query_max_tokens could have, so
+    # fragments cannot multiply a small document into a huge one
+    query_max_fields: int = Field(default=5000, ge=1)
     query_max_cost: int = Field(default=50_000, ge=1)
+    # An answer larger than this stops being built and is refused (QUERY_TOO_COMPLEX):
+    # the backstop for data larger than the cost estimate planned for (the compare view of
+    # 100 experiments x 3 series x 500 points is ~12 MB)
+    max_response_bytes: int = Field(default=32 * MiB, ge=1024)
     # Introspection (__schema, __type) for callers without a valid token; off in production
     # keeps the schema from strangers (GraphiQL then needs the Authorization header)
     graphql_anonymous_introspection: bool = True

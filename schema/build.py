@@ -17,9 +17,10 @@ from schema.limits import limit_extensions
 from schema.mutations import Mutation
 from schema.observability import OperationMetrics
 from schema.queries import Query
+from schema.response_size import bounded_executor
 from schema.scalars import SCALAR_MAP
-from schema.shared_events import SharedEventExecutor
 from schema.subscriptions import Subscription
+from schema.threaded_parsing import ThreadedParsing
 from schema.validation_cache import cached_validation
 
 
@@ -37,15 +38,18 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        # validation in this order: tokens and shape (may refuse at once), graphql-core's
+        # rules (cached per text), then the cost with the request's variables
         extensions=[
             *limit_extensions(settings),
-            cost_extension(settings),
             *introspection_extensions(settings),  # before the cache: it adds a rule
+            ThreadedParsing,
             cached_validation(),
+            cost_extension(settings),
             ErrorCodes,
             OperationMetrics,
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=bounded_executor(settings.max_response_bytes),
         **extra,
     )

@@ -1,34 +1,42 @@
-"""Validating a known-good document once, not on every request.
+"""Validating a known-good document once, not on every request, and never on the loop.
 
 graphql-core's specified rules (and strawberry's two) look at the document and the
 schema only, so a query text that passed them once passes them again: a single-page app
 sends the same few documents over and over (the compare view's ~9 ms of validation was
-~5 % of a request). Strawberry's own ``ValidationCache`` keys the whole rule set, which
-here holds a new class per request (the cost rule carries the request's variables), so
-it never hits.
+~5 % of a request).
 
 ``ValidDocuments`` remembers the texts whose validation found nothing wrong (an LRU,
-bounded by ``max_documents``). For a remembered text only the rules added for this
-request run (the query shape and cost limits, the cost with these variables); anything
-else — a new text, or one that had errors — is validated in full as before, so errors,
-their order and the cost rule's "only if nothing else is wrong" stay exactly as they were.
+bounded by ``max_documents``). A remembered text is not validated again; anything else —
+a new text, or one that had errors — is validated in full. The per-request checks sit
+around this one: the shape limits (``schema/limits.py``) run before it and may refuse
+the document outright, the cost with this request's variables (``schema/cost.py``) runs
+after it on a document it found valid.
+
+Validation of a text longer than ``INLINE_TEXT_CHARS`` runs in a worker thread: the
+rules are linear in the document, but at ~20 µs a node per rule a document near the
+token limit takes a second, and graphql-core's ``OverlappingFieldsCanBeMergedRule`` is
+quadratic in the repeats of one field (``{me{id id id …}}``). In a thread the event loop
+keeps running (it gets the interpreter at least every switch interval, 5 ms), so other
+requests and ``/healthz`` are not held up behind it. Short texts — every document an
+app sends — validate inline, without the thread's hand-over.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable
 
-from graphql import GraphQLSchema, specified_rules, validate
+from graphql import GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-# The rules whose verdict depends on the document and the schema alone
-_STATIC_RULES = frozenset(specified_rules)
+# Texts up to this long validate on the event loop (a few ms at most)
+INLINE_TEXT_CHARS = 4096
 
 
 class ValidDocuments:
-    """The keys of documents that passed the static rules, least recently used dropped."""
+    """The keys of documents that passed validation, least recently used dropped."""
 
     def __init__(self, max_documents: int) -> None:
         self.max_documents = max_documents
@@ -51,32 +59,30 @@ class ValidDocuments:
 
 
 class CachedValidation(SchemaExtension):
-    """Validation that skips the static rules for a document they passed before."""
+    """Validation that skips a document that passed before, and leaves the loop free
+    while it validates a long one."""
 
     def __init__(self, known: ValidDocuments) -> None:
         self.known = known
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        rules = context.validation_rules
-        if (
-            document is None
-            or context.query is None  # a document given parsed: no text to know it by
-            or not rules
-            or context.pre_execution_errors is not None
-        ):
-            yield  # strawberry validates (or not) as it would
+        rules = tuple(context.validation_rules)
+        if document is None or not rules or context.pre_execution_errors is not None:
+            yield  # refused already (the limits), or validation turned off
             return
         schema: GraphQLSchema = context.schema._schema
-        static = tuple(rule for rule in rules if rule in _STATIC_RULES)
-        key = (id(schema), context.query, static)
-        if key in self.known:
-            extra = tuple(rule for rule in rules if rule not in _STATIC_RULES)
-            context.pre_execution_errors = validate(schema, document, extra) if extra else []
+        text = context.query
+        key = None if text is None else (id(schema), text, rules)  # None: given parsed
+        if key is not None and key in self.known:
+            context.pre_execution_errors = []
         else:
-            errors = validate_document(schema, document, rules)
-            if not errors:
+            if text is None or len(text) <= INLINE_TEXT_CHARS:
+                errors = validate_document(schema, document, rules)
+            else:
+                errors = await asyncio.to_thread(validate_document, schema, document, rules)
+            if not errors and key is not None:
                 self.known.add(key)
             context.pre_execution_errors = errors
         yield

@@ -351,7 +351,7 @@ def test_an_extension_hooking_resolve_disables_it(shortcuts: list[bool]) -> None
 
 def test_the_service_schema_uses_it() -> None:
     assert issubclass(SharedEventExecutor, FastListExecutor)
-    assert build_schema().execution_context_class is SharedEventExecutor
+    assert issubclass(build_schema().execution_context_class, SharedEventExecutor)
 
 
 @pytest.fixture

@@ -3,11 +3,12 @@ the rules of each request (the cost with its variables, the shape limits) still 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from app.config import Settings
 from app.models.enums import Role
-from schema import validation_cache
+from schema import threaded_parsing, validation_cache
 from schema.build import build_schema
 from schema.validation_cache import ValidDocuments
 from tests.graphql import error_codes, gql
@@ -52,14 +53,15 @@ async def test_the_static_rules_run_once_per_valid_text_and_every_time_for_an_in
     errors = [(await schema.execute(invalid)).errors for _ in range(2)]
     assert errors[0] and [e.message for e in errors[0]] == [e.message for e in errors[1]]
     assert calls == [valid, invalid, invalid]
-    # over the cost limit: refused every time, however often the text is seen
+    # over the cost limit: refused every time, however often the text is seen, though its
+    # static rules ran once (the cost is worked out per request)
     for _ in range(2):
         result = await schema.execute(costly)
         assert result.errors and result.errors[0].extensions == {
             "code": "QUERY_TOO_COMPLEX",
             "details": {"cost": 41, "limit": 10},
         }
-    assert calls == [valid, invalid, invalid, costly, costly]
+    assert calls == [valid, invalid, invalid, costly]
 
 
 def test_known_documents_are_bounded_least_recently_used_first():
@@ -69,3 +71,46 @@ def test_known_documents_are_bounded_least_recently_used_first():
     assert "a" in known  # now b is the least recently used
     known.add("c")
     assert len(known) == 2 and "b" not in known and "a" in known and "c" in known
+
+
+async def test_a_long_text_is_validated_off_the_event_loop(monkeypatch):
+    """Validation of a long document can take a second (graphql-core's overlapping-fields
+    rule is quadratic in a field's repeats): it runs in a worker thread, short ones inline."""
+    schema = build_schema(Settings())
+    threads: list[int] = []
+    real = validation_cache.validate_document
+
+    def recording(schema_: Any, document: Any, rules: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(schema_, document, rules)
+
+    monkeypatch.setattr(validation_cache, "validate_document", recording)
+    short = "{ __typename }"
+    long = "{ " + " ".join(["__typename"] * 500) + " }"
+    assert len(long) > validation_cache.INLINE_TEXT_CHARS
+    assert (await schema.execute(short)).data == {"__typename": "Query"}
+    assert (await schema.execute(long)).data == {"__typename": "Query"}
+    assert threads[0] == threading.get_ident() != threads[1]
+
+
+async def test_a_long_text_is_parsed_off_the_event_loop_and_a_bad_one_still_reported(
+    monkeypatch,
+):
+    schema = build_schema(Settings())
+    threads: list[int] = []
+    real = threaded_parsing.parse
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(threaded_parsing, "parse", recording)
+    long = "{ " + " ".join(["__typename"] * 500) + " }"
+    assert (await schema.execute("{ __typename }")).data == {"__typename": "Query"}
+    assert threads == []  # a short text: strawberry parses it inline
+    assert (await schema.execute(long)).data == {"__typename": "Query"}
+    assert len(threads) == 1 and threads[0] != threading.get_ident()
+    broken = await schema.execute(long[:-1])
+    assert broken.errors and "Syntax Error" in broken.errors[0].message
+    too_long = await schema.execute("{ " + " ".join(["__typename"] * 6000) + " }")
+    assert too_long.errors and too_long.errors[0].extensions == {"code": "QUERY_TOO_COMPLEX"}
