@@ -7,13 +7,13 @@ live in ``validators.py`` so both edges report the same field errors.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+from app.validation import INT32_MAX, INT64_MAX, UtcDateTime
 
 
 class Input(BaseModel):
@@ -74,10 +74,10 @@ class ExperimentUpdate(Input):
 
 
 class ProgressData(Input):
-    step: int | None = Field(default=None, ge=0)
-    total_steps: int | None = Field(default=None, ge=1)
-    epoch: int | None = Field(default=None, ge=0)
-    total_epochs: int | None = Field(default=None, ge=1)
+    step: int | None = Field(default=None, ge=0, le=INT64_MAX)
+    total_steps: int | None = Field(default=None, ge=1, le=INT64_MAX)
+    epoch: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    total_epochs: int | None = Field(default=None, ge=1, le=INT32_MAX)
 
 
 class FailData(Input):
@@ -95,8 +95,8 @@ class ExperimentFilterData(Input):
     model: str | None = None
     owner_id: uuid.UUID | None = None
     type: ExperimentType | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
     search: str | None = None
     tags: list[str] | None = None
 

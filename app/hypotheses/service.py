@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import hypothesis_visible
 from app.errors import NotFound, ValidationFailed
 from app.models import Hypothesis, User, hypothesis_observers
+from app.validation import name_problem
 
 MAX_OBSERVERS = 200
 
@@ -27,6 +28,8 @@ async def create_hypothesis(
     errors: dict[str, str] = {}
     if not 1 <= len(title.strip()) <= 500:
         errors["title"] = "must be 1-500 characters"
+    elif problem := name_problem(title):
+        errors["title"] = problem
     observers = list(dict.fromkeys(observer_ids))
     if len(observers) > MAX_OBSERVERS:
         errors["observerIds"] = f"at most {MAX_OBSERVERS} observers"

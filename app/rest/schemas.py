@@ -17,6 +17,7 @@ from app.experiments.schemas import (
 )
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
 from app.rest.body import QueryModel
+from app.validation import UtcDateTime
 
 
 class Out(BaseModel):
@@ -116,8 +117,8 @@ class ExperimentListQuery(QueryModel):
     model: str | None = None
     owner_id: uuid.UUID | None = None
     type: ExperimentType | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
     search: str | None = Field(default=None, description="Text in the name or description")
     tag: list[str] | None = Field(default=None, description="Repeat it; every tag must match")
     order_by: RestSortField = "created_at"

@@ -16,6 +16,7 @@ from app.errors import Unauthenticated
 from app.models import User
 from app.users.service import authenticate
 from app.users.tokens import hash_token
+from app.validation import text_problem
 
 
 class AuthCache:
@@ -27,7 +28,7 @@ class AuthCache:
 
     async def user(self, token: str | None) -> User:
         """The token's user; ``UNAUTHENTICATED`` for none or a bad one."""
-        if not token:
+        if not token or text_problem(token):  # a NUL or lone surrogate is no token of ours
             raise Unauthenticated()
         key = hash_token(token)
         now = time.monotonic()

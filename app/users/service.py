@@ -15,13 +15,14 @@ from app.errors import Forbidden, Unauthenticated, ValidationFailed
 from app.models import ApiToken, User
 from app.models.enums import Role
 from app.users.tokens import hash_token, new_token
+from app.validation import name_problem, text_problem
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 async def authenticate(session: AsyncSession, token: str | None) -> User:
     """The user a bearer token belongs to; ``UNAUTHENTICATED`` for none or a bad one."""
-    if not token:
+    if not token or text_problem(token):
         raise Unauthenticated()
     query = (
         select(User)
@@ -45,7 +46,9 @@ def _user_field_errors(name: str, email: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not 1 <= len(name.strip()) <= 200:
         errors["name"] = "must be 1-200 characters"
-    if len(email) > 320 or not EMAIL_RE.match(email):
+    elif problem := name_problem(name):
+        errors["name"] = problem
+    if len(email) > 320 or not EMAIL_RE.match(email) or name_problem(email):
         errors["email"] = "must be an email address"
     return errors
 
@@ -57,9 +60,10 @@ async def create_user(
     if actor is not None and not may_manage_users(actor):
         raise Forbidden("only an ADMIN may create users")
     errors = _user_field_errors(name, email)
-    taken = await session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
-    if taken is not None:
-        errors["email"] = "already in use"
+    if "email" not in errors:
+        taken = await session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
+        if taken is not None:
+            errors["email"] = "already in use"
     if errors:
         raise ValidationFailed(errors)
     user = User(id=uuid.uuid4(), name=name.strip(), email=email.strip(), role=role)
@@ -74,6 +78,8 @@ async def create_user(
 async def create_api_token(session: AsyncSession, *, actor: User, name: str) -> str:
     if not 1 <= len(name.strip()) <= 200:
         raise ValidationFailed({"name": "must be 1-200 characters"})
+    if problem := name_problem(name):
+        raise ValidationFailed({"name": problem})
     return await _issue_token(session, actor, name.strip())
 
 
