@@ -16,7 +16,7 @@ from app.compare import metrics as compare_metrics
 from app.compare import service as compare
 from app.compare.goals import MetricGoal
 from app.compare.params import param_rows
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import raw_json_value
 from app.metrics.service import check_history_args, summaries_by_experiment
@@ -182,6 +182,7 @@ ENDPOINTS: list[Endpoint] = [
         "Compare experiments side by side: parameters, metric summaries, series",
         request_model=CompareBody,
         response_model=ComparisonOut,
+        errors=(NotFound,),
         description="At most 100 experiments, in the order given, each readable by the "
         "caller (NOT_FOUND otherwise). `params` flattens hyperparams and config to dotted "
         "keys (`hyperparams.optimizer.lr`, `config.data.path`); `metrics` gives each "

@@ -201,7 +201,10 @@ ENDPOINTS: list[Endpoint] = [
         get_logs,
         "A page of log lines, oldest first; or the whole log as a text download",
         query_model=LogQuery,
-        response_schema=PAGE_OUT,
+        response_content={
+            "application/json": {"schema": PAGE_OUT},
+            "text/plain": {"schema": {"type": "string"}},
+        },
         tags=("logs",),
         description="With `format=text` the answer is `text/plain; charset=utf-8` with "
         '`Content-Disposition: attachment; filename="experiment-<id>.log"`: every line '

@@ -99,7 +99,11 @@ HISTORY: dict[str, Any] = {
                 "downsampled": {"type": "boolean"},
             },
         },
-        {"type": "object", "properties": {"summaries": {"type": "array", "items": SUMMARY}}},
+        {
+            "type": "object",
+            "required": ["summaries"],
+            "properties": {"summaries": {"type": "array", "items": SUMMARY}},
+        },
     ]
 }
 
