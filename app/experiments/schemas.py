@@ -20,6 +20,19 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
+# Lengths the validators enforce (``validators.py``); stated here so the OpenAPI document
+# says them too (documentation only: the validators give the field errors)
+MAX_NAME = 200
+MAX_FRAMEWORK = 100
+MAX_DESCRIPTION = 64 * 1024
+MAX_TAGS = 32
+MAX_TAG_LENGTH = 64
+
+
+def _doc(**limits: Any) -> Any:
+    return Field(json_schema_extra=limits)
+
+
 def _drop_nulls(data: Any) -> Any:
     """A null number means "the default" (GraphQL inputs may send null for them)."""
     if isinstance(data, dict):
@@ -45,17 +58,17 @@ class GitRefData(Input):
 
 class ExperimentCreate(Input):
     hypothesis_id: uuid.UUID
-    name: str
-    description: str | None = None
+    name: str = _doc(minLength=1, maxLength=MAX_NAME)
+    description: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_DESCRIPTION})
     type: ExperimentType
-    model: str
-    approach: str | None = None
-    framework: str
+    model: str = _doc(minLength=1, maxLength=MAX_NAME)
+    approach: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_NAME})
+    framework: str = _doc(minLength=1, maxLength=MAX_FRAMEWORK)
     hyperparams: Any = None
     config: Any = None
     resources: ResourceRequestData | None = None
     git: GitRefData | None = None
-    tags: list[str] | None = None
+    tags: list[str] | None = Field(default=None, json_schema_extra={"maxItems": MAX_TAGS})
 
 
 class ExperimentUpdate(Input):

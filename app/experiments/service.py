@@ -26,6 +26,7 @@ from app.experiments import queries, validators
 from app.experiments.presets import preset_for
 from app.experiments.progress import _units, next_rate
 from app.experiments.schemas import (
+    MAX_DESCRIPTION,
     ExperimentCreate,
     ExperimentFilterData,
     ExperimentOrderData,
@@ -165,7 +166,7 @@ async def create_experiment(
     errors = {
         **validators.text_errors("name", data.name, required=True, max_length=200, name=True),
         **validators.text_errors(
-            "description", data.description, required=False, max_length=validators.MAX_DESCRIPTION
+            "description", data.description, required=False, max_length=MAX_DESCRIPTION
         ),
         **validators.text_errors("model", data.model, required=True, max_length=200, name=True),
         **validators.text_errors(
@@ -246,7 +247,7 @@ async def _update_errors(
                 field, getattr(data, field), required=True, max_length=max_length, name=True
             )
     for field, max_length, name in (
-        ("description", validators.MAX_DESCRIPTION, False),
+        ("description", MAX_DESCRIPTION, False),
         ("approach", 200, True),
     ):
         if field in given:

@@ -11,13 +11,15 @@ from typing import Any
 
 from app.config import Settings
 from app.experiments.presets import hyperparam_errors
-from app.experiments.schemas import GitRefData, ResourceRequestData
+from app.experiments.schemas import (
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    GitRefData,
+    ResourceRequestData,
+)
 from app.models.enums import ExperimentType
 from app.validation import json_size, name_problem, text_problem, unstorable_fields
 
-MAX_TAGS = 32
-MAX_TAG_LENGTH = 64
-MAX_DESCRIPTION = 64 * 1024
 COMMIT_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
 REPO_RE = re.compile(r"^(https?://|ssh://|git://|git@)\S+$")
 

@@ -18,7 +18,7 @@ from app.compare.goals import MetricGoal
 from app.compare.params import param_rows
 from app.errors import NotFound, ValidationFailed
 from app.metrics.batched import SeriesRead, read_many
-from app.metrics.history import raw_json_value
+from app.metrics.history import MAX_POINTS_CAP, raw_json_value
 from app.metrics.service import check_history_args, summaries_by_experiment
 from app.models.base import utcnow
 from app.rest.endpoints import Call, Endpoint
@@ -33,7 +33,8 @@ class CompareBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[str] = Field(
-        description="1-100 experiment ids, each once; the answer keeps the order"
+        description="1-100 experiment ids, each once; the answer keeps the order",
+        json_schema_extra={"minItems": 1, "maxItems": 100},
     )
     baseline_id: str | None = Field(default=None, description="One of ids")
     metric_keys: list[str] | None = Field(
@@ -48,7 +49,11 @@ class CompareBody(BaseModel):
         max_length=MAX_SERIES_KEYS,
         description="Keys whose history to include for every experiment",
     )
-    max_points: int = Field(default=500, description="Points per series (downsampled)")
+    max_points: int = Field(
+        default=500,
+        description="Points per series (downsampled)",
+        json_schema_extra={"minimum": 1, "maximum": MAX_POINTS_CAP},
+    )
 
 
 Number = float | str | None  # NaN and infinities come as "NaN", "Infinity", "-Infinity"

@@ -14,7 +14,7 @@ from pydantic import Field
 from app.errors import Forbidden, InvalidTransition, ValidationFailed
 from app.experiments.service import get_experiment
 from app.metrics import service as metrics
-from app.metrics.batch import MAX_STEP, parse_batch
+from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
 from app.metrics.events import publish_metrics
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
 from app.models import MetricSeries
@@ -31,12 +31,13 @@ TIMESTAMP: dict[str, Any] = {
         {"type": "integer", "description": "epoch milliseconds"},
     ]
 }
+KEY: dict[str, Any] = {"type": "string", "pattern": KEY_RE.pattern}
 STEP: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_STEP}
 POINT: dict[str, Any] = {
     "type": "object",
     "required": ["key", "value", "step"],
     "properties": {
-        "key": {"type": "string", "minLength": 1, "maxLength": 250},
+        "key": KEY,
         "value": NUMBER_OR_SPECIAL,
         "step": STEP,
         "timestamp": TIMESTAMP,
@@ -51,7 +52,7 @@ COLUMNS: dict[str, Any] = {
     "type": "object",
     "required": ["key", "steps", "values"],
     "properties": {
-        "key": {"type": "string"},
+        "key": KEY,
         "steps": {"type": "array", "items": STEP},
         "values": {"type": "array", "items": NUMBER_OR_SPECIAL},
         "timestamps": {"type": "array", "items": TIMESTAMP},

@@ -128,7 +128,9 @@ class ExperimentListQuery(QueryModel):
         description="With `order_by=metric`: the metric whose last value orders the list "
         "(experiments without it come last)",
     )
-    first: int = Field(default=50, description="Page size, 0-500")
+    first: int = Field(
+        default=50, description="Page size, 0-500", json_schema_extra={"minimum": 0, "maximum": 500}
+    )
     after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
 
     @field_validator("status", mode="before")
