@@ -8,9 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select, update
 
-from app.errors import Unauthenticated
+from app.errors import Unauthenticated, ValidationFailed
 from app.metrics.batch import MAX_STEP
+from app.models import Experiment
 from app.models.enums import Role
 from app.services import Services
 from tests.builders import create_hypothesis, create_running
@@ -262,3 +264,22 @@ async def test_graphql_api_cost_and_stop_message(
         token=token,
     )
     assert error_codes(body) == ["VALIDATION_FAILED"], body
+
+
+async def test_the_database_backstop_refuses_what_slipped_past_the_rules(
+    services: Services,
+) -> None:
+    """A NUL that no rule caught (a future field) is VALIDATION_FAILED from the database
+    layer on PostgreSQL, which cannot store it; SQLite can, and simply finds nothing."""
+    query = select(Experiment.id).where(Experiment.name == NUL)
+    if services.db.dialect != "postgresql":
+        async with services.db.reader() as session:
+            assert (await session.scalars(query)).all() == []
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        async with services.db.reader() as session:
+            await session.scalars(query)
+    assert "input" in refused.value.fields
+    with pytest.raises(ValidationFailed):
+        async with services.db.unit_of_work() as session:
+            await session.execute(update(Experiment).values(name=NUL))
