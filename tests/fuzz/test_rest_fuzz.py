@@ -28,7 +28,8 @@ from app.rest.openapi import openapi_document
 from app.rest.routes import TITLE, VERSION, endpoint_table
 from tests.fuzz.conftest import Seeded
 
-EXAMPLES = 5  # per operation and generation mode
+EXAMPLES = 4  # per operation and generation mode
+TIMEOUT = 60  # seconds: generous, a slow answer is not what this test is about
 DOCUMENT = openapi_document(endpoint_table(), title=TITLE, version=VERSION)
 OPERATIONS = [(method.upper(), path) for path, ops in DOCUMENT["paths"].items() for method in ops]
 CHECKS = [
@@ -72,7 +73,9 @@ def _fuzz(method: str, path: str, seeded: Seeded, base_url: str) -> None:
     )
     @hypothesis.given(case=strategy)
     def run(case: Any) -> None:
-        response = case.call(base_url=base_url, session=session, headers=seeded.headers)
+        response = case.call(
+            base_url=base_url, session=session, headers=seeded.headers, timeout=TIMEOUT
+        )
         assert response.status_code < 500, (response.status_code, response.text[:500])
         case.validate_response(response, checks=CHECKS)
 
