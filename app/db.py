@@ -14,12 +14,15 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from app.errors import ValidationFailed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -75,6 +78,24 @@ def _connection_spoilt(error: BaseException) -> bool:
     )
 
 
+# SQLSTATEs of a value PostgreSQL cannot take (data exceptions the caller's input caused)
+_REFUSED_VALUES = {
+    "22021": "text must not contain NUL characters",  # character_not_in_repertoire
+    "22003": "a number is out of range",  # numeric_value_out_of_range
+    "22008": "a time is out of range",  # datetime_field_overflow
+}
+
+
+def _refused_value(error: BaseException) -> ValidationFailed | None:
+    """The backstop behind ``app.validation``: input that reached the database though no
+    rule caught it is still ``VALIDATION_FAILED``, never an internal error."""
+    if isinstance(error, DBAPIError):
+        message = _REFUSED_VALUES.get(getattr(error.orig, "sqlstate", None) or "")
+        if message is not None:
+            return ValidationFailed({"input": message})
+    return None
+
+
 # ``session.info`` flag set by ``note_outbox_write``
 OUTBOX_WRITTEN = "outbox_written"
 
@@ -119,8 +140,11 @@ class Database:
             try:
                 yield session
                 await session.commit()
-            except BaseException:
+            except BaseException as error:
                 await session.rollback()
+                refused = _refused_value(error)
+                if refused is not None:
+                    raise refused from error
                 raise
             wrote_outbox = session.info.pop(OUTBOX_WRITTEN, False)
         if wrote_outbox:
@@ -150,7 +174,13 @@ class Database:
     async def reader(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only; one snapshot for all its statements on SQLite."""
         async with self.read_sessions() as session:
-            yield session
+            try:
+                yield session
+            except DBAPIError as error:
+                refused = _refused_value(error)
+                if refused is not None:
+                    raise refused from error
+                raise
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -16,6 +16,7 @@ from app.observability import health_routes, install_observability
 from app.read_timeouts import BodyReadTimeout
 from app.resources.expiry import reservation_job
 from app.resources.service import seed_pools
+from app.rest.errors import EXCEPTION_HANDLERS
 from app.rest.routes import rest_app
 from app.services import Services
 from schema.app import GraphQLApp
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             *health_routes(services),
         ],
         lifespan=lifespan,
+        # an unmatched path (``/api/v1%0A`` escapes the mount) answers in the REST envelope
+        exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.services = services
     install_observability(app)

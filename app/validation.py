@@ -1,13 +1,26 @@
-"""Turning untrusted input into typed data, with field errors in the contract's shape."""
+"""Turning untrusted input into typed data, with field errors in the contract's shape.
+
+Also the rules every text and time must pass whatever field it arrives in (one place, used
+by ``parse`` for every REST body and query and every GraphQL input, and by the services
+for their plain arguments):
+
+- no text may hold a NUL or a lone surrogate: PostgreSQL cannot store either;
+- a name (a single-line label: experiment name, model, tag, title…) may not hold control
+  characters nor the bidirectional controls that make a name display as another;
+- a time must still be a time once converted to UTC (``9999-12-31T23:59:59-14:00`` is not);
+- an integer bound for a 64-bit column must fit in one.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any, TypeVar
+import unicodedata
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
 
 import orjson
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from app.errors import ValidationFailed
@@ -15,6 +28,78 @@ from app.errors import ValidationFailed
 M = TypeVar("M", bound=BaseModel)
 
 _SNAKE_PART = re.compile(r"_([a-z0-9])")
+
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Characters that reorder what follows them on screen (Trojan Source): refused in names
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+UNSTORABLE_MESSAGE = "must not contain NUL characters or unpaired surrogates"
+NAME_MESSAGE = "must not contain control or bidirectional formatting characters"
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (a NUL, a lone surrogate), or None."""
+    return UNSTORABLE_MESSAGE if _UNSTORABLE.search(value) else None
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid single-line name, or None (lengths are the caller's)."""
+    problem = text_problem(value)
+    if problem is None and any(
+        c in BIDI_CONTROLS or unicodedata.category(c) in _CONTROL_CATEGORIES for c in value
+    ):
+        return NAME_MESSAGE
+    return problem
+
+
+def check_texts(**fields: str | None) -> None:
+    """``VALIDATION_FAILED`` naming each of ``fields`` (field → value) that cannot be stored."""
+    errors = {
+        field: problem
+        for field, value in fields.items()
+        if value is not None and (problem := text_problem(value)) is not None
+    }
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _unstorable(data: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[int | str, ...]]:
+    if isinstance(data, str):
+        if _UNSTORABLE.search(data):
+            yield loc
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and _UNSTORABLE.search(key):
+                yield (*loc, key)
+            yield from _unstorable(value, (*loc, key))
+    elif isinstance(data, list | tuple):
+        for index, item in enumerate(data):
+            yield from _unstorable(item, (*loc, index))
+
+
+def unstorable_fields(data: Any, prefix: str = "") -> dict[str, str]:
+    """Every text in ``data`` (keys too, at any depth) that cannot be stored, by field path."""
+    return {field_path(loc, prefix): UNSTORABLE_MESSAGE for loc in _unstorable(data, ())}
+
+
+def utc_time(value: datetime) -> datetime:
+    """``value`` in UTC (a naive one is taken as UTC); ``ValueError`` if out of range there."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
+
+
+# A time as an input field: parsed by pydantic, then converted to UTC (or refused)
+UtcDateTime = Annotated[datetime, AfterValidator(utc_time)]
 
 
 def camel(name: str) -> str:
@@ -37,7 +122,14 @@ def field_errors(exc: PydanticValidationError, prefix: str = "") -> dict[str, st
 
 
 def parse(model: type[M], data: Any, *, prefix: str = "") -> M:
-    """Validate ``data`` into ``model`` or raise ``VALIDATION_FAILED`` naming each field."""
+    """Validate ``data`` into ``model`` or raise ``VALIDATION_FAILED`` naming each field.
+
+    A text that cannot be stored (``text_problem``) is refused wherever it is, keys of JSON
+    documents included.
+    """
+    unstorable = unstorable_fields(data, prefix)
+    if unstorable:
+        raise ValidationFailed(unstorable)
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:

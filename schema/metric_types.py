@@ -88,5 +88,7 @@ def point_columns(points: Sequence[Point]) -> Columns:
 class MetricPointInput:
     key: str
     value: float
-    step: BigInt
+    step: BigInt = strawberry.field(
+        description="0 to 9007199254740991 (2^53 - 1): the steps a downsampled read supports"
+    )
     timestamp: datetime | None = None

@@ -345,7 +345,7 @@ class Experiment:
     ) -> LogPage:
         """Through the logs loader: a page of N experiments is one statement."""
         size = log_pages.DEFAULT_PAGE if first is None else first
-        log_pages.check_page_args(after, size)
+        log_pages.check_page_args(after, size, search)
         read = PageRead(self.row.id, after, None if levels is None else tuple(levels), search, size)
         return LogPage.from_page(await info.context.loaders.logs.load(read))
 

@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from app.models.enums import ArtifactKind
+from app.validation import name_problem
 
 MAX_NAME_LENGTH = 255
 MAX_CONTENT_TYPE_LENGTH = 255
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DRIVE = re.compile(r"[A-Za-z]:")
-_REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 
 def name_error(name: str | None) -> str | None:
     """Why ``name`` is not a valid artifact name, or None.
 
     At most 255 characters; a relative path is fine (``checkpoints/epoch-3.pt``) but not an
-    absolute one, not one with a ``..`` segment, and no control characters.
+    absolute one, not one with a ``..`` segment, and no control or bidirectional
+    formatting characters.
     """
     if name is None or not name.strip():
         return "a name is required (or a file name in the upload)"
     if len(name) > MAX_NAME_LENGTH:
         return f"at most {MAX_NAME_LENGTH} characters"
-    if any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in name):
-        return "control characters are not allowed"
+    if problem := name_problem(name):
+        return problem
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
         return "must be a relative name, not an absolute path"
     if ".." in re.split(r"[/\\]", name):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# ASCII digits only: ``str.isdigit`` also accepts ``²`` and other digits ``int`` refuses
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,9 @@ def parse_range(
     if unit.strip().lower() != "bytes" or "," in spec:
         return None
     first, dash, last = (part.strip() for part in spec.strip().partition("-"))
-    if not dash or not (first.isdigit() or last.isdigit()):
+    if not dash or not (first or last):
         return None
-    if (first and not first.isdigit()) or (last and not last.isdigit()):
+    if (first and not _DIGITS.fullmatch(first)) or (last and not _DIGITS.fullmatch(last)):
         return None
     if not first:  # the last N bytes
         suffix = int(last)

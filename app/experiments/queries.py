@@ -39,6 +39,7 @@ from app.experiments.schemas import (
 from app.models import Experiment, MetricSeries
 from app.models.base import UTCDateTime
 from app.models.resource import Reservation
+from app.validation import text_problem
 
 MAX_METRIC_KEY = 250
 NUMERIC_FIELDS = frozenset({SortField.DURATION, SortField.COST, SortField.METRIC})
@@ -146,6 +147,8 @@ def metric_key_of(order: ExperimentOrderData) -> str:
         raise ValidationFailed({"orderBy.metricKey": "required when sorting by METRIC"})
     if len(key) > MAX_METRIC_KEY:
         raise ValidationFailed({"orderBy.metricKey": f"at most {MAX_METRIC_KEY} characters"})
+    if problem := text_problem(key):
+        raise ValidationFailed({"orderBy.metricKey": problem})
     return key
 
 

@@ -7,17 +7,30 @@ live in ``validators.py`` so both edges report the same field errors.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
+from app.validation import INT32_MAX, INT64_MAX, UtcDateTime
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+# Lengths the validators enforce (``validators.py``); stated here so the OpenAPI document
+# says them too (documentation only: the validators give the field errors)
+MAX_NAME = 200
+MAX_FRAMEWORK = 100
+MAX_DESCRIPTION = 64 * 1024
+MAX_TAGS = 32
+MAX_TAG_LENGTH = 64
+
+
+def _doc(**limits: Any) -> Any:
+    return Field(json_schema_extra=limits)
 
 
 def _drop_nulls(data: Any) -> Any:
@@ -45,17 +58,17 @@ class GitRefData(Input):
 
 class ExperimentCreate(Input):
     hypothesis_id: uuid.UUID
-    name: str
-    description: str | None = None
+    name: str = _doc(minLength=1, maxLength=MAX_NAME)
+    description: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_DESCRIPTION})
     type: ExperimentType
-    model: str
-    approach: str | None = None
-    framework: str
+    model: str = _doc(minLength=1, maxLength=MAX_NAME)
+    approach: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_NAME})
+    framework: str = _doc(minLength=1, maxLength=MAX_FRAMEWORK)
     hyperparams: Any = None
     config: Any = None
     resources: ResourceRequestData | None = None
     git: GitRefData | None = None
-    tags: list[str] | None = None
+    tags: list[str] | None = Field(default=None, json_schema_extra={"maxItems": MAX_TAGS})
 
 
 class ExperimentUpdate(Input):
@@ -74,10 +87,10 @@ class ExperimentUpdate(Input):
 
 
 class ProgressData(Input):
-    step: int | None = Field(default=None, ge=0)
-    total_steps: int | None = Field(default=None, ge=1)
-    epoch: int | None = Field(default=None, ge=0)
-    total_epochs: int | None = Field(default=None, ge=1)
+    step: int | None = Field(default=None, ge=0, le=INT64_MAX)
+    total_steps: int | None = Field(default=None, ge=1, le=INT64_MAX)
+    epoch: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    total_epochs: int | None = Field(default=None, ge=1, le=INT32_MAX)
 
 
 class FailData(Input):
@@ -95,8 +108,8 @@ class ExperimentFilterData(Input):
     model: str | None = None
     owner_id: uuid.UUID | None = None
     type: ExperimentType | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
     search: str | None = None
     tags: list[str] | None = None
 

@@ -26,6 +26,7 @@ from app.experiments import queries, validators
 from app.experiments.presets import preset_for
 from app.experiments.progress import _units, next_rate
 from app.experiments.schemas import (
+    MAX_DESCRIPTION,
     ExperimentCreate,
     ExperimentFilterData,
     ExperimentOrderData,
@@ -39,6 +40,7 @@ from app.models import Experiment, Hypothesis, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, FailureReason
 from app.resources.service import known_gpu_types, release
+from app.validation import check_texts
 
 MAX_PAGE = 500
 
@@ -162,13 +164,17 @@ async def create_experiment(
         max_duration_minutes=preset.default_resources.max_duration_minutes,
     )
     errors = {
-        **validators.text_errors("name", data.name, required=True, max_length=200),
+        **validators.text_errors("name", data.name, required=True, max_length=200, name=True),
         **validators.text_errors(
-            "description", data.description, required=False, max_length=validators.MAX_DESCRIPTION
+            "description", data.description, required=False, max_length=MAX_DESCRIPTION
         ),
-        **validators.text_errors("model", data.model, required=True, max_length=200),
-        **validators.text_errors("approach", data.approach, required=False, max_length=200),
-        **validators.text_errors("framework", data.framework, required=True, max_length=100),
+        **validators.text_errors("model", data.model, required=True, max_length=200, name=True),
+        **validators.text_errors(
+            "approach", data.approach, required=False, max_length=200, name=True
+        ),
+        **validators.text_errors(
+            "framework", data.framework, required=True, max_length=100, name=True
+        ),
         **validators.hyperparams_errors(data.type, hyperparams, settings),
         **validators.document_errors("config", data.config, settings),
         **validators.resources_errors(resources, settings, await _gpu_types(session, settings)),
@@ -238,12 +244,15 @@ async def _update_errors(
     for field, max_length in (("name", 200), ("model", 200), ("framework", 100)):
         if field in given:
             errors |= validators.text_errors(
-                field, getattr(data, field), required=True, max_length=max_length
+                field, getattr(data, field), required=True, max_length=max_length, name=True
             )
-    for field, max_length in (("description", validators.MAX_DESCRIPTION), ("approach", 200)):
+    for field, max_length, name in (
+        ("description", MAX_DESCRIPTION, False),
+        ("approach", 200, True),
+    ):
         if field in given:
             errors |= validators.text_errors(
-                field, getattr(data, field), required=False, max_length=max_length
+                field, getattr(data, field), required=False, max_length=max_length, name=name
             )
     if "hyperparams" in given:
         errors |= validators.hyperparams_errors(experiment.type, data.hyperparams or {}, settings)
@@ -394,6 +403,7 @@ async def fail_experiment(
     reason: FailureReason,
     message: str | None = None,
 ) -> Experiment:
+    check_texts(message=message)
     extra = {"failure_reason": reason, "failure_message": _clip_message(message)}
     return await _move(session, actor=actor, experiment_id=experiment_id, move="fail", extra=extra)
 
@@ -401,6 +411,7 @@ async def fail_experiment(
 async def stop_experiment(
     session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, message: str | None = None
 ) -> Experiment:
+    check_texts(message=message)
     extra = {"failure_message": _clip_message(message)} if message else {}
     return await _move(session, actor=actor, experiment_id=experiment_id, move="stop", extra=extra)
 

@@ -11,27 +11,32 @@ from typing import Any
 
 from app.config import Settings
 from app.experiments.presets import hyperparam_errors
-from app.experiments.schemas import GitRefData, ResourceRequestData
+from app.experiments.schemas import (
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    GitRefData,
+    ResourceRequestData,
+)
 from app.models.enums import ExperimentType
-from app.validation import json_size
+from app.validation import json_size, name_problem, text_problem, unstorable_fields
 
-MAX_TAGS = 32
-MAX_TAG_LENGTH = 64
-MAX_DESCRIPTION = 64 * 1024
 COMMIT_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
-REPO_RE = re.compile(r"^(https?://|ssh://|git://|git@|file://)\S+$")
+REPO_RE = re.compile(r"^(https?://|ssh://|git://|git@)\S+$")
 
 
 def text_errors(
-    field: str, value: str | None, *, required: bool, max_length: int
+    field: str, value: str | None, *, required: bool, max_length: int, name: bool = False
 ) -> dict[str, str]:
+    """Length and characters of a text; a ``name`` (one line) also refuses control and
+    bidirectional formatting characters (``app.validation.name_problem``)."""
     if value is None:
         return {field: "is required"} if required else {}
     if required and not value.strip():
         return {field: f"must be 1-{max_length} characters"}
     if len(value) > max_length:
         return {field: f"must be at most {max_length} characters"}
-    return {}
+    problem = name_problem(value) if name else text_problem(value)
+    return {field: problem} if problem else {}
 
 
 def tags_errors(tags: list[str] | None) -> dict[str, str]:
@@ -42,6 +47,8 @@ def tags_errors(tags: list[str] | None) -> dict[str, str]:
     for index, tag in enumerate(tags):
         if not 1 <= len(tag.strip()) <= MAX_TAG_LENGTH:
             return {f"tags.{index}": f"must be 1-{MAX_TAG_LENGTH} characters"}
+        if problem := name_problem(tag):
+            return {f"tags.{index}": problem}
     return {}
 
 
@@ -54,6 +61,9 @@ def document_errors(field: str, value: Any, settings: Settings) -> dict[str, str
         return {}
     if not isinstance(value, dict):
         return {field: "must be a JSON object"}
+    unstorable = unstorable_fields(value, field)
+    if unstorable:
+        return unstorable
     if json_size(value) > settings.max_json_document_bytes:
         return {field: f"must be at most {settings.max_json_document_bytes} bytes as JSON"}
     return {}
@@ -94,11 +104,11 @@ def git_errors(git: GitRefData | None) -> dict[str, str]:
         return {}
     errors: dict[str, str] = {}
     if len(git.repo_url) > 1000 or not REPO_RE.match(git.repo_url.strip()):
-        errors["git.repoUrl"] = "must be a git URL (https://, ssh://, git@host:path)"
+        errors["git.repoUrl"] = "must be a git URL (https://, ssh://, git://, git@host:path)"
     if git.commit is not None and not COMMIT_RE.match(git.commit):
         errors["git.commit"] = "must be a hex commit id of 7-64 characters"
-    if git.branch is not None and not 1 <= len(git.branch) <= 255:
-        errors["git.branch"] = "must be 1-255 characters"
+    if git.branch is not None:
+        errors |= text_errors("git.branch", git.branch, required=True, max_length=255, name=True)
     return errors
 
 

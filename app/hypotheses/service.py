@@ -17,6 +17,7 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.experiments.queries import like_pattern
 from app.hypotheses.schemas import HypothesisUpdate
 from app.models import Hypothesis, User, hypothesis_observers
+from app.validation import name_problem
 
 MAX_OBSERVERS = 200
 MAX_PAGE = 500
@@ -36,6 +37,8 @@ async def _checked(
         errors["title"] = "may not be null"
     elif not 1 <= len(title.strip()) <= 500:
         errors["title"] = "must be 1-500 characters"
+    elif problem := name_problem(title):
+        errors["title"] = problem
     observers = list(dict.fromkeys(observer_ids or ()))
     if observer_ids is None:
         errors["observerIds"] = "may not be null"

@@ -19,7 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from app.errors import PayloadTooLarge, ValidationFailed
 from app.logs.system import SYSTEM_SOURCE
 from app.models.enums import LogLevel
-from app.validation import field_errors
+from app.validation import UtcDateTime, field_errors
 
 MAX_MESSAGE_BYTES = 64 * 1024
 SOURCES = ("stdout", "stderr", SYSTEM_SOURCE)
@@ -46,7 +46,7 @@ class LogLineIn(BaseModel):
 
     level: LogLevel = LogLevel.INFO
     message: str
-    timestamp: datetime | None = None
+    timestamp: UtcDateTime | None = None
     source: Source | None = None
 
     @field_validator("level", mode="before")

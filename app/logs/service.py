@@ -24,6 +24,7 @@ from app.logs.schemas import LogLineData
 from app.models import User, log_lines
 from app.models.base import utcnow
 from app.models.enums import LogLevel
+from app.validation import INT64_MAX, text_problem
 
 MAX_PAGE = 5000
 DEFAULT_PAGE = 200
@@ -141,12 +142,14 @@ def _db_values(experiment_id: uuid.UUID, row: LogLineRow) -> dict[str, Any]:
 # --- reading -------------------------------------------------------------------------
 
 
-def check_page_args(after: int | None, first: int) -> None:
+def check_page_args(after: int | None, first: int, search: str | None = None) -> None:
     errors: dict[str, str] = {}
-    if after is not None and after < 0:
-        errors["after"] = "must be >= 0"
+    if after is not None and not 0 <= after <= INT64_MAX:
+        errors["after"] = f"must be 0-{INT64_MAX}"
     if not 0 <= first <= MAX_PAGE:
         errors["first"] = f"must be 0-{MAX_PAGE}"
+    if search is not None and (problem := text_problem(search)):
+        errors["search"] = problem
     if errors:
         raise ValidationFailed(errors)
 
@@ -184,7 +187,7 @@ async def read_page(
     themselves). ``next_after`` is the last line's sequence number (``after`` itself when
     the page is empty), so paging never skips or repeats a line.
     """
-    check_page_args(after, first)
+    check_page_args(after, first, search)
     query = _filtered(experiment_id, after, levels, search).limit(first + 1)
     found = [LogLineRow.from_db(row) for row in (await session.execute(query)).all()]
     lines = found[:first]
@@ -253,7 +256,7 @@ async def open_text_export(
     The check runs before anything is sent, so a refusal is an ordinary error answer;
     the returned iterator opens its own session and holds it while it is consumed.
     """
-    check_page_args(after, 0)
+    check_page_args(after, 0, search)
     async with db.reader() as session:
         await get_experiment(session, actor=actor, experiment_id=experiment_id)
     return stream_text(db, experiment_id=experiment_id, after=after, levels=levels, search=search)

@@ -15,10 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import PayloadTooLarge, ValidationFailed
+from app.validation import utc_time
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_\-./ ]{1,250}$")
 SPECIAL_VALUES = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-MAX_STEP = 2**63 - 1
+# Steps reads can downsample (their bucket arithmetic stays inside bigint), and that a
+# JSON number holds exactly in every client: 0 to 2^53 - 1 (JavaScript's MAX_SAFE_INTEGER)
+MAX_STEP = 2**53 - 1
+STEP_RANGE = f"must be an integer 0-{MAX_STEP}"
 MAX_REPORTED_ERRORS = 50
 
 
@@ -120,14 +124,14 @@ class _Collector:
 
     def step(self, value: Any, path: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(path, "must be an integer >= 0")
+            self.error(path, STEP_RANGE)
             return None
         if isinstance(value, float) and not value.is_integer():
-            self.error(path, "must be an integer >= 0")
+            self.error(path, STEP_RANGE)
             return None
         step = int(value)
         if not 0 <= step <= MAX_STEP:
-            self.error(path, "must be an integer >= 0")
+            self.error(path, STEP_RANGE)
             return None
         return step
 
@@ -154,9 +158,8 @@ class _Collector:
                 pass
         elif isinstance(value, str):
             try:
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            except ValueError:
+                return utc_time(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            except ValueError:  # not a time, or none once in UTC
                 pass
         self.error(path, "must be an ISO-8601 time or epoch milliseconds")
         return None

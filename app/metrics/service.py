@@ -18,10 +18,11 @@ from app.experiments.activity import (
 )
 from app.experiments.service import get_experiment
 from app.metrics import pg_store, store
-from app.metrics.batch import MetricBatch
+from app.metrics.batch import MAX_STEP, MetricBatch
 from app.metrics.history import MAX_POINTS_CAP, Series, read_series
 from app.models import MetricSeries, User
 from app.models.base import utcnow
+from app.validation import check_texts, text_problem
 
 
 class MetricMirror(Protocol):
@@ -55,6 +56,7 @@ async def ingest_metrics(
     A ``batch_id`` is checked for first, so a refused batch claims nothing."""
     now = utcnow()
     if batch_id is not None:
+        check_texts(batchId=batch_id)
         await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
@@ -127,14 +129,18 @@ async def summaries_by_experiment(
     return result
 
 
-def check_history_args(max_points: int, step_from: int | None, step_to: int | None) -> None:
+def check_history_args(
+    max_points: int, step_from: int | None, step_to: int | None, key: str | None = None
+) -> None:
     errors: dict[str, str] = {}
     if not 1 <= max_points <= MAX_POINTS_CAP:
         errors["maxPoints"] = f"must be 1-{MAX_POINTS_CAP}"
-    if step_from is not None and step_from < 0:
-        errors["stepFrom"] = "must be >= 0"
-    if step_to is not None and step_to < 0:
-        errors["stepTo"] = "must be >= 0"
+    if step_from is not None and not 0 <= step_from <= MAX_STEP:
+        errors["stepFrom"] = f"must be 0-{MAX_STEP}"
+    if step_to is not None and not 0 <= step_to <= MAX_STEP:
+        errors["stepTo"] = f"must be 0-{MAX_STEP}"
+    if key is not None and (problem := text_problem(key)):
+        errors["key"] = problem
     if errors:
         raise ValidationFailed(errors)
 
@@ -149,7 +155,7 @@ async def series_of(
     step_to: int | None = None,
 ) -> Series:
     """History of one key of an experiment the caller was already allowed to read."""
-    check_history_args(max_points, step_from, step_to)
+    check_history_args(max_points, step_from, step_to, key)
     row = (
         await session.scalars(
             select(MetricSeries).where(

@@ -15,6 +15,7 @@ from app.errors import ValidationFailed
 from app.models import Experiment, User
 from app.models.resource import ApiCost, Reservation
 from app.resources.service import gpu_cost
+from app.validation import text_problem
 
 CURRENCY = "USD"
 MAX_API_COST = 1_000_000.0
@@ -58,6 +59,8 @@ async def add_api_cost(
         errors["amount"] = f"must be > 0 and at most {MAX_API_COST:g}"
     if not 1 <= len(description.strip()) <= 500:
         errors["description"] = "must be 1-500 characters"
+    elif problem := text_problem(description):
+        errors["description"] = problem
     if errors:
         raise ValidationFailed(errors)
     session.add(

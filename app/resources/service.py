@@ -22,6 +22,7 @@ from app.models import Experiment, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus
 from app.models.resource import Reservation, ResourcePool
+from app.validation import name_problem
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,12 @@ async def upsert_pool(
     errors: dict[str, str] = {}
     if not 1 <= len(name.strip()) <= 100:
         errors["name"] = "must be 1-100 characters"
+    elif problem := name_problem(name):
+        errors["name"] = problem
     if not 1 <= len(gpu_type.strip()) <= 64:
         errors["gpuType"] = "must be 1-64 characters"
+    elif problem := name_problem(gpu_type):
+        errors["gpuType"] = problem
     if capacity < 0:
         errors["capacity"] = "must be >= 0"
     if not hourly_cost_per_gpu >= 0:

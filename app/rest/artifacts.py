@@ -36,6 +36,7 @@ from app.rest.errors import envelope
 from app.rest.schemas import Out
 from app.rest.serializers import iso
 from app.storage.base import ArtifactStore, content_disposition
+from app.validation import INT64_MAX
 
 FORM_FIELDS = frozenset({"kind", "name", "size_bytes"})
 FORM_FIELD_LIMIT = 64 * 1024
@@ -66,7 +67,7 @@ class ArtifactListOut(Out):
 class ArtifactUploadIn(BaseModel):
     name: str
     kind: ArtifactKind
-    size_bytes: int = Field(ge=1)
+    size_bytes: int = Field(ge=1, le=INT64_MAX)
     sha256: str | None = Field(default=None, description="64 lower-case hex digits")
     content_type: str | None = None
 
@@ -88,6 +89,7 @@ class UploadQuery(QueryModel):
     size_bytes: int | None = Field(
         default=None,
         ge=0,
+        le=INT64_MAX,
         description="The file's size, if known: limits are then checked before any byte is "
         "sent (a raw body's Content-Length counts as this)",
     )
@@ -137,8 +139,9 @@ def origin(settings: Settings, request: Request) -> str:
 def _size(value: str | int | None, field: str = "size_bytes") -> int | None:
     if value is None or isinstance(value, int):
         return value
-    if not value.strip().isdigit():
-        raise ValidationFailed({field: "must be a whole number of bytes"})
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > INT64_MAX:
+        raise ValidationFailed({field: f"must be a whole number of bytes, 0-{INT64_MAX}"})
     return int(value)
 
 
@@ -351,7 +354,7 @@ _MULTIPART = {
             "properties": {
                 "kind": {"type": "string", "enum": [k.value for k in ArtifactKind]},
                 "name": {"type": "string", "maxLength": 255},
-                "size_bytes": {"type": "integer", "minimum": 0},
+                "size_bytes": {"type": "integer", "minimum": 0, "maximum": INT64_MAX},
                 "file": {"type": "string", "format": "binary"},
             },
         },

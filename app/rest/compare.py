@@ -16,9 +16,9 @@ from app.compare import metrics as compare_metrics
 from app.compare import service as compare
 from app.compare.goals import MetricGoal
 from app.compare.params import param_rows
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.metrics.batched import SeriesRead, read_many
-from app.metrics.history import raw_json_value
+from app.metrics.history import MAX_POINTS_CAP, raw_json_value
 from app.metrics.service import check_history_args, summaries_by_experiment
 from app.models.base import utcnow
 from app.rest.endpoints import Call, Endpoint
@@ -34,7 +34,8 @@ class CompareBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[str] = Field(
-        description="1-100 experiment ids, each once; the answer keeps the order"
+        description="1-100 experiment ids, each once; the answer keeps the order",
+        json_schema_extra={"minItems": 1, "maxItems": 100},
     )
     baseline_id: str | None = Field(default=None, description="One of ids")
     metric_keys: list[str] | None = Field(
@@ -49,7 +50,11 @@ class CompareBody(BaseModel):
         max_length=MAX_SERIES_KEYS,
         description="Keys whose history to include for every experiment",
     )
-    max_points: int = Field(default=500, description="Points per series (downsampled)")
+    max_points: int = Field(
+        default=500,
+        description="Points per series (downsampled)",
+        json_schema_extra={"minimum": 1, "maximum": MAX_POINTS_CAP},
+    )
 
 
 Number = float | str | None  # NaN and infinities come as "NaN", "Infinity", "-Infinity"
@@ -184,6 +189,7 @@ ENDPOINTS: list[Endpoint] = [
         "Compare experiments side by side: parameters, metric summaries, series",
         request_model=CompareBody,
         response_model=ComparisonOut,
+        errors=(NotFound,),
         description="At most 100 experiments, in the order given, each readable by the "
         "caller (NOT_FOUND otherwise). `params` flattens hyperparams and config to dotted "
         "keys (`hyperparams.optimizer.lr`, `config.data.path`); `metrics` gives each "

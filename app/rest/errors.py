@@ -53,6 +53,19 @@ def rest_details(details: dict[str, Any]) -> dict[str, Any]:
     return {**details, "fields": {snake_path(str(k)): v for k, v in fields.items()}}
 
 
+def _plain(value: Any) -> Any:
+    """``value`` as data orjson always serialises: other values become their ``str``."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | float | str):
+        return value
+    if isinstance(value, int) and -(2**63) <= value < 2**64:
+        return value
+    return str(value)
+
+
 def envelope(
     status: int,
     code: str,
@@ -63,7 +76,11 @@ def envelope(
     error: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         error["details"] = details
-    return ORJSONResponse({"error": error}, status_code=status, headers=headers)
+    try:
+        return ORJSONResponse({"error": error}, status_code=status, headers=headers)
+    except TypeError:  # details orjson cannot serialise (a huge int, an object): as text
+        error["details"] = _plain(details)
+        return ORJSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 def error_response(exc: DomainError) -> Response:

@@ -20,6 +20,7 @@ from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.rest.body import QueryModel, read_json_object
 from app.rest.endpoints import Call, Endpoint
+from app.validation import INT64_MAX
 
 LEVELS = [level.value for level in LogLevel]
 
@@ -83,7 +84,7 @@ PAGE_OUT: dict[str, Any] = {
 class LogQuery(QueryModel):
     comma_separated: ClassVar[frozenset[str]] = frozenset({"levels"})
 
-    after: int | None = Field(default=None, ge=0, description="Lines after this seq")
+    after: int | None = Field(default=None, ge=0, le=INT64_MAX, description="Lines after this seq")
     levels: list[LogLevel] | None = Field(
         default=None, description="Repeat it or separate values with commas; default: all"
     )
@@ -200,7 +201,10 @@ ENDPOINTS: list[Endpoint] = [
         get_logs,
         "A page of log lines, oldest first; or the whole log as a text download",
         query_model=LogQuery,
-        response_schema=PAGE_OUT,
+        response_content={
+            "application/json": {"schema": PAGE_OUT},
+            "text/plain": {"schema": {"type": "string"}},
+        },
         tags=("logs",),
         description="With `format=text` the answer is `text/plain; charset=utf-8` with "
         '`Content-Disposition: attachment; filename="experiment-<id>.log"`: every line '

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from pydantic import Field
 
 from app.errors import Forbidden, InvalidTransition, ValidationFailed
 from app.experiments.service import get_experiment
 from app.metrics import service as metrics
-from app.metrics.batch import parse_batch
+from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
 from app.metrics.events import publish_metrics
-from app.metrics.history import Series, columns_of, raw_json_value
+from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
 from app.models import MetricSeries
 from app.models.base import utcnow
 from app.request_body import read_body
@@ -31,13 +32,15 @@ TIMESTAMP: dict[str, Any] = {
         {"type": "integer", "description": "epoch milliseconds"},
     ]
 }
+KEY: dict[str, Any] = {"type": "string", "pattern": KEY_RE.pattern}
+STEP: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_STEP}
 POINT: dict[str, Any] = {
     "type": "object",
     "required": ["key", "value", "step"],
     "properties": {
-        "key": {"type": "string", "minLength": 1, "maxLength": 250},
+        "key": KEY,
         "value": NUMBER_OR_SPECIAL,
-        "step": {"type": "integer", "minimum": 0},
+        "step": STEP,
         "timestamp": TIMESTAMP,
     },
 }
@@ -50,8 +53,8 @@ COLUMNS: dict[str, Any] = {
     "type": "object",
     "required": ["key", "steps", "values"],
     "properties": {
-        "key": {"type": "string"},
-        "steps": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "key": KEY,
+        "steps": {"type": "array", "items": STEP},
         "values": {"type": "array", "items": NUMBER_OR_SPECIAL},
         "timestamps": {"type": "array", "items": TIMESTAMP},
         "batch_id": {"type": "string"},
@@ -98,16 +101,20 @@ HISTORY: dict[str, Any] = {
                 "downsampled": {"type": "boolean"},
             },
         },
-        {"type": "object", "properties": {"summaries": {"type": "array", "items": SUMMARY}}},
+        {
+            "type": "object",
+            "required": ["summaries"],
+            "properties": {"summaries": {"type": "array", "items": SUMMARY}},
+        },
     ]
 }
 
 
 class MetricHistoryQuery(QueryModel):
-    key: str | None = None
-    max_points: int = 1000
-    step_from: int | None = None
-    step_to: int | None = None
+    key: str | None = Field(default=None, min_length=1, max_length=250)
+    max_points: int = Field(default=1000, ge=1, le=MAX_POINTS_CAP)
+    step_from: int | None = Field(default=None, ge=0, le=MAX_STEP)
+    step_to: int | None = Field(default=None, ge=0, le=MAX_STEP)
 
 
 async def _ingest(call: Call, body: Any) -> dict[str, int]:

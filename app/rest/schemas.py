@@ -17,6 +17,7 @@ from app.experiments.schemas import (
 )
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
 from app.rest.body import QueryModel
+from app.validation import UtcDateTime
 
 
 class Out(BaseModel):
@@ -147,8 +148,8 @@ class ExperimentListQuery(QueryModel):
     model: str | None = None
     owner_id: uuid.UUID | None = None
     type: ExperimentType | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
     search: str | None = Field(default=None, description="Text in the name or description")
     tag: list[str] | None = Field(default=None, description="Repeat it; every tag must match")
     order_by: RestSortField = "created_at"
@@ -158,7 +159,9 @@ class ExperimentListQuery(QueryModel):
         description="With `order_by=metric`: the metric whose last value orders the list "
         "(experiments without it come last)",
     )
-    first: int = Field(default=50, description="Page size, 0-500")
+    first: int = Field(
+        default=50, description="Page size, 0-500", json_schema_extra={"minimum": 0, "maximum": 500}
+    )
     after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
 
     @field_validator("status", mode="before")

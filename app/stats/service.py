@@ -21,6 +21,7 @@ from app.experiments.schemas import ExperimentFilterData
 from app.metrics.rollups import LEVELS
 from app.models import Experiment, MetricSeries, User, metric_rollups
 from app.models.enums import TERMINAL_STATUSES, ExperimentStatus, FailureReason
+from app.validation import text_problem
 
 MAX_LEADERBOARD = 500
 # The rollup level whose buckets tell the step of a series' best value: the coarsest, so
@@ -112,6 +113,8 @@ def _check_leaderboard_args(metric_key: str, first: int) -> str:
     key = metric_key.strip()
     if not 1 <= len(key) <= MAX_METRIC_KEY:
         errors["metricKey"] = f"must be 1-{MAX_METRIC_KEY} characters"
+    elif problem := text_problem(key):
+        errors["metricKey"] = problem
     if not 0 <= first <= MAX_LEADERBOARD:
         errors["first"] = f"must be 0-{MAX_LEADERBOARD}"
     if errors:

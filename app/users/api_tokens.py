@@ -24,6 +24,7 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.models import ApiToken, User
 from app.models.base import utcnow
 from app.users.tokens import hash_token, new_token
+from app.validation import name_problem
 
 if TYPE_CHECKING:
     from app.users.auth_cache import AuthCache
@@ -82,6 +83,8 @@ def live_token(now: datetime) -> ColumnElement[bool]:
 def _checked_name(name: str) -> str:
     if not 1 <= len(name.strip()) <= 200:
         raise ValidationFailed({"name": "must be 1-200 characters"})
+    if problem := name_problem(name):
+        raise ValidationFailed({"name": problem})
     return name.strip()
 
 

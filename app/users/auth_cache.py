@@ -31,6 +31,7 @@ from app.models.base import utcnow
 from app.users.api_tokens import LAST_USED_RESOLUTION, touch_last_used
 from app.users.service import credential
 from app.users.tokens import hash_token
+from app.validation import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class AuthCache:
 
     async def user(self, token: str | None) -> User:
         """The token's user; ``UNAUTHENTICATED`` for none or a bad, revoked or expired one."""
-        if not token:
+        if not token or text_problem(token):  # a NUL or lone surrogate is no token of ours
             raise Unauthenticated()
         key = hash_token(token)
         now = self.clock()

@@ -19,6 +19,7 @@ from app.models.base import utcnow
 from app.models.enums import Role
 from app.users.api_tokens import DEFAULT_POLICY, TokenPolicy, issue_token, live_token
 from app.users.tokens import hash_token
+from app.validation import name_problem, text_problem
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -43,7 +44,7 @@ async def credential(
 ) -> Credential:
     """The live token ``token`` is; ``UNAUTHENTICATED`` for none, an unknown, a revoked or
     an expired one (the message says which of the last two)."""
-    if not token:
+    if not token or text_problem(token):
         raise Unauthenticated()
     query = (
         select(
@@ -70,7 +71,9 @@ def _user_field_errors(name: str, email: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not 1 <= len(name.strip()) <= 200:
         errors["name"] = "must be 1-200 characters"
-    if len(email) > 320 or not EMAIL_RE.match(email):
+    elif problem := name_problem(name):
+        errors["name"] = problem
+    if len(email) > 320 or not EMAIL_RE.match(email) or name_problem(email):
         errors["email"] = "must be an email address"
     return errors
 
@@ -89,9 +92,10 @@ async def create_user(
     if actor is not None and not may_manage_users(actor):
         raise Forbidden("only an ADMIN may create users")
     errors = _user_field_errors(name, email)
-    taken = await session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
-    if taken is not None:
-        errors["email"] = "already in use"
+    if "email" not in errors:
+        taken = await session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
+        if taken is not None:
+            errors["email"] = "already in use"
     if errors:
         raise ValidationFailed(errors)
     user = User(id=uuid.uuid4(), name=name.strip(), email=email.strip(), role=role)
