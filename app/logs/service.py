@@ -3,6 +3,13 @@
 Appending reserves the batch's sequence numbers on the experiment row in the same
 transaction as the insert (``touch_running``), so concurrent writers serialise on that row
 lock and a rolled-back batch gives its numbers back: the sequence never has a gap.
+
+A page is bounded by its number of lines (``first``) and by its messages' bytes
+(``max_bytes``, ``EXPSVC_LOGS_MAX_PAGE_BYTES``): it ends with the line whose message
+crosses the byte bound — always at least one line — and says ``has_more``, so the client
+pages on from ``next_after``. The database applies the bound (a running sum of the
+messages' lengths over the page's ``first + 1`` candidate rows), so it sends at most one
+line past the page: 5,000 lines of 64 KiB are never all read into memory.
 """
 
 from __future__ import annotations
@@ -13,8 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Select, insert, select, type_coerce
+from sqlalchemy import DateTime, Integer, Select, func, insert, literal, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.db import Database, asyncpg_connection
 from app.errors import ValidationFailed
@@ -27,6 +37,8 @@ from app.models.enums import LogLevel
 
 MAX_PAGE = 5000
 DEFAULT_PAGE = 200
+# A page's messages stop at the line crossing this many bytes (the setting's default)
+DEFAULT_PAGE_BYTES = 4 * 1024 * 1024
 # Rows per multi-row INSERT: 6 columns each stays far below SQLite's and asyncpg's
 # bound-parameter limits (32766 / 32767)
 INSERT_CHUNK_ROWS = 1000
@@ -169,6 +181,54 @@ def _filtered(
     return query.order_by(log_lines.c.seq)
 
 
+class message_bytes(FunctionElement[int]):
+    """A text's length in bytes of UTF-8 (SQLite before 3.43 has no ``octet_length``)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(message_bytes)
+def _octet_length(element: message_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"octet_length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(message_bytes, "sqlite")
+def _blob_length(element: message_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"length(CAST({compiler.process(element.clauses, **kw)} AS BLOB))"
+
+
+def bounded_page(query: Select[Any], first: int, max_bytes: int) -> Select[Any]:
+    """``query`` (ordered by seq) cut to a page's candidate rows: its first ``first + 1``
+    rows, and of those only the ones that start before ``max_bytes`` of messages — plus
+    the next one, which tells ``page_of`` there is more. Each row carries ``before``, the
+    bytes of the messages before it."""
+    size = message_bytes(log_lines.c.message)
+    candidates = query.add_columns(
+        func.coalesce(
+            func.sum(size).over(order_by=log_lines.c.seq, rows=(None, -1)), literal(0)
+        ).label("before"),
+        func.coalesce(
+            func.sum(size).over(order_by=log_lines.c.seq, rows=(None, -2)), literal(0)
+        ).label("before_previous"),
+    ).limit(first + 1)
+    rows = candidates.subquery()
+    columns = [rows.c[column.name] for column in _COLUMNS]
+    return (
+        select(*columns, rows.c.before)
+        .where(rows.c.before_previous < max_bytes)
+        .order_by(rows.c.seq)
+    )
+
+
+def page_of(rows: Sequence[Any], *, after: int | None, first: int, max_bytes: int) -> LogPage:
+    """The page in ``bounded_page``'s rows (ordered by seq): up to ``first`` lines, up to
+    the one crossing ``max_bytes``; ``has_more`` when a row is left over."""
+    lines = [LogLineRow.from_db(row) for row in rows[:first] if row.before < max_bytes]
+    next_after = lines[-1].seq if lines else after
+    return LogPage(lines=lines, next_after=next_after, has_more=len(rows) > len(lines))
+
+
 async def read_page(
     session: AsyncSession,
     *,
@@ -177,19 +237,20 @@ async def read_page(
     levels: Sequence[LogLevel] | None = None,
     search: str | None = None,
     first: int = DEFAULT_PAGE,
+    max_bytes: int = DEFAULT_PAGE_BYTES,
 ) -> LogPage:
     """A page of lines of an experiment the caller was already allowed to read.
 
     ``search`` is a case-insensitive substring of the message (``%`` and ``_`` match
-    themselves). ``next_after`` is the last line's sequence number (``after`` itself when
-    the page is empty), so paging never skips or repeats a line.
+    themselves). The page ends after ``first`` lines or with the line whose message
+    crosses ``max_bytes`` (see the module). ``next_after`` is the last line's sequence
+    number (``after`` itself when the page is empty), so paging never skips or repeats a
+    line.
     """
     check_page_args(after, first)
-    query = _filtered(experiment_id, after, levels, search).limit(first + 1)
-    found = [LogLineRow.from_db(row) for row in (await session.execute(query)).all()]
-    lines = found[:first]
-    next_after = lines[-1].seq if lines else after
-    return LogPage(lines=lines, next_after=next_after, has_more=len(found) > first)
+    query = bounded_page(_filtered(experiment_id, after, levels, search), first, max_bytes)
+    rows = (await session.execute(query)).all()
+    return page_of(rows, after=after, first=first, max_bytes=max_bytes)
 
 
 async def read_lines(
@@ -201,6 +262,7 @@ async def read_lines(
     levels: Sequence[LogLevel] | None = None,
     search: str | None = None,
     first: int = DEFAULT_PAGE,
+    max_bytes: int = DEFAULT_PAGE_BYTES,
 ) -> LogPage:
     """``read_page`` after checking the caller may read the experiment (``NOT_FOUND``)."""
     await get_experiment(session, actor=actor, experiment_id=experiment_id)
@@ -211,6 +273,7 @@ async def read_lines(
         levels=levels,
         search=search,
         first=first,
+        max_bytes=max_bytes,
     )
 
 

@@ -151,6 +151,7 @@ async def get_logs(call: Call) -> Any:
             levels=query.levels,
             search=query.search,
             first=query.limit,
+            max_bytes=call.settings.logs_max_page_bytes,
         )
     return _page_json(page)
 
