@@ -76,7 +76,9 @@ class LogLineInput:
 
 LOGS_DESCRIPTION = (
     "Lines after `after` (a seq), oldest first; `levels` and `search` (a case-insensitive "
-    f"substring of the message) filter them; `first` is at most {logs.MAX_PAGE}."
+    f"substring of the message) filter them; `first` is at most {logs.MAX_PAGE}. A page also "
+    "ends at the line whose message crosses EXPSVC_LOGS_MAX_PAGE_BYTES (4 MiB by default); "
+    "`hasMore` then says to go on from `nextAfter`."
 )
 
 

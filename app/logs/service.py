@@ -31,7 +31,7 @@ from app.errors import ValidationFailed
 from app.experiments.activity import touch_running
 from app.experiments.service import get_experiment
 from app.logs.schemas import LogLineData
-from app.models import User, log_lines
+from app.models import Experiment, User, log_lines
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 
@@ -42,8 +42,9 @@ DEFAULT_PAGE_BYTES = 4 * 1024 * 1024
 # Rows per multi-row INSERT: 6 columns each stays far below SQLite's and asyncpg's
 # bound-parameter limits (32766 / 32767)
 INSERT_CHUNK_ROWS = 1000
-# Rows fetched per round trip while exporting (and lines per chunk of the download)
+# Lines per chunk of the download (one statement each), and its messages' bytes
 EXPORT_CHUNK_ROWS = 2000
+EXPORT_CHUNK_BYTES = 1024 * 1024
 
 _COLUMNS = (
     log_lines.c.seq,
@@ -213,18 +214,20 @@ def bounded_page(query: Select[Any], first: int, max_bytes: int) -> Select[Any]:
         ).label("before_previous"),
     ).limit(first + 1)
     rows = candidates.subquery()
-    columns = [rows.c[column.name] for column in _COLUMNS]
-    return (
-        select(*columns, rows.c.before)
-        .where(rows.c.before_previous < max_bytes)
-        .order_by(rows.c.seq)
-    )
+    columns = [column for column in rows.c if column.name != "before_previous"]
+    return select(*columns).where(rows.c.before_previous < max_bytes).order_by(rows.c.seq)
+
+
+def within(rows: Sequence[Any], first: int, max_bytes: int) -> Sequence[Any]:
+    """The rows of ``bounded_page``'s answer that make the page (the rest, at most one
+    row, only says there is more)."""
+    return [row for row in rows[:first] if row.before < max_bytes]
 
 
 def page_of(rows: Sequence[Any], *, after: int | None, first: int, max_bytes: int) -> LogPage:
     """The page in ``bounded_page``'s rows (ordered by seq): up to ``first`` lines, up to
     the one crossing ``max_bytes``; ``has_more`` when a row is left over."""
-    lines = [LogLineRow.from_db(row) for row in rows[:first] if row.before < max_bytes]
+    lines = [LogLineRow.from_db(row) for row in within(rows, first, max_bytes)]
     next_after = lines[-1].seq if lines else after
     return LogPage(lines=lines, next_after=next_after, has_more=len(rows) > len(lines))
 
@@ -330,18 +333,31 @@ async def stream_text(
     levels: Sequence[LogLevel] | None = None,
     search: str | None = None,
     chunk_rows: int = EXPORT_CHUNK_ROWS,
+    chunk_bytes: int = EXPORT_CHUNK_BYTES,
 ) -> AsyncIterator[str]:
-    """The log (all of it unless filtered) as text chunks, read through a server-side cursor.
+    """The log (all of it unless filtered) as text chunks, read a page at a time.
 
-    At most ``chunk_rows`` rows are held at a time, so memory stays flat whatever the size
-    of the log; the lines are those committed when the export started (one statement).
+    Each chunk is a page bounded like any other (``bounded_page``: ``chunk_rows`` lines,
+    messages up to the line crossing ``chunk_bytes``), so memory stays flat whatever the
+    size of the log or of its lines. The lines are those committed when the export
+    started: sequence numbers are handed out in commit order, so those up to the
+    experiment's ``log_seq`` read then.
     """
-    query = _filtered(experiment_id, after, levels, search, _EXPORT_COLUMNS)
-    query = query.execution_options(yield_per=chunk_rows)
     async with db.reader() as session:
-        result = await session.stream(query)
-        try:
-            async for partition in result.partitions(chunk_rows):
-                yield format_lines(partition)
-        finally:
-            await result.close()
+        last = await session.scalar(
+            select(Experiment.log_seq).where(Experiment.id == experiment_id)
+        )
+        cursor = after
+        while True:
+            query = _filtered(
+                experiment_id, cursor, levels, search, (*_EXPORT_COLUMNS, log_lines.c.seq)
+            ).where(log_lines.c.seq <= (last or 0))
+            rows = (await session.execute(bounded_page(query, chunk_rows, chunk_bytes))).all()
+            page = within(rows, chunk_rows, chunk_bytes)
+            if page:
+                yield format_lines(
+                    (row.timestamp, row.level, row.source, row.message) for row in page
+                )
+            if len(page) == len(rows):
+                return
+            cursor = page[-1].seq

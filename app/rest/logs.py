@@ -90,7 +90,13 @@ class LogQuery(QueryModel):
     search: str | None = Field(
         default=None, description="A case-insensitive substring of the message"
     )
-    limit: int = Field(default=logs.DEFAULT_PAGE, ge=0, le=logs.MAX_PAGE)
+    limit: int = Field(
+        default=logs.DEFAULT_PAGE,
+        ge=0,
+        le=logs.MAX_PAGE,
+        description="Lines at most; a page also ends at the line whose message crosses "
+        "EXPSVC_LOGS_MAX_PAGE_BYTES (then has_more: go on from next_after)",
+    )
     format: Literal["json", "text"] = Field(
         default="json",
         description="`text`: every matching line as a plain-text download (`limit` ignored)",

@@ -139,3 +139,25 @@ async def test_a_subscription_replay_reads_bounded_pages(services, make_user, pa
     assert [len(batch) for batch in batches] == [3, 3, 3, 1]
     assert [row.seq for batch in batches for row in batch] == list(range(1, 11))
     assert feed.cursor == 10
+
+
+async def test_the_text_export_reads_chunks_bounded_by_bytes(services, make_user):
+    run = await big_run(services, make_user)
+    chunks = [
+        chunk
+        async for chunk in logs.stream_text(services.db, experiment_id=run.id, chunk_bytes=BOUND)
+    ]
+    assert [chunk.count("\n") for chunk in chunks] == [3, 3, 3, 1]
+    messages = [line.split("] ", 1)[1] for chunk in chunks for line in chunk.splitlines()]
+    assert messages == [f"{i}{BIG}" for i in range(10)]
+
+
+async def test_the_text_export_holds_the_lines_committed_when_it_started(services, make_user):
+    run = await running(services, make_user)
+    await append(services, run.user, run.id, [{"message": f"a{i}"} for i in range(5)])
+    export = logs.stream_text(services.db, experiment_id=run.id, chunk_rows=2)
+    first = await anext(export)
+    await append(services, run.user, run.id, [{"message": "later"}])
+    rest = [chunk async for chunk in export]
+    text = first + "".join(rest)
+    assert [line.rsplit(" ", 1)[1] for line in text.splitlines()] == [f"a{i}" for i in range(5)]
