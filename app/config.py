@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=5 * MiB, ge=1024)
     logs_max_batch_lines: int = Field(default=10_000, ge=1)
 
+    # Log pages (app/logs/service.py): a page (GraphQL logs, REST GET …/logs, a
+    # subscription's replay) stops at the line whose message crosses this many bytes
+    # (always at least one line), with hasMore / has_more set and next_after to go on from
+    logs_max_page_bytes: int = Field(default=4 * MiB, ge=1)
+
     # API tokens (app/users/api_tokens.py, app/users/auth_cache.py)
     # Longest lifetime of a new token in days, also given to tokens made without an expiry;
     # 0 = no limit

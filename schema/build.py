@@ -22,6 +22,7 @@ from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
 from schema.threaded_parsing import ThreadedParsing
 from schema.validation_cache import cached_validation
+from schema.variable_coercion import ThreadedVariableCoercion
 
 
 class Schema(strawberry.Schema):
@@ -48,6 +49,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
             cost_extension(settings),
             ErrorCodes,
             OperationMetrics,
+            ThreadedVariableCoercion,  # large variables coerced in a worker thread
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         execution_context_class=bounded_executor(settings.max_response_bytes),

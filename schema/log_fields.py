@@ -18,7 +18,9 @@ from app.logs.service import LogLineRow
 from app.logs.service import LogPage as LogPageData
 from app.models.base import utcnow
 from app.models.enums import LogLevel
+from app.offload import sized
 from schema.context import Info, parse_id
+from schema.plain_inputs import plain_input
 
 
 @strawberry.type(description="One log line; seq increases by one per line of the experiment.")
@@ -57,6 +59,7 @@ class LogPage:
         )
 
 
+@plain_input  # built in one call: a batch sends thousands
 @strawberry.input
 class LogLineInput:
     level: LogLevel | None = LogLevel.INFO
@@ -73,7 +76,9 @@ class LogLineInput:
 
 LOGS_DESCRIPTION = (
     "Lines after `after` (a seq), oldest first; `levels` and `search` (a case-insensitive "
-    f"substring of the message) filter them; `first` is at most {logs.MAX_PAGE}."
+    f"substring of the message) filter them; `first` is at most {logs.MAX_PAGE}. A page also "
+    "ends at the line whose message crosses EXPSVC_LOGS_MAX_PAGE_BYTES (4 MiB by default); "
+    "`hasMore` then says to go on from `nextAfter`."
 )
 
 
@@ -81,7 +86,9 @@ async def log_messages(info: Info, experiment_id: strawberry.ID, lines: list[Log
     """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted."""
     actor = await info.context.actor()
     experiment = parse_id(experiment_id, "experiment")
-    data = parse_lines(
+    data = await sized(
+        len(lines),
+        parse_lines,
         [
             {
                 "level": line.level,

@@ -12,6 +12,7 @@ from app.metrics.batch import all_finite
 from app.metrics.history import Point, Series, as_float_or_none, columns_of
 from app.models import MetricSeries as SeriesRow
 from schema.fast_lists import Columns
+from schema.plain_inputs import plain_input
 from schema.scalars import BigInt
 
 
@@ -84,6 +85,7 @@ def point_columns(points: Sequence[Point]) -> Columns:
     return Columns(MetricPoint, {"step": steps, "value": values, "timestamp": stamps})
 
 
+@plain_input  # built in one call: a batch sends thousands
 @strawberry.input
 class MetricPointInput:
     key: str

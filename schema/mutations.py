@@ -19,6 +19,7 @@ from app.metrics.batch import batch_from_points
 from app.metrics.events import publish_metrics
 from app.models.base import utcnow
 from app.models.enums import FailureReason
+from app.offload import sized
 from app.users import service as users
 from app.users.api_tokens import TokenPolicy
 from schema import resource_fields, token_fields
@@ -253,7 +254,9 @@ class Mutation:
     ) -> int:
         actor = await info.context.actor()
         experiment = parse_id(experiment_id, "experiment")
-        batch = batch_from_points(
+        batch = await sized(
+            len(points),
+            batch_from_points,
             [(p.key, p.value, int(p.step), p.timestamp) for p in points],
             now=utcnow(),
             limit=info.context.settings.metrics_max_batch_points,

@@ -18,25 +18,32 @@ A subscription counts each event's answer on its own.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, Awaitable, Callable
 from operator import itemgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 import orjson
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLFieldResolver,
     GraphQLLeafType,
     GraphQLList,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLSchema,
     GraphQLString,
+    GraphQLTypeResolver,
 )
 from graphql.execution.collect_fields import FieldDetails
-from graphql.pyutils import Path
+from graphql.execution.executor import ExecutionHooks, Executor, Middleware
+from graphql.pyutils import AbortSignal, Path
 
 from app.errors import QueryTooComplex
 from schema.fast_lists import Columns
 from schema.shared_events import SharedEventExecutor
+from schema.variable_coercion import take_coerced, without_variables
 
 # Per value: its key, quotes, colon and comma (the JSON around it)
 VALUE_OVERHEAD = 16
@@ -66,9 +73,73 @@ def leaf_bytes(value: Any) -> int:
 
 class ResponseSizeExecutor(SharedEventExecutor):
     """``SharedEventExecutor`` that counts what it completes against ``max_bytes``
-    (set on the subclass ``bounded_executor`` makes for a schema)."""
+    (set on the subclass ``bounded_executor`` makes for a schema).
+
+    This class is the one place graphql-core's executor is extended (with its bases in
+    ``schema/shared_events.py`` and ``schema/fast_lists.py``); what it overrides is
+    pinned to graphql-core 3.3: ``build`` (variables coerced in a worker thread,
+    ``schema/variable_coercion.py``), ``build_per_event_executor``,
+    ``complete_leaf_value``, ``complete_list_value`` and ``build_response``.
+    """
 
     max_bytes: ClassVar[int | None] = None
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        field_resolver: GraphQLFieldResolver | None = None,
+        type_resolver: GraphQLTypeResolver | None = None,
+        subscribe_field_resolver: GraphQLFieldResolver | None = None,
+        max_coercion_errors: int = 50,
+        enable_early_execution: bool = False,
+        middleware: Middleware | None = None,
+        is_awaitable: Callable[[Any], TypeGuard[Awaitable[Any]]] | None = None,
+        is_async_iterable: Callable[[Any], TypeGuard[AsyncIterable[Any]]] | None = None,
+        hide_suggestions: bool = False,
+        abort_signal: AbortSignal | None = None,
+        hooks: ExecutionHooks | None = None,
+        **custom_args: Any,
+    ) -> list[GraphQLError] | Executor[Any]:
+        """graphql-core's ``build``; when ``ThreadedVariableCoercion`` already coerced
+        this request's variables in a worker thread, it takes that answer (the executor,
+        or the same errors) instead of coercing them again on the event loop."""
+        coerced = take_coerced(document, raw_variable_values, max_coercion_errors, hide_suggestions)
+        if coerced is not None:
+            document = without_variables(document, coerced.operation)
+            raw_variable_values = None
+        built = super().build(
+            schema,
+            document,
+            root_value,
+            context_value,
+            raw_variable_values,
+            operation_name,
+            field_resolver,
+            type_resolver,
+            subscribe_field_resolver,
+            max_coercion_errors,
+            enable_early_execution,
+            middleware,
+            is_awaitable,
+            is_async_iterable,
+            hide_suggestions=hide_suggestions,
+            abort_signal=abort_signal,
+            hooks=hooks,
+            **custom_args,
+        )
+        if coerced is None or isinstance(built, list):
+            return built
+        if isinstance(coerced.values, list):
+            return coerced.values  # the coercion's errors, as graphql-core returns them
+        built.operation = coerced.operation
+        built.variable_values = coerced.values
+        return built
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

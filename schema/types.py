@@ -346,7 +346,9 @@ class Experiment:
         """Through the logs loader: a page of N experiments is one statement."""
         size = log_pages.DEFAULT_PAGE if first is None else first
         log_pages.check_page_args(after, size, search)
-        read = PageRead(self.row.id, after, None if levels is None else tuple(levels), search, size)
+        wanted = None if levels is None else tuple(levels)
+        max_bytes = info.context.settings.logs_max_page_bytes
+        read = PageRead(self.row.id, after, wanted, search, size, max_bytes)
         return LogPage.from_page(await info.context.loaders.logs.load(read))
 
     @strawberry.field(description="One metric's history, downsampled to at most maxPoints.")

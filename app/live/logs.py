@@ -44,11 +44,15 @@ class LogFeed:
     async def catch_up(
         self, services: Services, experiment_id: uuid.UUID
     ) -> AsyncIterator[list[LogLineRow]]:
-        """Stored lines past the cursor, a page at a time."""
+        """Stored lines past the cursor, a page at a time (bounded by lines and bytes)."""
         while True:
             async with services.db.reader() as session:
                 page = await read_page(
-                    session, experiment_id=experiment_id, after=self.cursor, first=PAGE
+                    session,
+                    experiment_id=experiment_id,
+                    after=self.cursor,
+                    first=PAGE,
+                    max_bytes=services.settings.logs_max_page_bytes,
                 )
             lines = page.lines
             if not lines:

@@ -3,6 +3,13 @@
 Appending reserves the batch's sequence numbers on the experiment row in the same
 transaction as the insert (``touch_running``), so concurrent writers serialise on that row
 lock and a rolled-back batch gives its numbers back: the sequence never has a gap.
+
+A page is bounded by its number of lines (``first``) and by its messages' bytes
+(``max_bytes``, ``EXPSVC_LOGS_MAX_PAGE_BYTES``): it ends with the line whose message
+crosses the byte bound — always at least one line — and says ``has_more``, so the client
+pages on from ``next_after``. The database applies the bound (a running sum of the
+messages' lengths over the page's ``first + 1`` candidate rows), so it sends at most one
+line past the page: 5,000 lines of 64 KiB are never all read into memory.
 """
 
 from __future__ import annotations
@@ -13,26 +20,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Select, insert, select, type_coerce
+from sqlalchemy import DateTime, Integer, Select, func, insert, literal, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.db import Database, asyncpg_connection
 from app.errors import ValidationFailed
 from app.experiments.activity import touch_running
 from app.experiments.service import get_experiment
 from app.logs.schemas import LogLineData
-from app.models import User, log_lines
+from app.models import Experiment, User, log_lines
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.validation import INT64_MAX, text_problem
 
 MAX_PAGE = 5000
 DEFAULT_PAGE = 200
+# A page's messages stop at the line crossing this many bytes (the setting's default)
+DEFAULT_PAGE_BYTES = 4 * 1024 * 1024
 # Rows per multi-row INSERT: 6 columns each stays far below SQLite's and asyncpg's
 # bound-parameter limits (32766 / 32767)
 INSERT_CHUNK_ROWS = 1000
-# Rows fetched per round trip while exporting (and lines per chunk of the download)
+# Lines per chunk of the download (one statement each), and its messages' bytes
 EXPORT_CHUNK_ROWS = 2000
+EXPORT_CHUNK_BYTES = 1024 * 1024
 
 _COLUMNS = (
     log_lines.c.seq,
@@ -172,6 +185,56 @@ def _filtered(
     return query.order_by(log_lines.c.seq)
 
 
+class message_bytes(FunctionElement[int]):
+    """A text's length in bytes of UTF-8 (SQLite before 3.43 has no ``octet_length``)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(message_bytes)
+def _octet_length(element: message_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"octet_length({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(message_bytes, "sqlite")
+def _blob_length(element: message_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"length(CAST({compiler.process(element.clauses, **kw)} AS BLOB))"
+
+
+def bounded_page(query: Select[Any], first: int, max_bytes: int) -> Select[Any]:
+    """``query`` (ordered by seq) cut to a page's candidate rows: its first ``first + 1``
+    rows, and of those only the ones that start before ``max_bytes`` of messages — plus
+    the next one, which tells ``page_of`` there is more. Each row carries ``before``, the
+    bytes of the messages before it."""
+    size = message_bytes(log_lines.c.message)
+    candidates = query.add_columns(
+        func.coalesce(
+            func.sum(size).over(order_by=log_lines.c.seq, rows=(None, -1)), literal(0)
+        ).label("before"),
+        func.coalesce(
+            func.sum(size).over(order_by=log_lines.c.seq, rows=(None, -2)), literal(0)
+        ).label("before_previous"),
+    ).limit(first + 1)
+    rows = candidates.subquery()
+    columns = [column for column in rows.c if column.name != "before_previous"]
+    return select(*columns).where(rows.c.before_previous < max_bytes).order_by(rows.c.seq)
+
+
+def within(rows: Sequence[Any], first: int, max_bytes: int) -> Sequence[Any]:
+    """The rows of ``bounded_page``'s answer that make the page (the rest, at most one
+    row, only says there is more)."""
+    return [row for row in rows[:first] if row.before < max_bytes]
+
+
+def page_of(rows: Sequence[Any], *, after: int | None, first: int, max_bytes: int) -> LogPage:
+    """The page in ``bounded_page``'s rows (ordered by seq): up to ``first`` lines, up to
+    the one crossing ``max_bytes``; ``has_more`` when a row is left over."""
+    lines = [LogLineRow.from_db(row) for row in within(rows, first, max_bytes)]
+    next_after = lines[-1].seq if lines else after
+    return LogPage(lines=lines, next_after=next_after, has_more=len(rows) > len(lines))
+
+
 async def read_page(
     session: AsyncSession,
     *,
@@ -180,19 +243,20 @@ async def read_page(
     levels: Sequence[LogLevel] | None = None,
     search: str | None = None,
     first: int = DEFAULT_PAGE,
+    max_bytes: int = DEFAULT_PAGE_BYTES,
 ) -> LogPage:
     """A page of lines of an experiment the caller was already allowed to read.
 
     ``search`` is a case-insensitive substring of the message (``%`` and ``_`` match
-    themselves). ``next_after`` is the last line's sequence number (``after`` itself when
-    the page is empty), so paging never skips or repeats a line.
+    themselves). The page ends after ``first`` lines or with the line whose message
+    crosses ``max_bytes`` (see the module). ``next_after`` is the last line's sequence
+    number (``after`` itself when the page is empty), so paging never skips or repeats a
+    line.
     """
     check_page_args(after, first, search)
-    query = _filtered(experiment_id, after, levels, search).limit(first + 1)
-    found = [LogLineRow.from_db(row) for row in (await session.execute(query)).all()]
-    lines = found[:first]
-    next_after = lines[-1].seq if lines else after
-    return LogPage(lines=lines, next_after=next_after, has_more=len(found) > first)
+    query = bounded_page(_filtered(experiment_id, after, levels, search), first, max_bytes)
+    rows = (await session.execute(query)).all()
+    return page_of(rows, after=after, first=first, max_bytes=max_bytes)
 
 
 async def read_lines(
@@ -204,6 +268,7 @@ async def read_lines(
     levels: Sequence[LogLevel] | None = None,
     search: str | None = None,
     first: int = DEFAULT_PAGE,
+    max_bytes: int = DEFAULT_PAGE_BYTES,
 ) -> LogPage:
     """``read_page`` after checking the caller may read the experiment (``NOT_FOUND``)."""
     await get_experiment(session, actor=actor, experiment_id=experiment_id)
@@ -214,6 +279,7 @@ async def read_lines(
         levels=levels,
         search=search,
         first=first,
+        max_bytes=max_bytes,
     )
 
 
@@ -270,18 +336,31 @@ async def stream_text(
     levels: Sequence[LogLevel] | None = None,
     search: str | None = None,
     chunk_rows: int = EXPORT_CHUNK_ROWS,
+    chunk_bytes: int = EXPORT_CHUNK_BYTES,
 ) -> AsyncIterator[str]:
-    """The log (all of it unless filtered) as text chunks, read through a server-side cursor.
+    """The log (all of it unless filtered) as text chunks, read a page at a time.
 
-    At most ``chunk_rows`` rows are held at a time, so memory stays flat whatever the size
-    of the log; the lines are those committed when the export started (one statement).
+    Each chunk is a page bounded like any other (``bounded_page``: ``chunk_rows`` lines,
+    messages up to the line crossing ``chunk_bytes``), so memory stays flat whatever the
+    size of the log or of its lines. The lines are those committed when the export
+    started: sequence numbers are handed out in commit order, so those up to the
+    experiment's ``log_seq`` read then.
     """
-    query = _filtered(experiment_id, after, levels, search, _EXPORT_COLUMNS)
-    query = query.execution_options(yield_per=chunk_rows)
     async with db.reader() as session:
-        result = await session.stream(query)
-        try:
-            async for partition in result.partitions(chunk_rows):
-                yield format_lines(partition)
-        finally:
-            await result.close()
+        last = await session.scalar(
+            select(Experiment.log_seq).where(Experiment.id == experiment_id)
+        )
+        cursor = after
+        while True:
+            query = _filtered(
+                experiment_id, cursor, levels, search, (*_EXPORT_COLUMNS, log_lines.c.seq)
+            ).where(log_lines.c.seq <= (last or 0))
+            rows = (await session.execute(bounded_page(query, chunk_rows, chunk_bytes))).all()
+            page = within(rows, chunk_rows, chunk_bytes)
+            if page:
+                yield format_lines(
+                    (row.timestamp, row.level, row.source, row.message) for row in page
+                )
+            if len(page) == len(rows):
+                return
+            cursor = page[-1].seq

@@ -91,7 +91,13 @@ class LogQuery(QueryModel):
     search: str | None = Field(
         default=None, description="A case-insensitive substring of the message"
     )
-    limit: int = Field(default=logs.DEFAULT_PAGE, ge=0, le=logs.MAX_PAGE)
+    limit: int = Field(
+        default=logs.DEFAULT_PAGE,
+        ge=0,
+        le=logs.MAX_PAGE,
+        description="Lines at most; a page also ends at the line whose message crosses "
+        "EXPSVC_LOGS_MAX_PAGE_BYTES (then has_more: go on from next_after)",
+    )
     format: Literal["json", "text"] = Field(
         default="json",
         description="`text`: every matching line as a plain-text download (`limit` ignored)",
@@ -152,6 +158,7 @@ async def get_logs(call: Call) -> Any:
             levels=query.levels,
             search=query.search,
             first=query.limit,
+            max_bytes=call.settings.logs_max_page_bytes,
         )
     return _page_json(page)
 

@@ -1,0 +1,35 @@
+"""A cheap conversion for input types of plain values, sent by the thousand.
+
+Strawberry turns each input object of an argument into its class field by field, asking
+each field for its type (~100 µs an object): for the 10,000 ``MetricPointInput`` of one
+``logMetrics`` that is about a second on the event loop. ``plain_input`` gives such a
+class strawberry's ``from_input`` hook (``StrawberryObjectDefinition.from_input``), which
+builds the object from the coerced values in one call. Only for classes whose fields are
+all scalars or enums: graphql-core has already coerced those values, so there is nothing
+left to convert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from strawberry.schema.name_converter import NameConverter
+from strawberry.types.arguments import InputContext
+from strawberry.types.base import StrawberryObjectDefinition
+
+T = TypeVar("T", bound=type)
+
+
+def plain_input(cls: T) -> T:
+    """Give the strawberry input class ``cls`` (fields of scalars and enums only) a
+    ``from_input`` that passes the coerced values straight to it."""
+    definition: StrawberryObjectDefinition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    names = NameConverter()
+    fields = tuple((names.from_field(field), field.python_name) for field in definition.fields)
+
+    def from_input(target: type, value: Mapping[str, Any], _context: InputContext) -> Any:
+        return target(**{python: value[name] for name, python in fields if name in value})
+
+    definition.from_input = from_input
+    return cls

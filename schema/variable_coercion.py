@@ -1,0 +1,144 @@
+"""Coercing a request's large variables in a worker thread, so the event loop is not held.
+
+graphql-core coerces the variables (``get_variable_values``) when its executor is built,
+on the event loop: for a 10,000-point ``logMetrics(points: [MetricPointInput!]!)`` that
+is a few hundred milliseconds of CPU, during which no other request, ping or
+``/healthz`` is served. ``ThreadedVariableCoercion`` (an extension, its ``on_execute``
+runs just before graphql-core's ``execute``) runs the same ``get_variable_values`` — same
+schema, variable definitions, raw values, error limit and suggestions — in a worker
+thread when the raw variables hold more than ``INLINE_VARIABLE_ITEMS`` values, and keeps
+its result for this request (a context variable). The executor's ``build``
+(``schema/response_size.py``) takes it for that identical document, operation and raw
+variables instead of coercing again; errors are the same list graphql-core would have
+returned, so the answer is exactly the inline one. Small variables — nearly every request
+— are coerced inline as before, without the thread's hand-over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Collection
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    VariableDefinitionNode,
+    get_operation_ast,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+from strawberry.extensions import SchemaExtension
+
+# Variables holding up to this many values (list items and object fields, counted
+# through every level) are coerced on the event loop: well under a millisecond
+INLINE_VARIABLE_ITEMS = 1000
+# What graphql-core's ``execute`` coerces with (strawberry passes neither)
+MAX_COERCION_ERRORS = 50
+HIDE_SUGGESTIONS = False
+
+
+def more_values_than(value: object, limit: int) -> bool:
+    """Whether ``value`` holds more than ``limit`` values; stops counting past it, so
+    this costs at most ``limit`` steps whatever the size."""
+    pending = [value]
+    count = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            count += len(item)
+            pending.extend(item)
+        if count > limit:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Coerced:
+    """``get_variable_values``' answer for one document, operation and raw variables."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    raw: dict[str, Any]
+    values: VariableValues | list[GraphQLError]
+
+    def matches(
+        self,
+        document: DocumentNode,
+        raw: dict[str, Any] | None,
+        max_errors: int,
+        hide_suggestions: bool,
+    ) -> bool:
+        return (
+            document is self.document
+            and raw is self.raw
+            and max_errors == MAX_COERCION_ERRORS
+            and hide_suggestions == HIDE_SUGGESTIONS
+        )
+
+
+_coerced: ContextVar[Coerced | None] = ContextVar("coerced_variables", default=None)
+
+
+def coerce(
+    schema: GraphQLSchema,
+    definitions: Collection[VariableDefinitionNode],
+    raw: dict[str, Any],
+) -> VariableValues | list[GraphQLError]:
+    return get_variable_values(
+        schema, definitions, raw, max_errors=MAX_COERCION_ERRORS, hide_suggestions=HIDE_SUGGESTIONS
+    )
+
+
+def take_coerced(
+    document: DocumentNode,
+    raw: dict[str, Any] | None,
+    max_errors: int,
+    hide_suggestions: bool,
+) -> Coerced | None:
+    """The variables coerced in a thread for this very request, if any (used once)."""
+    coerced = _coerced.get()
+    if coerced is None or not coerced.matches(document, raw, max_errors, hide_suggestions):
+        return None
+    _coerced.set(None)
+    return coerced
+
+
+def without_variables(document: DocumentNode, operation: OperationDefinitionNode) -> DocumentNode:
+    """``document`` with ``operation``'s variable definitions left out (what graphql-core's
+    ``build`` then has nothing to coerce in)."""
+    stripped = replace(operation, variable_definitions=())
+    definitions = tuple(stripped if node is operation else node for node in document.definitions)
+    return DocumentNode(definitions=definitions, loc=document.loc)
+
+
+class ThreadedVariableCoercion(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        raw = context.variables
+        operation = (
+            get_operation_ast(document, context.operation_name) if document is not None else None
+        )
+        token = None
+        if (
+            document is not None
+            and operation is not None
+            and operation.variable_definitions
+            and raw
+            and more_values_than(raw, INLINE_VARIABLE_ITEMS)
+        ):
+            schema: GraphQLSchema = context.schema._schema
+            values = await asyncio.to_thread(coerce, schema, operation.variable_definitions, raw)
+            token = _coerced.set(Coerced(document, operation, raw, values))
+        try:
+            yield
+        finally:
+            if token is not None:
+                _coerced.reset(token)
