@@ -19,6 +19,7 @@ from app.resources.service import seed_pools
 from app.rest.errors import EXCEPTION_HANDLERS
 from app.rest.routes import rest_app
 from app.services import Services
+from app.ws_frames import ServerSend
 from schema.app import GraphQLApp
 
 
@@ -71,4 +72,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     install_observability(app)
     app.add_middleware(BodyReadTimeout, seconds=settings.http_body_timeout_seconds)
+    app.add_middleware(ServerSend)  # live batches written straight to uvicorn's sockets
     return app

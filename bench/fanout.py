@@ -904,6 +904,11 @@ def report(run: Run, args: argparse.Namespace) -> None:
         f"{max(run.lasts, default=0) * 1000:.1f} ms; POST round trip p50 "
         f"{_ms(run.posts, 50).strip()} ms, p99 {_ms(run.posts, 99).strip()} ms"
     )
+    slowest = sorted(enumerate(run.posts), key=lambda p: -p[1])[:3]
+    print(
+        "slowest POSTs (measured batch #: ms): "
+        + ", ".join(f"#{n} {seconds * 1000:.1f}" for n, seconds in slowest)
+    )
     size = run.metric_bytes / run.metric_messages / 1024 if run.metric_messages else 0
     rate = got * args.points / run.phase_seconds if run.phase_seconds else 0
     posted = run.posted / run.produce_seconds if run.produce_seconds else 0

@@ -18,6 +18,16 @@ so 2,000 Run Monitors made one 10-point batch take ~0.4 s of CPU. So:
 
 The resolver's generator is resumed only after the previous message was sent, so each
 subscriber's messages stay in order whichever way they go.
+
+Sending still wakes each subscriber's task. So, on uvicorn's known websocket protocol
+(``app/ws_frames.py``), the resolvers of ``runMonitor`` and ``metricPoints`` also hand
+their feed a sink (``DirectDelivery.sink``): while the feed waits for the broker with
+nothing queued, a live batch whose result for this shape is known is written by the
+broker's fan-out itself — framed and written synchronously, no task woken
+(``MetricFeed.take``). The sink declines (and the batch is queued, then goes one of the
+ways above) when the result is not known yet, the operation is over, or the socket cannot
+take it now: a paused transport (a slow client) means the queue, its bound and
+``SUBSCRIPTION_LAGGED`` apply as they always did.
 """
 
 from __future__ import annotations
@@ -32,6 +42,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.types import Info
 
+from app.live.feed import SharedMemo
+from app.live.metrics import PointsSink, SharedPoints
+from app.ws_frames import FrameWriter, frame_writer, text_frame
 from schema.shared_events import RESULTS, encoded_payload, shape_key
 
 
@@ -42,6 +55,9 @@ class Outlet:
     socket: WebSocket
     head: str  # '{"id":"<id>","type":"next"' — the message up to its payload
     closed: Callable[[], bool]  # the operation already sent its last message
+    writer: FrameWriter | None  # writes now, from any task (a known server protocol only)
+    head_bytes: bytes  # head, encoded
+    sent: Callable[[], None] | None  # tells the connection's handler a message went out
 
     async def send(self, payload: str) -> None:
         if self.closed():
@@ -50,20 +66,57 @@ class Outlet:
             await self.socket.send_text(f'{self.head},"payload":{payload}}}')
         except WebSocketDisconnect:
             return  # the handler sees the disconnect and ends the operation
+        if self.sent is not None:
+            self.sent()
+
+    def write_now(self, payload: str) -> bool:
+        """Write the message now, without awaiting (False: not written, not possible now)."""
+        if self.writer is None or self.closed():
+            return False
+        if not self.writer.write(_frame(self.head_bytes, payload)):
+            return False
+        if self.sent is not None:
+            self.sent()
+        return True
+
+
+# A shared payload's frames per message head (operation id and type): clients tend to
+# use the same ids ("1"), so most subscribers of a batch share one frame. Only small
+# frames are kept, for a few heads per payload (the memo holds the last few payloads).
+_frames = SharedMemo()
+FRAMES_KEPT_PER_PAYLOAD = 16
+LARGEST_FRAME_KEPT = 16 * 1024
+
+
+def _frame(head: bytes, payload: str) -> bytes:
+    frames: dict[bytes, bytes] = _frames.get(payload, dict)
+    frame = frames.get(head)
+    if frame is None:
+        tail = f',"payload":{payload}}}'.encode()
+        frame = text_frame(head + tail)
+        if len(frames) < FRAMES_KEPT_PER_PAYLOAD and len(frame) <= LARGEST_FRAME_KEPT:
+            frames[head] = frame
+    return frame
 
 
 _outlet: ContextVar[Outlet | None] = ContextVar("live_outlet", default=None)
 
 
 def serve_operation(
-    websocket: Any, operation_id: str, message_type: str, closed: Callable[[], bool]
+    websocket: Any,
+    operation_id: str,
+    message_type: str,
+    closed: Callable[[], bool],
+    sent: Callable[[], None] | None,
 ) -> None:
     """Called by a websocket handler at the start of an operation's task: the messages of
-    this operation may be sent directly (an ASGI websocket only)."""
+    this operation may be sent directly (an ASGI websocket only); ``sent`` is told of each
+    message written in place (the handler's own sends it sees itself)."""
     if isinstance(websocket, ASGIWebSocketAdapter):
         ident = orjson.dumps(operation_id).decode()
         head = f'{{"id":{ident},"type":"{message_type}"'
-        _outlet.set(Outlet(websocket.ws, head, closed))
+        writer = frame_writer(websocket.ws.scope)
+        _outlet.set(Outlet(websocket.ws, head, closed, writer, head.encode(), sent))
 
 
 class DirectDelivery:
@@ -85,6 +138,23 @@ class DirectDelivery:
             return False
         await self.outlet.send(encoded_payload(result.data))
         return True
+
+    def sink(self, make: Callable[[SharedPoints], object]) -> PointsSink | None:
+        """For a metric feed: writes the event ``make`` builds from a live batch straight
+        to the socket, from the broker's fan-out, when its result for this shape is known
+        and the socket takes it now (None: this operation cannot be written to that way)."""
+        outlet, key = self.outlet, self.key
+        if outlet is None or key is None or outlet.writer is None:
+            return None
+
+        def send(points: SharedPoints) -> bool:
+            results: dict[object, Any] | None = getattr(make(points), RESULTS, None)
+            result = None if results is None else results.get(key)
+            if result is None:
+                return False
+            return outlet.write_now(encoded_payload(result.data))
+
+        return send
 
 
 def direct_delivery(info: Info) -> DirectDelivery:

@@ -138,15 +138,16 @@ class Subscription:
     ) -> AsyncGenerator[MetricsEvent, None]:
         actor = await info.context.actor()
         experiment = parse_id(experiment_id, "experiment")
+        ident = strawberry.ID(str(experiment))
+        direct = direct_delivery(info)
         feed = metric_feed(
             info.context.services,
             actor=actor,
             experiment_id=experiment,
             keys=keys,
             since_step=None if since_step is None else int(since_step),
+            in_place=direct.sink(lambda points: _metrics_event(ident, points)),
         )
-        ident = strawberry.ID(str(experiment))
-        direct = direct_delivery(info)
         async for chunk in feed:
             event = _metrics_event(ident, chunk)
             if not await direct.send(event):
@@ -190,7 +191,10 @@ class Subscription:
         ident = strawberry.ID(str(experiment))
         direct = direct_delivery(info)
         async for update in run_monitor(
-            info.context.services, actor=actor, experiment_id=experiment
+            info.context.services,
+            actor=actor,
+            experiment_id=experiment,
+            in_place=direct.sink(lambda points: _metrics_event(ident, points)),
         ):
             if update.points is not None or update.lines is not None:
                 event = (

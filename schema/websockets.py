@@ -14,9 +14,9 @@ by ``uv.lock``; ``tests/live/test_ws_admission.py`` holds them to the behaviour)
   → close 4408 (both protocols); no operation running for ``EXPSVC_WS_IDLE_TIMEOUT_SECONDS``
   → close 1000 ``Idle``.
 - **Message size**: a message over ``EXPSVC_MAX_REQUEST_BYTES`` → close 1009.
-- **Keep-alive**: the server pings graphql-transport-ws clients (graphql-ws clients get
-  strawberry's own "ka" messages), so idle connections through proxies stay open and dead
-  peers are noticed.
+- **Keep-alive**: the server pings graphql-transport-ws clients after each keep-alive
+  interval in which it sent them nothing (graphql-ws clients get strawberry's own "ka"
+  messages), so idle connections through proxies stay open and dead peers are noticed.
 - **Direct live delivery**: each operation's task starts by naming its ``Outlet``
   (``schema/live_delivery.py``), so shared live events can be written to the socket without
   strawberry's per-event path (``run_operation`` and ``handle_async_results`` are extended,
@@ -194,6 +194,14 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.admission = Admission(policy_of(self.view))
+        self.sent_at = 0.0  # the loop's time of the last message sent
+
+    def note_sent(self) -> None:
+        self.sent_at = asyncio.get_running_loop().time()
+
+    async def send_message(self, message: Any) -> None:
+        await super().send_message(message)
+        self.note_sent()
 
     async def handle(self) -> None:
         helpers = [
@@ -243,13 +251,21 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        serve_operation(self.websocket, operation.id, "next", lambda: operation.completed)
+        serve_operation(
+            self.websocket, operation.id, "next", lambda: operation.completed, self.note_sent
+        )
         await super().run_operation(operation)
 
     async def _ping_forever(self) -> None:
+        """A ping after each ``interval`` in which nothing was sent: a connection carrying
+        live events needs none (thousands of them would otherwise cost the server a few
+        hundred messages a second)."""
         interval = float(getattr(self.view, "keep_alive_interval", 15) or 15)
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(max(self.sent_at + interval - loop.time(), 0.0) or interval)
+            if loop.time() - self.sent_at < interval:
+                continue  # something was sent meanwhile
             if self.connection_acknowledged:
                 with contextlib.suppress(Exception):  # a closed socket ends handle() anyway
                     await self.send_message({"type": "ping"})
@@ -319,5 +335,5 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
         operation_name: str | None,
         variables: dict[str, object] | None,
     ) -> None:
-        serve_operation(self.websocket, operation_id, "data", lambda: False)
+        serve_operation(self.websocket, operation_id, "data", lambda: False, None)
         await super().handle_async_results(operation_id, query, operation_name, variables)

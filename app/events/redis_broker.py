@@ -31,7 +31,8 @@ class RedisBroker:
         self.client: redis.Redis = redis.from_url(
             url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=15
         )
-        self._local: dict[str, set[Subscription]] = defaultdict(set)
+        # each channel's subscriptions in the order they came (a dict as an ordered set)
+        self._local: dict[str, dict[Subscription, None]] = defaultdict(dict)
         self._confirmed: dict[str, asyncio.Event] = {}
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
@@ -53,7 +54,7 @@ class RedisBroker:
         async with self._lock:
             new = [c for c in channels if not self._local.get(c)]
             for channel in channels:
-                self._local[channel].add(subscription)
+                self._local[channel][subscription] = None
             waits = [self._confirmed.setdefault(self._name(c), asyncio.Event()) for c in new]
             self._ensure_reader()
             if new and self._pubsub is not None:
@@ -69,7 +70,7 @@ class RedisBroker:
         async with self._lock:
             gone = []
             for channel in subscription.channels:
-                self._local[channel].discard(subscription)
+                self._local[channel].pop(subscription, None)
                 if not self._local[channel]:
                     del self._local[channel]
                     self._confirmed.pop(self._name(channel), None)

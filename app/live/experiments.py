@@ -17,7 +17,7 @@ from app.experiments.queries import filter_clause
 from app.experiments.schemas import ExperimentFilterData
 from app.live.feed import decode, experiment_channel_of, opened, readable_experiment
 from app.live.logs import LogFeed, current_seq
-from app.live.metrics import LivePoint, MetricFeed
+from app.live.metrics import LivePoint, MetricFeed, PointsSink
 from app.logs.service import LogLineRow
 from app.models import Experiment, User
 from app.services import Services
@@ -85,13 +85,19 @@ class MonitorUpdate:
 
 
 async def run_monitor(
-    services: Services, *, actor: User, experiment_id: uuid.UUID
+    services: Services,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    in_place: PointsSink | None = None,
 ) -> AsyncIterator[MonitorUpdate]:
     """Status and progress now, then every progress report, metric batch, log batch and
-    status change, each once and in order (the metric and log feeds' rules)."""
+    status change, each once and in order (the metric and log feeds' rules). Live metric
+    batches are offered to ``in_place`` first, if given (``MetricFeed.take``)."""
     async with experiment_channel_of(services, actor, experiment_id) as subscription:
         metrics = MetricFeed(None, None)
         await metrics.start_live(services, experiment_id)
+        metrics.take_in_place(subscription, in_place)
         logs = LogFeed(None, await current_seq(services, experiment_id))
         experiment = await readable_experiment(services, actor, experiment_id)
         yield MonitorUpdate(status=experiment)

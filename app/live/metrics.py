@@ -4,13 +4,19 @@ The replay runs in one snapshot that also reads the experiment's ``metric_seq`` 
 count of accepted batches); a live batch numbered at or below it was in the replay and is
 dropped, any later one is new. After a broker gap the feed replays again, per key, past
 the last step it delivered.
+
+A consumer may hand the feed a ``PointsSink``: then a live batch arriving while the feed
+waits at an empty queue is taken in place (``MetricFeed.take``, called from the broker's
+fan-out, ``app/events/broker.py``) — the sink sends the batch's shared points itself and
+the feed notes them as delivered, exactly as if it had yielded them; whatever the sink
+declines is queued and yielded as usual.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.errors import SubscriptionLagged
-from app.events.broker import GAP, LAGGED
+from app.events.broker import GAP, LAGGED, Message, Subscription
 from app.live.feed import SharedMemo, decode, experiment_channel_of, snapshot
 from app.metrics.batch import SPECIAL_VALUES, datetimes_of
 from app.models import Experiment, MetricSeries, User, metric_points
@@ -112,10 +118,14 @@ class MetricFeed:
                     self.note(chunk)
                     yield chunk
 
+    def is_new(self, event: dict[str, Any]) -> bool:
+        """A metric batch the replay did not hold."""
+        return event.get("type") == "metrics" and event.get("seq", 0) > self.snapshot_seq
+
     def live(self, event: dict[str, Any]) -> list[LivePoint]:
         """The batch's points this subscriber wants. Without a key filter the list is the
         event's own (built once, shared by every subscriber of the message)."""
-        if event.get("type") != "metrics" or event.get("seq", 0) <= self.snapshot_seq:
+        if not self.is_new(event):
             return []
         every = _points_of(event)
         if self.keys is None:
@@ -124,6 +134,32 @@ class MetricFeed:
         points = [p for p in every if p.key in self.keys]
         self._note_steps({k: s for k, s in every.last_steps.items() if k in self.keys})
         return points
+
+    def take(self, message: Message, sink: PointsSink, largest: int | None = None) -> bool:
+        """Handle a broker message in place if it is a live batch this feed would yield
+        whole (no key filter, at most ``largest`` points) and the sink sends it: True if
+        handled (sent, or nothing for this subscriber), False to queue it."""
+        if self.keys is not None:
+            return False  # a filtered list is this subscriber's own
+        event = decode(message)
+        if event is None or event.get("type") != "metrics":
+            return False
+        if not self.is_new(event):
+            return True  # the replay held it: dropped, as ``live`` would
+        points = _points_of(event)
+        if not points:
+            return True
+        if (largest is not None and len(points) > largest) or not sink(points):
+            return False
+        self._note_steps(points.last_steps)
+        return True
+
+    def take_in_place(
+        self, subscription: Subscription, sink: PointsSink | None, largest: int | None = None
+    ) -> None:
+        """Offer the subscription's live batches to the sink (if any) while this feed waits."""
+        if sink is not None and self.keys is None:
+            subscription.in_place = lambda message: self.take(message, sink, largest)
 
 
 class SharedPoints(list[LivePoint]):
@@ -140,6 +176,9 @@ class SharedPoints(list[LivePoint]):
                 last[point.key] = point.step
         self.last_steps = last
 
+
+# Sends a live batch's shared points now (True), or declines (False: it is queued).
+PointsSink = Callable[["SharedPoints"], bool]
 
 _points = SharedMemo()
 
@@ -175,10 +214,13 @@ async def metric_feed(
     experiment_id: uuid.UUID,
     keys: Sequence[str] | None = None,
     since_step: int | None = None,
+    in_place: PointsSink | None = None,
 ) -> AsyncIterator[list[LivePoint]]:
-    """Chunks of points: the stored ones past ``since_step``, then every new one."""
+    """Chunks of points: the stored ones past ``since_step``, then every new one (live
+    batches of up to ``CHUNK`` points offered to ``in_place`` first, if given)."""
     feed = MetricFeed(keys, since_step)
     async with experiment_channel_of(services, actor, experiment_id) as subscription:
+        feed.take_in_place(subscription, in_place, CHUNK)
         if since_step is None:
             await feed.start_live(services, experiment_id)
         else:
