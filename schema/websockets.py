@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator, Callable, Coroutine
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from json import JSONDecodeError
 from typing import Any, Protocol, cast
@@ -127,6 +127,19 @@ class Admission:
         self.token_key = key
         return None
 
+    async def serve(
+        self, handle: Callable[[], Awaitable[None]], *helpers: Coroutine[Any, Any, None]
+    ) -> None:
+        """Run a socket's ``handle`` with its helper tasks beside it; when it ends, stop
+        them and give back the socket's place in its token's count."""
+        tasks = [asyncio.create_task(helper) for helper in helpers]
+        try:
+            await handle()
+        finally:
+            for task in tasks:
+                await _stop(task)
+            self.release()
+
     def release(self) -> None:
         if self.token_key is not None:
             self.policy.limits.release_token(self.token_key)
@@ -204,18 +217,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self.note_sent()
 
     async def handle(self) -> None:
-        helpers = [
-            asyncio.create_task(self._ping_forever()),
-            asyncio.create_task(
-                self.admission.close_when_idle(lambda: bool(self.operations), self._close_idle)
-            ),
-        ]
-        try:
-            await super().handle()
-        finally:
-            for task in helpers:
-                await _stop(task)
-            self.admission.release()
+        idle = self.admission.close_when_idle(lambda: bool(self.operations), self._close_idle)
+        await self.admission.serve(super().handle, self._ping_forever(), idle)
 
     async def _close_idle(self) -> None:
         await self.websocket.close(code=CLOSE_NORMAL, reason="Idle")
@@ -279,18 +282,8 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
         self.admission = Admission(policy_of(self.view))
 
     async def handle(self) -> None:
-        helpers = [
-            asyncio.create_task(self._close_unless_initialised()),
-            asyncio.create_task(
-                self.admission.close_when_idle(lambda: bool(self.tasks), self._close_idle)
-            ),
-        ]
-        try:
-            await super().handle()
-        finally:
-            for task in helpers:
-                await _stop(task)
-            self.admission.release()
+        idle = self.admission.close_when_idle(lambda: bool(self.tasks), self._close_idle)
+        await self.admission.serve(super().handle, self._close_unless_initialised(), idle)
 
     async def _close_idle(self) -> None:
         await self.websocket.close(code=CLOSE_NORMAL, reason="Idle")
