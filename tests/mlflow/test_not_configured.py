@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import func, select
 
 from app.config import Settings
+from app.migrate import upgrade
 from app.models import MlflowQueueItem, MlflowRun
 from app.models.enums import Role
 from app.services import Services
@@ -38,10 +39,16 @@ asyncio.run(main())
 """
 
 
-def test_start_up_without_the_uri_imports_nothing_of_mlflow(settings: Settings) -> None:
+def test_start_up_without_the_uri_imports_nothing_of_mlflow(
+    settings: Settings, tmp_path: Path
+) -> None:
+    database_url = settings.database_url
+    if settings.is_sqlite:  # a file of its own: the session's jobs may hold the shared one's lock
+        database_url = f"sqlite+aiosqlite:///{tmp_path / 'own.db'}"
+        upgrade(database_url)
     env = {
         **os.environ,
-        "EXPSVC_DATABASE_URL": settings.database_url,
+        "EXPSVC_DATABASE_URL": database_url,
         "EXPSVC_DATA_DIR": str(settings.data_dir),
         "EXPSVC_ARTIFACT_STORE_URL": settings.artifact_store_url,
         "EXPSVC_MLFLOW_TRACKING_URI": "",
