@@ -6,10 +6,11 @@ opens a unit of work that commits on success and rolls back on error.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.errors import ValidationFailed
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -193,6 +196,21 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+# Rows a COPY encodes between two turns of the event loop (``in_turns``)
+COPY_ROWS_PER_TURN = 1000
+
+
+async def in_turns(rows: Iterable[T], per_turn: int = COPY_ROWS_PER_TURN) -> AsyncIterator[T]:
+    """``rows`` as an async iterable that gives the event loop a turn every ``per_turn``
+    rows. asyncpg's ``copy_records_to_table`` builds and encodes a list of records in one
+    go — ~30 ms of the loop for 10,000 log lines; given this it takes them row by row, and
+    other requests run between the turns. The rows are made as they are taken."""
+    for index, row in enumerate(rows, start=1):
+        yield row
+        if index % per_turn == 0:
+            await asyncio.sleep(0)
 
 
 async def asyncpg_connection(session: AsyncSession) -> Any:

@@ -1,15 +1,20 @@
-"""How long a large GraphQL ingest holds the event loop: the service in-process, a probe
-task on its loop.
+"""How long a large ingest holds the event loop: the service in-process, a probe task on
+its loop.
 
-A probe task sleeps 1 ms at a time and records how late it wakes; its largest lateness is
-the longest stretch something else held the loop. While it runs, the service (in this
-process, through httpx's ASGI transport, so the probe shares its loop) takes
-``--runs`` ``logMetrics`` mutations of ``--points`` points (variables
-``points: [MetricPointInput!]!``, 10 keys, consecutive steps, ISO times) and as many
-``logMessages`` mutations of ``--lines`` lines (~80-byte messages). Request bodies are
-encoded before the clock starts, so what holds the loop is the server's work. It also
-times, on their own, the pieces that scale with the batch: graphql-core's variable
-coercion (``get_variable_values``) and the resolvers' conversion of the input objects.
+A probe task sleeps 1 ms at a time and records how late it wakes (the longest stretch the
+loop could not serve anything: its own work, a worker thread holding the interpreter, or
+another process holding the core), and every step of the loop is timed in CPU of the
+loop's thread (the longest is what the loop itself spent on one callback). While it runs,
+the service (in this process, through httpx's ASGI transport, so the probe shares its
+loop; the garbage collector tuned as ``expsvc serve`` tunes it) takes ``--runs``
+``logMetrics`` mutations of ``--points`` points (variables ``points:
+[MetricPointInput!]!``, 10 keys, consecutive steps, ISO times), as many ``logMessages``
+mutations of ``--lines`` lines (~80-byte messages), and the same batches over REST
+(``POST …/metrics/batch``, ``POST …/logs``). Request bodies are encoded before the clock
+starts, so what holds the loop is the server's work. It also times, on their own, the
+pieces that scale with the batch: graphql-core's variable coercion
+(``get_variable_values``) and the resolvers' conversion of the input objects (these run
+in worker threads in the service).
 
 SQLite (a temporary file) by default; ``--database-url postgresql+asyncpg://…`` for
 PostgreSQL (an existing, empty database is migrated). Run from the repository root:
@@ -45,6 +50,7 @@ from app.migrate import upgrade  # noqa: E402
 from app.models.base import utcnow  # noqa: E402
 from app.models.enums import Role  # noqa: E402
 from app.resources.service import seed_pools  # noqa: E402
+from app.runtime import tune_garbage_collector  # noqa: E402
 from app.services import Services  # noqa: E402
 from app.users.service import create_user  # noqa: E402
 from schema.build import build_schema  # noqa: E402
@@ -59,12 +65,19 @@ mutation($id: ID!, $lines: [LogLineInput!]!) { logMessages(experimentId: $id, li
 
 
 class LoopProbe:
-    """A task that sleeps ``tick`` seconds at a time and keeps its largest lateness."""
+    """A task that sleeps ``tick`` seconds at a time and keeps its largest lateness, and
+    the longest single step of the loop, in CPU time of the loop's thread.
+
+    Lateness also counts time the loop's thread waited for the interpreter (a worker
+    thread held it) or for a core (other processes); the CPU of a step is what the loop
+    itself spent on one callback without letting anything else run."""
 
     def __init__(self, tick: float = 0.001) -> None:
         self.tick = tick
         self.worst = 0.0
+        self.longest_step_cpu = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._real_run: Callable[[asyncio.Handle], None] | None = None
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -74,12 +87,25 @@ class LoopProbe:
             self.worst = max(self.worst, loop.time() - due)
 
     def __enter__(self) -> LoopProbe:
+        real_run = asyncio.Handle._run
+        self._real_run = real_run
+        probe = self
+
+        def timed_run(handle: asyncio.Handle) -> None:
+            started = time.thread_time()
+            try:
+                real_run(handle)
+            finally:
+                probe.longest_step_cpu = max(probe.longest_step_cpu, time.thread_time() - started)
+
+        asyncio.Handle._run = timed_run  # type: ignore[method-assign]
         self._task = asyncio.get_running_loop().create_task(self._run())
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        assert self._task is not None
+        assert self._task is not None and self._real_run is not None
         self._task.cancel()
+        asyncio.Handle._run = self._real_run  # type: ignore[method-assign]
 
 
 def metric_points(count: int, first_step: int) -> list[dict[str, Any]]:
@@ -111,29 +137,36 @@ def best_ms(run: Callable[[], Any], repeat: int = 3) -> float:
 
 
 async def held(
-    client: httpx.AsyncClient, body: bytes, field: str, expected: int
-) -> tuple[float, float]:
-    """(the loop's longest stall, the request's wall time), both in ms."""
+    client: httpx.AsyncClient, body: bytes, field: str, expected: int, url: str = "/graphql"
+) -> tuple[float, float, float]:
+    """(the loop's longest stall, its longest step in CPU, the request's wall time), in ms.
+
+    ``field`` is the GraphQL mutation's, or the REST answer's (``accepted``) for a REST
+    ``url``."""
     headers = {"content-type": "application/json"}
     with LoopProbe() as probe:
         await asyncio.sleep(0.01)
         started = time.perf_counter()
-        answer = await client.post("/graphql", content=body, headers=headers)
+        answer = await client.post(url, content=body, headers=headers)
         took = time.perf_counter() - started
         await asyncio.sleep(0.01)
     data = answer.json()
-    if data.get("errors") or data["data"][field] != expected:
+    got = data.get(field) if url != "/graphql" else (data.get("data") or {}).get(field)
+    if data.get("errors") or got != expected:
         raise RuntimeError(f"{field}: {answer.text[:500]}")
-    return probe.worst * 1000, took * 1000
+    return probe.worst * 1000, probe.longest_step_cpu * 1000, took * 1000
 
 
-def report(name: str, runs: list[tuple[float, float]]) -> None:
-    stalls = [stall for stall, _ in runs]
-    walls = [wall for _, wall in runs]
+def report(name: str, runs: list[tuple[float, float, float]]) -> None:
+    stalls = [stall for stall, _, _ in runs]
+    steps = [step for _, step, _ in runs]
+    walls = [wall for _, _, wall in runs]
     print(
-        f"{name}: loop held at most {max(stalls):6.1f} ms "
-        f"(median of the runs' longest {statistics.median(stalls):6.1f} ms), "
-        f"request {statistics.median(walls):6.0f} ms median"
+        f"{name}: loop late by at most {max(stalls):6.1f} ms "
+        f"(median of the runs' worst {statistics.median(stalls):6.1f} ms); "
+        f"longest loop step {max(steps):5.1f} ms CPU "
+        f"(median {statistics.median(steps):5.1f}); "
+        f"request {statistics.median(walls):4.0f} ms median"
     )
 
 
@@ -223,6 +256,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> No
             services, user, await create_experiment(services, user, hypothesis)
         )
         app = create_app(settings, services)
+        tune_garbage_collector()  # as `expsvc serve` does
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(
@@ -255,11 +289,29 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> No
             log_runs = [
                 await held(client, log_body, "logMessages", args.lines) for _ in range(args.runs)
             ]
+            rest = f"/api/v1/experiments/{ident}"
+            rest_metric_runs = [
+                await held(
+                    client,
+                    orjson.dumps({"points": metric_points(args.points, (run + 50) * 10**6)}),
+                    "accepted",
+                    args.points,
+                    f"{rest}/metrics/batch",
+                )
+                for run in range(args.runs + 1)
+            ][1:]
+            rest_log_body = orjson.dumps({"lines": log_lines(args.lines)})
+            rest_log_runs = [
+                await held(client, rest_log_body, "accepted", args.lines, f"{rest}/logs")
+                for _ in range(args.runs + 1)
+            ][1:]
             if profile is not None:
                 profile.disable()
                 profile.dump_stats(args.profile)
         report(f"logMetrics, {args.points:,} points", metrics_runs)
         report(f"logMessages, {args.lines:,} lines", log_runs)
+        report(f"REST metrics/batch, {args.points:,} points", rest_metric_runs)
+        report(f"REST logs, {args.lines:,} lines", rest_log_runs)
         pieces(build_schema(settings), args.points, args.lines)
     finally:
         await services.close()

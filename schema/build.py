@@ -20,6 +20,7 @@ from schema.queries import Query
 from schema.response_size import bounded_executor
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
+from schema.threaded_arguments import convert_large_arguments_in_threads
 from schema.threaded_parsing import ThreadedParsing
 from schema.validation_cache import cached_validation
 from schema.variable_coercion import ThreadedVariableCoercion
@@ -33,9 +34,14 @@ class Schema(strawberry.Schema):
         log_unexpected(errors)
 
 
+# Fields whose list arguments run to thousands of input objects: converted in a worker
+# thread when large (schema/threaded_arguments.py)
+BULK_INPUT_FIELDS = (("Mutation", "logMetrics"), ("Mutation", "logMessages"))
+
+
 def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
     settings = settings or Settings()
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -55,3 +61,5 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         execution_context_class=bounded_executor(settings.max_response_bytes),
         **extra,
     )
+    convert_large_arguments_in_threads(schema._schema, BULK_INPUT_FIELDS)
+    return schema

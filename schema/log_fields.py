@@ -6,6 +6,7 @@ the mutation is a plain function attached with ``strawberry.mutation(resolver=lo
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
@@ -82,8 +83,17 @@ LOGS_DESCRIPTION = (
 )
 
 
-async def log_messages(info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput]) -> int:
-    """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted."""
+def log_messages(
+    info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput]
+) -> Awaitable[int]:
+    """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted.
+
+    A plain function returning the work: a large batch's lines are converted in a worker
+    thread (``schema/threaded_arguments.py``)."""
+    return _append_lines(info, experiment_id, lines)
+
+
+async def _append_lines(info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput]) -> int:
     actor = await info.context.actor()
     experiment = parse_id(experiment_id, "experiment")
     data = await sized(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
@@ -57,6 +58,36 @@ def _user_id(value: strawberry.ID, field: str) -> uuid.UUID:
         raise ValidationFailed({field: "not a valid ID"}) from None
 
 
+async def _log_metrics(
+    info: Info,
+    experiment_id: strawberry.ID,
+    points: list[MetricPointInput],
+    batch_id: str | None,
+) -> int:
+    actor = await info.context.actor()
+    experiment = parse_id(experiment_id, "experiment")
+    batch = await sized(
+        len(points),
+        batch_from_points,
+        [(p.key, p.value, int(p.step), p.timestamp) for p in points],
+        now=utcnow(),
+        limit=info.context.settings.metrics_max_batch_points,
+    )
+    if batch_id is not None and not 1 <= len(batch_id) <= 128:
+        raise ValidationFailed({"batchId": "must be 1-128 characters"})
+    result = await metrics.ingest_metrics_alone(
+        info.context.services.db,
+        actor=actor,
+        experiment_id=experiment,
+        batch=batch,
+        batch_id=batch_id,
+        mirror=info.context.services.mlflow,
+    )
+    if not result.duplicate:
+        publish_metrics(info.context.services.live, experiment, batch, result.seq)
+    return result.accepted
+
+
 @strawberry.type
 class Mutation:
     upsert_resource_pool: ResourcePool = strawberry.mutation(
@@ -77,7 +108,7 @@ class Mutation:
     )
 
     log_messages: int = strawberry.mutation(
-        resolver=log_messages, description=LOG_MESSAGES_DESCRIPTION
+        resolver=log_messages, graphql_type=int, description=LOG_MESSAGES_DESCRIPTION
     )
     upload_artifact: Artifact = strawberry.mutation(
         resolver=upload_artifact, description=UPLOAD_ARTIFACT_DESCRIPTION
@@ -242,35 +273,17 @@ class Mutation:
         return Experiment(row=row)
 
     @strawberry.mutation(
+        graphql_type=int,
         description="Log metric points; all or nothing; RUNNING only. Returns points accepted. "
-        "A retried batchId is a no-op answering the first count."
+        "A retried batchId is a no-op answering the first count.",
     )
-    async def log_metrics(
+    def log_metrics(
         self,
         info: Info,
         experiment_id: strawberry.ID,
         points: list[MetricPointInput],
         batch_id: str | None = None,
-    ) -> int:
-        actor = await info.context.actor()
-        experiment = parse_id(experiment_id, "experiment")
-        batch = await sized(
-            len(points),
-            batch_from_points,
-            [(p.key, p.value, int(p.step), p.timestamp) for p in points],
-            now=utcnow(),
-            limit=info.context.settings.metrics_max_batch_points,
-        )
-        if batch_id is not None and not 1 <= len(batch_id) <= 128:
-            raise ValidationFailed({"batchId": "must be 1-128 characters"})
-        result = await metrics.ingest_metrics_alone(
-            info.context.services.db,
-            actor=actor,
-            experiment_id=experiment,
-            batch=batch,
-            batch_id=batch_id,
-            mirror=info.context.services.mlflow,
-        )
-        if not result.duplicate:
-            publish_metrics(info.context.services.live, experiment, batch, result.seq)
-        return result.accepted
+    ) -> Awaitable[int]:
+        # a plain function returning the work: a large batch's points are converted in a
+        # worker thread (schema/threaded_arguments.py)
+        return _log_metrics(info, experiment_id, points, batch_id)

@@ -33,30 +33,14 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.extensions import SchemaExtension
 
+from app.offload import more_values_than
+
 # Variables holding up to this many values (list items and object fields, counted
 # through every level) are coerced on the event loop: well under a millisecond
 INLINE_VARIABLE_ITEMS = 1000
 # What graphql-core's ``execute`` coerces with (strawberry passes neither)
 MAX_COERCION_ERRORS = 50
 HIDE_SUGGESTIONS = False
-
-
-def more_values_than(value: object, limit: int) -> bool:
-    """Whether ``value`` holds more than ``limit`` values; stops counting past it, so
-    this costs at most ``limit`` steps whatever the size."""
-    pending = [value]
-    count = 0
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            count += len(item)
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple):
-            count += len(item)
-            pending.extend(item)
-        if count > limit:
-            return True
-    return False
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.db import Database, asyncpg_connection
+from app.db import Database, asyncpg_connection, in_turns
 from app.errors import ValidationFailed
 from app.experiments.activity import touch_running
 from app.experiments.service import get_experiment
@@ -129,10 +129,10 @@ async def _insert_rows(
         driver = await asyncpg_connection(session)
         await driver.copy_records_to_table(
             log_lines.name,
-            records=[
+            records=in_turns(
                 (experiment_id, r.seq, r.timestamp, r.level.value, r.message, r.source)
                 for r in rows
-            ],
+            ),
             columns=[column.name for column in log_lines.columns],
         )
         return

@@ -18,6 +18,7 @@ from app.logs.schemas import MAX_MESSAGE_BYTES, SOURCES, parse_batch
 from app.logs.service import LogLineRow, LogPage
 from app.models.base import utcnow
 from app.models.enums import LogLevel
+from app.offload import sized_by
 from app.rest.body import QueryModel, read_json_object
 from app.rest.endpoints import Call, Endpoint
 from app.validation import INT64_MAX
@@ -135,7 +136,9 @@ def _page_json(page: LogPage) -> dict[str, Any]:
 async def post_logs(call: Call) -> Any:
     experiment_id = call.path_id()
     body = await read_json_object(call.request, call.settings.max_request_bytes, required=True)
-    lines = parse_batch(body, now=utcnow(), limit=call.settings.logs_max_batch_lines)
+    lines = await sized_by(
+        body, parse_batch, body, now=utcnow(), limit=call.settings.logs_max_batch_lines
+    )
     async with call.services.db.unit_of_work() as session:
         rows = await logs.append_lines(
             session, actor=call.actor, experiment_id=experiment_id, lines=lines

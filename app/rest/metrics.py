@@ -19,6 +19,7 @@ from app.metrics.events import publish_metrics
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
 from app.models import MetricSeries
 from app.models.base import utcnow
+from app.offload import sized_by
 from app.request_body import read_body
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
@@ -119,7 +120,9 @@ class MetricHistoryQuery(QueryModel):
 
 async def _ingest(call: Call, body: Any) -> dict[str, int]:
     experiment_id = call.path_id()
-    batch, batch_id = parse_batch(body, now=utcnow(), limit=call.settings.metrics_max_batch_points)
+    batch, batch_id = await sized_by(
+        body, parse_batch, body, now=utcnow(), limit=call.settings.metrics_max_batch_points
+    )
     result = await metrics.ingest_metrics_alone(
         call.services.db,
         actor=call.actor,
