@@ -628,19 +628,22 @@ async def produce(
     headers = {"content-type": "application/json"}
     url = f"/api/v1/experiments/{experiment_id}/metrics/batch"
     async with service.client() as client:
-        began = time.monotonic()
+        began = last_sent = time.monotonic()
         for n, body in enumerate(bodies):
-            if n == args.warmup:
-                measured_start()
-                began = time.monotonic()
-            if n >= args.warmup:
-                delay = began + (n - args.warmup) * args.interval - time.monotonic()
-            else:
+            if n < args.warmup:
                 delay = args.interval if n else 0
+            else:
+                if n == args.warmup:
+                    # the schedule goes on from the last warm-up batch: one interval after it
+                    began = last_sent + args.interval if n else time.monotonic()
+                delay = began + (n - args.warmup) * args.interval - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
+            if n == args.warmup:
+                measured_start()
             if time.monotonic() >= stop_posting:
                 break
+            last_sent = time.monotonic()
             sent[n] = time.time_ns()
             clock = time.perf_counter()
             try:
