@@ -6,6 +6,17 @@ from typing import Any
 
 import httpx
 
+# The bulk ingest mutations, with their batches as variables
+LOG_METRICS = """mutation($id: ID!, $points: [MetricPointInput!]!) {
+  logMetrics(experimentId: $id, points: $points) }"""
+LOG_MESSAGES = """mutation($id: ID!, $lines: [LogLineInput!]!) {
+  logMessages(experimentId: $id, lines: $lines) }"""
+
+
+def metric_points(count: int, first_step: int = 0) -> list[dict[str, Any]]:
+    """``count`` points of ``loss`` at consecutive steps from ``first_step``."""
+    return [{"key": "loss", "value": 0.5, "step": first_step + i} for i in range(count)]
+
 
 async def gql(
     client: httpx.AsyncClient,

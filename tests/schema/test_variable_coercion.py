@@ -15,16 +15,8 @@ from app.models.enums import Role
 from schema import variable_coercion
 from schema.build import build_schema
 from tests.builders import create_hypothesis, create_running
-from tests.graphql import error_codes, gql
-
-LOG_METRICS = """mutation($id: ID!, $points: [MetricPointInput!]!) {
-  logMetrics(experimentId: $id, points: $points) }"""
-LOG_MESSAGES = """mutation($id: ID!, $lines: [LogLineInput!]!) {
-  logMessages(experimentId: $id, lines: $lines) }"""
-
-
-def points(count: int, first_step: int = 0) -> list[dict[str, Any]]:
-    return [{"key": "loss", "value": 0.5, "step": first_step + i} for i in range(count)]
+from tests.graphql import LOG_MESSAGES, LOG_METRICS, error_codes, gql
+from tests.graphql import metric_points as points
 
 
 class Coercions:
