@@ -84,6 +84,12 @@ def may_manage_users(user: User) -> bool:
     return user.role is Role.ADMIN
 
 
+def email_visible(user: User, owner_id: uuid.UUID) -> bool:
+    """Where a listing shows a user's email (the user directory): to an ADMIN, who
+    manages users, and to the user themself."""
+    return user.role is Role.ADMIN or user.id == owner_id
+
+
 def may_manage_tokens_of(user: User, owner_id: uuid.UUID) -> bool:
     """A user sees and revokes their own API tokens; an ADMIN everyone's."""
     return user.role is Role.ADMIN or user.id == owner_id

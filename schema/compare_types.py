@@ -47,6 +47,11 @@ class ParamRow:
         description="In the order of the experiments; null where one lacks the key."
     )
     differs: bool
+    differs_from_baseline: list[bool] | None = strawberry.field(
+        description="With a baseline: per experiment, in their order, whether its value "
+        "differs from the baseline's (by the rule of `differs`; false for the baseline "
+        "itself). Null without a baseline."
+    )
 
 
 @strawberry.type
@@ -56,6 +61,15 @@ class MetricCell:
     min: float | None
     max: float | None
     best: float | None = strawberry.field(description="min for a MIN key, max for a MAX key")
+    delta_vs_baseline: float | None = strawberry.field(
+        description="`last` minus the baseline's `last`; null without a baseline, or when "
+        "either is missing or not finite. 0 for the baseline itself."
+    )
+    delta_percent: float | None = strawberry.field(
+        description="`deltaVsBaseline` as a percentage of the magnitude of the baseline's "
+        "`last` (100 * delta / |baseline|: positive means higher); null when there is no "
+        "delta or the baseline's `last` is 0."
+    )
 
     @classmethod
     def from_cell(cls, cell: compare_metrics.MetricCell) -> MetricCell:
@@ -65,6 +79,8 @@ class MetricCell:
             min=cell.min,
             max=cell.max,
             best=cell.best,
+            delta_vs_baseline=cell.delta_vs_baseline,
+            delta_percent=cell.delta_percent,
         )
 
 
@@ -136,8 +152,13 @@ class Comparison:
     @strawberry.field(description="hyperparams and config, flattened with dotted keys, sorted.")
     def params(self) -> list[ParamRow]:
         return [
-            ParamRow(key=row.key, values=[JSON(v) for v in row.values], differs=row.differs)
-            for row in compare_params.param_rows(self.rows)
+            ParamRow(
+                key=row.key,
+                values=[JSON(v) for v in row.values],
+                differs=row.differs,
+                differs_from_baseline=row.differs_from_baseline,
+            )
+            for row in compare_params.param_rows(self.rows, self.request.baseline_index)
         ]
 
     @strawberry.field(
@@ -149,7 +170,7 @@ class Comparison:
         found = await info.context.loaders.summaries.load_many(ids)
         summaries = {i: rows or [] for i, rows in zip(ids, found, strict=True)}
         rows = compare_metrics.metric_rows(
-            ids, summaries, self.request.metric_keys, self.request.goals
+            ids, summaries, self.request.metric_keys, self.request.goals, self.request.baseline_id
         )
         return [MetricRow.from_row(row) for row in rows]
 

@@ -70,10 +70,12 @@ from strawberry.extensions import SchemaExtension
 
 from app.compare import service as compare
 from app.config import Settings
+from app.experiments import facets
 from app.experiments import service as experiments
 from app.logs import service as logs
 from app.metrics.history import MAX_POINTS_CAP
-from app.users import api_tokens
+from app.resources import api_costs
+from app.users import api_tokens, directory
 from schema.limits import CODE
 
 DEFAULT_LIST_SIZE = 10
@@ -93,6 +95,10 @@ SIZE_CAPS: Mapping[str, int] = {
     "Query.compareExperiments.metricKeys": compare.MAX_METRIC_KEYS,
     "*.maxPoints": MAX_POINTS_CAP,
     "Query.apiTokens.first": api_tokens.MAX_PAGE,
+    "BoardColumn.page.first": experiments.MAX_PAGE,
+    "Experiment.apiCosts.first": api_costs.MAX_PAGE,
+    "Query.users.first": directory.MAX_PAGE,
+    "Query.experimentFacets.first": facets.MAX_FACET_VALUES,
 }
 # Leaves that can be large: their planning size in KiB (what a typical value holds, a
 # fraction of what one may hold; the response size cap stops the rest)
@@ -108,6 +114,10 @@ SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}
 # Lists sized by an enclosing field's argument
 LIST_SIZE_FROM: Mapping[str, str] = {
     "ExperimentConnection.edges": "first",
+    "UserConnection.edges": "first",
+    "ApiCostConnection.edges": "first",
+    "ExperimentFacets.models": "first",
+    "ExperimentFacets.tags": "first",
     "LogPage.lines": "first",
     "MetricSeries.points": "maxPoints",
     "Comparison.experiments": "ids",

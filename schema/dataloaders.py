@@ -20,6 +20,8 @@ from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import Series
 from app.metrics.service import summaries_by_experiment
 from app.models import Artifact, Experiment, Hypothesis, MetricSeries, Reservation, User
+from app.resources.api_costs import ApiCostPage, ApiCostRead
+from app.resources.api_costs import read_pages as read_api_cost_pages
 from app.resources.service import reservations_by_experiment
 from app.users.service import users_by_ids
 
@@ -74,6 +76,7 @@ class Loaders:
     reservations: DataLoader[uuid.UUID, Reservation | None] = field(init=False)
     experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
     mlflow_links: DataLoader[uuid.UUID, MlflowLinkView | None] = field(init=False)
+    api_costs: DataLoader[ApiCostRead, ApiCostPage] = field(init=False)
 
     def __post_init__(self) -> None:
         self.users = batched(self.db, users_by_ids)
@@ -88,6 +91,7 @@ class Loaders:
         self.reservations = batched(self.db, reservations_by_experiment)
         self.experiments = batched(self.db, experiments_by_ids)
         self.mlflow_links = batched(self.db, _mlflow_links)
+        self.api_costs = DataLoader(load_fn=self._api_costs)
 
     async def _series(self, keys: list[SeriesKey]) -> list[Series]:
         """Histories of many experiments and keys: the summary rows come from the
@@ -110,6 +114,10 @@ class Loaders:
     async def _logs(self, keys: list[PageRead]) -> list[LogPage]:
         async with self.db.reader() as session:
             return await read_pages(session, keys)
+
+    async def _api_costs(self, keys: list[ApiCostRead]) -> list[ApiCostPage]:
+        async with self.db.reader() as session:
+            return await read_api_cost_pages(session, keys)
 
 
 async def _mlflow_links(

@@ -9,9 +9,10 @@ from app.experiments.presets import PRESETS
 from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
 from app.hypotheses import service as hypotheses
 from app.models.enums import ExperimentStatus
-from schema import resource_fields, token_fields
+from schema import resource_fields, token_fields, user_fields
 from schema.compare_types import COMPARE_DESCRIPTION, compare_experiments
 from schema.context import Info, parse_id
+from schema.facet_fields import FACETS_DESCRIPTION, ExperimentFacets, experiment_facets
 from schema.inputs import ExperimentFilter, ExperimentOrder, to_model
 from schema.resource_types import ResourcePool
 from schema.stats_types import (
@@ -49,6 +50,12 @@ class Query:
     )
     api_tokens: list[ApiToken] = strawberry.field(
         resolver=token_fields.api_tokens_list, description=token_fields.API_TOKENS_DESCRIPTION
+    )
+    users: user_fields.UserConnection = strawberry.field(
+        resolver=user_fields.users, description=user_fields.USERS_DESCRIPTION
+    )
+    experiment_facets: ExperimentFacets = strawberry.field(
+        resolver=experiment_facets, description=FACETS_DESCRIPTION
     )
 
     @strawberry.field(description="The caller.")

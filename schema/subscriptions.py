@@ -71,7 +71,12 @@ RunMonitorEvent = Annotated[
 
 @strawberry.type
 class ExperimentChange:
-    kind: str = strawberry.field(description="CREATED or UPDATED")
+    kind: str = strawberry.field(
+        description="CREATED or UPDATED: the experiment, as it is now, matches the filter "
+        "(add or replace the row). LEFT: it matched the filter before this change and no "
+        "longer does, e.g. its status moved out of the filtered ones (remove the row; "
+        "ignore a LEFT for a row not shown)."
+    )
     experiment: Experiment
 
 
@@ -117,7 +122,10 @@ class Subscription:
         async for row in feed:
             yield Experiment(row=row)
 
-    @strawberry.subscription(description="Created and changed experiments (live table, Kanban).")
+    @strawberry.subscription(
+        description="Created and changed experiments (live table, Kanban) the caller may "
+        "read: CREATED / UPDATED when one matches the filter, LEFT when one stops matching."
+    )
     async def experiments_changed(
         self, info: Info, filter: ExperimentFilter | None = None
     ) -> AsyncGenerator[ExperimentChange, None]:

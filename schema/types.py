@@ -12,7 +12,7 @@ from app.errors import NotFound
 from app.experiments import service as experiments
 from app.experiments.presets import Preset as PresetData
 from app.experiments.progress import progress_view
-from app.experiments.schemas import ExperimentFilterData
+from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
 from app.experiments.validators import git_web_url
 from app.logs import service as log_pages
 from app.logs.batched import PageRead
@@ -22,10 +22,13 @@ from app.models import Hypothesis as HypothesisRow
 from app.models import User as UserRow
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, LogLevel, Role
+from app.models.resource import ApiCost as ApiCostRow
+from app.resources import api_costs as cost_entries
 from app.resources.costs import cost_of
 from schema.artifact_types import Artifact
 from schema.context import Info
 from schema.dataloaders import SeriesKey
+from schema.inputs import ExperimentOrder, to_model
 from schema.log_fields import LOGS_DESCRIPTION, LogPage
 from schema.metric_types import MetricSeries, MetricSummary
 from schema.resource_types import Cost, NotificationFields, Reservation
@@ -316,6 +319,18 @@ class Experiment:
     def duration_seconds(self) -> float | None:
         return experiments.duration_seconds(self.row, utcnow())
 
+    @strawberry.field(
+        description="Its API cost entries (what addApiCost recorded), newest first, "
+        "keyset-paginated (`after` is a `pageInfo.endCursor`); their sum is `cost.api`."
+    )
+    async def api_costs(
+        self, info: Info, first: int | None = cost_entries.DEFAULT_PAGE, after: str | None = None
+    ) -> ApiCostConnection:
+        size = cost_entries.DEFAULT_PAGE if first is None else first
+        cost_entries.check_page_args(size, after)
+        read = cost_entries.ApiCostRead(self.row.id, size, after)
+        return ApiCostConnection.from_page(await info.context.loaders.api_costs.load(read))
+
     @strawberry.field(description="Its artifacts, oldest first.")
     async def artifacts(self, info: Info) -> list[Artifact]:
         rows = await info.context.loaders.artifacts.load(self.row.id) or []
@@ -397,22 +412,102 @@ class ExperimentConnection:
         )
 
 
+@strawberry.type(description="An API cost recorded against an experiment.")
+class ApiCost:
+    row: strawberry.Private[ApiCostRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field(description="In the cost currency (`Cost.currency`).")
+    def amount(self) -> float:
+        return self.row.amount
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field(description="Who recorded it.")
+    async def added_by(self, info: Info) -> User:
+        return await load_user(info, self.row.created_by)
+
+
+@strawberry.type
+class ApiCostEdge:
+    cursor: str
+    node: ApiCost
+
+
+@strawberry.type
+class ApiCostConnection:
+    edges: list[ApiCostEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Entries of the experiment, all pages.")
+
+    @classmethod
+    def from_page(cls, page: cost_entries.ApiCostPage) -> ApiCostConnection:
+        return cls(
+            edges=[
+                ApiCostEdge(cursor=cursor, node=ApiCost(row=row))
+                for row, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
+
+
 @strawberry.type
 class BoardColumn:
     status: ExperimentStatus
     count: int
     filter: strawberry.Private[ExperimentFilterData | None]
 
-    @strawberry.field
-    async def experiments(self, info: Info, first: int | None = 20) -> list[Experiment]:
+    async def _page(
+        self, info: Info, first: int, after: str | None, order: ExperimentOrderData | None
+    ) -> experiments.Page:
+        """The column's experiments: the board's filter with this status, as
+        ``experiments(filter, orderBy, first, after)`` lists them (the same cursors)."""
         actor = await info.context.actor()
         base = self.filter.model_dump(exclude_unset=True) if self.filter else {}
         column_filter = ExperimentFilterData(**(base | {"status": [self.status]}))
         async with info.context.reader() as session:
-            page = await experiments.list_experiments(
-                session, actor=actor, filter=column_filter, first=20 if first is None else first
+            return await experiments.list_experiments(
+                session, actor=actor, filter=column_filter, order=order, first=first, after=after
             )
+
+    @strawberry.field(
+        description="The column's first experiments, newest first; `after` (an "
+        "`endCursor` of `page`, or of the `experiments` query in its default order) "
+        "continues from there."
+    )
+    async def experiments(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> list[Experiment]:
+        page = await self._page(info, 20 if first is None else first, after, None)
         return [Experiment(row=row) for row in page.items]
+
+    @strawberry.field(
+        description="The column's experiments as a keyset-paginated connection (cursors "
+        "as the `experiments` query gives for the same order): scroll a column with "
+        "`after: pageInfo.endCursor`."
+    )
+    async def page(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        order_by: ExperimentOrder | None = None,
+    ) -> ExperimentConnection:
+        order = (
+            None if order_by is None else to_model(ExperimentOrderData, order_by, prefix="orderBy")
+        )
+        page = await self._page(info, 20 if first is None else first, after, order)
+        return ExperimentConnection.from_page(page)
 
 
 @strawberry.type

@@ -3,6 +3,14 @@
 ``best`` is the experiment's minimum for a ``MIN`` key and its maximum for a ``MAX`` key
 (from the summaries: finite values only); a row's ``best_experiment_id`` is the
 experiment whose ``best`` is best (the first of equals, in the order asked).
+
+Against a baseline (one of the compared experiments), each cell also carries
+``delta_vs_baseline``: its ``last`` minus the baseline's ``last``, None when either is
+missing or not finite (NaN, an infinity); and ``delta_percent``: that delta as a
+percentage of the baseline's magnitude (``100 * delta / |baseline|``, so a positive
+percentage always means a higher value), None when there is no delta or the baseline's
+``last`` is 0. Either is None where the arithmetic overflows. The baseline's own cell
+has deltas of 0. Without a baseline both are None.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.compare.goals import MetricGoal, goal_for
 from app.models import MetricSeries
@@ -23,6 +31,8 @@ class MetricCell:
     min: float | None
     max: float | None
     best: float | None
+    delta_vs_baseline: float | None = None
+    delta_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -57,13 +67,34 @@ def _winner(cells: Sequence[MetricCell], goal: MetricGoal) -> uuid.UUID | None:
     return min(scored)[2] if scored else None
 
 
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def against_baseline(cells: Sequence[MetricCell], baseline: MetricCell) -> list[MetricCell]:
+    """``cells`` with their deltas against ``baseline``'s ``last`` (the rule above)."""
+    base = _finite(baseline.last)
+    result = []
+    for cell in cells:
+        own = _finite(cell.last)
+        delta = percent = None
+        if own is not None and base is not None:
+            delta = _finite(own - base)  # an overflow (1e308 - -1e308) is no number
+        if delta is not None and base:
+            percent = _finite(100.0 * delta / abs(base))
+        result.append(replace(cell, delta_vs_baseline=delta, delta_percent=percent))
+    return result
+
+
 def metric_rows(
     experiment_ids: Sequence[uuid.UUID],
     summaries: Mapping[uuid.UUID, Sequence[MetricSeries]],
     keys: Sequence[str] | None,
     goals: Mapping[str, MetricGoal],
+    baseline_id: uuid.UUID | None = None,
 ) -> list[MetricRow]:
-    """One row per key (``keys``, or every key of these experiments, sorted)."""
+    """One row per key (``keys``, or every key of these experiments, sorted); with
+    ``baseline_id`` (one of ``experiment_ids``) the cells carry their deltas."""
     by_key = {
         (experiment_id, row.key): row
         for experiment_id in experiment_ids
@@ -73,5 +104,7 @@ def metric_rows(
     for key in all_keys(summaries) if keys is None else keys:
         goal = goal_for(key, goals)
         cells = [_cell(i, by_key.get((i, key)), goal) for i in experiment_ids]
+        if baseline_id is not None:
+            cells = against_baseline(cells, cells[experiment_ids.index(baseline_id)])
         rows.append(MetricRow(key, goal, cells, _winner(cells, goal)))
     return rows

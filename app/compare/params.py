@@ -12,6 +12,9 @@ Rows are the union of the keys of all experiments, sorted; ``values`` follow the
 the experiments, ``null`` where an experiment lacks the key (a stored ``null`` reads the
 same). ``differs`` is true when two values are not equal as JSON: ``1`` and ``1.0`` are
 equal, ``true`` and ``1`` are not, and a missing value differs from a present one.
+Against a baseline (the index of one experiment), ``differs_from_baseline`` says, per
+experiment, whether its value differs from the baseline's by that same rule (False for
+the baseline itself); without one it is None.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class ParamRow:
     key: str
     values: list[Any]
     differs: bool
+    differs_from_baseline: list[bool] | None = None
 
 
 def flatten(prefix: str, document: Any) -> dict[str, Any]:
@@ -70,12 +74,21 @@ def _canonical(value: Any) -> Any:
 _MISSING = ("missing",)
 
 
-def param_rows(rows: Sequence[Experiment]) -> list[ParamRow]:
+def param_rows(rows: Sequence[Experiment], baseline: int | None = None) -> list[ParamRow]:
+    """One row per key; ``baseline`` is the index in ``rows`` of the baseline, if any."""
     flat = [experiment_params(row) for row in rows]
     keys = sorted({key for params in flat for key in params})
     result = []
     for key in keys:
         values = [params.get(key) for params in flat]
-        seen = {_canonical(params[key]) if key in params else _MISSING for params in flat}
-        result.append(ParamRow(key=key, values=values, differs=len(seen) > 1))
+        forms = [_canonical(params[key]) if key in params else _MISSING for params in flat]
+        against = None if baseline is None else [form != forms[baseline] for form in forms]
+        result.append(
+            ParamRow(
+                key=key,
+                values=values,
+                differs=len(set(forms)) > 1,
+                differs_from_baseline=against,
+            )
+        )
     return result

@@ -32,6 +32,11 @@ class CompareRequest:
     metric_keys: list[str] | None = None  # None: every key of the experiments
     goals: Mapping[str, MetricGoal] = field(default_factory=dict)
 
+    @property
+    def baseline_index(self) -> int | None:
+        """Where the baseline is among ``ids`` (None without one)."""
+        return None if self.baseline_id is None else self.ids.index(self.baseline_id)
+
 
 def _duplicates(items: Sequence[object]) -> list[str]:
     seen: set[object] = set()

@@ -59,11 +59,14 @@ async def append_event(
 
 
 async def append_experiment_event(
-    session: AsyncSession, event_type: EventType, experiment: Experiment
+    session: AsyncSession,
+    event_type: EventType,
+    experiment: Experiment,
+    previous: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    return await append_event(
-        session,
-        event_type,
-        aggregate_id=experiment.id,
-        payload={"experiment": experiment_snapshot(experiment)},
-    )
+    """``previous``: the values the change replaced (``docs/events.md``), so a live
+    table can tell a row that stopped matching its filter without keeping state."""
+    payload: dict[str, Any] = {"experiment": experiment_snapshot(experiment)}
+    if previous is not None:
+        payload["previous"] = previous
+    return await append_event(session, event_type, aggregate_id=experiment.id, payload=payload)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import math
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,7 @@ from app.experiments.schemas import (
 )
 from app.models import Experiment, MetricSeries
 from app.models.base import UTCDateTime
+from app.models.enums import ExperimentStatus
 from app.models.resource import Reservation
 from app.validation import text_problem
 
@@ -58,40 +60,89 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class FilterColumns:
+    """What the experiment filter reads of a row, as SQL: the row's own columns
+    (``ROW``), or for a change's before-state the values it replaced standing in for
+    some of them (``before``). One filter rule, evaluated on either."""
+
+    hypothesis_id: ColumnElement[Any]
+    status: ColumnElement[Any]
+    model: ColumnElement[Any]
+    owner_id: ColumnElement[Any]
+    type: ColumnElement[Any]
+    created_at: ColumnElement[Any]
+    name: ColumnElement[Any]
+    description: ColumnElement[Any]
+    tags: ColumnElement[Any]
+
+    def before(self, previous: Mapping[str, Any]) -> FilterColumns:
+        """These columns with ``previous`` (a change's ``previous`` values: ``status``,
+        ``name``, ``description``, ``model``, ``tags``, as JSON) in place of the row's."""
+        replaced: dict[str, ColumnElement[Any]] = {}
+        for name in CHANGEABLE:
+            if name in previous:
+                column = Experiment.__table__.c[name]
+                value = previous[name]
+                if name == "status":
+                    value = ExperimentStatus(value)
+                replaced[name] = literal(value, type_=column.type)
+        return replace(self, **replaced)
+
+
+# The filtered fields a change may alter (the others are fixed at creation)
+CHANGEABLE = ("status", "name", "description", "model", "tags")
+
+ROW = FilterColumns(
+    hypothesis_id=Experiment.hypothesis_id.expression,
+    status=Experiment.status.expression,
+    model=Experiment.model.expression,
+    owner_id=Experiment.owner_id.expression,
+    type=Experiment.type.expression,
+    created_at=Experiment.created_at.expression,
+    name=Experiment.name.expression,
+    description=Experiment.description.expression,
+    tags=Experiment.tags.expression,
+)
+
+
+def _has_tag(tags: ColumnElement[Any], tag: str, dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
-        return Experiment.tags.op("@>")(cast([tag], JSONB))
-    each = func.json_each(Experiment.tags).table_valued("value")
+        return tags.op("@>")(cast([tag], JSONB))
+    each = func.json_each(tags).table_valued("value")
     return select(each.c.value).where(each.c.value == tag).exists()
 
 
-def filter_clause(data: ExperimentFilterData | None, dialect: str) -> ColumnElement[bool]:
+def filter_clause(
+    data: ExperimentFilterData | None, dialect: str, columns: FilterColumns = ROW
+) -> ColumnElement[bool]:
     if data is None:
         return true()
+    row = columns
     clauses: list[ColumnElement[bool]] = []
     if data.hypothesis_id is not None:
-        clauses.append(Experiment.hypothesis_id == data.hypothesis_id)
+        clauses.append(row.hypothesis_id == data.hypothesis_id)
     if data.status is not None:
-        clauses.append(Experiment.status.in_(data.status) if data.status else false())
+        clauses.append(row.status.in_(data.status) if data.status else false())
     if data.model:
-        clauses.append(Experiment.model == data.model)
+        clauses.append(row.model == data.model)
     if data.owner_id is not None:
-        clauses.append(Experiment.owner_id == data.owner_id)
+        clauses.append(row.owner_id == data.owner_id)
     if data.type is not None:
-        clauses.append(Experiment.type == data.type)
+        clauses.append(row.type == data.type)
     if data.created_after is not None:
-        clauses.append(Experiment.created_at >= data.created_after)
+        clauses.append(row.created_at >= data.created_after)
     if data.created_before is not None:
-        clauses.append(Experiment.created_at < data.created_before)
+        clauses.append(row.created_at < data.created_before)
     if data.search and data.search.strip():
         pattern = like_pattern(data.search.strip())
         clauses.append(
             or_(
-                Experiment.name.ilike(pattern, escape="\\"),
-                Experiment.description.ilike(pattern, escape="\\"),
+                row.name.ilike(pattern, escape="\\"),
+                row.description.ilike(pattern, escape="\\"),
             )
         )
-    clauses.extend(_has_tag(tag, dialect) for tag in data.tags or [])
+    clauses.extend(_has_tag(row.tags, tag, dialect) for tag in data.tags or [])
     return and_(true(), *clauses)
 
 

@@ -72,10 +72,14 @@ class Page:
 
 
 async def get_experiment(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, lock: bool = False
 ) -> Experiment:
-    """The experiment if the caller may read it; ``NOT_FOUND`` otherwise."""
+    """The experiment if the caller may read it; ``NOT_FOUND`` otherwise. ``lock``: its
+    row locked until the transaction ends (PostgreSQL; SQLite writers hold the database),
+    so what was read is what a change replaces."""
     query = select(Experiment).where(Experiment.id == experiment_id, experiment_visible(actor))
+    if lock:
+        query = query.with_for_update(of=Experiment).execution_options(populate_existing=True)
     experiment = (await session.scalars(query)).one_or_none()
     if experiment is None:
         raise NotFound("experiment", experiment_id)
@@ -83,10 +87,10 @@ async def get_experiment(
 
 
 async def get_actionable_experiment(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, lock: bool = False
 ) -> Experiment:
     """The experiment if the caller may act on it: ``NOT_FOUND`` or ``FORBIDDEN`` otherwise."""
-    experiment = await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    experiment = await get_experiment(session, actor=actor, experiment_id=experiment_id, lock=lock)
     hypothesis = await session.get_one(Hypothesis, experiment.hypothesis_id)
     if not may_act(actor, experiment, hypothesis):
         raise Forbidden(f"{actor.role.value} may not act on experiment {experiment_id}")
@@ -300,16 +304,35 @@ async def update_experiment(
     settings: Settings,
 ) -> Experiment:
     """Change the configuration; only while QUEUED (``INVALID_TRANSITION`` after)."""
-    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    experiment = await get_actionable_experiment(
+        session, actor=actor, experiment_id=experiment_id, lock=True
+    )
     if experiment.status is not ExperimentStatus.QUEUED:
         raise _not_allowed("update", experiment.status)
     errors = await _update_errors(session, experiment, data, settings)
     if errors:
         raise ValidationFailed(errors)
+    previous = filter_state(experiment, queries.CHANGEABLE)
     values = _update_values(data) | {"updated_at": utcnow()}
     await _conditional_update(session, experiment, {ExperimentStatus.QUEUED}, values, "update")
-    await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment)
+    await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment, previous)
     return experiment
+
+
+def filter_state(experiment: Experiment, fields: Sequence[str]) -> dict[str, Any]:
+    """What ``fields`` (of ``queries.CHANGEABLE``) hold now, as an event's ``previous``.
+
+    An update records all of them (later updates may change any); a lifecycle move only
+    the status, the one of them that changes after an experiment leaves QUEUED.
+    """
+    state: dict[str, Any] = {
+        "status": experiment.status.value,
+        "name": experiment.name,
+        "description": experiment.description,
+        "model": experiment.model,
+        "tags": list(experiment.tags),
+    }
+    return {name: state[name] for name in fields}
 
 
 # --- the lifecycle -------------------------------------------------------------------
@@ -351,9 +374,12 @@ async def _move(
     extra: dict[str, Any] | None = None,
 ) -> Experiment:
     allowed, target = TRANSITIONS[move]
-    experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+    experiment = await get_actionable_experiment(
+        session, actor=actor, experiment_id=experiment_id, lock=True
+    )
     if experiment.status not in allowed:
         raise _not_allowed(move, experiment.status)
+    previous = filter_state(experiment, ("status",))
     now = utcnow()
     values: dict[str, Any] = {"status": target, "updated_at": now, **(extra or {})}
     if target.is_terminal:
@@ -364,7 +390,7 @@ async def _move(
     if target.is_terminal:
         await release(session, experiment.id, now)
         await session.refresh(experiment)
-    await append_experiment_event(session, EVENT_FOR_STATUS[target], experiment)
+    await append_experiment_event(session, EVENT_FOR_STATUS[target], experiment, previous)
     return experiment
 
 

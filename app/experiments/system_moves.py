@@ -62,5 +62,10 @@ async def fail_running(
         level=LogLevel.WARNING,
     )
     await session.refresh(experiment)
-    await append_experiment_event(session, EVENT_FOR_STATUS[ExperimentStatus.FAILED], experiment)
+    await append_experiment_event(
+        session,
+        EVENT_FOR_STATUS[ExperimentStatus.FAILED],
+        experiment,
+        previous={"status": ExperimentStatus.RUNNING.value},  # the UPDATE's condition
+    )
     return experiment

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from app.access import experiment_visible
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED
 from app.events.names import EXPERIMENTS_CHANNEL, EventType
-from app.experiments.queries import filter_clause
+from app.experiments.queries import ROW, filter_clause
 from app.experiments.schemas import ExperimentFilterData
 from app.live.feed import decode, experiment_channel_of, opened, readable_experiment
 from app.live.logs import LogFeed, current_seq
@@ -40,27 +40,61 @@ async def experiment_updates(
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # CREATED | UPDATED
+    kind: str  # CREATED | UPDATED | LEFT
     experiment: Experiment
 
 
-async def _matching(
-    services: Services, actor: User, experiment_id: uuid.UUID, filter: ExperimentFilterData | None
-) -> Experiment | None:
+@dataclass(frozen=True)
+class _Judged:
+    experiment: Experiment
+    matches: bool  # the experiment as it is now matches the filter
+    matched: bool  # the experiment as it was before the event's change matched it
+
+
+async def _judge(
+    services: Services,
+    actor: User,
+    experiment_id: uuid.UUID,
+    filter: ExperimentFilterData | None,
+    previous: dict[str, Any] | None,
+) -> _Judged | None:
+    """The experiment if ``actor`` may read it, with the filter judged (in SQL, by the
+    list's own rule) on it now and on it as it was before the change: the row's columns
+    with the event's ``previous`` values in place of those the change replaced."""
     async with services.db.reader() as session:
         dialect = session.get_bind().dialect.name
-        query = select(Experiment).where(
-            Experiment.id == experiment_id,
-            experiment_visible(actor),
-            filter_clause(filter, dialect),
+        before = (
+            false() if previous is None else filter_clause(filter, dialect, ROW.before(previous))
         )
-        return (await session.scalars(query)).one_or_none()
+        query = select(
+            Experiment,
+            filter_clause(filter, dialect).label("matches"),
+            before.label("matched"),
+        ).where(Experiment.id == experiment_id, experiment_visible(actor))
+        found = (await session.execute(query)).one_or_none()
+    if found is None:
+        return None
+    experiment, matches, matched = found
+    return _Judged(experiment, bool(matches), bool(matched))
+
+
+def _change(event: dict[str, Any], judged: _Judged) -> Change | None:
+    if judged.matches:
+        created = event["event_type"] == EventType.EXPERIMENT_CREATED
+        return Change("CREATED" if created else "UPDATED", judged.experiment)
+    if judged.matched:
+        return Change("LEFT", judged.experiment)
+    return None
 
 
 async def experiment_changes(
     services: Services, *, actor: User, filter: ExperimentFilterData | None = None
 ) -> AsyncIterator[Change]:
-    """Created and changed experiments the caller may read and the filter matches."""
+    """Experiments the caller may read: CREATED and UPDATED when, as they are now, the
+    filter matches them; LEFT when it matched them before the change and no longer does
+    (a status move out of the filtered statuses, an update of the model, tags, name or
+    description). Judged per event from the event's ``previous`` values, so nothing is
+    kept per row; a LEFT for a row the client does not show is for it to ignore."""
     async with opened(services, EXPERIMENTS_CHANNEL) as subscription:
         async for message in subscription:
             if message == LAGGED:
@@ -68,10 +102,17 @@ async def experiment_changes(
             event = decode(message)
             if event is None or event.get("type") != "event":
                 continue
-            found = await _matching(services, actor, uuid.UUID(event["aggregate_id"]), filter)
-            if found is not None:
-                created = event["event_type"] == EventType.EXPERIMENT_CREATED
-                yield Change("CREATED" if created else "UPDATED", found)
+            previous = event.get("previous")
+            judged = await _judge(
+                services,
+                actor,
+                uuid.UUID(event["aggregate_id"]),
+                filter,
+                previous if isinstance(previous, dict) else None,
+            )
+            change = None if judged is None else _change(event, judged)
+            if change is not None:
+                yield change
 
 
 @dataclass(frozen=True)

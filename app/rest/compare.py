@@ -64,6 +64,10 @@ class ParamRowOut(Out):
     key: str
     values: list[Any]
     differs: bool
+    differs_from_baseline: list[bool] | None = Field(
+        description="With a baseline: per experiment, whether its value differs from the "
+        "baseline's (false for the baseline itself); null without one"
+    )
 
 
 class MetricCellOut(Out):
@@ -72,6 +76,14 @@ class MetricCellOut(Out):
     min: float | None
     max: float | None
     best: float | None
+    delta_vs_baseline: float | None = Field(
+        description="`last` minus the baseline's `last`; null without a baseline or when "
+        "either is missing or not finite"
+    )
+    delta_percent: float | None = Field(
+        description="The delta as a percentage of |baseline's `last`|; null when there is "
+        "no delta or that `last` is 0"
+    )
 
 
 class MetricRowOut(Out):
@@ -125,6 +137,8 @@ def _metric_json(row: compare_metrics.MetricRow) -> dict[str, Any]:
                 "min": cell.min,
                 "max": cell.max,
                 "best": cell.best,
+                "delta_vs_baseline": cell.delta_vs_baseline,
+                "delta_percent": cell.delta_percent,
             }
             for cell in row.cells
         ],
@@ -158,14 +172,20 @@ async def compare_experiments(call: Call) -> Any:
         histories = iter(await read_many(session, reads))
         related = await load_related(session, call.settings, request.ids)
     metrics = compare_metrics.metric_rows(
-        request.ids, summaries, request.metric_keys, request.goals
+        request.ids, summaries, request.metric_keys, request.goals, request.baseline_id
     )
     now = utcnow()
     return {
         "experiments": [experiment_json(row, now, related) for row in rows],
         "baseline_id": None if request.baseline_id is None else str(request.baseline_id),
         "params": [
-            {"key": p.key, "values": p.values, "differs": p.differs} for p in param_rows(rows)
+            {
+                "key": p.key,
+                "values": p.values,
+                "differs": p.differs,
+                "differs_from_baseline": p.differs_from_baseline,
+            }
+            for p in param_rows(rows, request.baseline_index)
         ],
         "metrics": [_metric_json(row) for row in metrics],
         "series": [
@@ -193,7 +213,8 @@ ENDPOINTS: list[Endpoint] = [
         description="At most 100 experiments, in the order given, each readable by the "
         "caller (NOT_FOUND otherwise). `params` flattens hyperparams and config to dotted "
         "keys (`hyperparams.optimizer.lr`, `config.data.path`); `metrics` gives each "
-        "experiment's last, min, max and best per key; `series` the downsampled history "
+        "experiment's last, min, max and best per key, and with `baseline_id` each one's "
+        "delta against the baseline's last; `series` the downsampled history "
         "of each of `series_keys`.",
     ),
 ]

@@ -1,20 +1,26 @@
-"""Routes for an experiment's resources: extend its reservation, record an API cost.
+"""Routes for an experiment's resources: extend its reservation, record an API cost,
+list the API costs recorded.
 
-The REST side of GraphQL's ``extendReservation`` and ``addApiCost``: the same use cases
-(``app.resources.actions``), the experiment as the answer.
+The REST side of GraphQL's ``extendReservation``, ``addApiCost`` and
+``Experiment.apiCosts``: the same use cases (``app.resources.actions``,
+``app.resources.api_costs``); the writes answer with the experiment.
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.errors import Forbidden, InvalidTransition
-from app.resources import actions
+from app.resources import actions, api_costs
+from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
 from app.rest.experiments import experiment_answer
-from app.rest.schemas import ExperimentOut
+from app.rest.schemas import ExperimentOut, Out, PageInfoOut
+from app.rest.serializers import iso
 
 
 class ApiCostBody(BaseModel):
@@ -22,6 +28,29 @@ class ApiCostBody(BaseModel):
 
     amount: float = Field(description="In the cost currency; > 0")
     description: str = Field(description="What it paid for (1-500 characters)")
+
+
+class ApiCostListQuery(QueryModel):
+    first: int = Field(
+        default=api_costs.DEFAULT_PAGE,
+        description=f"Page size, 0-{api_costs.MAX_PAGE}",
+        json_schema_extra={"minimum": 0, "maximum": api_costs.MAX_PAGE},
+    )
+    after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
+
+
+class ApiCostOut(Out):
+    id: uuid.UUID
+    amount: float
+    description: str
+    created_at: datetime
+    added_by_id: uuid.UUID = Field(description="The user who recorded it")
+
+
+class ApiCostPageOut(Out):
+    items: list[ApiCostOut]
+    page_info: PageInfoOut
+    total_count: int
 
 
 class ExtendReservationBody(BaseModel):
@@ -41,6 +70,32 @@ async def add_api_cost(call: Call) -> Any:
             description=data.description,
         )
         return await experiment_answer(session, call, row)
+
+
+async def list_api_costs(call: Call) -> Any:
+    query = call.query_as(ApiCostListQuery)
+    async with call.services.db.reader() as session:
+        page = await api_costs.list_api_costs(
+            session,
+            actor=call.actor,
+            experiment_id=call.path_id(),
+            first=query.first,
+            after=query.after,
+        )
+    return {
+        "items": [
+            {
+                "id": str(entry.id),
+                "amount": entry.amount,
+                "description": entry.description,
+                "created_at": iso(entry.created_at),
+                "added_by_id": str(entry.created_by),
+            }
+            for entry in page.items
+        ],
+        "page_info": {"has_next_page": page.has_next_page, "end_cursor": page.end_cursor},
+        "total_count": page.total_count,
+    }
 
 
 async def extend_reservation(call: Call) -> Any:
@@ -66,6 +121,15 @@ ENDPOINTS: list[Endpoint] = [
         response_model=ExperimentOut,
         errors=(Forbidden,),
         description="Adds to `cost.api` (and `cost.total`) of the experiment it answers.",
+    ),
+    Endpoint(
+        "GET",
+        "/experiments/{id}/api-costs",
+        list_api_costs,
+        "The API costs recorded against the experiment, newest first, keyset-paginated",
+        query_model=ApiCostListQuery,
+        response_model=ApiCostPageOut,
+        description="Readable by whoever may read the experiment; their sum is `cost.api`.",
     ),
     Endpoint(
         "POST",

@@ -19,11 +19,13 @@ from app.rest import (
     compare,
     docs,
     experiments,
+    facets,
     hypotheses,
     logs,
     metrics,
     resources,
     tokens,
+    users,
 )
 from app.rest.endpoints import Call, Endpoint, build_routes
 from app.rest.errors import EXCEPTION_HANDLERS, CatchAllMiddleware
@@ -60,6 +62,8 @@ def endpoint_table() -> list[Endpoint]:
         *hypotheses.ENDPOINTS,
         *resources.ENDPOINTS,
         *tokens.ENDPOINTS,
+        *users.ENDPOINTS,
+        *facets.ENDPOINTS,
         OPENAPI_ENDPOINT,
         *docs.ENDPOINTS,
     ]

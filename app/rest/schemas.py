@@ -138,7 +138,9 @@ RestSortField = Literal[
 ]
 
 
-class ExperimentListQuery(QueryModel):
+class ExperimentFilterQuery(QueryModel):
+    """The experiment filter as query parameters (the list's and the facets')."""
+
     comma_separated: ClassVar[frozenset[str]] = frozenset({"status"})
 
     hypothesis_id: uuid.UUID | None = None
@@ -152,17 +154,6 @@ class ExperimentListQuery(QueryModel):
     created_before: UtcDateTime | None = None
     search: str | None = Field(default=None, description="Text in the name or description")
     tag: list[str] | None = Field(default=None, description="Repeat it; every tag must match")
-    order_by: RestSortField = "created_at"
-    direction: Literal["asc", "desc"] = "desc"
-    metric_key: str | None = Field(
-        default=None,
-        description="With `order_by=metric`: the metric whose last value orders the list "
-        "(experiments without it come last)",
-    )
-    first: int = Field(
-        default=50, description="Page size, 0-500", json_schema_extra={"minimum": 0, "maximum": 500}
-    )
-    after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
 
     @field_validator("status", mode="before")
     @classmethod
@@ -173,11 +164,6 @@ class ExperimentListQuery(QueryModel):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
-
-    @field_validator("order_by", "direction", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.lower() if isinstance(value, str) else value
 
     def filter_data(self) -> ExperimentFilterData:
         return ExperimentFilterData(
@@ -191,6 +177,25 @@ class ExperimentListQuery(QueryModel):
             search=self.search,
             tags=self.tag,
         )
+
+
+class ExperimentListQuery(ExperimentFilterQuery):
+    order_by: RestSortField = "created_at"
+    direction: Literal["asc", "desc"] = "desc"
+    metric_key: str | None = Field(
+        default=None,
+        description="With `order_by=metric`: the metric whose last value orders the list "
+        "(experiments without it come last)",
+    )
+    first: int = Field(
+        default=50, description="Page size, 0-500", json_schema_extra={"minimum": 0, "maximum": 500}
+    )
+    after: str | None = Field(default=None, description="`page_info.end_cursor` of a page")
+
+    @field_validator("order_by", "direction", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
     def order_data(self) -> ExperimentOrderData:
         return ExperimentOrderData(

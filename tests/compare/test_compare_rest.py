@@ -50,6 +50,7 @@ async def test_compare_answers_params_metrics_and_series(client, pair):
         "key": "hyperparams.opt.lr",
         "values": [2, 1],
         "differs": True,
+        "differs_from_baseline": [True, False],
     }
     metrics = {row["key"]: row for row in body["metrics"]}
     assert metrics["acc"]["goal"] == "MAX" and metrics["acc"]["best_experiment_id"] == a
@@ -60,6 +61,8 @@ async def test_compare_answers_params_metrics_and_series(client, pair):
         "min": 1.0,
         "max": 1.0,
         "best": 1.0,
+        "delta_vs_baseline": 0.0,  # a's last loss is 1.0 too
+        "delta_percent": 0.0,
     }
     [loss] = body["series"]
     assert [s["experiment_id"] for s in loss["experiments"]] == [b, a]

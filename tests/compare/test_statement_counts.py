@@ -20,6 +20,7 @@ from app.logs import service as logs
 from app.logs.schemas import LogLineData
 from app.metrics.batched import ANSWERS
 from app.models.enums import LogLevel, Role
+from app.resources import actions
 from schema.export import sdl
 from tests.builders import create_hypothesis, create_running
 from tests.compare.helpers import columns, count_statements, ingest, merged
@@ -48,6 +49,8 @@ OBJECT_FIELDS = {
     "reservation": "{ pool gpuCount reservedAt expiresAt releasedAt }",
     "cost": "{ gpu api total currency }",
     "mlflow": "{ experimentId runId url }",
+    "apiCosts": "(first: 2) { totalCount pageInfo { hasNextPage endCursor } "
+    "edges { cursor node { id amount description createdAt addedBy { id name } } } }",
 }
 
 
@@ -81,8 +84,9 @@ query($ids: [ID!]!, $baseline: ID) {
       hypothesis { title owner { name } teamLead { name } observers { name } }
     }
     baselineId
-    params { key values differs }
-    metrics { key goal bestExperimentId cells { experimentId last min max best } }
+    params { key values differs differsFromBaseline }
+    metrics { key goal bestExperimentId
+      cells { experimentId last min max best deltaVsBaseline deltaPercent } }
     loss: series(key: "loss", maxPoints: 20) {
       experimentId series { totalPoints downsampled points { step value timestamp } }
     }
@@ -101,10 +105,18 @@ async def add_logs(services, actor, experiment_id) -> None:
         await logs.append_lines(session, actor=actor, experiment_id=experiment_id, lines=lines)
 
 
+async def add_api_costs(services, actor, experiment_id) -> None:
+    for n in range(3):
+        async with services.db.unit_of_work() as session:
+            await actions.add_api_cost(
+                session, actor=actor, experiment_id=experiment_id, amount=1.0 + n, description="x"
+            )
+
+
 @pytest.fixture
 async def fifty(services, make_user) -> dict[str, Any]:
     """50 RUNNING experiments of two owners under two hypotheses (one with a team lead
-    and observers), each with 10 metrics and 7 log lines."""
+    and observers), each with 10 metrics, 7 log lines and 3 API costs."""
     ann, ann_token = await make_user(Role.DS, name="ann")
     bob, _ = await make_user(Role.DS, name="bob")
     lead, _ = await make_user(Role.TL, name="lead")
@@ -124,6 +136,7 @@ async def fifty(services, make_user) -> dict[str, Any]:
         )
         await ingest(services, owner, experiment.id, batch)
         await add_logs(services, owner, experiment.id)
+        await add_api_costs(services, owner, experiment.id)
         ids.append(str(experiment.id))
     return {"token": ann_token, "ids": ids}
 
@@ -151,9 +164,13 @@ async def test_a_page_of_experiments_costs_the_same_for_5_and_50(services, clien
     assert all(len(node["metricSummaries"]) == 10 for node in nodes)
     assert all(node["metric"]["downsampled"] for node in nodes)
     assert all(len(node["logs"]["lines"]) == 5 and node["logs"]["hasMore"] for node in nodes)
+    costs = [node["apiCosts"] for node in nodes]
+    assert all(c["totalCount"] == 3 and c["pageInfo"]["hasNextPage"] for c in costs)
+    assert all([e["node"]["amount"] for e in c["edges"]] == [3.0, 2.0] for c in costs)
     print(f"\nexperiments(first: 5 / {EXPERIMENTS}), every field: {small} / {large} (all, reads)")
     assert small == large
-    assert 4 <= large[1] <= 13  # 12, and one for Experiment.mlflow; the counter sees them
+    # 12, one for Experiment.mlflow and two for Experiment.apiCosts; the counter sees them
+    assert 4 <= large[1] <= 15
 
 
 async def test_a_comparison_costs_the_same_for_5_and_50(services, client, fifty):
