@@ -1,15 +1,15 @@
+import "./styles.css";
+
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-function Console() {
-  return <p>Experiment Service</p>;
-}
+import { App } from "./app/App";
 
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <Console />
+      <App />
     </StrictMode>,
   );
 }
