@@ -61,7 +61,6 @@ def server(
 ) -> Iterator[ConsoleServer]:
     """One ``expsvc serve`` per backend for the browser tests."""
     require_built_console()
-    chromium_path()
     workdir = tmp_path_factory.mktemp(f"web-{request.param}")
     with console_server(workdir, request.param, os.environ.get(TEST_DATABASE_ENV)) as running:
         yield running
@@ -102,6 +101,17 @@ async def page(browser: Browser, server: ConsoleServer) -> AsyncIterator[Page]:
             else None
         ),
     )
+    opened.on(
+        "response",
+        lambda response: (
+            problems.append(
+                f"answer {response.status} to {response.request.method} {response.url}"
+                f" {response.request.post_data or ''}"[:500]
+            )
+            if response.status >= 400
+            else None
+        ),
+    )
     yield opened
     await context.close()
     assert not [p for p in problems if not _expected(p)], problems
@@ -110,4 +120,4 @@ async def page(browser: Browser, server: ConsoleServer) -> AsyncIterator[Page]:
 def _expected(problem: str) -> bool:
     """Errors a test provokes on purpose: a refused token answers 401 (Chromium logs the
     failed request)."""
-    return "401 (Unauthorized)" in problem
+    return "401 (Unauthorized)" in problem or problem.startswith("answer 401 ")

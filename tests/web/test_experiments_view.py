@@ -8,9 +8,11 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.web.seed import RUNS, Seeded
+from tests.web.seed import CREATE_EXPERIMENT, CREATE_HYPOTHESIS, CREATE_USER, RUNS, Seeded
 from tests.web.server import ConsoleServer
 
+# web/src/views/experiments/ExperimentTable.tsx: PAGE_SIZE
+PAGE_SIZE = 50
 HEADERS = ["Name", "Status", "Hypothesis", "Owner", "Model", "Progress", "Cost", "Created"]
 
 
@@ -128,3 +130,30 @@ async def test_a_revoked_token_signs_the_console_out(
     await page.reload()
     await expect(page).to_have_url(re.compile(r"/signin"))
     await expect(page.get_by_role("status")).to_contain_text("no longer accepts")
+
+
+async def test_load_more_pages_on_with_the_keyset_cursor(page: Page, server: ConsoleServer) -> None:
+    created = server.admin.gql(
+        CREATE_USER, input={"name": "Pat Pager", "email": "pat@example.test", "role": "DS"}
+    )["createUser"]
+    pat = server.admin.as_user(created["token"])
+    hypothesis = pat.gql(CREATE_HYPOTHESIS, title="Paging")["createHypothesis"]["id"]
+    total = PAGE_SIZE + 5
+    for number in range(total):
+        pat.gql(
+            CREATE_EXPERIMENT,
+            input={
+                "hypothesisId": hypothesis,
+                "name": f"page-run-{number:03d}",
+                "type": "CV",
+                "model": "resnet50",
+                "framework": "pytorch",
+            },
+        )
+    await page.goto("/signin?next=%2F%3Fsort%3DNAME%26dir%3DASC")
+    await sign_in(page, pat.token)
+    await expect(page.get_by_text(f"Showing {PAGE_SIZE} of {total} experiments")).to_be_visible()
+    await page.get_by_role("button", name="Load more").click()
+    await expect(page.get_by_text(f"Showing {total} of {total} experiments")).to_be_visible()
+    await expect_names(page, [f"page-run-{number:03d}" for number in range(total)])
+    await expect(page.get_by_role("button", name="Load more")).to_have_count(0)

@@ -14,10 +14,11 @@ import { createRoot } from "react-dom/client";
 
 import { graphqlWsUrl } from "../api/client";
 import { readToken } from "../auth/tokenStore";
-import { connectionParams, initialHeaders, isSubscription } from "./request";
+import { chooseOperation, connectionParams, initialHeaders } from "./request";
 
-const DEFAULT_QUERY = `# The Experiment Service's GraphQL API. The Authorization header (below) carries the
-# token you signed in to the console with; Docs (top left) lists every type.
+const DEFAULT_QUERY = `# The Experiment Service's GraphQL API.
+# Headers (below) carry the token you signed in with;
+# the book icon (left) documents every type.
 query Me {
   me {
     id
@@ -49,10 +50,11 @@ function socketFor(headers: unknown): Client {
 
 const fetcher: Fetcher = (params, options) => {
   const document = options?.documentAST;
-  if (document && isSubscription(document, params.operationName)) {
+  const operation = document ? chooseOperation(document, params.operationName) : undefined;
+  if (operation?.operation === "subscription") {
     const results = socketFor(options?.headers).iterate({
       query: params.query,
-      operationName: params.operationName ?? null,
+      operationName: operation.name?.value ?? null,
       variables: params.variables ?? null,
     });
     // results as they arrive over the wire (errors as plain objects): what GraphiQL shows,

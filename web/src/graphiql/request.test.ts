@@ -1,7 +1,13 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
 
-import { connectionParams, headerValue, initialHeaders, isSubscription } from "./request";
+import {
+  chooseOperation,
+  connectionParams,
+  headerValue,
+  initialHeaders,
+  isSubscription,
+} from "./request";
 
 describe("GraphiQL headers", () => {
   it("pre-fill the console's token as a bearer Authorization", () => {
@@ -34,6 +40,12 @@ describe("which operations go over the websocket", () => {
     expect(isSubscription(document, "Live")).toBe(true);
     expect(isSubscription(document, "Me")).toBe(false);
     expect(isSubscription(document, "Missing")).toBe(false);
+  });
+
+  it("takes the only operation when the name is stale", () => {
+    const edited = parse("subscription Watch { notifications { id } }");
+    expect(isSubscription(edited, "Me")).toBe(true);
+    expect(chooseOperation(edited, "Me")?.name?.value).toBe("Watch");
   });
 
   it("takes a document's only operation when none is named", () => {

@@ -26,17 +26,23 @@ export function connectionParams(headers: unknown): Record<string, string> {
   return authorization ? { Authorization: authorization } : {};
 }
 
-/** True when the operation GraphiQL runs (by name, else the document's only one) is a
- * subscription. */
-export function isSubscription(document: DocumentNode, operationName?: string | null): boolean {
+/** The operation GraphiQL runs: the one named, else (no name, or a name left from an edit
+ * GraphiQL has not parsed yet) the document's only one. */
+export function chooseOperation(
+  document: DocumentNode,
+  operationName?: string | null,
+): OperationDefinitionNode | undefined {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode =>
       definition.kind === Kind.OPERATION_DEFINITION,
   );
-  const chosen = operationName
+  const named = operationName
     ? operations.find((operation) => operation.name?.value === operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
-  return chosen?.operation === "subscription";
+    : undefined;
+  return named ?? (operations.length === 1 ? operations[0] : undefined);
+}
+
+/** True when that operation is a subscription (it goes over the websocket). */
+export function isSubscription(document: DocumentNode, operationName?: string | null): boolean {
+  return chooseOperation(document, operationName)?.operation === "subscription";
 }

@@ -233,8 +233,8 @@ function ExperimentRow({ experiment: e }: { experiment: ExperimentRowFragment })
         ) : null}
         {formatProgress(e.progress)}
       </td>
-      <td className="num">{formatMoney(e.cost.total, e.cost.currency)}</td>
-      <td>
+      <td className="num nowrap">{formatMoney(e.cost.total, e.cost.currency)}</td>
+      <td className="nowrap">
         <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time>
       </td>
     </tr>
