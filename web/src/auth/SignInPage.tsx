@@ -50,10 +50,9 @@ export function SignInPage() {
           aria-invalid={error ? true : undefined}
         />
         <p id={hintId} className="hint">
-          Paste a token: the first <code>make run</code> prints the adminPaste a token: <code>make run</code> prints the admin&apos;s, and{" "}apos;s (kept in{" "}
-          <code>.expsvc/admin-token</code>), and{" "}
-          <code>expsvc tokens create</code> makes more. It stays in this browser until you sign
-          out.
+          Paste a token: the first <code>make run</code> prints the admin&apos;s (also kept in{" "}
+          <code>.expsvc/admin-token</code>), and <code>expsvc tokens create</code> makes more.
+          It stays in this browser until you sign out.
         </p>
         {error ? (
           <p className="error" role="alert">
