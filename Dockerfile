@@ -1,4 +1,20 @@
 # Experiment Service image: `docker compose up --build` uses it (see docker-compose.yml).
+
+# The web console (web/), built with the Node.js of the `web` dependency group
+FROM python:3.11-slim AS web
+ENV UV_PYTHON_DOWNLOADS=never \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
+RUN pip install --no-cache-dir "uv>=0.5"
+WORKDIR /src
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --only-group web --no-install-project --python /usr/local/bin/python3
+COPY web/package.json web/package-lock.json web/
+RUN npm --prefix web ci --no-audit --no-fund
+COPY schema/schema.graphql schema/
+COPY web web
+RUN npm --prefix web run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +38,7 @@ COPY app ./app
 COPY schema ./schema
 COPY migrations ./migrations
 COPY alembic.ini ./
+COPY --from=web /src/web/dist ./web/dist
 RUN uv sync --frozen --no-dev --python /usr/local/bin/python3
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin expsvc \
