@@ -66,7 +66,8 @@ function fakeContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   }) as unknown as CanvasRenderingContext2D;
 }
 
-/** Installs the stand-ins (call in `beforeEach`; `vi.unstubAllGlobals` in `afterEach`). */
+/** Installs the stand-ins (call in `beforeEach`; `vi.unstubAllGlobals` in `afterEach`; the
+ * getContext spy is undone by the config's `restoreMocks`). */
 export function installCanvas(): void {
   const contexts = new WeakMap<HTMLCanvasElement, CanvasRenderingContext2D>();
   vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockImplementation(function (
@@ -75,7 +76,8 @@ export function installCanvas(): void {
     let context = contexts.get(this);
     if (!context) contexts.set(this, (context = fakeContext(this)));
     return context;
-  } as HTMLCanvasElement["getContext"]);
+    // getContext is overloaded per context kind; only "2d" is asked for here
+  } as unknown as HTMLCanvasElement["getContext"]);
   vi.stubGlobal("Path2D", class {
     moveTo(): void {}
     lineTo(): void {}
