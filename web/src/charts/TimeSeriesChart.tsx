@@ -88,7 +88,8 @@ function chartOptions(
       {
         label: xAxis === "time" ? "Time" : "Step",
         labelFont: AXIS_FONT,
-        labelSize: 20,
+        labelSize: 18,
+        size: xAxis === "time" ? 50 : 34, // time ticks may take two lines
         font: AXIS_FONT,
         stroke: AXIS_STROKE,
         grid: GRID,

@@ -126,7 +126,8 @@ export function gridAlign(list: readonly XY[], columns: number, range: XRange): 
   for (let slot = 0; slot < used.length; slot++) {
     if (!used[slot]) continue;
     const c = Math.floor(slot / SLOTS);
-    x.push(range.from + (c + ((slot % SLOTS) + 0.5) / SLOTS) * width);
+    // slot k at k/5 of the column: the first column's first slot is the range's start
+    x.push(range.from + (c + (slot % SLOTS) / SLOTS) * width);
     slotAt.push(slot);
   }
   const ys = list.map((series, s) => {
