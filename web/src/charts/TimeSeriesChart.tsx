@@ -53,6 +53,13 @@ function pixelRatio(): number {
   return typeof window !== "undefined" && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
 }
 
+/** The pixel columns a chart `width` CSS px wide thins its data to: device pixels for one
+ * series; CSS pixels for an overlay, whose lines (1.5 CSS px each, many of them) cannot
+ * show more, and whose canvas rasterises half the segments that way on a 2× screen. */
+function columnsFor(width: number, seriesCount: number): number {
+  return Math.max(1, Math.round(width * (seriesCount > 1 ? 1 : pixelRatio())));
+}
+
 /** The y axis as wide as its longest label (uPlot's default is a fixed 50 px). */
 function yAxisSize(self: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
   const axis = self.axes[axisIdx] as uPlot.Axis & { _size?: number };
@@ -207,7 +214,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): ReactElement {
     viewRef.current = view;
   });
 
-  const columns = Math.max(1, Math.round(width * pixelRatio()));
+  const columns = columnsFor(width, series.length);
   const wanted: Drawn = {
     data: series.map((one) => one.data),
     revisions: series.map((one) => one.revision),
@@ -248,7 +255,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): ReactElement {
     const first: Drawn = {
       data: propsRef.current.series.map((one) => one.data),
       revisions: propsRef.current.series.map((one) => one.revision),
-      columns: Math.max(1, Math.round(width * pixelRatio())),
+      columns: columnsFor(width, propsRef.current.series.length),
       view: viewRef.current,
     };
     const chart = new uPlot(
