@@ -118,6 +118,21 @@ describe("TimeSeriesChart", () => {
     expect(container.querySelector("button")).toBeNull();
   });
 
+  it("a double-click on the plot resets the zoom too", async () => {
+    const onResetZoom = vi.fn();
+    await render(
+      <TimeSeriesChart metric="loss" series={[{ name: "loss", data: ramp(1001) }]} onResetZoom={onResetZoom} />,
+    );
+    const over = container.querySelector(".u-over") as HTMLElement;
+    await act(async () => over.dispatchEvent(new MouseEvent("dblclick", { bubbles: true })));
+    expect(onResetZoom).not.toHaveBeenCalled(); // not zoomed: nothing to reset
+    await act(async () => drag(200, 400));
+    expect(container.querySelector("button")?.textContent).toBe("Reset zoom");
+    await act(async () => over.dispatchEvent(new MouseEvent("dblclick", { bubbles: true })));
+    expect(onResetZoom).toHaveBeenCalledTimes(1);
+    expect(container.querySelector("button")).toBeNull();
+  });
+
   it("ignores a click (no drag) and a drag too narrow to hold a step", async () => {
     const onZoom = vi.fn();
     await render(
