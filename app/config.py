@@ -16,6 +16,9 @@ import yaml
 from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# The built web console (make run / make test build web/ into it)
+DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+
 GiB = 1024**3
 MiB = 1024**2
 
@@ -74,6 +77,12 @@ class Settings(BaseSettings):
     # Where ``expsvc serve`` listens (its --host / --port override them)
     host: str = Field(default="127.0.0.1", description="address `expsvc serve` listens on")
     port: int = Field(default=8000, ge=0, le=65535, description="port `expsvc serve` listens on")
+
+    # The built web console and GraphiQL (app/web_console.py); missing → a page saying how
+    # to build it
+    web_dist: Path = Field(
+        default=DEFAULT_WEB_DIST, description="built web console served at / (web/dist)"
+    )
 
     # Public address used to build absolute links (download URLs); empty → relative links
     public_base_url: str = ""
@@ -203,6 +212,7 @@ class Settings(BaseSettings):
     def _place_in_home(self) -> Settings:
         """Make the home folder absolute; put the default database and artifacts in it."""
         self.data_dir = self.data_dir.expanduser().absolute()
+        self.web_dist = self.web_dist.expanduser().absolute()
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'expsvc.db'}"
         if not self.artifact_store_url:

@@ -19,6 +19,7 @@ from app.resources.service import seed_pools
 from app.rest.errors import EXCEPTION_HANDLERS
 from app.rest.routes import rest_app
 from app.services import Services
+from app.web_console import GraphiQLOrAPI, WebConsole
 from app.ws_frames import ServerSend
 from schema.app import GraphQLApp
 
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     services = services or Services.from_settings(settings)
     configure_logging(settings)
     graphql = GraphQLApp(services)
+    console = WebConsole(settings.web_dist)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -60,10 +62,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", GraphiQLOrAPI(console, graphql), methods=["GET", "HEAD", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/api/v1", app=rest_app(services)),
             *health_routes(services),
+            *console.routes(),  # last: every other GET path is a client-side route
         ],
         lifespan=lifespan,
         # an unmatched path (``/api/v1%0A`` escapes the mount) answers in the REST envelope

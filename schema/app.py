@@ -1,4 +1,7 @@
-"""The GraphQL ASGI endpoint: HTTP (with GraphiQL), and websockets on the same path.
+"""The GraphQL ASGI endpoint: HTTP and websockets on the same path.
+
+GraphiQL is not strawberry's (its page loads from a CDN): the console's own build serves
+it, ``app/web_console.py``, routed in front of this app.
 
 A JSON body over ``EXPSVC_MAX_REQUEST_BYTES`` is refused with 413 ``PAYLOAD_TOO_LARGE``
 as soon as that is known (``app/request_body.py``, the rule REST uses). File uploads follow
@@ -62,7 +65,7 @@ class GraphQLApp(GraphQL[Context, None]):
         settings = services.settings
         super().__init__(
             build_schema(settings),
-            graphql_ide="graphiql",
+            graphql_ide=None,  # app/web_console.py serves a self-hosted GraphiQL
             keep_alive=True,  # graphql-ws "ka"; graphql-transport-ws gets our pings
             keep_alive_interval=settings.ws_keep_alive_seconds,
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,

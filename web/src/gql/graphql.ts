@@ -1,0 +1,965 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A 64-bit integer, serialised as a JSON number (steps, byte sizes, counts). */
+  BigInt: { input: number; output: number; }
+  /** Date with time (isoformat) */
+  DateTime: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](https://ecma-international.org/wp-content/uploads/ECMA-404_2nd_edition_december_2017.pdf). */
+  JSON: { input: unknown; output: unknown; }
+  /** Represents a file upload. */
+  Upload: { input: File; output: File; }
+};
+
+/** An API token's record; the secret itself is shown only once. */
+export type ApiToken = {
+  __typename?: 'ApiToken';
+  /** Neither revoked nor expired: it authenticates. */
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** null: never expires. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The token's last four characters, to tell tokens apart. */
+  last4?: Maybe<Scalars['String']['output']>;
+  /** Recorded at most once a minute. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  user: User;
+};
+
+/** A file attached to an experiment: a model, checkpoint, report… */
+export type Artifact = {
+  __typename?: 'Artifact';
+  contentType?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** GET it with the bearer token for the bytes (Range supported; on S3 it redirects to a short-lived presigned URL). Relative unless EXPSVC_PUBLIC_BASE_URL is set. */
+  downloadUrl: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: ArtifactKind;
+  name: Scalars['String']['output'];
+  /** SHA-256 of the content, 64 lower-case hex digits. */
+  sha256: Scalars['String']['output'];
+  sizeBytes: Scalars['BigInt']['output'];
+};
+
+export type ArtifactKind =
+  | 'CHECKPOINT'
+  | 'DATASET'
+  | 'MODEL'
+  | 'OTHER'
+  | 'REPORT';
+
+/** Where to send the bytes of a direct upload: PUT part i (bytes [i*partSizeBytes, (i+1)*partSizeBytes)) to urls[i], then completeArtifactUpload. */
+export type ArtifactUpload = {
+  __typename?: 'ArtifactUpload';
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  partSizeBytes: Scalars['BigInt']['output'];
+  urls: Array<Scalars['String']['output']>;
+};
+
+export type BoardColumn = {
+  __typename?: 'BoardColumn';
+  count: Scalars['Int']['output'];
+  experiments: Array<Experiment>;
+  status: ExperimentStatus;
+};
+
+
+export type BoardColumnExperimentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ComparedSeries = {
+  __typename?: 'ComparedSeries';
+  /** The points of `series`, as one JSON object of parallel lists: `{steps, values, timestamps}` (values null for NaN and infinities, timestamps ISO-8601). The same data as `series.points`, far cheaper to serialise than one object per point: what a chart of many experiments wants. */
+  columns: Scalars['JSON']['output'];
+  experimentId: Scalars['ID']['output'];
+  series: MetricSeries;
+};
+
+export type Comparison = {
+  __typename?: 'Comparison';
+  baselineId?: Maybe<Scalars['ID']['output']>;
+  /** In the order asked. */
+  experiments: Array<Experiment>;
+  /** One row per metric key: metricKeys as given, or every key of the compared experiments, sorted. Without a goal a key is MIN when one of its words (split at non-alphanumerics and camelCase) is loss, error, err, mse, mae, rmse, mape, nll, perplexity, ppl, wer, cer, fid or latency, or ends in loss or error; MAX otherwise. */
+  metrics: Array<MetricRow>;
+  /** hyperparams and config, flattened with dotted keys, sorted. */
+  params: Array<ParamRow>;
+  /** Each experiment's history of `key`, as `Experiment.metric`. */
+  series: Array<ComparedSeries>;
+};
+
+
+export type ComparisonSeriesArgs = {
+  key: Scalars['String']['input'];
+  maxPoints?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** GPU cost grows while the experiment runs; final at release. */
+export type Cost = {
+  __typename?: 'Cost';
+  api: Scalars['Float']['output'];
+  currency: Scalars['String']['output'];
+  gpu: Scalars['Float']['output'];
+  total: Scalars['Float']['output'];
+};
+
+export type CreateExperimentInput = {
+  approach?: InputMaybe<Scalars['String']['input']>;
+  config?: InputMaybe<Scalars['JSON']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  framework: Scalars['String']['input'];
+  git?: InputMaybe<GitRefInput>;
+  hyperparams?: InputMaybe<Scalars['JSON']['input']>;
+  hypothesisId: Scalars['ID']['input'];
+  model: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  resources?: InputMaybe<ResourceRequestInput>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  type: ExperimentType;
+};
+
+export type CreateHypothesisInput = {
+  observerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  teamLeadId?: InputMaybe<Scalars['ID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+export type CreateUserInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  role: Role;
+};
+
+export type Experiment = {
+  __typename?: 'Experiment';
+  approach?: Maybe<Scalars['String']['output']>;
+  /** Its artifacts, oldest first. */
+  artifacts: Array<Artifact>;
+  config: Scalars['JSON']['output'];
+  /** GPU cost grows live while RUNNING; final at release. */
+  cost: Cost;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  durationSeconds?: Maybe<Scalars['Float']['output']>;
+  failure?: Maybe<Failure>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  framework: Scalars['String']['output'];
+  git?: Maybe<GitRef>;
+  hyperparams: Scalars['JSON']['output'];
+  hypothesis: Hypothesis;
+  id: Scalars['ID']['output'];
+  lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Lines after `after` (a seq), oldest first; `levels` and `search` (a case-insensitive substring of the message) filter them; `first` is at most 5000. A page also ends at the line whose message crosses EXPSVC_LOGS_MAX_PAGE_BYTES (4 MiB by default); `hasMore` then says to go on from `nextAfter`. */
+  logs: LogPage;
+  /** One metric's history, downsampled to at most maxPoints. */
+  metric: MetricSeries;
+  /** Keys of every metric logged, sorted. */
+  metricKeys: Array<Scalars['String']['output']>;
+  /** last / min / max / count per key (all keys by default). */
+  metricSummaries: Array<MetricSummary>;
+  /** Its run in MLflow; null until the mirror opened it (or without MLflow). */
+  mlflow?: Maybe<MlflowLink>;
+  model: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  owner: User;
+  progress: Progress;
+  /** The GPUs it holds (or held) from a pool. */
+  reservation?: Maybe<Reservation>;
+  resources: ResourceRequest;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: ExperimentStatus;
+  /** The message given when it was stopped or failed. */
+  statusMessage?: Maybe<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+  type: ExperimentType;
+};
+
+
+export type ExperimentLogsArgs = {
+  after?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  levels?: InputMaybe<Array<LogLevel>>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type ExperimentMetricArgs = {
+  key: Scalars['String']['input'];
+  maxPoints?: InputMaybe<Scalars['Int']['input']>;
+  stepFrom?: InputMaybe<Scalars['BigInt']['input']>;
+  stepTo?: InputMaybe<Scalars['BigInt']['input']>;
+};
+
+
+export type ExperimentMetricSummariesArgs = {
+  keys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type ExperimentChange = {
+  __typename?: 'ExperimentChange';
+  experiment: Experiment;
+  /** CREATED or UPDATED */
+  kind: Scalars['String']['output'];
+};
+
+export type ExperimentConnection = {
+  __typename?: 'ExperimentConnection';
+  edges: Array<ExperimentEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ExperimentEdge = {
+  __typename?: 'ExperimentEdge';
+  cursor: Scalars['String']['output'];
+  node: Experiment;
+};
+
+export type ExperimentFilter = {
+  createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  hypothesisId?: InputMaybe<Scalars['ID']['input']>;
+  model?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['ID']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Array<ExperimentStatus>>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  type?: InputMaybe<ExperimentType>;
+};
+
+export type ExperimentOrder = {
+  direction?: InputMaybe<SortDirection>;
+  field: ExperimentSortField;
+  metricKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ExperimentSortField =
+  | 'COST'
+  | 'CREATED_AT'
+  | 'DURATION'
+  | 'FINISHED_AT'
+  | 'METRIC'
+  | 'NAME'
+  | 'STARTED_AT';
+
+export type ExperimentStats = {
+  __typename?: 'ExperimentStats';
+  avgCost?: Maybe<Scalars['Float']['output']>;
+  avgDurationSeconds?: Maybe<Scalars['Float']['output']>;
+  byFailureReason: Scalars['JSON']['output'];
+  byStatus: Scalars['JSON']['output'];
+  successRate?: Maybe<Scalars['Float']['output']>;
+  total: Scalars['Int']['output'];
+  totalCost: Scalars['Float']['output'];
+};
+
+export type ExperimentStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'STOPPED';
+
+export type ExperimentType =
+  | 'CV'
+  | 'LLM'
+  | 'ML';
+
+export type Failure = {
+  __typename?: 'Failure';
+  message?: Maybe<Scalars['String']['output']>;
+  reason: FailureReason;
+};
+
+export type FailureReason =
+  | 'INTERNAL'
+  | 'LOGGING_TIMEOUT'
+  | 'OOM'
+  | 'RESERVATION_EXPIRED'
+  | 'RESOURCES_UNAVAILABLE'
+  | 'STORAGE_LIMIT_EXCEEDED'
+  | 'USER_ERROR';
+
+export type GitRef = {
+  __typename?: 'GitRef';
+  branch?: Maybe<Scalars['String']['output']>;
+  commit?: Maybe<Scalars['String']['output']>;
+  repoUrl: Scalars['String']['output'];
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+export type GitRefInput = {
+  branch?: InputMaybe<Scalars['String']['input']>;
+  commit?: InputMaybe<Scalars['String']['input']>;
+  repoUrl: Scalars['String']['input'];
+};
+
+export type Hypothesis = {
+  __typename?: 'Hypothesis';
+  experiments: ExperimentConnection;
+  id: Scalars['ID']['output'];
+  observers: Array<User>;
+  owner: User;
+  teamLead?: Maybe<User>;
+  title: Scalars['String']['output'];
+};
+
+
+export type HypothesisExperimentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type LeaderboardEntry = {
+  __typename?: 'LeaderboardEntry';
+  experiment: Experiment;
+  /** 1 for the best */
+  rank: Scalars['Int']['output'];
+  /** The step that value was logged at */
+  step?: Maybe<Scalars['BigInt']['output']>;
+  /** The experiment's best value of the metric */
+  value: Scalars['Float']['output'];
+};
+
+export type LogLevel =
+  | 'CRITICAL'
+  | 'DEBUG'
+  | 'ERROR'
+  | 'INFO'
+  | 'WARNING';
+
+/** One log line; seq increases by one per line of the experiment. */
+export type LogLine = {
+  __typename?: 'LogLine';
+  level: LogLevel;
+  message: Scalars['String']['output'];
+  seq: Scalars['Int']['output'];
+  /** stdout, stderr or system */
+  source?: Maybe<Scalars['String']['output']>;
+  timestamp: Scalars['DateTime']['output'];
+};
+
+export type LogLineInput = {
+  level?: InputMaybe<LogLevel>;
+  /** At most 64 KiB of UTF-8; a longer one is cut and marked, not refused. */
+  message: Scalars['String']['input'];
+  /** stdout (default), stderr or system */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Default: the time the batch is received. */
+  timestamp?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type LogPage = {
+  __typename?: 'LogPage';
+  hasMore: Scalars['Boolean']['output'];
+  lines: Array<LogLine>;
+  /** Pass it as `after` for the next page (the seq of the last line). */
+  nextAfter?: Maybe<Scalars['Int']['output']>;
+};
+
+export type LogsEvent = {
+  __typename?: 'LogsEvent';
+  experimentId: Scalars['ID']['output'];
+  lines: Array<LogLine>;
+};
+
+export type MetricCell = {
+  __typename?: 'MetricCell';
+  /** min for a MIN key, max for a MAX key */
+  best?: Maybe<Scalars['Float']['output']>;
+  experimentId: Scalars['ID']['output'];
+  last?: Maybe<Scalars['Float']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+};
+
+export type MetricEventPoint = {
+  __typename?: 'MetricEventPoint';
+  key: Scalars['String']['output'];
+  step: Scalars['BigInt']['output'];
+  timestamp: Scalars['DateTime']['output'];
+  /** null for NaN and infinities */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+export type MetricGoal =
+  | 'MAX'
+  | 'MIN';
+
+/** Which way is better for one metric key. */
+export type MetricGoalInput = {
+  goal: MetricGoal;
+  key: Scalars['String']['input'];
+};
+
+export type MetricPoint = {
+  __typename?: 'MetricPoint';
+  step: Scalars['BigInt']['output'];
+  timestamp: Scalars['DateTime']['output'];
+  /** null for NaN and infinities */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+export type MetricPointInput = {
+  key: Scalars['String']['input'];
+  /** 0 to 9007199254740991 (2^53 - 1): the steps a downsampled read supports */
+  step: Scalars['BigInt']['input'];
+  timestamp?: InputMaybe<Scalars['DateTime']['input']>;
+  value: Scalars['Float']['input'];
+};
+
+export type MetricRow = {
+  __typename?: 'MetricRow';
+  /** The experiment with the best `best` (the first of equals). */
+  bestExperimentId?: Maybe<Scalars['ID']['output']>;
+  cells: Array<MetricCell>;
+  /** The goal `best` was taken by. */
+  goal: MetricGoal;
+  key: Scalars['String']['output'];
+};
+
+/** At most maxPoints points; when downsampled each bucket keeps its min and max, and the series always ends with the true last point. */
+export type MetricSeries = {
+  __typename?: 'MetricSeries';
+  downsampled: Scalars['Boolean']['output'];
+  key: Scalars['String']['output'];
+  points: Array<MetricPoint>;
+  totalPoints: Scalars['BigInt']['output'];
+};
+
+export type MetricSummary = {
+  __typename?: 'MetricSummary';
+  count: Scalars['BigInt']['output'];
+  key: Scalars['String']['output'];
+  last?: Maybe<Scalars['Float']['output']>;
+  lastStep?: Maybe<Scalars['BigInt']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+};
+
+export type MetricsEvent = {
+  __typename?: 'MetricsEvent';
+  experimentId: Scalars['ID']['output'];
+  points: Array<MetricEventPoint>;
+};
+
+/** The experiment's run in MLflow, and how far the mirror got. */
+export type MlflowLink = {
+  __typename?: 'MlflowLink';
+  experimentId: Scalars['String']['output'];
+  /** Why the last attempt failed; null once a later one succeeded. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastErrorAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Metric points accepted here and not yet in MLflow. */
+  pendingPoints: Scalars['BigInt']['output'];
+  runId: Scalars['String']['output'];
+  /** When MLflow last accepted something of this run. */
+  syncedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run in the MLflow UI. */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Record an API cost (LLM calls and the like) against an experiment. */
+  addApiCost: Experiment;
+  /** Finish a direct upload: checks the stored size (and the SHA-256 when one was given) and makes the artifact visible. VALIDATION_FAILED with `parts` while parts are missing (try again after sending them); with `sizeBytes` or `sha256` when the bytes do not match (the upload is then removed). */
+  completeArtifactUpload: Artifact;
+  /** RUNNING → COMPLETED. */
+  completeExperiment: Experiment;
+  /** A new API token for the caller, shown once. Without expiresAt it expires after EXPSVC_TOKEN_MAX_LIFETIME_DAYS (never when that is 0); with it, no later. At most EXPSVC_MAX_TOKENS_PER_USER live tokens per user (VALIDATION_FAILED beyond). */
+  createApiToken: Scalars['String']['output'];
+  /** Start a direct upload of a large file: reserves sizeBytes of the quotas and returns the URL(s) to PUT the bytes to (presigned S3 part URLs; on the local store, the service's own upload URL), valid until expiresAt. */
+  createArtifactUpload: ArtifactUpload;
+  createExperiment: Experiment;
+  /** A new hypothesis owned by the caller. */
+  createHypothesis: Hypothesis;
+  /** ADMIN only. The answer carries the new user's token once. */
+  createUser: UserWithToken;
+  /** Push a RUNNING experiment's reservation back (up to the maximum). */
+  extendReservation: Experiment;
+  /** RUNNING → FAILED, with the reason. */
+  failExperiment: Experiment;
+  /** Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. A message over 64 KiB is cut and marked, never refused. */
+  logMessages: Scalars['Int']['output'];
+  /** Log metric points; all or nothing; RUNNING only. Returns points accepted. A retried batchId is a no-op answering the first count. */
+  logMetrics: Scalars['Int']['output'];
+  /** Mark the caller's notifications read; returns how many changed. */
+  markNotificationsRead: Scalars['Int']['output'];
+  /** Store progress; also a heartbeat. RUNNING only. */
+  reportProgress: Experiment;
+  /** Revoke a token: the caller's own, or anyone's for an ADMIN (NOT_FOUND otherwise). Revoking it again changes nothing. A revoked token stops working at once on the replica that answers, and on the other replicas within the auth cache's lifetime (EXPSVC_AUTH_CACHE_TTL_SECONDS, default 10 s). */
+  revokeApiToken: ApiToken;
+  /** QUEUED → RUNNING: reserves resources, opens the MLflow run. */
+  startExperiment: Experiment;
+  /** QUEUED or RUNNING → STOPPED. */
+  stopExperiment: Experiment;
+  /** Change the configuration; only while QUEUED. */
+  updateExperiment: Experiment;
+  /** Change a hypothesis' title, team lead or observers (observerIds replaces them): its owner, a CURATOR or an ADMIN. */
+  updateHypothesis: Hypothesis;
+  /** Upload a file (GraphQL multipart request), streamed to the store while its size and SHA-256 are computed. Allowed whatever the status, also after the run ended. ARTIFACT_TOO_LARGE / STORAGE_LIMIT_EXCEEDED as soon as a limit is crossed; a refused or failed upload leaves nothing behind. name defaults to the file's name. */
+  uploadArtifact: Artifact;
+  /** ADMIN only: add or change a GPU pool. */
+  upsertResourcePool: ResourcePool;
+};
+
+
+export type MutationAddApiCostArgs = {
+  amount: Scalars['Float']['input'];
+  description: Scalars['String']['input'];
+  experimentId: Scalars['ID']['input'];
+};
+
+
+export type MutationCompleteArtifactUploadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCompleteExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateApiTokenArgs = {
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationCreateArtifactUploadArgs = {
+  experimentId: Scalars['ID']['input'];
+  kind: ArtifactKind;
+  name: Scalars['String']['input'];
+  sha256?: InputMaybe<Scalars['String']['input']>;
+  sizeBytes: Scalars['BigInt']['input'];
+};
+
+
+export type MutationCreateExperimentArgs = {
+  input: CreateExperimentInput;
+};
+
+
+export type MutationCreateHypothesisArgs = {
+  input: CreateHypothesisInput;
+};
+
+
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+export type MutationExtendReservationArgs = {
+  experimentId: Scalars['ID']['input'];
+  minutes: Scalars['Int']['input'];
+};
+
+
+export type MutationFailExperimentArgs = {
+  id: Scalars['ID']['input'];
+  message?: InputMaybe<Scalars['String']['input']>;
+  reason: FailureReason;
+};
+
+
+export type MutationLogMessagesArgs = {
+  experimentId: Scalars['ID']['input'];
+  lines: Array<LogLineInput>;
+};
+
+
+export type MutationLogMetricsArgs = {
+  batchId?: InputMaybe<Scalars['String']['input']>;
+  experimentId: Scalars['ID']['input'];
+  points: Array<MetricPointInput>;
+};
+
+
+export type MutationMarkNotificationsReadArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationReportProgressArgs = {
+  experimentId: Scalars['ID']['input'];
+  progress: ProgressInput;
+};
+
+
+export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopExperimentArgs = {
+  id: Scalars['ID']['input'];
+  message?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateExperimentArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateExperimentInput;
+};
+
+
+export type MutationUpdateHypothesisArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateHypothesisInput;
+};
+
+
+export type MutationUploadArtifactArgs = {
+  experimentId: Scalars['ID']['input'];
+  file: Scalars['Upload']['input'];
+  kind: ArtifactKind;
+  name?: InputMaybe<Scalars['String']['input']>;
+  sizeBytes?: InputMaybe<Scalars['BigInt']['input']>;
+};
+
+
+export type MutationUpsertResourcePoolArgs = {
+  input: ResourcePoolInput;
+};
+
+export type Notification = {
+  __typename?: 'Notification';
+  createdAt: Scalars['DateTime']['output'];
+  experiment?: Maybe<Experiment>;
+  id: Scalars['ID']['output'];
+  kind: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  readAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** One flattened parameter across the compared experiments. */
+export type ParamRow = {
+  __typename?: 'ParamRow';
+  differs: Scalars['Boolean']['output'];
+  /** `hyperparams.<path>` or `config.<path>`, object keys joined with dots */
+  key: Scalars['String']['output'];
+  /** In the order of the experiments; null where one lacks the key. */
+  values: Array<Maybe<Scalars['JSON']['output']>>;
+};
+
+export type Preset = {
+  __typename?: 'Preset';
+  defaultResources: ResourceRequest;
+  defaults: Scalars['JSON']['output'];
+  description: Scalars['String']['output'];
+  hyperparamSchema: Scalars['JSON']['output'];
+  type: ExperimentType;
+};
+
+export type Progress = {
+  __typename?: 'Progress';
+  epoch?: Maybe<Scalars['Int']['output']>;
+  etaSeconds?: Maybe<Scalars['Float']['output']>;
+  fraction?: Maybe<Scalars['Float']['output']>;
+  step?: Maybe<Scalars['BigInt']['output']>;
+  totalEpochs?: Maybe<Scalars['Int']['output']>;
+  totalSteps?: Maybe<Scalars['BigInt']['output']>;
+};
+
+export type ProgressEvent = {
+  __typename?: 'ProgressEvent';
+  experimentId: Scalars['ID']['output'];
+  progress: Progress;
+};
+
+export type ProgressInput = {
+  epoch?: InputMaybe<Scalars['Int']['input']>;
+  step?: InputMaybe<Scalars['BigInt']['input']>;
+  totalEpochs?: InputMaybe<Scalars['Int']['input']>;
+  totalSteps?: InputMaybe<Scalars['BigInt']['input']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** API tokens, newest first, revoked and expired ones included (never the secret). Without userId the caller's; another user's only for an ADMIN (FORBIDDEN otherwise). */
+  apiTokens: Array<ApiToken>;
+  /** Experiments side by side, in the order asked: at most 100 ids, none twice, each readable by the caller (NOT_FOUND otherwise); baselineId must be one of them. `goals` names MIN or MAX per metric key. */
+  compareExperiments: Comparison;
+  experiment?: Maybe<Experiment>;
+  /** Kanban columns, one per status, with counts. */
+  experimentBoard: Array<BoardColumn>;
+  /** Counts and costs of the experiments the caller may read (matching the filter). byStatus maps every status to its count, byFailureReason every failure reason to the count of FAILED experiments with it; successRate is COMPLETED / finished (COMPLETED, FAILED or STOPPED), null before any finished; avgDurationSeconds is over finished runs that ran; costs include the live GPU cost of running experiments. */
+  experimentStats: ExperimentStats;
+  /** Experiments the caller may read; keyset-paginated. */
+  experiments: ExperimentConnection;
+  hypotheses: Array<Hypothesis>;
+  hypothesis?: Maybe<Hypothesis>;
+  /** Experiments ranked by their best value of one metric (the minimum for MIN, the maximum for MAX; finite values only); equal values rank the earlier finish first. Experiments without the metric are not listed. first: 0-500. */
+  leaderboard: Array<LeaderboardEntry>;
+  /** The caller. */
+  me: User;
+  /** The caller's, newest first. */
+  notifications: Array<Notification>;
+  /** Hyperparameter schemas, defaults and resources by type. */
+  presets: Array<Preset>;
+  /** GPU pools with what is reserved and available. */
+  resourcePools: Array<ResourcePool>;
+};
+
+
+export type QueryApiTokensArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryCompareExperimentsArgs = {
+  baselineId?: InputMaybe<Scalars['ID']['input']>;
+  goals?: InputMaybe<Array<MetricGoalInput>>;
+  ids: Array<Scalars['ID']['input']>;
+  metricKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryExperimentBoardArgs = {
+  filter?: InputMaybe<ExperimentFilter>;
+};
+
+
+export type QueryExperimentStatsArgs = {
+  filter?: InputMaybe<ExperimentFilter>;
+};
+
+
+export type QueryExperimentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ExperimentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<ExperimentOrder>;
+};
+
+
+export type QueryHypothesesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryHypothesisArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryLeaderboardArgs = {
+  filter?: InputMaybe<ExperimentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  goal?: InputMaybe<MetricGoal>;
+  metricKey: Scalars['String']['input'];
+};
+
+
+export type QueryNotificationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type Reservation = {
+  __typename?: 'Reservation';
+  expiresAt: Scalars['DateTime']['output'];
+  gpuCount: Scalars['Int']['output'];
+  pool: Scalars['String']['output'];
+  releasedAt?: Maybe<Scalars['DateTime']['output']>;
+  reservedAt: Scalars['DateTime']['output'];
+};
+
+export type ResourcePool = {
+  __typename?: 'ResourcePool';
+  available: Scalars['Int']['output'];
+  capacity: Scalars['Int']['output'];
+  gpuType: Scalars['String']['output'];
+  hourlyCostPerGpu: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  reserved: Scalars['Int']['output'];
+};
+
+export type ResourcePoolInput = {
+  capacity: Scalars['Int']['input'];
+  gpuType: Scalars['String']['input'];
+  hourlyCostPerGpu: Scalars['Float']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type ResourceRequest = {
+  __typename?: 'ResourceRequest';
+  cpuCores: Scalars['Int']['output'];
+  gpuCount: Scalars['Int']['output'];
+  gpuType?: Maybe<Scalars['String']['output']>;
+  maxDurationMinutes: Scalars['Int']['output'];
+  memoryGb: Scalars['Int']['output'];
+};
+
+/** A null or missing number takes its default. */
+export type ResourceRequestInput = {
+  cpuCores?: InputMaybe<Scalars['Int']['input']>;
+  gpuCount?: InputMaybe<Scalars['Int']['input']>;
+  gpuType?: InputMaybe<Scalars['String']['input']>;
+  maxDurationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  memoryGb?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'CURATOR'
+  | 'DS'
+  | 'MLE'
+  | 'TL';
+
+export type RunMonitorEvent = LogsEvent | MetricsEvent | ProgressEvent | StatusEvent;
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type StatusEvent = {
+  __typename?: 'StatusEvent';
+  experimentId: Scalars['ID']['output'];
+  failure?: Maybe<Failure>;
+  status: ExperimentStatus;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The experiment after each change of its state. */
+  experimentUpdated: Experiment;
+  /** Created and changed experiments (live table, Kanban). */
+  experimentsChanged: ExperimentChange;
+  /** Log lines: those stored past `after` first (if given), then live. */
+  logLines: LogsEvent;
+  /** Metric points: those stored past sinceStep first (if given), then live. */
+  metricPoints: MetricsEvent;
+  /** The caller's new notifications, live. */
+  notifications: Notification;
+  /** The Run Monitor: status and progress now, then progress, metrics, logs and status as they happen. */
+  runMonitor: RunMonitorEvent;
+};
+
+
+export type SubscriptionExperimentUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionExperimentsChangedArgs = {
+  filter?: InputMaybe<ExperimentFilter>;
+};
+
+
+export type SubscriptionLogLinesArgs = {
+  after?: InputMaybe<Scalars['Int']['input']>;
+  experimentId: Scalars['ID']['input'];
+  levels?: InputMaybe<Array<LogLevel>>;
+};
+
+
+export type SubscriptionMetricPointsArgs = {
+  experimentId: Scalars['ID']['input'];
+  keys?: InputMaybe<Array<Scalars['String']['input']>>;
+  sinceStep?: InputMaybe<Scalars['BigInt']['input']>;
+};
+
+
+export type SubscriptionRunMonitorArgs = {
+  experimentId: Scalars['ID']['input'];
+};
+
+export type UpdateExperimentInput = {
+  approach?: InputMaybe<Scalars['String']['input']>;
+  config?: InputMaybe<Scalars['JSON']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  framework?: InputMaybe<Scalars['String']['input']>;
+  git?: InputMaybe<GitRefInput>;
+  hyperparams?: InputMaybe<Scalars['JSON']['input']>;
+  model?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  resources?: InputMaybe<ResourceRequestInput>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Only the fields sent change; teamLeadId null removes the lead. */
+export type UpdateHypothesisInput = {
+  observerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  teamLeadId?: InputMaybe<Scalars['ID']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type User = {
+  __typename?: 'User';
+  email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  role: Role;
+};
+
+export type UserWithToken = {
+  __typename?: 'UserWithToken';
+  token: Scalars['String']['output'];
+  user: User;
+};
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'User', id: string, name: string, email: string, role: Role } };
+
+export type ExperimentRowFragment = { __typename?: 'Experiment', id: string, name: string, status: ExperimentStatus, type: ExperimentType, model: string, tags: Array<string>, createdAt: string, durationSeconds?: number | null, hypothesis: { __typename?: 'Hypothesis', id: string, title: string }, owner: { __typename?: 'User', id: string, name: string }, progress: { __typename?: 'Progress', step?: number | null, totalSteps?: number | null, epoch?: number | null, totalEpochs?: number | null, fraction?: number | null }, cost: { __typename?: 'Cost', total: number, currency: string } };
+
+export type ExperimentsPageQueryVariables = Exact<{
+  filter?: InputMaybe<ExperimentFilter>;
+  orderBy?: InputMaybe<ExperimentOrder>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ExperimentsPageQuery = { __typename?: 'Query', experiments: { __typename?: 'ExperimentConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'ExperimentEdge', cursor: string, node: { __typename?: 'Experiment', id: string, name: string, status: ExperimentStatus, type: ExperimentType, model: string, tags: Array<string>, createdAt: string, durationSeconds?: number | null, hypothesis: { __typename?: 'Hypothesis', id: string, title: string }, owner: { __typename?: 'User', id: string, name: string }, progress: { __typename?: 'Progress', step?: number | null, totalSteps?: number | null, epoch?: number | null, totalEpochs?: number | null, fraction?: number | null }, cost: { __typename?: 'Cost', total: number, currency: string } } }> } };
+
+export type HypothesisOptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HypothesisOptionsQuery = { __typename?: 'Query', hypotheses: Array<{ __typename?: 'Hypothesis', id: string, title: string }> };
+
+export const ExperimentRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"hypothesis"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}},{"kind":"Field","name":{"kind":"Name","value":"owner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"totalSteps"}},{"kind":"Field","name":{"kind":"Name","value":"epoch"}},{"kind":"Field","name":{"kind":"Name","value":"totalEpochs"}},{"kind":"Field","name":{"kind":"Name","value":"fraction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cost"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}}]} as unknown as DocumentNode<ExperimentRowFragment, unknown>;
+export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const ExperimentsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExperimentsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ExperimentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ExperimentOrder"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ExperimentRow"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExperimentRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Experiment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"hypothesis"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}},{"kind":"Field","name":{"kind":"Name","value":"owner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"totalSteps"}},{"kind":"Field","name":{"kind":"Name","value":"epoch"}},{"kind":"Field","name":{"kind":"Name","value":"totalEpochs"}},{"kind":"Field","name":{"kind":"Name","value":"fraction"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cost"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}}]} as unknown as DocumentNode<ExperimentsPageQuery, ExperimentsPageQueryVariables>;
+export const HypothesisOptionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HypothesisOptions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hypotheses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}}]} as unknown as DocumentNode<HypothesisOptionsQuery, HypothesisOptionsQueryVariables>;
