@@ -24,6 +24,32 @@ export type Scalars = {
   Upload: { input: File; output: File; }
 };
 
+/** An API cost recorded against an experiment. */
+export type ApiCost = {
+  __typename?: 'ApiCost';
+  /** Who recorded it. */
+  addedBy: User;
+  /** In the cost currency (`Cost.currency`). */
+  amount: Scalars['Float']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type ApiCostConnection = {
+  __typename?: 'ApiCostConnection';
+  edges: Array<ApiCostEdge>;
+  pageInfo: PageInfo;
+  /** Entries of the experiment, all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ApiCostEdge = {
+  __typename?: 'ApiCostEdge';
+  cursor: Scalars['String']['output'];
+  node: ApiCost;
+};
+
 /** An API token's record; the secret itself is shown only once. */
 export type ApiToken = {
   __typename?: 'ApiToken';
@@ -76,13 +102,24 @@ export type ArtifactUpload = {
 export type BoardColumn = {
   __typename?: 'BoardColumn';
   count: Scalars['Int']['output'];
+  /** The column's first experiments, newest first; `after` (an `endCursor` of `page`, or of the `experiments` query in its default order) continues from there. */
   experiments: Array<Experiment>;
+  /** The column's experiments as a keyset-paginated connection (cursors as the `experiments` query gives for the same order): scroll a column with `after: pageInfo.endCursor`. */
+  page: ExperimentConnection;
   status: ExperimentStatus;
 };
 
 
 export type BoardColumnExperimentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type BoardColumnPageArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<ExperimentOrder>;
 };
 
 export type ComparedSeries = {
@@ -150,6 +187,8 @@ export type CreateUserInput = {
 
 export type Experiment = {
   __typename?: 'Experiment';
+  /** Its API cost entries (what addApiCost recorded), newest first, keyset-paginated (`after` is a `pageInfo.endCursor`); their sum is `cost.api`. */
+  apiCosts: ApiCostConnection;
   approach?: Maybe<Scalars['String']['output']>;
   /** Its artifacts, oldest first. */
   artifacts: Array<Artifact>;
@@ -193,6 +232,12 @@ export type Experiment = {
 };
 
 
+export type ExperimentApiCostsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type ExperimentLogsArgs = {
   after?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -216,7 +261,7 @@ export type ExperimentMetricSummariesArgs = {
 export type ExperimentChange = {
   __typename?: 'ExperimentChange';
   experiment: Experiment;
-  /** CREATED or UPDATED */
+  /** CREATED or UPDATED: the experiment, as it is now, matches the filter (add or replace the row). LEFT: it matched the filter before this change and no longer does, e.g. its status moved out of the filtered ones (remove the row; ignore a LEFT for a row not shown). */
   kind: Scalars['String']['output'];
 };
 
@@ -231,6 +276,12 @@ export type ExperimentEdge = {
   __typename?: 'ExperimentEdge';
   cursor: Scalars['String']['output'];
   node: Experiment;
+};
+
+export type ExperimentFacets = {
+  __typename?: 'ExperimentFacets';
+  models: Array<FacetCount>;
+  tags: Array<FacetCount>;
 };
 
 export type ExperimentFilter = {
@@ -282,6 +333,13 @@ export type ExperimentType =
   | 'CV'
   | 'LLM'
   | 'ML';
+
+/** One value of a facet and how many experiments carry it. */
+export type FacetCount = {
+  __typename?: 'FacetCount';
+  count: Scalars['Int']['output'];
+  value: Scalars['String']['output'];
+};
 
 export type Failure = {
   __typename?: 'Failure';
@@ -385,6 +443,10 @@ export type MetricCell = {
   __typename?: 'MetricCell';
   /** min for a MIN key, max for a MAX key */
   best?: Maybe<Scalars['Float']['output']>;
+  /** `deltaVsBaseline` as a percentage of the magnitude of the baseline's `last` (100 * delta / |baseline|: positive means higher); null when there is no delta or the baseline's `last` is 0. */
+  deltaPercent?: Maybe<Scalars['Float']['output']>;
+  /** `last` minus the baseline's `last`; null without a baseline, or when either is missing or not finite. 0 for the baseline itself. */
+  deltaVsBaseline?: Maybe<Scalars['Float']['output']>;
   experimentId: Scalars['ID']['output'];
   last?: Maybe<Scalars['Float']['output']>;
   max?: Maybe<Scalars['Float']['output']>;
@@ -668,6 +730,8 @@ export type PageInfo = {
 export type ParamRow = {
   __typename?: 'ParamRow';
   differs: Scalars['Boolean']['output'];
+  /** With a baseline: per experiment, in their order, whether its value differs from the baseline's (by the rule of `differs`; false for the baseline itself). Null without a baseline. */
+  differsFromBaseline?: Maybe<Array<Scalars['Boolean']['output']>>;
   /** `hyperparams.<path>` or `config.<path>`, object keys joined with dots */
   key: Scalars['String']['output'];
   /** In the order of the experiments; null where one lacks the key. */
@@ -715,6 +779,8 @@ export type Query = {
   experiment?: Maybe<Experiment>;
   /** Kanban columns, one per status, with counts. */
   experimentBoard: Array<BoardColumn>;
+  /** The distinct models and tags, each with how many experiments carry it, for filter dropdowns: over the experiments the caller may read that `filter` matches, each facet counted with every filter but its own (so picking a model still offers the others). At most `first` (0-200) values per facet, the most frequent first (ties by value); `search` keeps the values containing it, in any case. */
+  experimentFacets: ExperimentFacets;
   /** Counts and costs of the experiments the caller may read (matching the filter). byStatus maps every status to its count, byFailureReason every failure reason to the count of FAILED experiments with it; successRate is COMPLETED / finished (COMPLETED, FAILED or STOPPED), null before any finished; avgDurationSeconds is over finished runs that ran; costs include the live GPU cost of running experiments. */
   experimentStats: ExperimentStats;
   /** Experiments the caller may read; keyset-paginated. */
@@ -731,6 +797,8 @@ export type Query = {
   presets: Array<Preset>;
   /** GPU pools with what is reserved and available. */
   resourcePools: Array<ResourcePool>;
+  /** The user directory, for owner filters and user pickers: every user whose name contains `search` (any case), sorted by name, keyset-paginated (`after` is a `pageInfo.endCursor`). Any signed-in caller may list; `email` is shown only to an ADMIN and for the caller themself. */
+  users: UserConnection;
 };
 
 
@@ -755,6 +823,13 @@ export type QueryExperimentArgs = {
 
 export type QueryExperimentBoardArgs = {
   filter?: InputMaybe<ExperimentFilter>;
+};
+
+
+export type QueryExperimentFacetsArgs = {
+  filter?: InputMaybe<ExperimentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -792,6 +867,13 @@ export type QueryLeaderboardArgs = {
 export type QueryNotificationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Reservation = {
@@ -862,7 +944,7 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** The experiment after each change of its state. */
   experimentUpdated: Experiment;
-  /** Created and changed experiments (live table, Kanban). */
+  /** Created and changed experiments (live table, Kanban) the caller may read: CREATED / UPDATED when one matches the filter, LEFT when one stops matching. */
   experimentsChanged: ExperimentChange;
   /** Log lines: those stored past `after` first (if given), then live. */
   logLines: LogsEvent;
@@ -926,6 +1008,30 @@ export type UpdateHypothesisInput = {
 export type User = {
   __typename?: 'User';
   email: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  role: Role;
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+  /** Users matching `search`, all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  cursor: Scalars['String']['output'];
+  node: UserSummary;
+};
+
+/** A user as the directory lists them. */
+export type UserSummary = {
+  __typename?: 'UserSummary';
+  /** Only for an ADMIN caller, and in the caller's own entry; else null. */
+  email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   role: Role;
