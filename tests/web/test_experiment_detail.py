@@ -245,15 +245,18 @@ async def test_detail_overview_start_logs_metrics_artifacts_costs_stop(
     await artifact.save_as(copy)
     assert copy.read_bytes() == weights
 
-    # Costs: an API cost entry recorded over REST
+    # Costs: an API cost entry recorded over REST shows live, in the list and the header
+    await page.get_by_role("tab", name="Costs").click()
+    await expect(page.get_by_text("No API costs recorded.")).to_be_visible()
     _rest(server, cast.owner, "POST", f"/experiments/{ident}/api-costs", json={
         "amount": 4.5, "description": "judge model calls",
     })  # fmt: skip
-    await page.get_by_role("tab", name="Costs").click()
     entries = page.get_by_role("table", name="API cost entries")
     await expect(entries.get_by_role("row").nth(1)).to_contain_text("judge model calls")
     await expect(entries.get_by_role("row").nth(1)).to_contain_text("$4.50")
     await expect(entries.get_by_role("row").nth(1)).to_contain_text("Erin Owner")
+    costs = page.get_by_role("tabpanel", name="Costs")
+    await expect(costs.get_by_role("definition").nth(1)).to_have_text("$4.50")  # API
 
     # Code: the git reference
     await page.get_by_role("tab", name="Code").click()

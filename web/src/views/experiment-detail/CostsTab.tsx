@@ -49,9 +49,7 @@ export function CostsTab({ experiment }: { experiment: ExperimentDetailFragment 
       setLoading(false);
       const page = result.data?.experiment?.apiCosts;
       if (result.error || !page) {
-        setProblem(
-          result.error ? describeProblem(problemFromGraphQL(result.error)) : "no answer",
-        );
+        setProblem(result.error ? describeProblem(problemFromGraphQL(result.error)) : "no answer");
         return;
       }
       setProblem(null);

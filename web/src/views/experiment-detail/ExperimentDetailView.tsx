@@ -9,12 +9,7 @@ import { useQuery, useSubscription } from "urql";
 
 import { paths } from "../../app/paths";
 import type { ExperimentDetailFragment } from "../../gql/graphql";
-import {
-  formatMoney,
-  formatProgress,
-  progressFraction,
-  statusLabel,
-} from "../../lib/format";
+import { formatMoney, formatProgress, progressFraction, statusLabel } from "../../lib/format";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { CodeTab } from "./CodeTab";
 import { CostsTab } from "./CostsTab";

@@ -4,11 +4,7 @@
 import { useId, useState } from "react";
 import { type AnyVariables, type OperationResult, useMutation } from "urql";
 
-import type {
-  ExperimentAction,
-  ExperimentDetailFragment,
-  FailureReason,
-} from "../../gql/graphql";
+import type { ExperimentAction, ExperimentDetailFragment, FailureReason } from "../../gql/graphql";
 import { problemFromGraphQL } from "./detailFormat";
 import { Modal } from "./Modal";
 import {

@@ -6,13 +6,7 @@ import { useClient, useSubscription } from "urql";
 import { useAuth } from "../../auth/AuthContext";
 import type { LogLevel } from "../../gql/graphql";
 import { formatLogTime, problemFromGraphQL } from "./detailFormat";
-import {
-  LEVELS,
-  type LogLineRow,
-  levelsArgument,
-  matchesSearch,
-  mergeLines,
-} from "./logLines";
+import { LEVELS, type LogLineRow, levelsArgument, matchesSearch, mergeLines } from "./logLines";
 import { LogLinesSubscription, LogPageQuery } from "./operations";
 import { DownloadError, describeProblem, downloadWithToken, logsTextUrl } from "./rest";
 
@@ -286,8 +280,7 @@ function LogList({ lines, follow }: { lines: LogLineRow[]; follow: boolean }) {
       tabIndex={0}
       onScroll={(event) => {
         const element = event.currentTarget;
-        atBottom.current =
-          element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+        atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
       }}
     >
       {lines.map((line) => (

@@ -12,91 +12,96 @@ export function OverviewTab({ experiment: e }: { experiment: ExperimentDetailFra
   const r = e.resources;
   return (
     <div className="overview">
-      <section className="card" aria-labelledby="ov-about">
-        <h2 id="ov-about">About</h2>
-        <Facts
-          rows={[
-            ["Hypothesis", e.hypothesis.title],
-            ["Owner", e.owner.name],
-            ["Type", e.type],
-            ["Model", e.model],
-            ["Approach", e.approach],
-            ["Framework", e.framework],
-            [
-              "Tags",
-              e.tags.length ? (
-                <span className="tags">
-                  {e.tags.map((tag) => (
-                    <span key={tag} className="tag">
-                      {tag}
-                    </span>
-                  ))}
-                </span>
-              ) : null,
-            ],
-            ["Description", e.description],
-          ]}
-        />
-      </section>
-
-      <section className="card" aria-labelledby="ov-run">
-        <h2 id="ov-run">Run</h2>
-        <Facts
-          rows={[
-            ["Created", <Time value={e.createdAt} />],
-            ["Started", <Time value={e.startedAt} />],
-            ["Finished", <Time value={e.finishedAt} />],
-            ["Duration", formatDuration(e.durationSeconds)],
-            ["Last activity", <Time value={e.lastActivityAt} />],
-            [
-              "MLflow",
-              e.mlflow ? (
-                e.mlflow.url ? (
-                  <a href={e.mlflow.url} target="_blank" rel="noreferrer">
-                    MLflow run {e.mlflow.runId}
-                  </a>
-                ) : (
-                  <code>{e.mlflow.runId}</code>
-                )
-              ) : null,
-            ],
-            ["Status message", e.statusMessage],
-            ...(e.failure
-              ? ([
-                  ["Failure reason", reason],
-                  ["Failure message", e.failure.message],
-                ] as [string, string | null | undefined][])
-              : []),
-          ]}
-        />
-      </section>
-
-      <section className="card" aria-labelledby="ov-resources">
-        <h2 id="ov-resources">Resources</h2>
-        <Facts
-          rows={[
-            ["GPU type", r.gpuType ?? (r.gpuCount ? "any" : "none")],
-            ["GPUs", String(r.gpuCount)],
-            ["CPU cores", String(r.cpuCores)],
-            ["Memory", `${r.memoryGb} GB`],
-            ["Max duration", formatDuration(r.maxDurationMinutes * 60)],
-          ]}
-        />
-        <h3>Reservation</h3>
-        {e.reservation ? (
+      <div className="overview-cards">
+        <section className="card" aria-labelledby="ov-about">
+          <h2 id="ov-about">About</h2>
           <Facts
             rows={[
-              ["Pool", e.reservation.pool],
-              ["GPUs", String(e.reservation.gpuCount)],
-              ["Reserved", <Time value={e.reservation.reservedAt} />],
-              ["Expires", <Time value={e.reservation.expiresAt} />],
-              ["Released", e.reservation.releasedAt ? <Time value={e.reservation.releasedAt} /> : null],
+              ["Hypothesis", e.hypothesis.title],
+              ["Owner", e.owner.name],
+              ["Type", e.type],
+              ["Model", e.model],
+              ["Approach", e.approach],
+              ["Framework", e.framework],
+              [
+                "Tags",
+                e.tags.length ? (
+                  <span className="tags">
+                    {e.tags.map((tag) => (
+                      <span key={tag} className="tag">
+                        {tag}
+                      </span>
+                    ))}
+                  </span>
+                ) : null,
+              ],
+              ["Description", e.description],
             ]}
           />
-        ) : (
-          <p className="muted">No GPUs reserved.</p>
-        )}
-      </section>
+        </section>
+
+        <section className="card" aria-labelledby="ov-run">
+          <h2 id="ov-run">Run</h2>
+          <Facts
+            rows={[
+              ["Created", <Time value={e.createdAt} />],
+              ["Started", <Time value={e.startedAt} />],
+              ["Finished", <Time value={e.finishedAt} />],
+              ["Duration", formatDuration(e.durationSeconds)],
+              ["Last activity", <Time value={e.lastActivityAt} />],
+              [
+                "MLflow",
+                e.mlflow ? (
+                  e.mlflow.url ? (
+                    <a href={e.mlflow.url} target="_blank" rel="noreferrer">
+                      MLflow run {e.mlflow.runId}
+                    </a>
+                  ) : (
+                    <code>{e.mlflow.runId}</code>
+                  )
+                ) : null,
+              ],
+              ["Status message", e.statusMessage],
+              ...(e.failure
+                ? ([
+                    ["Failure reason", reason],
+                    ["Failure message", e.failure.message],
+                  ] as [string, string | null | undefined][])
+                : []),
+            ]}
+          />
+        </section>
+
+        <section className="card" aria-labelledby="ov-resources">
+          <h2 id="ov-resources">Resources</h2>
+          <Facts
+            rows={[
+              ["GPU type", r.gpuType ?? (r.gpuCount ? "any" : "none")],
+              ["GPUs", String(r.gpuCount)],
+              ["CPU cores", String(r.cpuCores)],
+              ["Memory", `${r.memoryGb} GB`],
+              ["Max duration", formatDuration(r.maxDurationMinutes * 60)],
+            ]}
+          />
+          <h3>Reservation</h3>
+          {e.reservation ? (
+            <Facts
+              rows={[
+                ["Pool", e.reservation.pool],
+                ["GPUs", String(e.reservation.gpuCount)],
+                ["Reserved", <Time value={e.reservation.reservedAt} />],
+                ["Expires", <Time value={e.reservation.expiresAt} />],
+                [
+                  "Released",
+                  e.reservation.releasedAt ? <Time value={e.reservation.releasedAt} /> : null,
+                ],
+              ]}
+            />
+          ) : (
+            <p className="muted">No GPUs reserved.</p>
+          )}
+        </section>
+      </div>
 
       <JsonTable title="Hyperparameters" document={e.hyperparams} />
       <JsonTable title="Config" document={e.config} />
@@ -108,7 +113,7 @@ function JsonTable({ title, document }: { title: string; document: unknown }) {
   const rows = flattenJson(document);
   const id = `ov-${title.toLowerCase()}`;
   return (
-    <section className="card wide" aria-labelledby={id}>
+    <section className="card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       {rows.length ? (
         <table className="data kv" aria-labelledby={id}>

@@ -19,8 +19,7 @@ export function problemFrom(status: number, body: string): ApiProblem {
   try {
     const parsed: unknown = JSON.parse(body);
     const error = (parsed as { error?: unknown } | null)?.error as
-      | { code?: unknown; message?: unknown; details?: unknown }
-      | undefined;
+      { code?: unknown; message?: unknown; details?: unknown } | undefined;
     if (error && typeof error.code === "string") {
       return {
         code: error.code,
