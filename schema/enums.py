@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from app.experiments.actions import ExperimentAction
 from app.experiments.schemas import SortDirection, SortField
 from app.models.enums import (
     ArtifactKind,
@@ -22,3 +23,8 @@ LogLevelEnum = strawberry.enum(LogLevel, name="LogLevel")
 ArtifactKindEnum = strawberry.enum(ArtifactKind, name="ArtifactKind")
 SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection")
 ExperimentSortFieldEnum = strawberry.enum(SortField, name="ExperimentSortField")
+ExperimentActionEnum = strawberry.enum(
+    ExperimentAction,
+    name="ExperimentAction",
+    description="Something a caller may do to an experiment (Experiment.allowedActions).",
+)

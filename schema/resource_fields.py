@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from app.experiments.events import publish_cost
 from app.notifications import service as notifications
 from app.resources import actions
 from app.resources import service as resources
@@ -75,6 +76,7 @@ async def add_api_cost(
             amount=amount,
             description=description,
         )
+    publish_cost(info.context.services.live, row.id)
     return Experiment(row=row)
 
 

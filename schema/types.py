@@ -8,8 +8,10 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+import schema.enums  # noqa: F401  (registers ExperimentAction as the GraphQL enum)
 from app.errors import NotFound
 from app.experiments import service as experiments
+from app.experiments.actions import ExperimentAction, allowed_actions
 from app.experiments.presets import Preset as PresetData
 from app.experiments.progress import progress_view
 from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
@@ -263,6 +265,18 @@ class Experiment:
     @strawberry.field
     def failure(self) -> Failure | None:
         return failure_of(self.row)
+
+    @strawberry.field(
+        description="What the caller may do to it now: the lifecycle moves its status allows "
+        "(START, COMPLETE, FAIL, STOP), UPDATE while QUEUED, UPLOAD_ARTIFACT and ADD_API_COST; "
+        "empty for a caller who may only read it. The same rules refuse the others."
+    )
+    async def allowed_actions(self, info: Info) -> list[ExperimentAction]:
+        actor = await info.context.actor()
+        hypothesis = await info.context.loaders.hypotheses.load(self.row.hypothesis_id)
+        if hypothesis is None:
+            raise NotFound("hypothesis", self.row.hypothesis_id)
+        return allowed_actions(actor, self.row, hypothesis)
 
     @strawberry.field(description="The message given when it was stopped or failed.")
     def status_message(self) -> str | None:

@@ -14,3 +14,11 @@ def publish_progress(live: LivePublisher, experiment_id: uuid.UUID) -> None:
         experiment_channel(experiment_id),
         {"type": "progress", "experiment_id": str(experiment_id)},
     )
+
+
+def publish_cost(live: LivePublisher, experiment_id: uuid.UUID) -> None:
+    """Subscribers reload the experiment: an API cost was added to it."""
+    live.publish_nowait(
+        experiment_channel(experiment_id),
+        {"type": "cost", "experiment_id": str(experiment_id)},
+    )

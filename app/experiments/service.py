@@ -54,6 +54,8 @@ TRANSITIONS: dict[str, tuple[frozenset[ExperimentStatus], ExperimentStatus]] = {
         ExperimentStatus.STOPPED,
     ),
 }
+# The statuses whose configuration may still change (``update_experiment``)
+UPDATABLE: frozenset[ExperimentStatus] = frozenset({ExperimentStatus.QUEUED})
 
 
 @dataclass(frozen=True)
@@ -307,14 +309,14 @@ async def update_experiment(
     experiment = await get_actionable_experiment(
         session, actor=actor, experiment_id=experiment_id, lock=True
     )
-    if experiment.status is not ExperimentStatus.QUEUED:
+    if experiment.status not in UPDATABLE:
         raise _not_allowed("update", experiment.status)
     errors = await _update_errors(session, experiment, data, settings)
     if errors:
         raise ValidationFailed(errors)
     previous = filter_state(experiment, queries.CHANGEABLE)
     values = _update_values(data) | {"updated_at": utcnow()}
-    await _conditional_update(session, experiment, {ExperimentStatus.QUEUED}, values, "update")
+    await _conditional_update(session, experiment, UPDATABLE, values, "update")
     await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment, previous)
     return experiment
 

@@ -23,18 +23,22 @@ from app.models import Experiment, User
 from app.services import Services
 
 STATE_EVENTS = frozenset({"event", "progress"})
+# What changes an experiment's answer to experimentUpdated (the Run Monitor has no use
+# for an API cost: it shows progress and status)
+UPDATE_EVENTS = STATE_EVENTS | {"cost"}
 
 
 async def experiment_updates(
     services: Services, *, actor: User, experiment_id: uuid.UUID
 ) -> AsyncIterator[Experiment]:
-    """The experiment as it is after each lifecycle move, update or progress report."""
+    """The experiment as it is after each lifecycle move, update, progress report or API
+    cost."""
     async with experiment_channel_of(services, actor, experiment_id) as subscription:
         async for message in subscription:
             if message == LAGGED:
                 raise SubscriptionLagged("the subscriber fell behind; resubscribe")
             event = decode(message)
-            if message == GAP or (event is not None and event.get("type") in STATE_EVENTS):
+            if message == GAP or (event is not None and event.get("type") in UPDATE_EVENTS):
                 yield await readable_experiment(services, actor, experiment_id)
 
 

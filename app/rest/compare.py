@@ -170,7 +170,7 @@ async def compare_experiments(call: Call) -> Any:
             for i in request.ids
         ]
         histories = iter(await read_many(session, reads))
-        related = await load_related(session, call.settings, request.ids)
+        related = await load_related(session, call.settings, call.actor, rows)
     metrics = compare_metrics.metric_rows(
         request.ids, summaries, request.metric_keys, request.goals, request.baseline_id
     )

@@ -32,7 +32,7 @@ from app.rest.serializers import experiment_json, page_json
 async def experiment_answer(session: AsyncSession, call: Call, row: Experiment) -> dict[str, Any]:
     """The experiment as JSON, its reservation and MLflow link read in ``session`` (after a
     write: the same unit of work, so what the write changed is seen)."""
-    related = await load_related(session, call.settings, [row.id])
+    related = await load_related(session, call.settings, call.actor, [row])
     return experiment_json(row, utcnow(), related)
 
 
@@ -62,7 +62,7 @@ async def list_experiments(call: Call) -> Any:
             first=query.first,
             after=query.after,
         )
-        related = await load_related(session, call.settings, [row.id for row in page.items])
+        related = await load_related(session, call.settings, call.actor, page.items)
     return page_json(page, utcnow(), related)
 
 

@@ -1,6 +1,7 @@
-"""What an experiment's REST JSON shows beside its own row: its reservation and its MLflow
-link, loaded for a whole list at once (one statement for the reservations, two more for
-the MLflow links when MLflow is configured), whatever the number of experiments.
+"""What an experiment's REST JSON shows beside its own row: its reservation, its MLflow
+link and what the caller may do to it, loaded for a whole list at once (one statement for
+the reservations, one for the hypotheses the allowed actions depend on, two more for the
+MLflow links when MLflow is configured), whatever the number of experiments.
 
 Without ``EXPSVC_MLFLOW_TRACKING_URI`` nothing of ``app.integrations`` is imported and the
 link is ``null``.
@@ -9,13 +10,15 @@ link is ``null``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.experiments.actions import ExperimentAction, allowed_actions_by_experiment
+from app.models import Experiment, User
 from app.models.resource import Reservation
 from app.resources.service import reservations_by_experiment
 
@@ -28,21 +31,25 @@ class Related:
     reservations: Mapping[uuid.UUID, Reservation] = field(default_factory=dict)
     mlflow_links: Mapping[uuid.UUID, MlflowLinkView] = field(default_factory=dict)
     mlflow_ui: str = ""  # the MLflow UI the links point into ("" → no URL)
+    allowed_actions: Mapping[uuid.UUID, Sequence[ExperimentAction]] = field(default_factory=dict)
 
 
 async def load_related(
-    session: AsyncSession, settings: Settings, experiment_ids: Iterable[uuid.UUID]
+    session: AsyncSession, settings: Settings, actor: User, experiments: Sequence[Experiment]
 ) -> Related:
-    ids = list(dict.fromkeys(experiment_ids))
+    """What ``experiments`` show beside their rows, to ``actor``."""
+    ids = list(dict.fromkeys(row.id for row in experiments))
     if not ids:
         return Related()
     reservations = await reservations_by_experiment(session, ids)
+    actions = await allowed_actions_by_experiment(session, actor=actor, experiments=experiments)
     if not settings.mlflow_tracking_uri:
-        return Related(reservations)
+        return Related(reservations, allowed_actions=actions)
     from app.integrations.mlflow.links import links_by_experiment  # only with MLflow
 
     return Related(
         reservations,
         await links_by_experiment(session, ids),
         settings.mlflow_ui_url or settings.mlflow_tracking_uri,
+        actions,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.errors import Forbidden, InvalidTransition
+from app.experiments.events import publish_cost
 from app.resources import actions, api_costs
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
@@ -69,7 +70,9 @@ async def add_api_cost(call: Call) -> Any:
             amount=data.amount,
             description=data.description,
         )
-        return await experiment_answer(session, call, row)
+        answer = await experiment_answer(session, call, row)
+    publish_cost(call.services.live, row.id)
+    return answer
 
 
 async def list_api_costs(call: Call) -> Any:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.experiments.actions import ExperimentAction
 from app.experiments.schemas import (
     ExperimentFilterData,
     ExperimentOrderData,
@@ -120,6 +121,11 @@ class ExperimentOut(Out):
     finished_at: datetime | None
     last_activity_at: datetime | None
     duration_seconds: float | None
+    allowed_actions: list[ExperimentAction] = Field(
+        description="What the caller may do to it now: the lifecycle moves its status allows "
+        "(START, COMPLETE, FAIL, STOP), UPDATE while QUEUED, UPLOAD_ARTIFACT and "
+        "ADD_API_COST; empty for a caller who may only read it"
+    )
 
 
 class PageInfoOut(Out):

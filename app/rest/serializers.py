@@ -93,7 +93,8 @@ def _mlflow(row: Experiment, related: Related) -> dict[str, Any] | None:
 
 
 def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[str, Any]:
-    """``related`` holds the experiment's reservation and MLflow link (``load_related``)."""
+    """``related`` holds the experiment's reservation, MLflow link and the caller's allowed
+    actions (``load_related``)."""
     reservation = related.reservations.get(row.id)
     return {
         "id": str(row.id),
@@ -122,6 +123,7 @@ def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[st
         "finished_at": iso(row.finished_at),
         "last_activity_at": iso(row.last_activity_at),
         "duration_seconds": duration_seconds(row, now),
+        "allowed_actions": [action.value for action in related.allowed_actions.get(row.id, ())],
     }
 
 

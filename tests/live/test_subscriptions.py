@@ -159,6 +159,19 @@ async def test_experiment_updated_on_progress_and_completion(run):
     assert sub.items[-1]["experimentUpdated"]["progress"]["step"] == 10
 
 
+async def test_experiment_updated_on_an_api_cost(run):
+    query = "subscription($id: ID!) { experimentUpdated(id: $id) { cost { api } } }"
+    async with ws_session(run["server"], run["token"]) as session:
+        sub = Collector(session, query, {"id": run["id"]})
+        await asyncio.sleep(0.2)
+        body = {"amount": 2.5, "description": "judge calls"}
+        answer = await run["http"].post(f"{run['base']}/api-costs", json=body)
+        assert answer.status_code == 200, answer.text
+        await sub.wait_for(lambda items: any(i["experimentUpdated"]["cost"]["api"] for i in items))
+        await sub.stop()
+    assert sub.items[-1]["experimentUpdated"]["cost"]["api"] == 2.5
+
+
 async def test_experiments_changed_respects_visibility_and_filter(run, services, make_user):
     query = """subscription($filter: ExperimentFilter) { experimentsChanged(filter: $filter) {
         kind experiment { id name status } } }"""

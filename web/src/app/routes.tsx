@@ -5,6 +5,7 @@ import type { RouteObject } from "react-router";
 
 import { RequireAuth } from "../auth/RequireAuth";
 import { SignInPage } from "../auth/SignInPage";
+import { ExperimentDetailView } from "../views/experiment-detail/ExperimentDetailView";
 import { ExperimentsView } from "../views/experiments/ExperimentsView";
 import { NotFound, Placeholder } from "../views/placeholder/Placeholder";
 import { Shell } from "./Shell";
@@ -23,7 +24,7 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <ExperimentsView /> },
       { path: "experiments/new", element: <Placeholder title="New experiment" /> },
-      { path: "experiments/:id", element: <Placeholder title="Experiment" /> },
+      { path: "experiments/:id", element: <ExperimentDetailView /> },
       { path: "experiments/:id/monitor", element: <Placeholder title="Run monitor" /> },
       { path: "compare", element: <Placeholder title="Compare" /> },
       { path: "notifications", element: <Placeholder title="Notifications" /> },
