@@ -4,6 +4,7 @@ import { useQuery } from "urql";
 
 import { useAuth } from "../auth/AuthContext";
 import { MeQuery } from "../auth/operations";
+import { Bell } from "../views/notifications/Bell";
 
 /** The header every signed-in view shares: the views, who is signed in, Sign out. */
 export function Shell({ children }: { children?: ReactNode }) {
@@ -26,6 +27,7 @@ export function Shell({ children }: { children?: ReactNode }) {
           <a href="/graphql">GraphiQL</a>
         </nav>
         <div className="who">
+          <Bell />
           {me ? (
             <span title={me.email}>
               {me.name} <span className="role">{me.role}</span>
