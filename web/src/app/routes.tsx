@@ -5,7 +5,9 @@ import type { RouteObject } from "react-router";
 
 import { RequireAuth } from "../auth/RequireAuth";
 import { SignInPage } from "../auth/SignInPage";
+import { CompareView } from "../views/compare/CompareView";
 import { ExperimentsView } from "../views/experiments/ExperimentsView";
+import { NotificationsView } from "../views/notifications/NotificationsView";
 import { NotFound, Placeholder } from "../views/placeholder/Placeholder";
 import { Shell } from "./Shell";
 
@@ -25,8 +27,8 @@ export const routes: RouteObject[] = [
       { path: "experiments/new", element: <Placeholder title="New experiment" /> },
       { path: "experiments/:id", element: <Placeholder title="Experiment" /> },
       { path: "experiments/:id/monitor", element: <Placeholder title="Run monitor" /> },
-      { path: "compare", element: <Placeholder title="Compare" /> },
-      { path: "notifications", element: <Placeholder title="Notifications" /> },
+      { path: "compare", element: <CompareView /> },
+      { path: "notifications", element: <NotificationsView /> },
       { path: "*", element: <NotFound /> },
     ],
   },
