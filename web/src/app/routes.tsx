@@ -7,6 +7,7 @@ import { RequireAuth } from "../auth/RequireAuth";
 import { SignInPage } from "../auth/SignInPage";
 import { CompareView } from "../views/compare/CompareView";
 import { ExperimentsView } from "../views/experiments/ExperimentsView";
+import { NewExperimentView } from "../views/new-experiment/NewExperimentView";
 import { NotificationsView } from "../views/notifications/NotificationsView";
 import { NotFound, Placeholder } from "../views/placeholder/Placeholder";
 import { Shell } from "./Shell";
@@ -24,7 +25,7 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <ExperimentsView /> },
-      { path: "experiments/new", element: <Placeholder title="New experiment" /> },
+      { path: "experiments/new", element: <NewExperimentView /> },
       { path: "experiments/:id", element: <Placeholder title="Experiment" /> },
       { path: "experiments/:id/monitor", element: <Placeholder title="Run monitor" /> },
       { path: "compare", element: <CompareView /> },

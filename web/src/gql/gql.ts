@@ -20,6 +20,10 @@ type Documents = {
     "\n  fragment ExperimentRow on Experiment {\n    id\n    name\n    status\n    type\n    model\n    tags\n    createdAt\n    durationSeconds\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n    }\n    cost {\n      total\n      currency\n    }\n  }\n": typeof types.ExperimentRowFragmentDoc,
     "\n  query ExperimentsPage(\n    $filter: ExperimentFilter\n    $orderBy: ExperimentOrder\n    $first: Int\n    $after: String\n  ) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ExperimentRow\n        }\n      }\n    }\n  }\n": typeof types.ExperimentsPageDocument,
     "\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n": typeof types.HypothesisOptionsDocument,
+    "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n": typeof types.NewExperimentOptionsDocument,
+    "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n": typeof types.ResourcePoolsDocument,
+    "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n": typeof types.CreateExperimentDocument,
+    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.StartExperimentDocument,
     "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": typeof types.UnreadNotificationCountDocument,
     "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n": typeof types.NotificationItemFragmentDoc,
     "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n": typeof types.NotificationListDocument,
@@ -34,6 +38,10 @@ const documents: Documents = {
     "\n  fragment ExperimentRow on Experiment {\n    id\n    name\n    status\n    type\n    model\n    tags\n    createdAt\n    durationSeconds\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n    }\n    cost {\n      total\n      currency\n    }\n  }\n": types.ExperimentRowFragmentDoc,
     "\n  query ExperimentsPage(\n    $filter: ExperimentFilter\n    $orderBy: ExperimentOrder\n    $first: Int\n    $after: String\n  ) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ExperimentRow\n        }\n      }\n    }\n  }\n": types.ExperimentsPageDocument,
     "\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n": types.HypothesisOptionsDocument,
+    "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n": types.NewExperimentOptionsDocument,
+    "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n": types.ResourcePoolsDocument,
+    "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n": types.CreateExperimentDocument,
+    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n": types.StartExperimentDocument,
     "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": types.UnreadNotificationCountDocument,
     "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n": types.NotificationItemFragmentDoc,
     "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n": types.NotificationListDocument,
@@ -80,6 +88,22 @@ export function graphql(source: "\n  query ExperimentsPage(\n    $filter: Experi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n"): (typeof documents)["\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n"): (typeof documents)["\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
