@@ -4,7 +4,7 @@
  * per metric and the delta of `last` against the baseline, coloured by the metric's goal.
  * The overlaid charts per metric are added with the charts module. */
 import { useCallback, useEffect, useId, useMemo } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 
 import { paths } from "../../app/paths";
@@ -34,15 +34,13 @@ function errorText(error: { message: string }): string {
 }
 
 export function CompareView() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
   const state = useMemo(() => parseCompareState(params), [params]);
+  // the link as compareLink writes it (readable commas), replacing the current entry
   const update = useCallback(
-    (next: CompareState) => {
-      const link = compareLink(next.ids, next);
-      const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
-      setParams(new URLSearchParams(query), { replace: true, flushSync: true });
-    },
-    [setParams],
+    (next: CompareState) => navigate(compareLink(next.ids, next), { replace: true, flushSync: true }),
+    [navigate],
   );
 
   useEffect(() => {

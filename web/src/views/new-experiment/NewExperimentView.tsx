@@ -289,10 +289,16 @@ function NewExperimentForm({ hypotheses, presets }: FormProps) {
                       value={type}
                       checked={basics.type === type}
                       disabled={!p}
+                      aria-labelledby={`type-${type}`}
+                      aria-describedby={`type-${type}-description`}
                       onChange={() => chooseType(type)}
                     />
-                    <span className="type-name">{type}</span>
-                    <span className="type-description">{p?.description ?? "no preset"}</span>
+                    <span className="type-name" id={`type-${type}`}>
+                      {type}
+                    </span>
+                    <span className="type-description" id={`type-${type}-description`}>
+                      {p?.description ?? "no preset"}
+                    </span>
                   </label>
                 );
               })}
