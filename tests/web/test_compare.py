@@ -98,6 +98,13 @@ async def test_three_runs_side_by_side(page: Page, server: ConsoleServer) -> Non
     await expect(page.get_by_label("Baseline")).to_have_value(second)
     await expect(loss_cells.nth(2)).to_contain_text("+0.2 (+66.7%)")
 
+    # an experiment the caller may not read (or that does not exist) is refused, said so
+    stranger = new_account(server.admin, "Ola Other", "Not shared").create("not-yours")
+    await page.goto(f"/compare?ids={first},{stranger}")
+    await expect(page.get_by_role("alert")).to_contain_text("Could not compare these experiments")
+    await page.go_back()
+    await expect(page.get_by_label("Baseline")).to_have_value(second)
+
     # one out: two left, the baseline stays
     await params.get_by_role("button", name="Remove gbm-lr-0.1-deep").click()
     await expect(params.get_by_role("columnheader")).to_have_count(3)

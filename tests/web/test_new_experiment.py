@@ -1,7 +1,8 @@
 """New experiment in a real browser: the ML preset fills the form; an empty name and a
 learning rate out of range are refused in the browser under their fields; a field the
 service refuses (a bidirectional control character) shows the service's message under that
-field; fixed, `Create and start` opens the running experiment. A start that cannot get its
+field; fixed, `Create and start` opens the running experiment, and `Create` a queued one
+(`?hypothesis=` preselects the hypothesis). A start that cannot get its
 GPUs says so, leaves the experiment queued and links to it; `Try to start again` starts it
 once GPUs are free."""
 
@@ -97,6 +98,18 @@ async def test_create_from_a_preset_with_field_errors_then_create_and_start(
     assert created["hyperparams"]["n_estimators"] == 100
     assert created["resources"] == {"gpuType": None, "gpuCount": 0}
     account.api.gql(STOP, id=experiment_id(page))
+
+    # `Create` alone: the LLM preset as it comes, queued
+    await page.goto(f"/experiments/new?hypothesis={account.hypothesis_id}")
+    await expect(page.get_by_label("Hypothesis")).to_have_value(account.hypothesis_id)
+    await expect(page.get_by_label("Model")).to_have_value("llama-3-8b")
+    await page.get_by_label("Name").fill("forms-llm-defaults")
+    await page.get_by_role("button", name="Create", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"/experiments/[0-9a-f-]{36}$"))
+    queued = account.api.gql(EXPERIMENT, id=experiment_id(page))["experiment"]
+    assert queued["status"] == "QUEUED"
+    assert queued["resources"] == {"gpuType": "A100", "gpuCount": 4}
+    assert queued["hyperparams"]["lora_rank"] == 16
 
 
 async def test_a_start_without_free_gpus_stays_queued_and_says_so(

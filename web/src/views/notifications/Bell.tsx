@@ -1,6 +1,9 @@
 /** The header's bell: the caller's unread count, live. Each new notification from the
  * `notifications` subscription (and each `markNotificationsRead`) invalidates the count
- * and the list, which urql then refetches. */
+ * and the list, which urql then refetches. The feed sends only what happens while it is
+ * connected, so the count is also asked again when the page comes back into view or the
+ * browser back online (what a dropped connection may have missed). */
+import { useEffect } from "react";
 import { useNavigate } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
@@ -11,8 +14,19 @@ import { NOTIFICATION_CONTEXT, NewNotificationsSubscription, UnreadCountQuery } 
 
 export function Bell() {
   const navigate = useNavigate();
-  const [{ data }] = useQuery({ query: UnreadCountQuery, context: NOTIFICATION_CONTEXT });
+  const [{ data }, recount] = useQuery({ query: UnreadCountQuery, context: NOTIFICATION_CONTEXT });
   useSubscription({ query: NewNotificationsSubscription, context: NOTIFICATION_CONTEXT });
+  useEffect(() => {
+    const again = () => {
+      if (document.visibilityState === "visible") recount({ requestPolicy: "network-only" });
+    };
+    document.addEventListener("visibilitychange", again);
+    window.addEventListener("online", again);
+    return () => {
+      document.removeEventListener("visibilitychange", again);
+      window.removeEventListener("online", again);
+    };
+  }, [recount]);
   const unread = data?.unreadNotificationCount ?? 0;
   return (
     <button
