@@ -48,6 +48,10 @@ class Query:
     notifications: list[Notification] = strawberry.field(
         resolver=resource_fields.notification_list, description="The caller's, newest first."
     )
+    unread_notification_count: int = strawberry.field(
+        resolver=resource_fields.unread_notification_count,
+        description=resource_fields.UNREAD_COUNT_DESCRIPTION,
+    )
     api_tokens: list[ApiToken] = strawberry.field(
         resolver=token_fields.api_tokens_list, description=token_fields.API_TOKENS_DESCRIPTION
     )

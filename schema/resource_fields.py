@@ -37,6 +37,15 @@ async def notification_list(
     return [Notification(row=row) for row in rows]
 
 
+UNREAD_COUNT_DESCRIPTION = "How many of the caller's notifications are unread."
+
+
+async def unread_notification_count(info: Info) -> int:
+    actor = await info.context.actor()
+    async with info.context.reader() as session:
+        return await notifications.unread_count(session, actor=actor)
+
+
 async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> ResourcePool:
     actor = await info.context.actor()
     async with info.context.transaction() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import SubscriptionLagged, ValidationFailed
@@ -30,6 +30,14 @@ async def list_notifications(
         query = query.where(Notification.read_at.is_(None))
     query = query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(first)
     return list((await session.scalars(query)).all())
+
+
+async def unread_count(session: AsyncSession, *, actor: User) -> int:
+    """How many of the caller's notifications are unread (the console's bell)."""
+    query = select(func.count()).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None)
+    )
+    return int(await session.scalar(query) or 0)
 
 
 async def mark_read(session: AsyncSession, *, actor: User, ids: Sequence[uuid.UUID]) -> int:

@@ -77,7 +77,9 @@ export function makeClient(token: string, onUnauthenticated: () => void): Consol
   return {
     client,
     dispose: () => {
-      void ws.dispose();
+      // graphql-ws's dispose awaits the connection: one the server refused (a revoked
+      // token, close 4401/4403) rejects with its close event, and there is nothing to close
+      void Promise.resolve(ws.dispose()).catch(() => undefined);
     },
   };
 }

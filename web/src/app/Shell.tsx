@@ -4,6 +4,8 @@ import { useQuery } from "urql";
 
 import { useAuth } from "../auth/AuthContext";
 import { MeQuery } from "../auth/operations";
+import { Bell } from "../views/notifications/Bell";
+import { paths } from "./paths";
 
 /** The header every signed-in view shares: the views, who is signed in, Sign out. */
 export function Shell({ children }: { children?: ReactNode }) {
@@ -26,6 +28,8 @@ export function Shell({ children }: { children?: ReactNode }) {
           <a href="/graphql">GraphiQL</a>
         </nav>
         <div className="who">
+          <NavLink to={paths.newExperiment} className="new-experiment-link">New experiment</NavLink>
+          <Bell />
           {me ? (
             <span title={me.email}>
               {me.name} <span className="role">{me.role}</span>

@@ -5,8 +5,11 @@ import type { RouteObject } from "react-router";
 
 import { RequireAuth } from "../auth/RequireAuth";
 import { SignInPage } from "../auth/SignInPage";
+import { CompareView } from "../views/compare/CompareView";
 import { ExperimentDetailView } from "../views/experiment-detail/ExperimentDetailView";
 import { ExperimentsView } from "../views/experiments/ExperimentsView";
+import { NewExperimentView } from "../views/new-experiment/NewExperimentView";
+import { NotificationsView } from "../views/notifications/NotificationsView";
 import { NotFound, Placeholder } from "../views/placeholder/Placeholder";
 import { Shell } from "./Shell";
 
@@ -23,11 +26,11 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <ExperimentsView /> },
-      { path: "experiments/new", element: <Placeholder title="New experiment" /> },
+      { path: "experiments/new", element: <NewExperimentView /> },
       { path: "experiments/:id", element: <ExperimentDetailView /> },
       { path: "experiments/:id/monitor", element: <Placeholder title="Run monitor" /> },
-      { path: "compare", element: <Placeholder title="Compare" /> },
-      { path: "notifications", element: <Placeholder title="Notifications" /> },
+      { path: "compare", element: <CompareView /> },
+      { path: "notifications", element: <NotificationsView /> },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -15,6 +15,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query CompareExperiments($ids: [ID!]!, $baselineId: ID) {\n    compareExperiments(ids: $ids, baselineId: $baselineId) {\n      baselineId\n      experiments {\n        id\n        name\n        status\n        type\n        model\n      }\n      params {\n        key\n        values\n        differs\n        differsFromBaseline\n      }\n      metrics {\n        key\n        goal\n        bestExperimentId\n        cells {\n          experimentId\n          last\n          best\n          deltaVsBaseline\n          deltaPercent\n        }\n      }\n    }\n  }\n": typeof types.CompareExperimentsDocument,
+    "\n  query CompareCandidates($first: Int) {\n    experiments(first: $first, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          status\n        }\n      }\n    }\n  }\n": typeof types.CompareCandidatesDocument,
     "\n  fragment ExperimentDetail on Experiment {\n    id\n    name\n    description\n    status\n    type\n    model\n    approach\n    framework\n    hyperparams\n    config\n    tags\n    allowedActions\n    statusMessage\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    resources {\n      gpuType\n      gpuCount\n      cpuCores\n      memoryGb\n      maxDurationMinutes\n    }\n    reservation {\n      pool\n      gpuCount\n      reservedAt\n      expiresAt\n      releasedAt\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n      etaSeconds\n    }\n    git {\n      repoUrl\n      commit\n      branch\n      url\n    }\n    failure {\n      reason\n      message\n    }\n    cost {\n      gpu\n      api\n      total\n      currency\n    }\n    mlflow {\n      runId\n      url\n    }\n    createdAt\n    startedAt\n    finishedAt\n    lastActivityAt\n    durationSeconds\n  }\n": typeof types.ExperimentDetailFragmentDoc,
     "\n  query ExperimentDetailPage($id: ID!) {\n    experiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.ExperimentDetailPageDocument,
     "\n  subscription ExperimentDetailUpdated($id: ID!) {\n    experimentUpdated(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.ExperimentDetailUpdatedDocument,
@@ -31,9 +33,21 @@ type Documents = {
     "\n  fragment ExperimentRow on Experiment {\n    id\n    name\n    status\n    type\n    model\n    tags\n    createdAt\n    durationSeconds\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n    }\n    cost {\n      total\n      currency\n    }\n  }\n": typeof types.ExperimentRowFragmentDoc,
     "\n  query ExperimentsPage(\n    $filter: ExperimentFilter\n    $orderBy: ExperimentOrder\n    $first: Int\n    $after: String\n  ) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ExperimentRow\n        }\n      }\n    }\n  }\n": typeof types.ExperimentsPageDocument,
     "\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n": typeof types.HypothesisOptionsDocument,
+    "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n": typeof types.NewExperimentOptionsDocument,
+    "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n": typeof types.ResourcePoolsDocument,
+    "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n": typeof types.CreateExperimentDocument,
+    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.StartExperimentDocument,
+    "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": typeof types.UnreadNotificationCountDocument,
+    "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n": typeof types.NotificationItemFragmentDoc,
+    "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n": typeof types.NotificationListDocument,
+    "\n  subscription NewNotifications {\n    notifications {\n      ...NotificationItem\n    }\n  }\n": typeof types.NewNotificationsDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n": typeof types.MarkNotificationsReadDocument,
+    "\n  query UnreadNotificationIds($first: Int) {\n    notifications(unreadOnly: true, first: $first) {\n      id\n    }\n  }\n": typeof types.UnreadNotificationIdsDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n    }\n  }\n": types.MeDocument,
+    "\n  query CompareExperiments($ids: [ID!]!, $baselineId: ID) {\n    compareExperiments(ids: $ids, baselineId: $baselineId) {\n      baselineId\n      experiments {\n        id\n        name\n        status\n        type\n        model\n      }\n      params {\n        key\n        values\n        differs\n        differsFromBaseline\n      }\n      metrics {\n        key\n        goal\n        bestExperimentId\n        cells {\n          experimentId\n          last\n          best\n          deltaVsBaseline\n          deltaPercent\n        }\n      }\n    }\n  }\n": types.CompareExperimentsDocument,
+    "\n  query CompareCandidates($first: Int) {\n    experiments(first: $first, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          status\n        }\n      }\n    }\n  }\n": types.CompareCandidatesDocument,
     "\n  fragment ExperimentDetail on Experiment {\n    id\n    name\n    description\n    status\n    type\n    model\n    approach\n    framework\n    hyperparams\n    config\n    tags\n    allowedActions\n    statusMessage\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    resources {\n      gpuType\n      gpuCount\n      cpuCores\n      memoryGb\n      maxDurationMinutes\n    }\n    reservation {\n      pool\n      gpuCount\n      reservedAt\n      expiresAt\n      releasedAt\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n      etaSeconds\n    }\n    git {\n      repoUrl\n      commit\n      branch\n      url\n    }\n    failure {\n      reason\n      message\n    }\n    cost {\n      gpu\n      api\n      total\n      currency\n    }\n    mlflow {\n      runId\n      url\n    }\n    createdAt\n    startedAt\n    finishedAt\n    lastActivityAt\n    durationSeconds\n  }\n": types.ExperimentDetailFragmentDoc,
     "\n  query ExperimentDetailPage($id: ID!) {\n    experiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": types.ExperimentDetailPageDocument,
     "\n  subscription ExperimentDetailUpdated($id: ID!) {\n    experimentUpdated(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": types.ExperimentDetailUpdatedDocument,
@@ -50,6 +64,16 @@ const documents: Documents = {
     "\n  fragment ExperimentRow on Experiment {\n    id\n    name\n    status\n    type\n    model\n    tags\n    createdAt\n    durationSeconds\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n    }\n    cost {\n      total\n      currency\n    }\n  }\n": types.ExperimentRowFragmentDoc,
     "\n  query ExperimentsPage(\n    $filter: ExperimentFilter\n    $orderBy: ExperimentOrder\n    $first: Int\n    $after: String\n  ) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ExperimentRow\n        }\n      }\n    }\n  }\n": types.ExperimentsPageDocument,
     "\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n": types.HypothesisOptionsDocument,
+    "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n": types.NewExperimentOptionsDocument,
+    "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n": types.ResourcePoolsDocument,
+    "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n": types.CreateExperimentDocument,
+    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n": types.StartExperimentDocument,
+    "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": types.UnreadNotificationCountDocument,
+    "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n": types.NotificationItemFragmentDoc,
+    "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n": types.NotificationListDocument,
+    "\n  subscription NewNotifications {\n    notifications {\n      ...NotificationItem\n    }\n  }\n": types.NewNotificationsDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n": types.MarkNotificationsReadDocument,
+    "\n  query UnreadNotificationIds($first: Int) {\n    notifications(unreadOnly: true, first: $first) {\n      id\n    }\n  }\n": types.UnreadNotificationIdsDocument,
 };
 
 /**
@@ -70,6 +94,14 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompareExperiments($ids: [ID!]!, $baselineId: ID) {\n    compareExperiments(ids: $ids, baselineId: $baselineId) {\n      baselineId\n      experiments {\n        id\n        name\n        status\n        type\n        model\n      }\n      params {\n        key\n        values\n        differs\n        differsFromBaseline\n      }\n      metrics {\n        key\n        goal\n        bestExperimentId\n        cells {\n          experimentId\n          last\n          best\n          deltaVsBaseline\n          deltaPercent\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CompareExperiments($ids: [ID!]!, $baselineId: ID) {\n    compareExperiments(ids: $ids, baselineId: $baselineId) {\n      baselineId\n      experiments {\n        id\n        name\n        status\n        type\n        model\n      }\n      params {\n        key\n        values\n        differs\n        differsFromBaseline\n      }\n      metrics {\n        key\n        goal\n        bestExperimentId\n        cells {\n          experimentId\n          last\n          best\n          deltaVsBaseline\n          deltaPercent\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompareCandidates($first: Int) {\n    experiments(first: $first, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          status\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CompareCandidates($first: Int) {\n    experiments(first: $first, orderBy: { field: CREATED_AT, direction: DESC }) {\n      edges {\n        node {\n          id\n          name\n          status\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -134,6 +166,46 @@ export function graphql(source: "\n  query ExperimentsPage(\n    $filter: Experi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  query HypothesisOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n"): (typeof documents)["\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n"): (typeof documents)["\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n"): (typeof documents)["\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n"): (typeof documents)["\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NewNotifications {\n    notifications {\n      ...NotificationItem\n    }\n  }\n"): (typeof documents)["\n  subscription NewNotifications {\n    notifications {\n      ...NotificationItem\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnreadNotificationIds($first: Int) {\n    notifications(unreadOnly: true, first: $first) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query UnreadNotificationIds($first: Int) {\n    notifications(unreadOnly: true, first: $first) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

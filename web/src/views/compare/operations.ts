@@ -1,0 +1,49 @@
+import { graphql } from "../../gql";
+
+export const CompareQuery = graphql(`
+  query CompareExperiments($ids: [ID!]!, $baselineId: ID) {
+    compareExperiments(ids: $ids, baselineId: $baselineId) {
+      baselineId
+      experiments {
+        id
+        name
+        status
+        type
+        model
+      }
+      params {
+        key
+        values
+        differs
+        differsFromBaseline
+      }
+      metrics {
+        key
+        goal
+        bestExperimentId
+        cells {
+          experimentId
+          last
+          best
+          deltaVsBaseline
+          deltaPercent
+        }
+      }
+    }
+  }
+`);
+
+/** The experiments offered by `Add experiment`: the newest the caller may read. */
+export const CompareCandidatesQuery = graphql(`
+  query CompareCandidates($first: Int) {
+    experiments(first: $first, orderBy: { field: CREATED_AT, direction: DESC }) {
+      edges {
+        node {
+          id
+          name
+          status
+        }
+      }
+    }
+  }
+`);
