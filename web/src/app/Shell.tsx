@@ -23,7 +23,6 @@ export function Shell({ children }: { children?: ReactNode }) {
             Experiments
           </NavLink>
           <NavLink to="/compare">Compare</NavLink>
-          <NavLink to="/notifications">Notifications</NavLink>
           {/* a page of its own (not a client-side route): the self-hosted GraphiQL */}
           <a href="/graphql">GraphiQL</a>
         </nav>
