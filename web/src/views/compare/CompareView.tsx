@@ -2,7 +2,7 @@
  * table marks the rows whose values differ (and, per cell, what differs from the
  * baseline); the metrics table gives each experiment's last and best value, marks the best
  * per metric and the delta of `last` against the baseline, coloured by the metric's goal.
- * The overlaid charts per metric are added with the charts module. */
+ * Below them, one chart per metric overlays the experiments' histories (`CompareCharts`). */
 import { useCallback, useEffect, useId, useMemo } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useQuery } from "urql";
@@ -10,6 +10,7 @@ import { useQuery } from "urql";
 import { paths } from "../../app/paths";
 import type { CompareExperimentsQuery } from "../../gql/graphql";
 import { statusLabel } from "../../lib/format";
+import { CompareCharts } from "./CompareCharts";
 import "./compare.css";
 import {
   type CompareState,
@@ -77,6 +78,7 @@ export function CompareView() {
         <>
           <ParamsTable comparison={comparison} state={state} update={update} />
           <MetricsTable comparison={comparison} />
+          <CompareCharts comparison={comparison} />
         </>
       ) : null}
     </section>

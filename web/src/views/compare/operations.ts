@@ -47,3 +47,15 @@ export const CompareCandidatesQuery = graphql(`
     }
   }
 `);
+
+/** One metric's history for every compared experiment, as parallel lists (one chart). */
+export const CompareSeriesQuery = graphql(`
+  query CompareSeries($ids: [ID!]!, $key: String!, $maxPoints: Int!) {
+    compareExperiments(ids: $ids) {
+      series(key: $key, maxPoints: $maxPoints) {
+        experimentId
+        columns
+      }
+    }
+  }
+`);
