@@ -72,6 +72,10 @@ class ReservationOut(Out):
     reserved_at: datetime
     expires_at: datetime
     released_at: datetime | None
+    hourly_cost_per_gpu: float = Field(
+        description="The pool's rate when reserved: the GPU cost grows by gpu_count x this "
+        "per hour until released_at"
+    )
 
 
 class CostOut(Out):
@@ -120,6 +124,10 @@ class ExperimentOut(Out):
     finished_at: datetime | None
     last_activity_at: datetime | None
     duration_seconds: float | None
+    last_log_seq: int = Field(
+        description="The seq of its last log line (0 before any): the tail of N lines is "
+        "GET /experiments/{id}/logs?after=<last_log_seq - N>"
+    )
 
 
 class PageInfoOut(Out):

@@ -67,6 +67,7 @@ def _reservation(reservation: Reservation | None) -> dict[str, Any] | None:
         "reserved_at": iso(reservation.reserved_at),
         "expires_at": iso(reservation.expires_at),
         "released_at": iso(reservation.released_at),
+        "hourly_cost_per_gpu": reservation.hourly_cost_per_gpu,
     }
 
 
@@ -122,6 +123,7 @@ def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[st
         "finished_at": iso(row.finished_at),
         "last_activity_at": iso(row.last_activity_at),
         "duration_seconds": duration_seconds(row, now),
+        "last_log_seq": row.log_seq or 0,
     }
 
 
