@@ -6,6 +6,7 @@ import type { RouteObject } from "react-router";
 import { RequireAuth } from "../auth/RequireAuth";
 import { SignInPage } from "../auth/SignInPage";
 import { ExperimentsView } from "../views/experiments/ExperimentsView";
+import { MonitorView } from "../views/monitor/MonitorView";
 import { NotFound, Placeholder } from "../views/placeholder/Placeholder";
 import { Shell } from "./Shell";
 
@@ -24,7 +25,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <ExperimentsView /> },
       { path: "experiments/new", element: <Placeholder title="New experiment" /> },
       { path: "experiments/:id", element: <Placeholder title="Experiment" /> },
-      { path: "experiments/:id/monitor", element: <Placeholder title="Run monitor" /> },
+      { path: "experiments/:id/monitor", element: <MonitorView /> },
       { path: "compare", element: <Placeholder title="Compare" /> },
       { path: "notifications", element: <Placeholder title="Notifications" /> },
       { path: "*", element: <NotFound /> },
