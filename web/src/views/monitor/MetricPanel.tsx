@@ -11,6 +11,7 @@ import {
   type SeriesBuffer,
   type SeriesColumns,
 } from "../../charts";
+import { formatCount } from "../../lib/format";
 import { MonitorMetricQuery } from "./operations";
 
 interface Zoom {
@@ -61,7 +62,7 @@ export function MetricPanel({
   // zoomed: the range as read (until it arrives, the chart shows the range from the buffer)
   const data = zoom?.data ?? buffer;
   return (
-    <div className="monitor-chart">
+    <div className="monitor-chart" role="group" aria-label={metricKey}>
       <TimeSeriesChart
         metric={metricKey}
         series={[{ name: metricKey, data, revision: zoom?.data ? 0 : revision }]}
@@ -71,6 +72,9 @@ export function MetricPanel({
         onZoom={onZoom}
         onResetZoom={() => setZoom(null)}
       />
+      <p className="monitor-chart__count">
+        {formatCount(buffer.length)} {buffer.length === 1 ? "point" : "points"} loaded
+      </p>
       {zoom?.error ? (
         <p className="error" role="alert">
           {zoom.error}
