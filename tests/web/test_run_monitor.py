@@ -9,6 +9,7 @@ import math
 import re
 import statistics
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.web.proxy import CuttableProxy
-from tests.web.seed import CREATE_EXPERIMENT, CREATE_USER, PROGRESS, START, Seeded
+from tests.web.seed import CREATE_EXPERIMENT, CREATE_USER, PROGRESS, START
 from tests.web.server import Api, ConsoleServer
 from tests.web.test_experiments_view import sign_in
 
@@ -67,9 +68,29 @@ class Rest:
         assert response.status_code == 202, response.text
 
 
+@dataclass
+class Runner:
+    """The monitors' user: its own experiments, so that the seeded user's lists (the
+    Experiments view's tests) stay as seeded."""
+
+    user: Api
+    hypothesis: str
+
+
+@pytest.fixture(scope="module")
+def runner(server: ConsoleServer) -> Runner:
+    created = server.admin.gql(
+        CREATE_USER,
+        input={"name": "Rita Runner", "email": "rita@example.test", "role": "DS"},
+    )["createUser"]
+    user = server.admin.as_user(created["token"])
+    hypothesis = user.gql(CREATE_OBSERVED_HYPOTHESIS, title="Monitored runs", observers=[])
+    return Runner(user, hypothesis["createHypothesis"]["id"])
+
+
 @pytest.fixture
-def rest(server: ConsoleServer, seeded: Seeded) -> Iterator[Rest]:
-    client = Rest(server, seeded.user.token)
+def rest(server: ConsoleServer, runner: Runner) -> Iterator[Rest]:
+    client = Rest(server, runner.user.token)
     yield client
     client.http.close()
 
@@ -98,10 +119,10 @@ async def open_monitor(page: Page, ident: str, token: str) -> None:
 
 
 async def test_history_then_live_charts_logs_and_header(
-    page: Page, server: ConsoleServer, seeded: Seeded, rest: Rest
+    page: Page, server: ConsoleServer, runner: Runner, rest: Rest
 ) -> None:
-    ident = running_experiment(seeded.user, seeded.hypotheses[0], "monitor-live")
-    seeded.user.gql(PROGRESS, id=ident, step=300, total=1000)
+    ident = running_experiment(runner.user, runner.hypothesis, "monitor-live")
+    runner.user.gql(PROGRESS, id=ident, step=300, total=1000)
     rest.points(ident, "train/loss", range(0, 30))
     rest.points(ident, "val/acc", range(0, 30, 5), scale=0.5)
     rest.lines(
@@ -112,7 +133,7 @@ async def test_history_then_live_charts_logs_and_header(
         ],
     )
 
-    await open_monitor(page, ident, seeded.user.token)
+    await open_monitor(page, ident, runner.user.token)
     heading = page.get_by_role("heading", name="monitor-live", level=1)
     await expect(heading.get_by_role("link", name="monitor-live")).to_have_attribute(
         "href", f"/experiments/{ident}"
@@ -138,7 +159,7 @@ async def test_history_then_live_charts_logs_and_header(
     await expect_loaded(page, "train/loss", 40)
     rest.points(ident, "lr", range(0, 3), scale=0.001)
     await expect_last(page, "lr", 2)
-    seeded.user.gql(PROGRESS, id=ident, step=450, total=1000)
+    runner.user.gql(PROGRESS, id=ident, step=450, total=1000)
     await expect(page.get_by_text("step 450 / 1,000 · 45%")).to_be_visible()
     await expect(progress).to_have_attribute("value", "0.45")
     rest.lines(
@@ -193,9 +214,9 @@ async def proxy(server: ConsoleServer) -> AsyncIterator[CuttableProxy]:
 
 
 async def test_a_dropped_websocket_resumes_without_holes_or_duplicates(
-    browser: Browser, proxy: CuttableProxy, seeded: Seeded, rest: Rest
+    browser: Browser, proxy: CuttableProxy, runner: Runner, rest: Rest
 ) -> None:
-    ident = running_experiment(seeded.user, seeded.hypotheses[0], "monitor-gap")
+    ident = running_experiment(runner.user, runner.hypothesis, "monitor-gap")
     rest.points(ident, "loss", range(0, 30))
     rest.lines(ident, [{"message": f"before {n}"} for n in range(3)])
 
@@ -214,7 +235,7 @@ async def test_a_dropped_websocket_resumes_without_holes_or_duplicates(
 
     page.on("websocket", on_socket)
     try:
-        await open_monitor(page, ident, seeded.user.token)
+        await open_monitor(page, ident, runner.user.token)
         await expect_loaded(page, "loss", 30)
         log = page.get_by_role("log", name="Log tail")
         await expect(log).to_contain_text("before 2")
@@ -257,10 +278,10 @@ async def test_a_dropped_websocket_resumes_without_holes_or_duplicates(
     assert not page_errors, page_errors
 
 
-async def test_stop_asks_first_and_download_logs(page: Page, seeded: Seeded, rest: Rest) -> None:
-    ident = running_experiment(seeded.user, seeded.hypotheses[0], "monitor-stop")
+async def test_stop_asks_first_and_download_logs(page: Page, runner: Runner, rest: Rest) -> None:
+    ident = running_experiment(runner.user, runner.hypothesis, "monitor-stop")
     rest.lines(ident, [{"message": f"line {n}"} for n in range(5)])
-    await open_monitor(page, ident, seeded.user.token)
+    await open_monitor(page, ident, runner.user.token)
     await expect(page.get_by_role("log", name="Log tail")).to_contain_text("line 4")
 
     async with page.expect_download() as download_info:
@@ -283,23 +304,23 @@ async def test_stop_asks_first_and_download_logs(page: Page, seeded: Seeded, res
     await dialog.get_by_role("button", name="Stop experiment").click()
     await expect(page.get_by_text("Stopped", exact=True)).to_be_visible()
     await expect(page.get_by_role("button", name="Stop", exact=True)).to_have_count(0)
-    stored = seeded.user.gql(
+    stored = runner.user.gql(
         "query ($id: ID!) { experiment(id: $id) { status statusMessage } }", id=ident
     )["experiment"]
     assert stored == {"status": "STOPPED", "statusMessage": "loss diverged"}
 
 
 async def test_a_refused_stop_says_why_beside_the_button(
-    page: Page, server: ConsoleServer, seeded: Seeded
+    page: Page, server: ConsoleServer, runner: Runner
 ) -> None:
     created = server.admin.gql(
         CREATE_USER,
         input={"name": "Oscar Observer", "email": "oscar@example.test", "role": "DS"},
     )["createUser"]
-    hypothesis = seeded.user.gql(
+    hypothesis = runner.user.gql(
         CREATE_OBSERVED_HYPOTHESIS, title="Observed by Oscar", observers=[created["user"]["id"]]
     )["createHypothesis"]["id"]
-    ident = running_experiment(seeded.user, hypothesis, "monitor-observed")
+    ident = running_experiment(runner.user, hypothesis, "monitor-observed")
 
     await open_monitor(page, ident, created["token"])
     await expect(page.get_by_text("Running", exact=True)).to_be_visible()
@@ -344,18 +365,18 @@ async (last, { id, token, key, first, count }) => {
 
 
 async def test_a_point_logged_over_rest_shows_within_500_ms_p95(
-    page: Page, seeded: Seeded, rest: Rest
+    page: Page, runner: Runner, rest: Rest
 ) -> None:
-    ident = running_experiment(seeded.user, seeded.hypotheses[0], "monitor-latency")
+    ident = running_experiment(runner.user, runner.hypothesis, "monitor-latency")
     rest.points(ident, "latency", range(0, 10))
-    await open_monitor(page, ident, seeded.user.token)
+    await open_monitor(page, ident, runner.user.token)
     await expect_last(page, "latency", 9)
     last = chart(page, "latency").get_by_text(re.compile(r"^Last: step"))
     samples: list[float] = await last.evaluate(
         LATENCY_SCRIPT,
         {
             "id": ident,
-            "token": seeded.user.token,
+            "token": runner.user.token,
             "key": "latency",
             "first": 10,
             "count": LATENCY_SAMPLES,
