@@ -40,6 +40,10 @@ class Reservation:
     reserved_at: datetime
     expires_at: datetime
     released_at: datetime | None
+    hourly_cost_per_gpu: float = strawberry.field(
+        description="The pool's rate when it was reserved: the GPU cost grows by "
+        "gpuCount x hourlyCostPerGpu per hour until releasedAt."
+    )
 
     @classmethod
     def from_row(cls, row: ReservationRow) -> Reservation:
@@ -49,6 +53,7 @@ class Reservation:
             reserved_at=row.reserved_at,
             expires_at=row.expires_at,
             released_at=row.released_at,
+            hourly_cost_per_gpu=row.hourly_cost_per_gpu,
         )
 
 

@@ -334,6 +334,13 @@ class Experiment:
         return experiments.duration_seconds(self.row, utcnow())
 
     @strawberry.field(
+        description="The seq of its last log line (0 before any): the tail of N lines is "
+        "`logs(after: lastLogSeq - N, first: N)`."
+    )
+    def last_log_seq(self) -> int:
+        return self.row.log_seq or 0
+
+    @strawberry.field(
         description="Its API cost entries (what addApiCost recorded), newest first, "
         "keyset-paginated (`after` is a `pageInfo.endCursor`); their sum is `cost.api`."
     )

@@ -73,6 +73,10 @@ class ReservationOut(Out):
     reserved_at: datetime
     expires_at: datetime
     released_at: datetime | None
+    hourly_cost_per_gpu: float = Field(
+        description="The pool's rate when reserved: the GPU cost grows by gpu_count x this "
+        "per hour until released_at"
+    )
 
 
 class CostOut(Out):
@@ -125,6 +129,10 @@ class ExperimentOut(Out):
         description="What the caller may do to it now: the lifecycle moves its status allows "
         "(START, COMPLETE, FAIL, STOP), UPDATE while QUEUED, UPLOAD_ARTIFACT and "
         "ADD_API_COST; empty for a caller who may only read it"
+    )
+    last_log_seq: int = Field(
+        description="The seq of its last log line (0 before any): the tail of N lines is "
+        "GET /experiments/{id}/logs?after=<last_log_seq - N>"
     )
 
 

@@ -67,6 +67,7 @@ def _reservation(reservation: Reservation | None) -> dict[str, Any] | None:
         "reserved_at": iso(reservation.reserved_at),
         "expires_at": iso(reservation.expires_at),
         "released_at": iso(reservation.released_at),
+        "hourly_cost_per_gpu": reservation.hourly_cost_per_gpu,
     }
 
 
@@ -124,6 +125,7 @@ def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[st
         "last_activity_at": iso(row.last_activity_at),
         "duration_seconds": duration_seconds(row, now),
         "allowed_actions": [action.value for action in related.allowed_actions.get(row.id, ())],
+        "last_log_seq": row.log_seq or 0,
     }
 
 

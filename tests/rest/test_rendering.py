@@ -117,6 +117,7 @@ def test_experiment_json_shows_the_reservation_the_live_cost_and_the_mlflow_link
         "reserved_at": "2024-05-01T12:00:00+00:00",
         "expires_at": "2024-05-01T14:00:00+00:00",
         "released_at": None,
+        "hourly_cost_per_gpu": 3.0,
     }
     # live while held: 2 GPUs x 3.0 an hour x half an hour, not the stored gpu_cost
     assert body["cost"] == {"gpu": 3.0, "api": 0.25, "total": 3.25, "currency": "USD"}

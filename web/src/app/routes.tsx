@@ -10,7 +10,8 @@ import { ExperimentDetailView } from "../views/experiment-detail/ExperimentDetai
 import { ExperimentsView } from "../views/experiments/ExperimentsView";
 import { NewExperimentView } from "../views/new-experiment/NewExperimentView";
 import { NotificationsView } from "../views/notifications/NotificationsView";
-import { NotFound, Placeholder } from "../views/placeholder/Placeholder";
+import { MonitorView } from "../views/monitor/MonitorView";
+import { NotFound } from "../views/not-found/NotFound";
 import { Shell } from "./Shell";
 
 export { paths } from "./paths";
@@ -28,7 +29,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <ExperimentsView /> },
       { path: "experiments/new", element: <NewExperimentView /> },
       { path: "experiments/:id", element: <ExperimentDetailView /> },
-      { path: "experiments/:id/monitor", element: <Placeholder title="Run monitor" /> },
+      { path: "experiments/:id/monitor", element: <MonitorView /> },
       { path: "compare", element: <CompareView /> },
       { path: "notifications", element: <NotificationsView /> },
       { path: "*", element: <NotFound /> },

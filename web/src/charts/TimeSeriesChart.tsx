@@ -5,7 +5,7 @@ import "uplot/dist/uPlot.min.css";
 import "./charts.css";
 import { lastPoint, lowerBound, upperBound, type SeriesColumns } from "./columns";
 import type { XRange } from "./downsample";
-import { formatStep, formatValue, lastPointText } from "./format";
+import { formatStep, formatTicks, formatValue, lastPointText } from "./format";
 import { seriesColor } from "./palette";
 import { plotData, xyOf, type XAxis } from "./plotData";
 import { useElementWidth } from "./width";
@@ -102,7 +102,14 @@ function chartOptions(
         grid: GRID,
         ticks: TICKS,
       },
-      { font: AXIS_FONT, stroke: AXIS_STROKE, grid: GRID, ticks: TICKS, size: yAxisSize },
+      {
+        font: AXIS_FONT,
+        stroke: AXIS_STROKE,
+        grid: GRID,
+        ticks: TICKS,
+        size: yAxisSize,
+        values: (_u, splits) => formatTicks(splits),
+      },
     ],
     series: [
       xAxis === "time"

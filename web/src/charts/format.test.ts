@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatStep, formatValue, lastPointText } from "./format";
+import { formatStep, formatTicks, formatValue, lastPointText } from "./format";
 import { SERIES_COLORS, seriesColor } from "./palette";
 import { MAX_POINTS, MIN_POINTS, maxPointsFor, settledMaxPoints } from "./width";
 
@@ -19,6 +19,14 @@ describe("text", () => {
     expect(formatValue(2.5e12)).toBe("2.5e+12");
     expect(formatValue(0)).toBe("0");
     expect(formatValue(Number.NaN)).toBe("—");
+  });
+});
+
+describe("formatTicks", () => {
+  it("tells apart the ticks of a small metric (uPlot's default writes each as 0)", () => {
+    expect(formatTicks([0, 0.0001, 0.0002, 0.0003])).toEqual(["0", "0.0001", "0.0002", "0.0003"]);
+    expect(formatTicks([0.1 + 0.2, 1, 2.5])).toEqual(["0.3", "1", "2.5"]);
+    expect(formatTicks([0, 2e-5, 4e-5])).toEqual(["0", "2e-5", "4e-5"]);
   });
 });
 

@@ -27,3 +27,10 @@ export function lastPointText(last: { step: number; value: number | null } | nul
   if (last === null) return "Last: no points yet";
   return `Last: step ${formatStep(last.step)} · ${formatValue(last.value)}`;
 }
+
+/** The y axis' tick labels: as `formatValue` writes values, so that a small metric (a
+ * learning rate of 3e-4) gets ticks that tell apart, not uPlot's default of 3 decimals
+ * (every tick `0`). */
+export function formatTicks(splits: readonly number[]): string[] {
+  return splits.map((split) => formatValue(split));
+}
