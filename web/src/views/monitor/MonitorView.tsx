@@ -100,7 +100,7 @@ export function MonitorView() {
           </h1>
         </div>
         <div className="monitor-actions">
-          {experiment && running ? (
+          {experiment && running && experiment.allowedActions.includes("STOP") ? (
             <StopControl experimentId={id} name={experiment.name} onStopped={monitor.refresh} />
           ) : null}
           <span className="monitor-download">

@@ -6,6 +6,7 @@ export const MonitorExperimentQuery = graphql(`
       id
       name
       status
+      allowedActions
       startedAt
       finishedAt
       lastLogSeq
