@@ -180,7 +180,9 @@ async def test_steps_past_the_readable_range_are_refused_and_the_top_one_reads(
 async def test_a_path_escaping_the_api_mount_gets_the_json_envelope(
     client: httpx.AsyncClient,
 ) -> None:
-    for path in ("/api/v1%0A", "/api%0A", "/nowhere"):
+    """Paths of the API's own prefixes that match no route (any other path is a page of
+    the web console: ``tests/test_web_console.py``)."""
+    for path in ("/api/v1%0A", "/api%0A", "/api/nowhere", "/healthz/nowhere"):
         response = await client.get(path)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "NOT_FOUND"
