@@ -80,6 +80,11 @@ async def test_three_runs_side_by_side(page: Page, server: ConsoleServer) -> Non
     accuracy = metrics.get_by_role("row").filter(has_text="accuracy")
     await expect(accuracy.get_by_role("cell").nth(2)).to_contain_text("★ best")
     await expect(accuracy.get_by_role("cell").nth(2)).to_contain_text("+0.1 (+12.5%)")
+    # one overlaid chart per metric, the runs named in its legend
+    charts = page.get_by_role("list", name="Experiments in the charts")
+    await expect(charts.get_by_role("listitem")).to_have_text(order)
+    await expect(page.get_by_role("img", name="Chart of val_loss")).to_be_visible()
+    await expect(page.get_by_role("img", name="Chart of accuracy")).to_be_visible()
     await screenshot(page, "compare")
 
     # another baseline: the deltas follow, and the URL keeps it

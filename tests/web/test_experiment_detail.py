@@ -183,6 +183,31 @@ async def test_detail_overview_start_logs_metrics_artifacts_costs_stop(
     summaries = page.get_by_role("table", name="Metric summaries")
     row = summaries.get_by_role("row", name="train_loss")
     await expect(row.get_by_role("cell")).to_have_text(["20", "0.875", "0.875", "1.234", "2"])
+    # ... and one chart per key, its last point as text; a drag reads that step range again
+    chart = page.get_by_role("group", name="train_loss")
+    await expect(chart.get_by_role("img", name="Chart of train_loss")).to_be_visible()
+    await expect(chart.get_by_text("Last: step 20 · 0.875")).to_be_visible()
+    box = await chart.get_by_role("img", name="Chart of train_loss").bounding_box()
+    assert box is not None
+    async with page.expect_request(
+        lambda request: (
+            request.method == "POST"
+            and request.url.endswith("/graphql")
+            and '"stepFrom"' in (request.post_data or "")
+            and '"stepFrom":null' not in (request.post_data or "").replace(" ", "")
+        )
+    ):
+        await page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] / 2)
+        await page.mouse.down()
+        await page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] / 2, steps=5)
+        await page.mouse.up()
+    await chart.get_by_role("button", name="Reset zoom").click()
+    await expect(chart.get_by_role("button", name="Reset zoom")).to_have_count(0)
+    # a point logged while the tab is open reaches its chart
+    _rest(server, cast.owner, "POST", f"/experiments/{ident}/metrics", json={
+        "key": "train_loss", "value": 0.5, "step": 30,
+    })  # fmt: skip
+    await expect(chart.get_by_text("Last: step 30 · 0.5")).to_be_visible()
 
     # Logs: the lines, the level filter and the search; the tab survives a reload
     await page.get_by_role("tab", name="Logs").click()

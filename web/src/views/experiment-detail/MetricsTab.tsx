@@ -1,10 +1,11 @@
-/** Metrics: each key's summary (last step, last, min, max, count), refreshed as points
- * arrive. */
-import { useEffect, useRef } from "react";
+/** Metrics: each key's summary (last step, last, min, max, count) and one chart per key,
+ * all keys at once, refreshed as points arrive. */
+import { useEffect, useRef, useState } from "react";
 import { useQuery, useSubscription } from "urql";
 
 import { formatCount } from "../../lib/format";
 import { formatNumber } from "./detailFormat";
+import { MetricChart } from "./MetricChart";
 import { MetricPointsSubscription, MetricSummariesQuery } from "./operations";
 
 /** New points refresh the summaries at most this often. */
@@ -21,12 +22,15 @@ export function MetricsTab({ experimentId }: { experimentId: string }) {
     variables: { id: experimentId },
   });
   const lastRefresh = useRef(0);
+  // how many refreshes new points caused: the charts read their series again on a change
+  const [revision, setRevision] = useState(0);
   useEffect(() => {
     if (!points) return;
     const wait = Math.max(0, lastRefresh.current + REFRESH_MS - Date.now());
     const timer = setTimeout(() => {
       lastRefresh.current = Date.now();
       refetch({ requestPolicy: "network-only" });
+      setRevision((value) => value + 1);
     }, wait);
     return () => clearTimeout(timer);
   }, [points, refetch]);
@@ -86,6 +90,13 @@ export function MetricsTab({ experimentId }: { experimentId: string }) {
           </table>
         </div>
       )}
+      {summaries && summaries.length ? (
+        <div className="metric-charts">
+          {summaries.map((s) => (
+            <MetricChart key={s.key} experimentId={experimentId} metricKey={s.key} revision={revision} />
+          ))}
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -12,7 +12,7 @@ import {
   type SeriesColumns,
 } from "../../charts";
 import { formatCount } from "../../lib/format";
-import { MonitorMetricQuery } from "./operations";
+import { MetricSeriesQuery } from "../../api/metricSeries";
 
 interface Zoom {
   from: number;
@@ -42,7 +42,7 @@ export function MetricPanel({
     setZoom({ from, to, data: null, error: null });
     void client
       .query(
-        MonitorMetricQuery,
+        MetricSeriesQuery,
         { id: experimentId, key: metricKey, maxPoints, stepFrom: from, stepTo: to },
         { requestPolicy: "network-only" },
       )

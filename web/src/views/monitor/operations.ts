@@ -42,23 +42,6 @@ export const MonitorExperimentQuery = graphql(`
   }
 `);
 
-export const MonitorMetricQuery = graphql(`
-  query MonitorMetric($id: ID!, $key: String!, $maxPoints: Int!, $stepFrom: BigInt, $stepTo: BigInt) {
-    experiment(id: $id) {
-      id
-      metric(key: $key, maxPoints: $maxPoints, stepFrom: $stepFrom, stepTo: $stepTo) {
-        key
-        downsampled
-        points {
-          step
-          value
-          timestamp
-        }
-      }
-    }
-  }
-`);
-
 export const MonitorLogsQuery = graphql(`
   query MonitorLogs($id: ID!, $after: Int, $first: Int!) {
     experiment(id: $id) {

@@ -10,12 +10,8 @@ import type {
   RunMonitorSubscription as MonitorEvent,
 } from "../../gql/graphql";
 import { addSample, workOf, type ProgressSample } from "./eta";
-import {
-  MonitorExperimentQuery,
-  MonitorLogsQuery,
-  MonitorMetricQuery,
-  RunMonitorSubscription,
-} from "./operations";
+import { MetricSeriesQuery } from "../../api/metricSeries";
+import { MonitorExperimentQuery, MonitorLogsQuery, RunMonitorSubscription } from "./operations";
 import { ResumeTracker, SyncGate, mergeLines } from "./resume";
 
 /** How many log lines the tail holds. */
@@ -147,7 +143,7 @@ export function useRunMonitor(id: string, maxPoints: number | null): RunMonitorS
         reads.map(async ({ key, stepFrom }) => {
           const answer = await client
             .query(
-              MonitorMetricQuery,
+              MetricSeriesQuery,
               { id, key, maxPoints: points, stepFrom },
               { requestPolicy: "network-only" },
             )
