@@ -4,9 +4,10 @@ its experiment; `Mark as read` and `Mark all as read` lower the count."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.web.accounts import SocketWatch, new_account, screenshot, sign_in
+from tests.web.proxy import CuttableProxy
 from tests.web.seed import FAIL, START
 from tests.web.server import ConsoleServer
 
@@ -60,3 +61,46 @@ async def test_a_failed_run_rings_the_bell_live_and_mark_read_lowers_it(
     await expect(page).to_have_url(f"{server.base}/notifications")
     await failed.get_by_role("link", name="forms-smoothing-0.1").click()
     await expect(page).to_have_url(f"{server.base}/experiments/{ident}")
+
+
+async def test_what_happened_while_the_socket_was_down_shows_after_it_is_back(
+    browser: Browser, server: ConsoleServer
+) -> None:
+    """The live feed does not replay: when the page's websocket comes back after a drop,
+    the bell and the list are read again, so a notification raised meanwhile shows."""
+    account = new_account(server.admin, "Rhea Reconnect", "Warm restarts help")
+    ident = account.create("forms-reconnect")
+    proxy = CuttableProxy(server.base)
+    await proxy.start()
+    context = await browser.new_context(
+        base_url=proxy.base, viewport={"width": 1400, "height": 900}
+    )
+    page = await context.new_page()
+    closed: list[str] = []
+    page.on("websocket", lambda ws: ws.on("close", lambda _ws: closed.append(ws.url)))
+    try:
+        sockets = SocketWatch(page)
+        await sign_in(page, account.api.token, "/notifications")
+        await expect(page.get_by_text("No notifications yet")).to_be_visible()
+        await sockets.subscribed("NewNotifications")
+
+        await proxy.cut()
+        for _ in range(100):
+            if closed:
+                break
+            await page.wait_for_timeout(100)
+        assert closed, "the page's websocket did not drop"
+        account.api.gql(START, id=ident)  # a notification while the page cannot hear it
+        await page.wait_for_timeout(1000)
+        await expect(page.get_by_role("button", name="Notifications", exact=True)).to_be_visible()
+        await proxy.restore()
+
+        await expect(page.get_by_role("button", name="Notifications (1)")).to_be_visible(
+            timeout=30_000
+        )
+        items = page.get_by_role("list", name="Notifications").get_by_role("listitem")
+        await expect(items).to_have_count(1)
+        await expect(items.nth(0)).to_contain_text("forms-reconnect started")
+    finally:
+        await context.close()
+        await proxy.close()

@@ -30,12 +30,17 @@ export function graphqlWsUrl(location: { protocol: string; host: string }): stri
 
 export interface ConsoleClient {
   client: Client;
+  /** Calls `listener` each time the websocket is back after a dropped connection (its
+   * subscriptions are resubscribed then, but a live feed does not replay what happened
+   * meanwhile: a view re-reads what it shows). Returns the unsubscribe function. */
+  onReconnect(listener: () => void): () => void;
   /** Closes the websocket (on sign-out, or when the token changes). */
   dispose(): void;
 }
 
 export function makeClient(token: string, onUnauthenticated: () => void): ConsoleClient {
   const authorization = bearer(token);
+  const reconnectListeners = new Set<() => void>();
   const ws: WsClient = createWsClient({
     url: graphqlWsUrl(window.location),
     connectionParams: { Authorization: authorization },
@@ -46,6 +51,9 @@ export function makeClient(token: string, onUnauthenticated: () => void): Consol
     on: {
       closed: (event) => {
         if (isAuthClose(event)) onUnauthenticated();
+      },
+      connected: (_socket, _payload, wasRetry) => {
+        if (wasRetry) for (const listener of reconnectListeners) listener();
       },
     },
   });
@@ -76,6 +84,10 @@ export function makeClient(token: string, onUnauthenticated: () => void): Consol
   });
   return {
     client,
+    onReconnect: (listener) => {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
     dispose: () => {
       // graphql-ws's dispose awaits the connection: one the server refused (a revoked
       // token, close 4401/4403) rejects with its close event, and there is nothing to close

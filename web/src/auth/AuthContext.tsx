@@ -18,6 +18,8 @@ interface Auth {
   endedBecauseRefused: boolean;
   signIn(token: string): Promise<SignInResult>;
   signOut(): void;
+  /** See `ConsoleClient.onReconnect`; a no-op while signed out. */
+  onReconnect(listener: () => void): () => void;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -82,9 +84,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     clearToken();
   }, []);
 
+  const onReconnect = useCallback(
+    (listener: () => void) => consoleClient?.onReconnect(listener) ?? (() => undefined),
+    [consoleClient],
+  );
   const auth = useMemo(
-    () => ({ token, endedBecauseRefused, signIn, signOut }),
-    [token, endedBecauseRefused, signIn, signOut],
+    () => ({ token, endedBecauseRefused, signIn, signOut, onReconnect }),
+    [token, endedBecauseRefused, signIn, signOut, onReconnect],
   );
   return (
     <AuthContext.Provider value={auth}>

@@ -1,13 +1,14 @@
 /** The header's bell: the caller's unread count, live. Each new notification from the
  * `notifications` subscription (and each `markNotificationsRead`) invalidates the count
  * and the list, which urql then refetches. The feed sends only what happens while it is
- * connected, so the count is also asked again when the page comes back into view or the
- * browser back online (what a dropped connection may have missed). */
+ * connected, so the count is also asked again when the websocket is back after a drop, the
+ * page comes back into view or the browser back online (what it may have missed). */
 import { useEffect } from "react";
 import { useNavigate } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
 import { paths } from "../../app/paths";
+import { useAuth } from "../../auth/AuthContext";
 import "./notifications.css";
 import { bellLabel } from "./labels";
 import { NOTIFICATION_CONTEXT, NewNotificationsSubscription, UnreadCountQuery } from "./operations";
@@ -16,6 +17,11 @@ export function Bell() {
   const navigate = useNavigate();
   const [{ data }, recount] = useQuery({ query: UnreadCountQuery, context: NOTIFICATION_CONTEXT });
   useSubscription({ query: NewNotificationsSubscription, context: NOTIFICATION_CONTEXT });
+  const { onReconnect } = useAuth();
+  useEffect(
+    () => onReconnect(() => recount({ requestPolicy: "network-only" })),
+    [onReconnect, recount],
+  );
   useEffect(() => {
     const again = () => {
       if (document.visibilityState === "visible") recount({ requestPolicy: "network-only" });

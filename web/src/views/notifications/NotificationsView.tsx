@@ -1,11 +1,13 @@
 /** Notifications (`/notifications`): the caller's, newest first, unread ones marked, each
  * linking to its experiment; `Mark as read` per item and `Mark all as read`. New ones
- * arrive live (the bell's subscription invalidates this list). */
+ * arrive live (the bell's subscription invalidates this list); after a dropped websocket
+ * the list is read again. */
 import { useCallback, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { useClient, useMutation, useQuery } from "urql";
 
 import { paths } from "../../app/paths";
+import { useAuth } from "../../auth/AuthContext";
 import type { NotificationItemFragment } from "../../gql/graphql";
 import { formatDateTime } from "../../lib/format";
 import "./notifications.css";
@@ -29,11 +31,16 @@ function errorText(error: { message: string }): string {
 export function NotificationsView() {
   const client = useClient();
   const [first, setFirst] = useState(PAGE);
-  const [{ data, fetching, error }] = useQuery({
+  const [{ data, fetching, error }, reread] = useQuery({
     query: NotificationsQuery,
     variables: { first },
     context: NOTIFICATION_CONTEXT,
   });
+  const { onReconnect } = useAuth();
+  useEffect(
+    () => onReconnect(() => reread({ requestPolicy: "network-only" })),
+    [onReconnect, reread],
+  );
   const [{ data: counted }] = useQuery({ query: UnreadCountQuery, context: NOTIFICATION_CONTEXT });
   const [, markRead] = useMutation(MarkReadMutation);
   const [allState, setAllState] = useState<{ busy: boolean; error: string | null }>({
