@@ -8,6 +8,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery, useSubscription } from "urql";
 
 import { paths } from "../../app/paths";
+import { useAuth } from "../../auth/AuthContext";
 import type { ExperimentDetailFragment } from "../../gql/graphql";
 import { formatMoney, formatProgress, progressFraction, statusLabel } from "../../lib/format";
 import { ArtifactsTab } from "./ArtifactsTab";
@@ -27,7 +28,16 @@ export function ExperimentDetailView() {
 }
 
 function ExperimentDetail({ id }: { id: string }) {
-  const [{ data, fetching, error }] = useQuery({ query: ExperimentDetailQuery, variables: { id } });
+  const [{ data, fetching, error }, reread] = useQuery({
+    query: ExperimentDetailQuery,
+    variables: { id },
+  });
+  // the live feed does not replay what a dropped websocket missed: read it again
+  const { onReconnect } = useAuth();
+  useEffect(
+    () => onReconnect(() => reread({ requestPolicy: "network-only" })),
+    [onReconnect, reread],
+  );
   const [{ data: live }] = useSubscription({
     query: ExperimentUpdatedSubscription,
     variables: { id },
