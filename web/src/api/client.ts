@@ -77,7 +77,10 @@ export function makeClient(token: string, onUnauthenticated: () => void): Consol
   return {
     client,
     dispose: () => {
-      void ws.dispose();
+      // disposing while the socket connects awaits that connection: refused (a revoked
+      // token closes it with 4403), it rejects with the close event, which is the reason
+      // for disposing, not an error
+      ws.dispose().catch(() => undefined);
     },
   };
 }

@@ -183,3 +183,8 @@ export function applyChanges<R extends LiveRow>(
 ): LiveList<R> {
   return changes.reduce((current, change) => applyChange(current, change, compare), list);
 }
+
+/** The highlight of live arrivals over. */
+export function settle<R extends LiveRow>(list: LiveList<R>): LiveList<R> {
+  return list.fresh.size ? { ...list, fresh: new Set() } : list;
+}
