@@ -98,8 +98,8 @@ export function LeaderboardPanel({ variables, version }: Props) {
             value={goal}
             onChange={(event) => setPickedGoal(event.target.value as MetricGoal)}
           >
-            <option value="MIN">Lowest (MIN)</option>
-            <option value="MAX">Highest (MAX)</option>
+            <option value="MIN">Lowest</option>
+            <option value="MAX">Highest</option>
           </select>
         </div>
       </form>
