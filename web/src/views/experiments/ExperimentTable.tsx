@@ -317,7 +317,7 @@ function ExperimentRow({ experiment: e, index, fresh, selected, onSelect }: RowP
       <td title={`${e.model} · ${e.type}`}>
         {e.model} <span className="muted">{e.type}</span>
       </td>
-      <td className="progress-cell">
+      <td className="progress-cell" title={formatProgress(e.progress)}>
         {fraction != null ? (
           <span className="bar" aria-hidden="true">
             <span style={{ width: `${fraction * 100}%` }} />
