@@ -268,3 +268,14 @@ async def test_owner_picker_filters_by_user(page: Page, server: ConsoleServer) -
     await page.get_by_role("button", name="Any owner").click()
     await expect(page.get_by_role("link", name="olive-two")).to_be_visible()
     await expect(page).to_have_url(re.compile(r"\?model=vit-b16$"))
+
+    # a tag, typed: a chip that removes it again
+    await page.get_by_label("Model").fill("")
+    await page.get_by_label("Model").press("Enter")
+    await page.get_by_label("Tags").fill("picked")
+    await page.get_by_label("Tags").press("Enter")
+    await expect(page).to_have_url(re.compile(r"\?tags=picked$"))
+    await expect_names(page, ["olive-two"])
+    await page.get_by_role("button", name="Remove tag picked").click()
+    await expect(page).to_have_url(f"{server.base}/")
+    await expect(page.get_by_role("link", name="quinn-one")).to_be_visible()

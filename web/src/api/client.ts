@@ -80,7 +80,7 @@ export function makeClient(token: string, onUnauthenticated: () => void): Consol
       // disposing while the socket connects awaits that connection: refused (a revoked
       // token closes it with 4403), it rejects with the close event, which is the reason
       // for disposing, not an error
-      ws.dispose().catch(() => undefined);
+      Promise.resolve(ws.dispose()).catch(() => undefined);
     },
   };
 }

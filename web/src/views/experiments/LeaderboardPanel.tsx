@@ -71,10 +71,13 @@ export function LeaderboardPanel({ variables, version }: Props) {
   return (
     <section className="leaderboard card" aria-labelledby={`${ids.key}-title`}>
       <h2 id={`${ids.key}-title`}>Leaderboard</h2>
-      <form className="leaderboard-controls" onSubmit={(event) => {
-        event.preventDefault();
-        setMetricKey(draft.trim());
-      }}>
+      <form
+        className="leaderboard-controls"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setMetricKey(draft.trim());
+        }}
+      >
         <div className="field">
           <label htmlFor={ids.key}>Metric</label>
           <input
@@ -117,7 +120,11 @@ export function LeaderboardPanel({ variables, version }: Props) {
       ) : entries && entries.length === 0 ? (
         <p className="hint">No experiment here logged “{metricKey}”.</p>
       ) : entries ? (
-        <table className="data compact" aria-label={`Leaderboard by ${metricKey}`} aria-busy={fetching}>
+        <table
+          className="data compact"
+          aria-label={`Leaderboard by ${metricKey}`}
+          aria-busy={fetching}
+        >
           <thead>
             <tr>
               <th scope="col">Rank</th>
@@ -134,7 +141,10 @@ export function LeaderboardPanel({ variables, version }: Props) {
             {entries.map((entry) => (
               <tr key={entry.experiment.id}>
                 <td className="num">{entry.rank}</td>
-                <td className="name" title={`${entry.experiment.name} · ${entry.experiment.owner.name}`}>
+                <td
+                  className="name"
+                  title={`${entry.experiment.name} · ${entry.experiment.owner.name}`}
+                >
                   <Link to={paths.experiment(entry.experiment.id)}>{entry.experiment.name}</Link>
                 </td>
                 <td className="num">{formatValue(entry.value)}</td>

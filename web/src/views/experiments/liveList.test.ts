@@ -30,7 +30,11 @@ const ids = (list: LiveList<Row>) => list.rows.map((r) => r.id);
 
 /** Rows 9..5 loaded (newest first), more on the server. */
 function loaded(hasMore = true): LiveList<Row> {
-  return appendPage(emptyList<Row>(), [9, 8, 7, 6, 5].map((m) => row(`r${m}`, m)), hasMore);
+  return appendPage(
+    emptyList<Row>(),
+    [9, 8, 7, 6, 5].map((m) => row(`r${m}`, m)),
+    hasMore,
+  );
 }
 
 describe("the client's order matches the server's", () => {
@@ -87,15 +91,19 @@ describe("live changes", () => {
   });
 
   it("puts the newest row on top", () => {
-    const list = applyChange(loaded(), { kind: "CREATED", experiment: row("r10", 10) }, newestFirst);
+    const list = applyChange(
+      loaded(),
+      { kind: "CREATED", experiment: row("r10", 10) },
+      newestFirst,
+    );
     expect(ids(list)[0]).toBe("r10");
   });
 
   it("shows a created row below the last loaded one only when no page is left", () => {
     const old = row("r1", 1);
-    expect(ids(applyChange(loaded(true), { kind: "CREATED", experiment: old }, newestFirst))).toEqual(
-      ["r9", "r8", "r7", "r6", "r5"],
-    );
+    expect(
+      ids(applyChange(loaded(true), { kind: "CREATED", experiment: old }, newestFirst)),
+    ).toEqual(["r9", "r8", "r7", "r6", "r5"]);
     expect(
       ids(applyChange(loaded(false), { kind: "CREATED", experiment: old }, newestFirst)).at(-1),
     ).toBe("r1");
@@ -122,7 +130,11 @@ describe("live changes", () => {
       [row("a", 1, { cost: { total: 30 } }), row("b", 2, { cost: { total: 20 } })],
       false,
     );
-    list = applyChange(list, { kind: "UPDATED", experiment: row("b", 2, { cost: { total: 40 } }) }, byCost);
+    list = applyChange(
+      list,
+      { kind: "UPDATED", experiment: row("b", 2, { cost: { total: 40 } }) },
+      byCost,
+    );
     expect(ids(list)).toEqual(["b", "a"]);
   });
 
@@ -133,11 +145,19 @@ describe("live changes", () => {
       [row("a", 1, { cost: { total: 30 } }), row("b", 2, { cost: { total: 20 } })],
       true,
     );
-    list = applyChange(list, { kind: "UPDATED", experiment: row("a", 1, { cost: { total: 5 } }) }, byCost);
+    list = applyChange(
+      list,
+      { kind: "UPDATED", experiment: row("a", 1, { cost: { total: 5 } }) },
+      byCost,
+    );
     expect(ids(list)).toEqual(["b"]);
     // with nothing left on the server, it stays at the end instead
     list = appendPage(list, [], false);
-    list = applyChange(list, { kind: "UPDATED", experiment: row("a", 1, { cost: { total: 5 } }) }, byCost);
+    list = applyChange(
+      list,
+      { kind: "UPDATED", experiment: row("a", 1, { cost: { total: 5 } }) },
+      byCost,
+    );
     expect(ids(list)).toEqual(["b", "a"]);
   });
 

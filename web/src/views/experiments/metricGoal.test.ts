@@ -4,7 +4,16 @@ import { guessGoal } from "./metricGoal";
 
 describe("a metric key's likely goal", () => {
   it("minimises losses and errors", () => {
-    for (const key of ["loss", "val_loss", "valLoss", "train/nll", "eval.ppl", "p95-latency", "trainloss", "MSE"]) {
+    for (const key of [
+      "loss",
+      "val_loss",
+      "valLoss",
+      "train/nll",
+      "eval.ppl",
+      "p95-latency",
+      "trainloss",
+      "MSE",
+    ]) {
       expect(guessGoal(key), key).toBe("MIN");
     }
   });

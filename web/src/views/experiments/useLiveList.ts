@@ -4,7 +4,14 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { ExperimentRowFragment } from "../../gql/graphql";
 import type { ChangeFeed, RowChange } from "./changeFeed";
-import { type Compare, type LiveList, appendPage, applyChanges, emptyList, settle } from "./liveList";
+import {
+  type Compare,
+  type LiveList,
+  appendPage,
+  applyChanges,
+  emptyList,
+  settle,
+} from "./liveList";
 
 export type Row = ExperimentRowFragment;
 
@@ -39,7 +46,13 @@ export interface LiveListState {
 /** How long a row that arrived live stays highlighted */
 const FRESH_MS = 2500;
 
-export function useLiveList({ fetchPage, initial, compare, feed, mapChange }: Options): LiveListState {
+export function useLiveList({
+  fetchPage,
+  initial,
+  compare,
+  feed,
+  mapChange,
+}: Options): LiveListState {
   const [list, setList] = useState<LiveList<Row>>(() =>
     initial ? appendPage(emptyList<Row>(), initial.rows, initial.hasMore) : emptyList<Row>(),
   );
