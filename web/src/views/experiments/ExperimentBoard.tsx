@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { Link } from "react-router";
 import { useClient, useQuery } from "urql";
 
@@ -44,6 +44,17 @@ export function ExperimentBoard({ variables, feed, version }: Props) {
   useEffect(() => {
     if (version > 0) recount({ requestPolicy: "network-only" });
   }, [version, recount]);
+  // events before the board came: handed to the columns with their first cards
+  const early = useRef<RowChange[]>([]);
+  const loaded = useRef(false);
+  loaded.current = data != null;
+  useEffect(
+    () =>
+      feed.listen((changes) => {
+        if (!loaded.current) early.current.push(...changes);
+      }),
+    [feed],
+  );
   const counts = useMemo(() => {
     const found = new Map<ExperimentStatus, number>();
     for (const column of counted?.experimentBoard ?? []) found.set(column.status, column.count);
@@ -71,6 +82,7 @@ export function ExperimentBoard({ variables, feed, version }: Props) {
             endCursor: column.page.pageInfo.endCursor ?? null,
             total: column.count,
           }}
+          earlyChanges={early.current}
           variables={variables}
           feed={feed}
         />
@@ -83,11 +95,13 @@ interface ColumnProps {
   status: ExperimentStatus;
   count: number;
   initial: FetchedPage;
+  /** Events that came before `initial`, merged into it */
+  earlyChanges: readonly RowChange[];
   variables: ListVariables;
   feed: ChangeFeed;
 }
 
-function BoardColumnView({ status, count, initial, variables, feed }: ColumnProps) {
+function BoardColumnView({ status, count, initial, earlyChanges, variables, feed }: ColumnProps) {
   const client = useClient();
   const fetchPage = useCallback(
     async (after: string | null): Promise<FetchedPage> => {
@@ -127,6 +141,7 @@ function BoardColumnView({ status, count, initial, variables, feed }: ColumnProp
   const { list, loading, error, loadMore } = useLiveList({
     fetchPage,
     initial,
+    earlyChanges,
     compare,
     feed,
     mapChange,

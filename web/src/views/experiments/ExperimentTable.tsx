@@ -288,7 +288,10 @@ interface RowProps {
 function ExperimentRow({ experiment: e, index, fresh, selected, onSelect }: RowProps) {
   const fraction = progressFraction(e.progress);
   return (
-    <tr aria-rowindex={index + 2} className={fresh ? "fresh" : undefined} aria-selected={selected}>
+    <tr
+      aria-rowindex={index + 2}
+      className={[fresh ? "fresh" : "", selected ? "selected" : ""].join(" ").trim() || undefined}
+    >
       <td className="select">
         <input
           type="checkbox"

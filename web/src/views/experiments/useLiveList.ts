@@ -28,6 +28,8 @@ interface Options {
   fetchPage: (after: string | null) => Promise<FetchedPage>;
   /** The first page, when the caller fetched it already (the board fetches all columns). */
   initial?: FetchedPage;
+  /** Events that came before `initial` was fetched, merged into it */
+  earlyChanges?: readonly RowChange[];
   compare: Compare<Row> | null;
   feed: ChangeFeed;
   /** What an event means for this list (a Kanban column turns other statuses into LEFT). */
@@ -49,13 +51,17 @@ const FRESH_MS = 2500;
 export function useLiveList({
   fetchPage,
   initial,
+  earlyChanges,
   compare,
   feed,
   mapChange,
 }: Options): LiveListState {
-  const [list, setList] = useState<LiveList<Row>>(() =>
-    initial ? appendPage(emptyList<Row>(), initial.rows, initial.hasMore) : emptyList<Row>(),
-  );
+  const [list, setList] = useState<LiveList<Row>>(() => {
+    if (!initial) return emptyList<Row>();
+    const first = appendPage(emptyList<Row>(), initial.rows, initial.hasMore);
+    const early = earlyChanges ?? [];
+    return applyChanges(first, mapChange ? early.map(mapChange) : early, compare);
+  });
   const [total, setTotal] = useState<number | null>(initial?.total ?? null);
   const [loading, setLoading] = useState(!initial);
   const [error, setError] = useState<string | null>(null);
