@@ -17,6 +17,7 @@ from tests.web.seed import (
     CREATE_HYPOTHESIS,
     CREATE_USER,
     FAIL,
+    PROGRESS,
     START,
 )
 from tests.web.server import Api, ConsoleServer
@@ -96,6 +97,13 @@ async def test_a_row_leaves_a_running_filter_when_its_run_completes(
     lab.create("waiting")
     await open_list(page, lab, "?status=RUNNING")
     await expect_names(page, ["still-running", "finishing-run"])
+
+    # progress reports change the row in place
+    running = page.get_by_role("table", name="Experiments").get_by_role("row")
+    lab.api.gql(PROGRESS, id=finishing, step=500, total=1000)
+    await expect(running.filter(has_text="finishing-run")).to_contain_text(
+        "500 / 1,000 steps · 50%"
+    )
 
     lab.api.gql(COMPLETE, id=finishing)
     await expect_names(page, ["still-running"])

@@ -944,7 +944,7 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** The experiment after each change of its state. */
   experimentUpdated: Experiment;
-  /** Created and changed experiments (live table, Kanban) the caller may read: CREATED / UPDATED when one matches the filter, LEFT when one stops matching. */
+  /** Created and changed experiments (live table, Kanban) the caller may read: CREATED / UPDATED when one matches the filter, LEFT when one stops matching. A progress report is an UPDATED too (at most one a second per experiment, the latest). */
   experimentsChanged: ExperimentChange;
   /** Log lines: those stored past `after` first (if given), then live. */
   logLines: LogsEvent;
