@@ -35,6 +35,7 @@ class LivePublisher:
         # the end of its key's interval
         self._throttled_at: dict[str, float] = {}
         self._throttled_next: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._throttle_timers: dict[str, asyncio.TimerHandle] = {}
 
     def publish_nowait(self, channel: str, event: dict[str, Any]) -> None:
         message = orjson.dumps(event)
@@ -63,9 +64,12 @@ class LivePublisher:
         waiting = key in self._throttled_next
         self._throttled_next[key] = (channel, event)
         if not waiting:
-            loop.call_later(last + interval - now, self._publish_folded, key)
+            self._throttle_timers[key] = loop.call_later(
+                last + interval - now, self._publish_folded, key
+            )
 
     def _publish_folded(self, key: str) -> None:
+        self._throttle_timers.pop(key, None)
         folded = self._throttled_next.pop(key, None)
         if folded is None:
             return
@@ -122,6 +126,10 @@ class LivePublisher:
                 await self.queue.join()
 
     async def stop(self) -> None:
+        for timer in self._throttle_timers.values():
+            timer.cancel()
+        self._throttle_timers.clear()
+        self._throttled_next.clear()
         if self._task is not None:
             await self.flush(1.0)
             self._task.cancel()
