@@ -88,6 +88,32 @@ async def test_a_created_experiment_appears_at_the_top(page: Page, server: Conso
     )
 
 
+async def test_rows_arriving_above_keep_the_scrolled_view_still(
+    page: Page, server: ConsoleServer
+) -> None:
+    lab = Lab(server)
+    for number in range(60):
+        lab.create(f"run-{number:02d}")
+    await open_list(page, lab)
+    table = page.get_by_role("table", name="Experiments")
+    await table.hover()
+    await page.mouse.wheel(0, 20 * 44)
+    # scrolling on loads the rest by itself
+    await expect(page.get_by_text("Showing 60 of 60 experiments")).to_be_visible()
+    watched = table.get_by_role("link", name="run-35", exact=True)
+    await expect(watched).to_be_visible()
+    before = await watched.bounding_box()
+    await expect(table.get_by_role("link", name="run-59", exact=True)).to_have_count(0)
+
+    lab.create("newest")
+    await expect(page.get_by_text("Showing 61 of 61 experiments")).to_be_visible()
+    after = await watched.bounding_box()
+    assert before and after and abs(after["y"] - before["y"]) < 1, (before, after)
+    # back at the top, the new row is first
+    await page.mouse.wheel(0, -100 * 44)
+    await expect(table.get_by_role("row").get_by_role("link").first).to_have_text("newest")
+
+
 async def test_a_row_leaves_a_running_filter_when_its_run_completes(
     page: Page, server: ConsoleServer
 ) -> None:

@@ -140,6 +140,27 @@ export function ExperimentTable({
     overscan: OVERSCAN,
   });
 
+  // scrolled into the list, rows arriving or leaving above the view must not move what
+  // the reader looks at: the scroll position follows the row at the top of the view
+  const anchor = useRef<{ id: string; index: number } | null>(null);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const previous = anchor.current;
+    if (previous && element.scrollTop > view.offset) {
+      const index = rows.findIndex((row) => row.id === previous.id);
+      if (index >= 0 && index !== previous.index) {
+        element.scrollTop += (index - previous.index) * ROW_HEIGHT;
+      }
+    }
+    const top = Math.min(
+      rows.length - 1,
+      Math.max(0, Math.floor((element.scrollTop - view.offset) / ROW_HEIGHT)),
+    );
+    const row = rows[top];
+    anchor.current = row ? { id: row.id, index: top } : null;
+  }, [rows, view]);
+
   // scrolled near the last loaded row: the next page comes by itself
   const nearEnd = scrolled && win.end >= rows.length - AUTO_LOAD_ROWS;
   useEffect(() => {
