@@ -95,6 +95,7 @@ async def test_rows_arriving_above_keep_the_scrolled_view_still(
     for number in range(60):
         lab.create(f"run-{number:02d}")
     await open_list(page, lab)
+    await expect(page.get_by_text("Showing 50 of 60 experiments")).to_be_visible()
     table = page.get_by_role("table", name="Experiments")
     await table.hover()
     await page.mouse.wheel(0, 20 * 44)
