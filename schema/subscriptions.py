@@ -124,7 +124,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="Created and changed experiments (live table, Kanban) the caller may "
-        "read: CREATED / UPDATED when one matches the filter, LEFT when one stops matching."
+        "read: CREATED / UPDATED when one matches the filter, LEFT when one stops matching. "
+        "A progress report is an UPDATED too (at most one a second per experiment, the latest)."
     )
     async def experiments_changed(
         self, info: Info, filter: ExperimentFilter | None = None

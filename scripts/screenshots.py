@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -44,10 +45,38 @@ async def sign_in_page(page: Page, _server: ConsoleServer, _seeded: Seeded) -> N
     await expect(page.get_by_role("alert")).to_be_visible()
 
 
-async def experiments_table(page: Page, _server: ConsoleServer, _seeded: Seeded) -> None:
+LOG_METRICS = """
+mutation ($id: ID!, $points: [MetricPointInput!]!) {
+  logMetrics(experimentId: $id, points: $points)
+}
+"""
+# val_loss curves of the running runs, for the leaderboard (logged once)
+CURVES = {"lr-1e-4": (1.9, 1.2, 0.82, 0.64), "llama-sft-judge": (2.4, 1.5, 1.1, 0.97)}
+
+
+async def experiments_table(page: Page, _server: ConsoleServer, seeded: Seeded) -> None:
+    for name, values in CURVES.items():
+        points = [
+            {"key": "val_loss", "value": value, "step": 100 * (step + 1)}
+            for step, value in enumerate(values)
+        ]
+        seeded.user.gql(LOG_METRICS, id=seeded.ids[name], points=points)
     await page.goto("/")
     links = page.get_by_role("table", name="Experiments").get_by_role("link")
     await expect(links).to_have_count(len(RUNS))
+    leaderboard = page.get_by_role("region", name="Leaderboard")
+    await leaderboard.get_by_label("Metric").fill("val_loss")
+    await expect(leaderboard.get_by_role("row")).to_have_count(len(CURVES) + 1)
+    for name in ("lr-1e-4", "llama-sft-judge"):
+        await page.get_by_role("checkbox", name=f"Select {name}").check()
+
+
+async def experiments_kanban(page: Page, _server: ConsoleServer, _seeded: Seeded) -> None:
+    await page.goto("/?view=board")
+    cards = page.get_by_role(
+        "region", name=re.compile("^(Queued|Running|Completed|Failed|Stopped)")
+    )
+    await expect(cards.get_by_role("listitem")).to_have_count(len(RUNS))
 
 
 async def graphiql(page: Page, _server: ConsoleServer, _seeded: Seeded) -> None:
@@ -60,6 +89,7 @@ async def graphiql(page: Page, _server: ConsoleServer, _seeded: Seeded) -> None:
 SHOTS = [
     Shot("signin", sign_in_page, signed_in=False),
     Shot("experiments", experiments_table),
+    Shot("experiments-kanban", experiments_kanban),
     Shot("graphiql", graphiql),
 ]
 

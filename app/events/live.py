@@ -31,6 +31,11 @@ class LivePublisher:
         self.dropped = 0
         self.failed = 0
         self._task: asyncio.Task[None] | None = None
+        # publish_throttled: when each key was last published, and the event waiting for
+        # the end of its key's interval
+        self._throttled_at: dict[str, float] = {}
+        self._throttled_next: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._throttle_timers: dict[str, asyncio.TimerHandle] = {}
 
     def publish_nowait(self, channel: str, event: dict[str, Any]) -> None:
         message = orjson.dumps(event)
@@ -41,6 +46,43 @@ class LivePublisher:
                 self.queue.task_done()
                 self.dropped += 1
         self.queue.put_nowait((channel, message))
+
+    def publish_throttled(
+        self, channel: str, key: str, event: dict[str, Any], interval: float
+    ) -> None:
+        """``publish_nowait`` at most once per ``key`` per ``interval`` seconds: the first
+        event at once, later ones within the interval folded into one, the latest, sent
+        when the interval ends (so the last state always goes out)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        last = self._throttled_at.get(key)
+        if last is None or now - last >= interval:
+            self._throttled_at[key] = now
+            self.publish_nowait(channel, event)
+            self._forget_quiet_keys(now, interval)
+            return
+        waiting = key in self._throttled_next
+        self._throttled_next[key] = (channel, event)
+        if not waiting:
+            self._throttle_timers[key] = loop.call_later(
+                last + interval - now, self._publish_folded, key
+            )
+
+    def _publish_folded(self, key: str) -> None:
+        self._throttle_timers.pop(key, None)
+        folded = self._throttled_next.pop(key, None)
+        if folded is None:
+            return
+        self._throttled_at[key] = asyncio.get_running_loop().time()
+        self.publish_nowait(*folded)
+
+    def _forget_quiet_keys(self, now: float, interval: float) -> None:
+        """Keys quiet for a whole interval need no memory (bounded by the active ones)."""
+        if len(self._throttled_at) < 1024:
+            return
+        for key, at in list(self._throttled_at.items()):
+            if now - at >= interval and key not in self._throttled_next:
+                del self._throttled_at[key]
 
     def start(self) -> None:
         if self._task is None:
@@ -84,6 +126,10 @@ class LivePublisher:
                 await self.queue.join()
 
     async def stop(self) -> None:
+        for timer in self._throttle_timers.values():
+            timer.cancel()
+        self._throttle_timers.clear()
+        self._throttled_next.clear()
         if self._task is not None:
             await self.flush(1.0)
             self._task.cancel()

@@ -5,14 +5,24 @@ from __future__ import annotations
 import uuid
 
 from app.events.live import LivePublisher
-from app.events.names import experiment_channel
+from app.events.names import EXPERIMENTS_CHANNEL, experiment_channel
+
+# A live list (``experimentsChanged``) hears of an experiment's progress at most this often:
+# each report there costs every list subscriber a read of the row.
+LIST_PROGRESS_INTERVAL_SECONDS = 1.0
 
 
 def publish_progress(live: LivePublisher, experiment_id: uuid.UUID) -> None:
-    """Subscribers reload the experiment: the event only says that progress moved."""
-    live.publish_nowait(
-        experiment_channel(experiment_id),
-        {"type": "progress", "experiment_id": str(experiment_id)},
+    """Subscribers reload the experiment: the event only says that progress moved. The
+    experiment's own channel gets every report (the Run Monitor); the live lists' channel
+    at most one per ``LIST_PROGRESS_INTERVAL_SECONDS``, the latest."""
+    event = {"type": "progress", "experiment_id": str(experiment_id)}
+    live.publish_nowait(experiment_channel(experiment_id), event)
+    live.publish_throttled(
+        EXPERIMENTS_CHANNEL,
+        f"list-progress:{experiment_id}",
+        event,
+        LIST_PROGRESS_INTERVAL_SECONDS,
     )
 
 

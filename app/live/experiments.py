@@ -84,7 +84,7 @@ async def _judge(
 
 def _change(event: dict[str, Any], judged: _Judged) -> Change | None:
     if judged.matches:
-        created = event["event_type"] == EventType.EXPERIMENT_CREATED
+        created = event.get("event_type") == EventType.EXPERIMENT_CREATED
         return Change("CREATED" if created else "UPDATED", judged.experiment)
     if judged.matched:
         return Change("LEFT", judged.experiment)
@@ -98,19 +98,21 @@ async def experiment_changes(
     filter matches them; LEFT when it matched them before the change and no longer does
     (a status move out of the filtered statuses, an update of the model, tags, name or
     description). Judged per event from the event's ``previous`` values, so nothing is
-    kept per row; a LEFT for a row the client does not show is for it to ignore."""
+    kept per row; a LEFT for a row the client does not show is for it to ignore. A
+    progress report (at most one a second per experiment, ``publish_progress``) is an
+    UPDATED of a matching experiment: progress changes none of the filtered values."""
     async with opened(services, EXPERIMENTS_CHANNEL) as subscription:
         async for message in subscription:
             if message == LAGGED:
                 raise SubscriptionLagged("the subscriber fell behind; refetch and resubscribe")
             event = decode(message)
-            if event is None or event.get("type") != "event":
+            if event is None or event.get("type") not in STATE_EVENTS:
                 continue
             previous = event.get("previous")
             judged = await _judge(
                 services,
                 actor,
-                uuid.UUID(event["aggregate_id"]),
+                uuid.UUID(event["aggregate_id" if event["type"] == "event" else "experiment_id"]),
                 filter,
                 previous if isinstance(previous, dict) else None,
             )

@@ -1,10 +1,13 @@
 import { useEffect, useId, useState } from "react";
 import { useQuery } from "urql";
 
-import type { ExperimentSortField, ExperimentType } from "../../gql/graphql";
+import type { ExperimentFilter, ExperimentSortField, ExperimentType } from "../../gql/graphql";
 import { statusLabel } from "../../lib/format";
 import type { UpdateList } from "./ExperimentsView";
 import { DIRECTIONS, type ListState, SORT_FIELDS, STATUSES, TYPES, hasFilters } from "./listState";
+import { OwnerPicker } from "./OwnerPicker";
+import { TagsFilter } from "./TagsFilter";
+import { type FacetCount, facetLabel, useFacets } from "./facets";
 import { HypothesisOptionsQuery } from "./operations";
 
 export const SORT_LABELS: Record<ExperimentSortField, string> = {
@@ -28,6 +31,8 @@ interface TextFilterProps {
   normalize?: (draft: string) => string;
   placeholder?: string;
   type?: "text" | "search";
+  /** Suggestions: values with their counts (free text stays possible) */
+  suggestions?: readonly FacetCount[];
 }
 
 /** A text field that updates the list once typing settles (or on Enter). */
@@ -38,8 +43,10 @@ function TextFilter({
   normalize = (draft) => draft.trim(),
   placeholder,
   type = "text",
+  suggestions,
 }: TextFilterProps) {
   const id = useId();
+  const listId = `${id}-suggestions`;
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   const settled = normalize(draft) === value;
@@ -56,32 +63,45 @@ function TextFilter({
         type={type}
         value={draft}
         placeholder={placeholder}
-        onChange={(event) => setDraft(event.target.value)}
+        list={suggestions ? listId : undefined}
+        autoComplete={suggestions ? "off" : undefined}
+        onChange={(event) => {
+          const value = event.target.value;
+          setDraft(value);
+          // a pick from the suggestions applies at once
+          const native = event.nativeEvent as InputEvent;
+          if (
+            native.inputType === "insertReplacementText" &&
+            suggestions?.some((s) => s.value === value)
+          ) {
+            onCommit(value);
+          }
+        }}
         onKeyDown={(event) => {
           if (event.key === "Enter" && !settled) onCommit(draft);
         }}
       />
+      {suggestions ? (
+        <datalist id={listId}>
+          {suggestions.map((s) => (
+            <option key={s.value} value={s.value} label={facetLabel(s)} />
+          ))}
+        </datalist>
+      ) : null}
     </div>
   );
 }
 
-const splitTags = (text: string) =>
-  [
-    ...new Set(
-      text
-        .split(",")
-        .map((tag) => tag.trim())
-        .filter(Boolean),
-    ),
-  ].join(", ");
-
 interface Props {
   state: ListState;
+  /** The list's filter, for the dropdowns' counts */
+  filter: ExperimentFilter;
   update: UpdateList;
   clear: () => void;
 }
 
-export function ExperimentFilters({ state, update, clear }: Props) {
+export function ExperimentFilters({ state, filter, update, clear }: Props) {
+  const facets = useFacets(filter);
   const ids = {
     hypothesis: useId(),
     type: useId(),
@@ -159,17 +179,19 @@ export function ExperimentFilters({ state, update, clear }: Props) {
           ))}
         </select>
       </div>
-      <TextFilter label="Model" value={state.model} onCommit={text("model")} />
       <TextFilter
-        label="Tags"
-        value={state.tags.join(", ")}
-        normalize={splitTags}
-        placeholder="comma-separated"
-        onCommit={(value) =>
-          update({ tags: splitTags(value).split(", ").filter(Boolean) }, { replace: true })
-        }
+        label="Model"
+        value={state.model}
+        onCommit={text("model")}
+        suggestions={facets.models}
+        placeholder="any"
       />
-      <TextFilter label="Owner ID" value={state.ownerId} onCommit={text("ownerId")} />
+      <TagsFilter
+        tags={state.tags}
+        suggestions={facets.tags}
+        onChange={(tags) => update({ tags })}
+      />
+      <OwnerPicker ownerId={state.ownerId} onChange={(ownerId) => update({ ownerId })} />
       <div className="field">
         <label htmlFor={ids.from}>Created from</label>
         <input

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
-import { useQuery } from "urql";
+import { useClient } from "urql";
 
 import { paths } from "../../app/paths";
-import type { ExperimentRowFragment, ExperimentSortField } from "../../gql/graphql";
+import type { ExperimentSortField } from "../../gql/graphql";
 import {
   formatCount,
   formatDateTime,
@@ -13,11 +13,23 @@ import {
   statusLabel,
 } from "../../lib/format";
 import type { UpdateList } from "./ExperimentsView";
+import type { ChangeFeed } from "./changeFeed";
 import { type ListState, type ListVariables, hasFilters, toggleSort } from "./listState";
+import { comparatorFor } from "./liveList";
 import { ExperimentsPageQuery } from "./operations";
+import { type FetchedPage, type Row, errorText, useLiveList } from "./useLiveList";
+import { visibleRows } from "./windowing";
 
-/** Rows asked for per page (keyset: each page starts after the last row's cursor). */
+/** Rows asked for in the first page (keyset: each page starts after the last row's cursor). */
 export const PAGE_SIZE = 50;
+/** Rows asked for by each later page (`Load more`, or scrolling near the end). */
+export const MORE_PAGE_SIZE = 200;
+/** Every row is this tall (px; experiments.css): what windowed rendering counts on. */
+export const ROW_HEIGHT = 44;
+/** Rows rendered beyond each edge of the scrolled viewport */
+const OVERSCAN = 12;
+/** Scrolling this close (rows) to the last loaded row loads the next page by itself. */
+const AUTO_LOAD_ROWS = 40;
 
 interface Column {
   header: string;
@@ -35,88 +47,219 @@ const COLUMNS: Column[] = [
   { header: "Created", sort: "CREATED_AT" },
 ];
 
-interface PageEnd {
-  hasNextPage: boolean;
-  endCursor: string | null | undefined;
-  totalCount: number;
-  fetching: boolean;
-  error: string | null;
+export interface Selection {
+  ids: ReadonlySet<string>;
+  toggle: (row: Row, selected: boolean) => void;
 }
 
 interface Props {
   state: ListState;
   variables: ListVariables;
   update: UpdateList;
+  feed: ChangeFeed;
+  /** The list's count from the stats (kept live); the first page's count until then */
+  liveTotal: number | null;
+  selection: Selection;
+  /** Loads the list again from its first page */
+  reload: () => void;
 }
 
-export function ExperimentTable({ state, variables, update }: Props) {
-  // the cursors of the pages shown: null is the first page
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [end, setEnd] = useState<PageEnd | null>(null);
-  const [total, setTotal] = useState<number | null>(null);
-  const [shown, setShown] = useState<Record<string, number>>({});
-
-  const onPage = useCallback(
-    (index: number, after: string | null, page: PageEnd, rows: number, isLast: boolean) => {
-      if (index === 0 && !page.fetching) setTotal(page.totalCount);
-      setShown((current) => ({ ...current, [after ?? ""]: rows }));
-      if (!isLast) return;
-      // while the last page loads, keep the button (disabled) where it was
-      setEnd((current) =>
-        page.fetching && rows === 0 && current ? { ...current, fetching: true } : page,
-      );
+/** The experiments as a table: keyset pages, live rows, windowed rendering. */
+export function ExperimentTable({
+  state,
+  variables,
+  update,
+  feed,
+  liveTotal,
+  selection,
+  reload,
+}: Props) {
+  const client = useClient();
+  const fetchPage = useCallback(
+    async (after: string | null): Promise<FetchedPage> => {
+      const result = await client
+        .query(
+          ExperimentsPageQuery,
+          { ...variables, first: after ? MORE_PAGE_SIZE : PAGE_SIZE, after },
+          { requestPolicy: "network-only" },
+        )
+        .toPromise();
+      if (result.error) throw new Error(errorText(result.error));
+      const connection = result.data?.experiments;
+      if (!connection) throw new Error("no answer");
+      return {
+        rows: connection.edges.map((edge) => edge.node),
+        hasMore: connection.pageInfo.hasNextPage,
+        endCursor: connection.pageInfo.endCursor ?? null,
+        total: connection.totalCount,
+      };
     },
-    [],
+    [client, variables],
   );
+  const compare = useMemo(() => comparatorFor<Row>(variables.orderBy), [variables.orderBy]);
+  const { list, total, loading, error, loadMore } = useLiveList({ fetchPage, compare, feed });
+  const rows = list.rows;
 
-  const rowsShown = cursors.reduce((sum, after) => sum + (shown[after ?? ""] ?? 0), 0);
-  const more = end?.hasNextPage && end.endCursor ? end.endCursor : null;
+  // windowed rendering: the scroll container's position picks the rows to render
+  const scroller = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLTableSectionElement>(null);
+  const [view, setView] = useState({ scrollTop: 0, viewport: 800, offset: ROW_HEIGHT });
+  const [scrolled, setScrolled] = useState(false);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      setView({
+        scrollTop: element.scrollTop,
+        viewport: element.clientHeight,
+        offset: head.current?.offsetHeight ?? ROW_HEIGHT,
+      });
+    };
+    const onScroll = () => {
+      setScrolled(true);
+      frame ||= requestAnimationFrame(measure);
+    };
+    measure();
+    element.addEventListener("scroll", onScroll, { passive: true });
+    const resize = new ResizeObserver(() => {
+      frame ||= requestAnimationFrame(measure);
+    });
+    resize.observe(element);
+    return () => {
+      element.removeEventListener("scroll", onScroll);
+      resize.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, []);
+  const win = visibleRows({
+    ...view,
+    count: rows.length,
+    rowHeight: ROW_HEIGHT,
+    overscan: OVERSCAN,
+  });
+
+  // scrolled into the list, rows arriving or leaving above the view must not move what
+  // the reader looks at: the scroll position follows the row at the top of the view
+  const anchor = useRef<{ id: string; index: number } | null>(null);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const previous = anchor.current;
+    if (previous && element.scrollTop > view.offset) {
+      const index = rows.findIndex((row) => row.id === previous.id);
+      if (index >= 0 && index !== previous.index) {
+        element.scrollTop += (index - previous.index) * ROW_HEIGHT;
+      }
+    }
+    const top = Math.min(
+      rows.length - 1,
+      Math.max(0, Math.floor((element.scrollTop - view.offset) / ROW_HEIGHT)),
+    );
+    const row = rows[top];
+    anchor.current = row ? { id: row.id, index: top } : null;
+  }, [rows, view]);
+
+  // scrolled near the last loaded row: the next page comes by itself
+  const nearEnd = scrolled && win.end >= rows.length - AUTO_LOAD_ROWS;
+  useEffect(() => {
+    if (nearEnd && list.hasMore && !loading && !error && rows.length > 0) loadMore();
+  }, [nearEnd, list.hasMore, loading, error, rows.length, loadMore]);
+
+  // everything loaded: the rows are the count (kept live); else the server's count
+  const shownTotal =
+    total == null ? null : list.hasMore ? Math.max(rows.length, liveTotal ?? total) : rows.length;
+  const ready = total != null || (!loading && rows.length > 0);
 
   return (
-    <div className="table-wrap">
+    <div className="experiment-table">
       <p className="summary" aria-live="polite">
-        {total == null
-          ? "Loading experiments…"
-          : total === 0
+        {!ready
+          ? error
+            ? ""
+            : "Loading experiments…"
+          : shownTotal === 0 && rows.length === 0
             ? hasFilters(state)
               ? "No experiments match these filters."
               : "No experiments yet."
-            : `Showing ${formatCount(rowsShown)} of ${formatCount(total)} experiments`}
+            : `Showing ${formatCount(rows.length)} of ${formatCount(shownTotal ?? rows.length)} experiments`}
+        {list.unplaced > 0 ? (
+          <>
+            {" "}
+            <span className="new-rows">
+              {formatCount(list.unplaced)} new —{" "}
+              <button type="button" className="link" onClick={reload}>
+                show
+              </button>
+            </span>
+          </>
+        ) : null}
       </p>
-      <table className="data" aria-label="Experiments">
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <HeaderCell key={column.header} column={column} state={state} update={update} />
+      <div className="table-scroll" ref={scroller} data-testid="experiments-scroll">
+        <table
+          className="data windowed"
+          aria-label="Experiments"
+          aria-rowcount={(shownTotal ?? rows.length) + 1}
+        >
+          <colgroup>
+            <col className="c-select" />
+            <col className="c-name" />
+            <col className="c-status" />
+            <col className="c-hypothesis" />
+            <col className="c-owner" />
+            <col className="c-model" />
+            <col className="c-progress" />
+            <col className="c-cost" />
+            <col className="c-created" />
+          </colgroup>
+          <thead ref={head}>
+            <tr aria-rowindex={1}>
+              <th scope="col">
+                <span className="visually-hidden">Select</span>
+              </th>
+              {COLUMNS.map((column) => (
+                <HeaderCell key={column.header} column={column} state={state} update={update} />
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {win.before > 0 ? (
+              <tr className="spacer" aria-hidden="true" style={{ height: win.before }}>
+                <td colSpan={COLUMNS.length + 1} />
+              </tr>
+            ) : null}
+            {rows.slice(win.start, win.end).map((row, offset) => (
+              <ExperimentRow
+                key={row.id}
+                experiment={row}
+                index={win.start + offset}
+                fresh={list.fresh.has(row.id)}
+                selected={selection.ids.has(row.id)}
+                onSelect={selection.toggle}
+              />
             ))}
-          </tr>
-        </thead>
-        {cursors.map((after, index) => (
-          <ExperimentPage
-            key={after ?? ""}
-            index={index}
-            isLast={index === cursors.length - 1}
-            after={after}
-            variables={variables}
-            onPage={onPage}
-          />
-        ))}
-      </table>
-      {end?.error ? (
+            {win.after > 0 ? (
+              <tr className="spacer" aria-hidden="true" style={{ height: win.after }}>
+                <td colSpan={COLUMNS.length + 1} />
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {error ? (
         <p className="error" role="alert">
-          Could not load experiments: {end.error}
+          Could not load experiments: {error}
         </p>
       ) : null}
-      {more ? (
-        <button
-          type="button"
-          className="load-more"
-          disabled={end?.fetching}
-          onClick={() =>
-            setCursors((current) => (current.includes(more) ? current : [...current, more]))
-          }
-        >
+      {list.hasMore && ready ? (
+        <button type="button" className="load-more" disabled={loading} onClick={loadMore}>
           Load more
+        </button>
+      ) : null}
+      {!ready && error ? (
+        <button type="button" className="load-more" disabled={loading} onClick={loadMore}>
+          Try again
         </button>
       ) : null}
     </div>
@@ -155,57 +298,30 @@ function HeaderCell({
   );
 }
 
-interface PageProps {
+interface RowProps {
+  experiment: Row;
   index: number;
-  isLast: boolean;
-  after: string | null;
-  variables: ListVariables;
-  onPage: (
-    index: number,
-    after: string | null,
-    page: PageEnd,
-    rows: number,
-    isLast: boolean,
-  ) => void;
+  fresh: boolean;
+  selected: boolean;
+  onSelect: Selection["toggle"];
 }
 
-/** One page of rows (a `<tbody>`), fetched after `after`. */
-function ExperimentPage({ index, isLast, after, variables, onPage }: PageProps) {
-  const [{ data, fetching, error }] = useQuery({
-    query: ExperimentsPageQuery,
-    variables: { ...variables, first: PAGE_SIZE, after },
-  });
-  const connection = data?.experiments;
-  useEffect(() => {
-    onPage(
-      index,
-      after,
-      {
-        hasNextPage: connection?.pageInfo.hasNextPage ?? false,
-        endCursor: connection?.pageInfo.endCursor,
-        totalCount: connection?.totalCount ?? 0,
-        fetching,
-        error: error ? error.message.replace(/^\[(GraphQL|Network)\] /, "") : null,
-      },
-      connection?.edges.length ?? 0,
-      isLast,
-    );
-  }, [index, isLast, after, connection, fetching, error, onPage]);
-  if (!connection) return null;
-  return (
-    <tbody>
-      {connection.edges.map(({ node }) => (
-        <ExperimentRow key={node.id} experiment={node} />
-      ))}
-    </tbody>
-  );
-}
-
-function ExperimentRow({ experiment: e }: { experiment: ExperimentRowFragment }) {
+function ExperimentRow({ experiment: e, index, fresh, selected, onSelect }: RowProps) {
   const fraction = progressFraction(e.progress);
   return (
-    <tr>
-      <td>
+    <tr
+      aria-rowindex={index + 2}
+      className={[fresh ? "fresh" : "", selected ? "selected" : ""].join(" ").trim() || undefined}
+    >
+      <td className="select">
+        <input
+          type="checkbox"
+          aria-label={`Select ${e.name}`}
+          checked={selected}
+          onChange={(event) => onSelect(e, event.target.checked)}
+        />
+      </td>
+      <td className="name" title={e.tags.length ? `${e.name} · ${e.tags.join(", ")}` : e.name}>
         <Link to={paths.experiment(e.id)}>{e.name}</Link>
         {e.tags.length ? (
           <span className="tags">
@@ -220,12 +336,12 @@ function ExperimentRow({ experiment: e }: { experiment: ExperimentRowFragment })
       <td>
         <span className={`status status-${e.status.toLowerCase()}`}>{statusLabel(e.status)}</span>
       </td>
-      <td>{e.hypothesis.title}</td>
-      <td>{e.owner.name}</td>
-      <td>
+      <td title={e.hypothesis.title}>{e.hypothesis.title}</td>
+      <td title={e.owner.name}>{e.owner.name}</td>
+      <td title={`${e.model} · ${e.type}`}>
         {e.model} <span className="muted">{e.type}</span>
       </td>
-      <td className="progress-cell">
+      <td className="progress-cell" title={formatProgress(e.progress)}>
         {fraction != null ? (
           <span className="bar" aria-hidden="true">
             <span style={{ width: `${fraction * 100}%` }} />
@@ -233,8 +349,8 @@ function ExperimentRow({ experiment: e }: { experiment: ExperimentRowFragment })
         ) : null}
         {formatProgress(e.progress)}
       </td>
-      <td className="num nowrap">{formatMoney(e.cost.total, e.cost.currency)}</td>
-      <td className="nowrap">
+      <td className="num">{formatMoney(e.cost.total, e.cost.currency)}</td>
+      <td>
         <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time>
       </td>
     </tr>

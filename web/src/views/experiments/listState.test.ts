@@ -21,7 +21,8 @@ describe("URL → list state", () => {
     expect(
       parse(
         "status=FAILED,RUNNING&hypothesis=h1&type=LLM&model=llama&owner=u1&tags=a,b" +
-          "&from=2025-01-02&to=2025-01-31&q=lr%20sweep&sort=METRIC&metric=val_loss&dir=ASC",
+          "&from=2025-01-02&to=2025-01-31&q=lr%20sweep&sort=METRIC&metric=val_loss&dir=ASC" +
+          "&view=board",
       ),
     ).toEqual({
       statuses: ["RUNNING", "FAILED"], // in the lifecycle's order
@@ -36,13 +37,16 @@ describe("URL → list state", () => {
       sort: "METRIC",
       direction: "ASC",
       metricKey: "val_loss",
+      mode: "board",
     } satisfies ListState);
   });
 
   it("drops what it does not know", () => {
     const state = parse(
-      "status=RUNNING,BOGUS,,RUNNING&type=GPT&sort=random&dir=up&from=2025-02-30&to=yesterday",
+      "status=RUNNING,BOGUS,,RUNNING&type=GPT&sort=random&dir=up&from=2025-02-30&to=yesterday" +
+        "&view=grid",
     );
+    expect(state.mode).toBe("table");
     expect(state.statuses).toEqual(["RUNNING"]);
     expect(state.type).toBe("");
     expect(state.sort).toBe("CREATED_AT");
@@ -71,7 +75,7 @@ describe("list state → URL", () => {
   it("round-trips through the URL", () => {
     const query =
       "status=RUNNING%2CFAILED&hypothesis=h1&type=CV&model=resnet&owner=u7&tags=x%2Cy" +
-      "&from=2025-03-01&to=2025-03-02&q=ablation&sort=METRIC&metric=acc&dir=ASC";
+      "&from=2025-03-01&to=2025-03-02&q=ablation&sort=METRIC&metric=acc&dir=ASC&view=board";
     const state = parse(query);
     expect(parse(toSearchParams(state).toString())).toEqual(state);
     expect(toSearchParams(state).toString()).toBe(query);
@@ -134,6 +138,7 @@ describe("sorting and filters", () => {
   it("knows when a filter is set", () => {
     expect(hasFilters(DEFAULT_STATE)).toBe(false);
     expect(hasFilters({ ...DEFAULT_STATE, sort: "COST" })).toBe(false);
+    expect(hasFilters({ ...DEFAULT_STATE, mode: "board" })).toBe(false);
     expect(hasFilters(parse("tags=a"))).toBe(true);
     expect(hasFilters(parse("to=2025-01-01"))).toBe(true);
   });

@@ -28,6 +28,9 @@ export const SORT_FIELDS: readonly ExperimentSortField[] = [
   "NAME",
 ];
 export const DIRECTIONS: readonly SortDirection[] = ["DESC", "ASC"];
+/** How the list is shown: a table, or a Kanban board (a column per status). */
+export const MODES = ["table", "board"] as const;
+export type ListMode = (typeof MODES)[number];
 
 export interface ListState {
   statuses: ExperimentStatus[];
@@ -45,6 +48,7 @@ export interface ListState {
   direction: SortDirection;
   /** The metric to sort by when sort is METRIC */
   metricKey: string;
+  mode: ListMode;
 }
 
 export const DEFAULT_STATE: ListState = {
@@ -60,6 +64,7 @@ export const DEFAULT_STATE: ListState = {
   sort: "CREATED_AT",
   direction: "DESC",
   metricKey: "",
+  mode: "table",
 };
 
 /** URL parameter names */
@@ -76,6 +81,7 @@ const P = {
   sort: "sort",
   direction: "dir",
   metric: "metric",
+  mode: "view",
 } as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -118,6 +124,7 @@ export function parseListState(params: URLSearchParams): ListState {
     sort: sort === "METRIC" && !metricKey ? DEFAULT_STATE.sort : sort,
     direction: oneOf(params.get(P.direction), DIRECTIONS) ?? DEFAULT_STATE.direction,
     metricKey: sort === "METRIC" ? metricKey : "",
+    mode: oneOf(params.get(P.mode), MODES) ?? DEFAULT_STATE.mode,
   };
 }
 
@@ -143,6 +150,7 @@ export function toSearchParams(state: ListState): URLSearchParams {
   }
   if (byMetric) put(P.metric, metricKey);
   if (state.direction !== DEFAULT_STATE.direction) put(P.direction, state.direction);
+  if (state.mode !== DEFAULT_STATE.mode) put(P.mode, state.mode);
   return params;
 }
 
@@ -175,7 +183,7 @@ export function toVariables(state: ListState): ListVariables {
   return { filter, orderBy };
 }
 
-/** True when any filter (not the sort) differs from the default. */
+/** True when any filter (not the sort nor the mode) differs from the default. */
 export function hasFilters(state: ListState): boolean {
   return (
     state.statuses.length > 0 ||
