@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from itertools import count
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
+from tests.web.accounts import SocketWatch
+from tests.web.proxy import CuttableProxy
 from tests.web.seed import (
     API_COST,
     COMPLETE,
@@ -314,3 +316,41 @@ async def test_owner_picker_filters_by_user(page: Page, server: ConsoleServer) -
     await page.get_by_role("button", name="Remove tag picked").click()
     await expect(page).to_have_url(f"{server.base}/")
     await expect(page.get_by_role("link", name="quinn-one")).to_be_visible()
+
+
+async def test_changes_made_while_the_socket_was_down_show_after_it_is_back(
+    browser: Browser, server: ConsoleServer
+) -> None:
+    """``experimentsChanged`` does not replay: when the page's websocket comes back after a
+    drop, the list is read again, so a run created meanwhile shows."""
+    lab = Lab(server)
+    lab.create("before-the-drop")
+    proxy = CuttableProxy(server.base)
+    await proxy.start()
+    context = await browser.new_context(
+        base_url=proxy.base, viewport={"width": 1400, "height": 900}
+    )
+    page = await context.new_page()
+    closed: list[str] = []
+    page.on("websocket", lambda ws: ws.on("close", lambda _ws: closed.append(ws.url)))
+    try:
+        sockets = SocketWatch(page)
+        await open_list(page, lab)
+        await expect_names(page, ["before-the-drop"])
+        await sockets.subscribed("ExperimentsChanged")
+
+        await proxy.cut()
+        for _ in range(100):
+            if closed:
+                break
+            await page.wait_for_timeout(100)
+        assert closed, "the page's websocket did not drop"
+        lab.create("made-while-cut")
+        await page.wait_for_timeout(1000)
+        await expect_names(page, ["before-the-drop"])
+        await proxy.restore()
+
+        await expect_names(page, ["made-while-cut", "before-the-drop"])
+    finally:
+        await context.close()
+        await proxy.close()

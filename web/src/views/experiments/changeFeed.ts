@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { useClient } from "urql";
 
+import { useAuth } from "../../auth/AuthContext";
 import type { ExperimentFilter, ExperimentRowFragment } from "../../gql/graphql";
 import type { LiveChange } from "./liveList";
 import { ExperimentsChangedSubscription } from "./operations";
@@ -36,7 +37,8 @@ export interface LiveFeed {
   /** The subscription's error, until it is open again. */
   error: string | null;
   /** Grows when the subscription ended on an error (it fell behind, say) and was opened
-   * again: events may have been missed, so the lists reload (a key for them). */
+   * again, or the websocket is back after a drop: events may have been missed, so the
+   * lists reload (a key for them). */
   epoch: number;
 }
 
@@ -51,6 +53,8 @@ export function useChangeFeed(filter: ExperimentFilter): LiveFeed {
   const [error, setError] = useState<string | null>(null);
   const [epoch, setEpoch] = useState(0);
   const filterKey = JSON.stringify(filter);
+  const { onReconnect } = useAuth();
+  useEffect(() => onReconnect(() => setEpoch((e) => e + 1)), [onReconnect]);
 
   useEffect(() => {
     let pending: RowChange[] = [];
