@@ -9,11 +9,29 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import orjson
 
 from app.errors import ValidationFailed
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[T]):
+    """One page of a keyset-paginated list: its rows, each row's cursor (to go on after
+    it), whether rows follow, and how many match in all."""
+
+    items: list[T]
+    cursors: list[str]
+    has_next_page: bool
+    total_count: int
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
 
 
 def encode_cursor(values: Sequence[Any]) -> str:

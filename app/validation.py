@@ -138,3 +138,22 @@ def parse(model: type[M], data: Any, *, prefix: str = "") -> M:
 
 def json_size(document: Any) -> int:
     return len(orjson.dumps(document))
+
+
+# The longest search text a list takes
+MAX_SEARCH = 200
+
+
+def check_search_and_first(search: str | None, first: int, *, max_first: int) -> None:
+    """A list's ``first`` (0-``max_first``) and ``search`` (at most ``MAX_SEARCH``
+    characters, storable text): ``VALIDATION_FAILED`` naming each bad one."""
+    errors: dict[str, str] = {}
+    if not 0 <= first <= max_first:
+        errors["first"] = f"must be 0-{max_first}"
+    if search is not None:
+        if len(search) > MAX_SEARCH:
+            errors["search"] = f"at most {MAX_SEARCH} characters"
+        elif problem := text_problem(search):
+            errors["search"] = problem
+    if errors:
+        raise ValidationFailed(errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from app.compare.goals import MetricGoal, default_goal
 from app.experiments import service as experiments
 from app.experiments.presets import PRESETS
 from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
@@ -141,6 +142,15 @@ class Query:
     leaderboard: list[LeaderboardEntry] = strawberry.field(
         resolver=leaderboard, description=LEADERBOARD_DESCRIPTION
     )
+
+    @strawberry.field(
+        description="The goal a metric key is taken to have when none is given: the rule "
+        "of compareExperiments and of the console's leaderboard (MIN for loss- and "
+        "error-like words, MAX otherwise)."
+    )
+    async def metric_goal(self, info: Info, key: str) -> MetricGoal:
+        await info.context.actor()
+        return default_goal(key)
 
     @strawberry.field(description="Hyperparameter schemas, defaults and resources by type.")
     def presets(self) -> list[Preset]:

@@ -18,14 +18,12 @@ from sqlalchemy import ColumnElement, String, column, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible
-from app.errors import ValidationFailed
 from app.experiments.queries import filter_clause, like_pattern
 from app.experiments.schemas import ExperimentFilterData
 from app.models import Experiment, User
-from app.validation import text_problem
+from app.validation import check_search_and_first
 
 MAX_FACET_VALUES = 200
-MAX_SEARCH = 200
 
 
 @dataclass(frozen=True)
@@ -38,19 +36,6 @@ class FacetCount:
 class Facets:
     models: list[FacetCount]
     tags: list[FacetCount]
-
-
-def _check(search: str | None, first: int) -> None:
-    errors: dict[str, str] = {}
-    if not 0 <= first <= MAX_FACET_VALUES:
-        errors["first"] = f"must be 0-{MAX_FACET_VALUES}"
-    if search is not None:
-        if len(search) > MAX_SEARCH:
-            errors["search"] = f"at most {MAX_SEARCH} characters"
-        elif problem := text_problem(search):
-            errors["search"] = problem
-    if errors:
-        raise ValidationFailed(errors)
 
 
 def _without(data: ExperimentFilterData | None, field: str) -> ExperimentFilterData | None:
@@ -80,7 +65,7 @@ async def experiment_facets(
 ) -> Facets:
     """The models and tags of the experiments ``actor`` may read that ``filter`` matches
     (each facet without its own filter), at most ``first`` of each, by count."""
-    _check(search, first)
+    check_search_and_first(search, first, max_first=MAX_FACET_VALUES)
     dialect = session.get_bind().dialect.name
     visible = experiment_visible(actor)
     model_query = select(Experiment.model, func.count()).where(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible, may_act
 from app.config import Settings
+from app.cursors import KeysetPage
 from app.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.events.names import EVENT_FOR_STATUS, EventType
 from app.events.outbox import append_experiment_event
@@ -58,16 +58,7 @@ TRANSITIONS: dict[str, tuple[frozenset[ExperimentStatus], ExperimentStatus]] = {
 UPDATABLE: frozenset[ExperimentStatus] = frozenset({ExperimentStatus.QUEUED})
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Experiment]
-    cursors: list[str]
-    has_next_page: bool
-    total_count: int
-
-    @property
-    def end_cursor(self) -> str | None:
-        return self.cursors[-1] if self.cursors else None
+Page = KeysetPage[Experiment]
 
 
 # --- reading -------------------------------------------------------------------------

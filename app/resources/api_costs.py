@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.cursors import decode_cursor, encode_cursor
+from app.cursors import KeysetPage, decode_cursor, encode_cursor
 from app.errors import ValidationFailed
 from app.experiments.service import get_experiment
 from app.models import User
@@ -38,16 +38,7 @@ class ApiCostRead:
     after: str | None = None
 
 
-@dataclass(frozen=True)
-class ApiCostPage:
-    items: list[ApiCost]
-    cursors: list[str]
-    has_next_page: bool
-    total_count: int
-
-    @property
-    def end_cursor(self) -> str | None:
-        return self.cursors[-1] if self.cursors else None
+ApiCostPage = KeysetPage[ApiCost]
 
 
 @dataclass(frozen=True)

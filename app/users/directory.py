@@ -16,14 +16,13 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import email_visible
-from app.cursors import decode_cursor, encode_cursor
+from app.cursors import KeysetPage, decode_cursor, encode_cursor
 from app.errors import ValidationFailed
 from app.experiments.queries import like_pattern
 from app.models import User
-from app.validation import text_problem
+from app.validation import check_search_and_first
 
 MAX_PAGE = 500
-MAX_SEARCH = 200
 
 
 def _sort_name() -> ColumnElement[str]:
@@ -38,29 +37,7 @@ class DirectoryEntry:
     email: str | None
 
 
-@dataclass(frozen=True)
-class UserPage:
-    items: list[DirectoryEntry]
-    cursors: list[str]
-    has_next_page: bool
-    total_count: int
-
-    @property
-    def end_cursor(self) -> str | None:
-        return self.cursors[-1] if self.cursors else None
-
-
-def _check(search: str | None, first: int) -> None:
-    errors: dict[str, str] = {}
-    if not 0 <= first <= MAX_PAGE:
-        errors["first"] = f"must be 0-{MAX_PAGE}"
-    if search is not None:
-        if len(search) > MAX_SEARCH:
-            errors["search"] = f"at most {MAX_SEARCH} characters"
-        elif problem := text_problem(search):
-            errors["search"] = problem
-    if errors:
-        raise ValidationFailed(errors)
+UserPage = KeysetPage[DirectoryEntry]
 
 
 def _search_clause(search: str | None) -> ColumnElement[bool]:
@@ -92,7 +69,7 @@ async def page_users(
 ) -> UserPage:
     """Users whose name contains ``search`` (any case), by name. Every signed-in
     ``actor`` may list; each entry's email is there only if ``actor`` may see it."""
-    _check(search, first)
+    check_search_and_first(search, first, max_first=MAX_PAGE)
     where = _search_clause(search)
     sort_name = _sort_name()
     query = select(User, sort_name.label("sort_name")).where(where)

@@ -38,6 +38,7 @@ type Documents = {
     "\n  subscription ExperimentsChanged($filter: ExperimentFilter) {\n    experimentsChanged(filter: $filter) {\n      kind\n      experiment {\n        ...ExperimentRow\n      }\n    }\n  }\n": typeof types.ExperimentsChangedDocument,
     "\n  query ExperimentStatsStrip($filter: ExperimentFilter) {\n    experimentStats(filter: $filter) {\n      total\n      byStatus\n      successRate\n      avgDurationSeconds\n      totalCost\n    }\n  }\n": typeof types.ExperimentStatsStripDocument,
     "\n  query ListMetricKeys($filter: ExperimentFilter, $orderBy: ExperimentOrder, $first: Int) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first) {\n      edges {\n        node {\n          id\n          metricKeys\n        }\n      }\n    }\n  }\n": typeof types.ListMetricKeysDocument,
+    "\n  query MetricGoal($key: String!) {\n    metricGoal(key: $key)\n  }\n": typeof types.MetricGoalDocument,
     "\n  query Leaderboard(\n    $metricKey: String!\n    $goal: MetricGoal\n    $filter: ExperimentFilter\n    $first: Int\n  ) {\n    leaderboard(metricKey: $metricKey, goal: $goal, filter: $filter, first: $first) {\n      rank\n      value\n      step\n      experiment {\n        id\n        name\n        status\n        owner {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.LeaderboardDocument,
     "\n  query ExperimentBoard(\n    $filter: ExperimentFilter\n    $orderBy: ExperimentOrder\n    $first: Int\n    $after: String\n  ) {\n    experimentBoard(filter: $filter) {\n      status\n      count\n      page(first: $first, after: $after, orderBy: $orderBy) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...ExperimentRow\n          }\n        }\n      }\n    }\n  }\n": typeof types.ExperimentBoardDocument,
     "\n  query ExperimentBoardCounts($filter: ExperimentFilter) {\n    experimentBoard(filter: $filter) {\n      status\n      count\n    }\n  }\n": typeof types.ExperimentBoardCountsDocument,
@@ -84,6 +85,7 @@ const documents: Documents = {
     "\n  subscription ExperimentsChanged($filter: ExperimentFilter) {\n    experimentsChanged(filter: $filter) {\n      kind\n      experiment {\n        ...ExperimentRow\n      }\n    }\n  }\n": types.ExperimentsChangedDocument,
     "\n  query ExperimentStatsStrip($filter: ExperimentFilter) {\n    experimentStats(filter: $filter) {\n      total\n      byStatus\n      successRate\n      avgDurationSeconds\n      totalCost\n    }\n  }\n": types.ExperimentStatsStripDocument,
     "\n  query ListMetricKeys($filter: ExperimentFilter, $orderBy: ExperimentOrder, $first: Int) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first) {\n      edges {\n        node {\n          id\n          metricKeys\n        }\n      }\n    }\n  }\n": types.ListMetricKeysDocument,
+    "\n  query MetricGoal($key: String!) {\n    metricGoal(key: $key)\n  }\n": types.MetricGoalDocument,
     "\n  query Leaderboard(\n    $metricKey: String!\n    $goal: MetricGoal\n    $filter: ExperimentFilter\n    $first: Int\n  ) {\n    leaderboard(metricKey: $metricKey, goal: $goal, filter: $filter, first: $first) {\n      rank\n      value\n      step\n      experiment {\n        id\n        name\n        status\n        owner {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.LeaderboardDocument,
     "\n  query ExperimentBoard(\n    $filter: ExperimentFilter\n    $orderBy: ExperimentOrder\n    $first: Int\n    $after: String\n  ) {\n    experimentBoard(filter: $filter) {\n      status\n      count\n      page(first: $first, after: $after, orderBy: $orderBy) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          node {\n            ...ExperimentRow\n          }\n        }\n      }\n    }\n  }\n": types.ExperimentBoardDocument,
     "\n  query ExperimentBoardCounts($filter: ExperimentFilter) {\n    experimentBoard(filter: $filter) {\n      status\n      count\n    }\n  }\n": types.ExperimentBoardCountsDocument,
@@ -216,6 +218,10 @@ export function graphql(source: "\n  query ExperimentStatsStrip($filter: Experim
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListMetricKeys($filter: ExperimentFilter, $orderBy: ExperimentOrder, $first: Int) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first) {\n      edges {\n        node {\n          id\n          metricKeys\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListMetricKeys($filter: ExperimentFilter, $orderBy: ExperimentOrder, $first: Int) {\n    experiments(filter: $filter, orderBy: $orderBy, first: $first) {\n      edges {\n        node {\n          id\n          metricKeys\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricGoal($key: String!) {\n    metricGoal(key: $key)\n  }\n"): (typeof documents)["\n  query MetricGoal($key: String!) {\n    metricGoal(key: $key)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

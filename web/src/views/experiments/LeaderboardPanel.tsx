@@ -6,8 +6,7 @@ import { paths } from "../../app/paths";
 import type { MetricGoal } from "../../gql/graphql";
 import { formatCount } from "../../lib/format";
 import type { ListVariables } from "./listState";
-import { guessGoal } from "./metricGoal";
-import { LeaderboardQuery, MetricKeysQuery } from "./operations";
+import { LeaderboardQuery, MetricGoalQuery, MetricKeysQuery } from "./operations";
 import { errorText } from "./useLiveList";
 
 /** Entries shown */
@@ -35,9 +34,18 @@ export function LeaderboardPanel({ variables, version }: Props) {
   const ids = { key: useId(), goal: useId(), keys: useId() };
   const [draft, setDraft] = useState("");
   const [metricKey, setMetricKey] = useState("");
-  // null: the goal follows the key (loss-like keys MIN); a pick holds until cleared
+  // null: the goal follows the key as the service takes it (`metricGoal`: loss-like keys
+  // MIN); a pick holds until cleared
   const [pickedGoal, setPickedGoal] = useState<MetricGoal | null>(null);
-  const goal = pickedGoal ?? (metricKey ? guessGoal(metricKey) : "MAX");
+  const [{ data: goalData }] = useQuery({
+    query: MetricGoalQuery,
+    variables: { key: metricKey },
+    pause: !metricKey || pickedGoal !== null,
+  });
+  const keyGoal = goalData?.metricGoal ?? null;
+  const goal: MetricGoal = pickedGoal ?? keyGoal ?? "MAX";
+  // the ranking waits for the key's goal, so it is not asked twice
+  const goalKnown = pickedGoal !== null || keyGoal !== null;
 
   useEffect(() => {
     const key = draft.trim();
@@ -61,7 +69,7 @@ export function LeaderboardPanel({ variables, version }: Props) {
   const [{ data, fetching, error }, refetch] = useQuery({
     query: LeaderboardQuery,
     variables: { metricKey, goal, filter: variables.filter, first: TOP },
-    pause: !metricKey,
+    pause: !metricKey || !goalKnown,
   });
   useEffect(() => {
     if (version > 0 && metricKey) refetch({ requestPolicy: "network-only" });

@@ -104,6 +104,13 @@ export const MetricKeysQuery = graphql(`
   }
 `);
 
+/** The goal the service takes a metric key to have (compare's rule). */
+export const MetricGoalQuery = graphql(`
+  query MetricGoal($key: String!) {
+    metricGoal(key: $key)
+  }
+`);
+
 export const LeaderboardQuery = graphql(`
   query Leaderboard(
     $metricKey: String!
