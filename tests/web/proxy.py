@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, Page, WebSocket
 
 from tests.redis_server import free_port
 
 CHUNK = 64 * 1024
+VIEWPORT = {"width": 1400, "height": 900}
 
 
 class CuttableProxy:
@@ -70,3 +75,49 @@ class CuttableProxy:
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
+
+
+@dataclass
+class PageBehindProxy:
+    """A page whose every connection to the service goes through a ``CuttableProxy``; it
+    notes the websockets the page opened and those that closed, and its page errors."""
+
+    page: Page
+    proxy: CuttableProxy
+    sockets: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    async def cut(self) -> None:
+        """Reset every connection and wait until the page has heard its websocket close."""
+        await self.proxy.cut()
+        for _ in range(100):  # the browser hears the reset at once; allow a slow machine
+            if self.closed:
+                return
+            await self.page.wait_for_timeout(100)
+        raise AssertionError("the page's websocket did not drop")
+
+    async def restore(self) -> None:
+        await self.proxy.restore()
+
+
+@contextlib.asynccontextmanager
+async def page_behind_proxy(browser: Browser, base: str) -> AsyncIterator[PageBehindProxy]:
+    """A new browser context whose pages reach the service at ``base`` through a
+    ``CuttableProxy``; both are closed on the way out."""
+    proxy = CuttableProxy(base)
+    await proxy.start()
+    context = await browser.new_context(base_url=proxy.base, viewport=VIEWPORT)
+    try:
+        behind = PageBehindProxy(await context.new_page(), proxy)
+
+        def on_socket(socket: WebSocket) -> None:
+            behind.sockets.append(socket.url)
+            socket.on("close", lambda _socket: behind.closed.append(socket.url))
+
+        behind.page.on("websocket", on_socket)
+        behind.page.on("pageerror", lambda error: behind.errors.append(str(error)))
+        yield behind
+    finally:
+        await context.close()
+        await proxy.close()

@@ -11,7 +11,7 @@ from itertools import count
 from playwright.async_api import Browser, Page, expect
 
 from tests.web.accounts import SocketWatch
-from tests.web.proxy import CuttableProxy
+from tests.web.proxy import page_behind_proxy
 from tests.web.seed import (
     API_COST,
     COMPLETE,
@@ -325,32 +325,18 @@ async def test_changes_made_while_the_socket_was_down_show_after_it_is_back(
     drop, the list is read again, so a run created meanwhile shows."""
     lab = Lab(server)
     lab.create("before-the-drop")
-    proxy = CuttableProxy(server.base)
-    await proxy.start()
-    context = await browser.new_context(
-        base_url=proxy.base, viewport={"width": 1400, "height": 900}
-    )
-    page = await context.new_page()
-    closed: list[str] = []
-    page.on("websocket", lambda ws: ws.on("close", lambda _ws: closed.append(ws.url)))
-    try:
+    async with page_behind_proxy(browser, server.base) as behind:
+        page = behind.page
         sockets = SocketWatch(page)
         await open_list(page, lab)
         await expect_names(page, ["before-the-drop"])
         await sockets.subscribed("ExperimentsChanged")
 
-        await proxy.cut()
-        for _ in range(100):
-            if closed:
-                break
-            await page.wait_for_timeout(100)
-        assert closed, "the page's websocket did not drop"
+        await behind.cut()
         lab.create("made-while-cut")
         await page.wait_for_timeout(1000)
         await expect_names(page, ["before-the-drop"])
-        await proxy.restore()
+        await behind.restore()
 
         await expect_names(page, ["made-while-cut", "before-the-drop"])
-    finally:
-        await context.close()
-        await proxy.close()
+        assert not behind.errors, behind.errors

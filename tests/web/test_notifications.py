@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, Page, expect
 
 from tests.web.accounts import SocketWatch, new_account, screenshot, sign_in
-from tests.web.proxy import CuttableProxy
+from tests.web.proxy import page_behind_proxy
 from tests.web.seed import FAIL, START
 from tests.web.server import ConsoleServer
 
@@ -70,30 +70,18 @@ async def test_what_happened_while_the_socket_was_down_shows_after_it_is_back(
     the bell and the list are read again, so a notification raised meanwhile shows."""
     account = new_account(server.admin, "Rhea Reconnect", "Warm restarts help")
     ident = account.create("forms-reconnect")
-    proxy = CuttableProxy(server.base)
-    await proxy.start()
-    context = await browser.new_context(
-        base_url=proxy.base, viewport={"width": 1400, "height": 900}
-    )
-    page = await context.new_page()
-    closed: list[str] = []
-    page.on("websocket", lambda ws: ws.on("close", lambda _ws: closed.append(ws.url)))
-    try:
+    async with page_behind_proxy(browser, server.base) as behind:
+        page = behind.page
         sockets = SocketWatch(page)
         await sign_in(page, account.api.token, "/notifications")
         await expect(page.get_by_text("No notifications yet")).to_be_visible()
         await sockets.subscribed("NewNotifications")
 
-        await proxy.cut()
-        for _ in range(100):
-            if closed:
-                break
-            await page.wait_for_timeout(100)
-        assert closed, "the page's websocket did not drop"
+        await behind.cut()
         account.api.gql(START, id=ident)  # a notification while the page cannot hear it
         await page.wait_for_timeout(1000)
         await expect(page.get_by_role("button", name="Notifications", exact=True)).to_be_visible()
-        await proxy.restore()
+        await behind.restore()
 
         await expect(page.get_by_role("button", name="Notifications (1)")).to_be_visible(
             timeout=30_000
@@ -101,6 +89,4 @@ async def test_what_happened_while_the_socket_was_down_shows_after_it_is_back(
         items = page.get_by_role("list", name="Notifications").get_by_role("listitem")
         await expect(items).to_have_count(1)
         await expect(items.nth(0)).to_contain_text("forms-reconnect started")
-    finally:
-        await context.close()
-        await proxy.close()
+        assert not behind.errors, behind.errors

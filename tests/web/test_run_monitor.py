@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.web.proxy import CuttableProxy
+from tests.web.proxy import page_behind_proxy
 from tests.web.seed import CREATE_EXPERIMENT, CREATE_USER, PROGRESS, START
 from tests.web.server import Api, ConsoleServer
 from tests.web.test_experiments_view import sign_in
@@ -205,57 +205,32 @@ async def test_history_then_live_charts_logs_and_header(
     await expect_loaded(page, "train/loss", 41)
 
 
-@pytest.fixture
-async def proxy(server: ConsoleServer) -> AsyncIterator[CuttableProxy]:
-    cuttable = CuttableProxy(server.base)
-    await cuttable.start()
-    yield cuttable
-    await cuttable.close()
-
-
 async def test_a_dropped_websocket_resumes_without_holes_or_duplicates(
-    browser: Browser, proxy: CuttableProxy, runner: Runner, rest: Rest
+    browser: Browser, server: ConsoleServer, runner: Runner, rest: Rest
 ) -> None:
     ident = running_experiment(runner.user, runner.hypothesis, "monitor-gap")
     rest.points(ident, "loss", range(0, 30))
     rest.lines(ident, [{"message": f"before {n}"} for n in range(3)])
 
-    context = await browser.new_context(
-        base_url=proxy.base, viewport={"width": 1400, "height": 900}
-    )
-    page = await context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    sockets: list[str] = []
-    closed: list[str] = []
-
-    def on_socket(ws: Any) -> None:
-        sockets.append(ws.url)
-        ws.on("close", lambda _ws: closed.append(ws.url))
-
-    page.on("websocket", on_socket)
-    try:
+    async with page_behind_proxy(browser, server.base) as behind:
+        page = behind.page
         await open_monitor(page, ident, runner.user.token)
         await expect_loaded(page, "loss", 30)
         log = page.get_by_role("log", name="Log tail")
         await expect(log).to_contain_text("before 2")
         rest.points(ident, "loss", range(30, 40))
         await expect_loaded(page, "loss", 40)
-        assert len(sockets) == 1 and not closed
+        assert len(behind.sockets) == 1 and not behind.closed
 
-        await proxy.cut()
-        for _ in range(100):  # the browser hears the reset at once; allow for a slow machine
-            if closed:
-                break
-            await page.wait_for_timeout(100)
-        assert closed == sockets, "the page's websocket did not drop"
+        await behind.cut()
+        assert behind.closed == behind.sockets
         # logged while the page's socket is down: more of a key, a new key, log lines
         rest.points(ident, "loss", range(40, 70))
         rest.points(ident, "born-offline", range(0, 10))
         rest.lines(ident, [{"message": f"offline {n}"} for n in range(20)])
         await page.wait_for_timeout(1500)
         await expect_last(page, "loss", 39)  # nothing arrives while cut
-        await proxy.restore()
+        await behind.restore()
 
         await expect_loaded(page, "loss", 70, wait_ms=RECONNECT_TIMEOUT_MS)
         await expect_last(page, "loss", 69)
@@ -265,7 +240,7 @@ async def test_a_dropped_websocket_resumes_without_holes_or_duplicates(
             await expect(log.get_by_text(f"offline {n}", exact=True)).to_have_count(1)
         for n in range(3):
             await expect(log.get_by_text(f"before {n}", exact=True)).to_have_count(1)
-        assert len(sockets) >= 2, sockets  # a new socket after the cut
+        assert len(behind.sockets) >= 2, behind.sockets  # a new socket after the cut
 
         # and live again on the new socket, still without duplicates
         rest.points(ident, "loss", range(70, 75))
@@ -273,9 +248,7 @@ async def test_a_dropped_websocket_resumes_without_holes_or_duplicates(
         await expect_loaded(page, "loss", 75)
         await expect(log.get_by_text("after", exact=True)).to_have_count(1)
         await expect(log.get_by_text(re.compile(r"^offline \d+$"))).to_have_count(20)
-    finally:
-        await context.close()
-    assert not page_errors, page_errors
+        assert not behind.errors, behind.errors
 
 
 async def test_stop_asks_first_and_download_logs(page: Page, runner: Runner, rest: Rest) -> None:
