@@ -45,21 +45,15 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import machine_line
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+
+from common import machine_line  # noqa: E402
+
+from tests.web.chromium import CHROMIUM_ARGS  # noqa: E402
+
 WEB = ROOT / "web"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGET_MS = 300.0  # issue 13: a 1,000,000-point series drawn within 300 ms of its data
 
 

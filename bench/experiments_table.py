@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import machine_line, percentile
 
-from tests.web.conftest import CHROMIUM_ARGS
+from tests.web.chromium import CHROMIUM_ARGS
 from tests.web.seed import CREATE_HYPOTHESIS, CREATE_USER
 from tests.web.server import WEB_DIST, Api, console_server
 

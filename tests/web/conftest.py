@@ -16,18 +16,9 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.conftest import BACKENDS
 from tests.pg import TEST_DATABASE_ENV
+from tests.web.chromium import CHROMIUM_ARGS
 from tests.web.seed import Seeded, seed
 from tests.web.server import WEB_DIST, ConsoleServer, console_server
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Assertions wait this long for the page (a shared 2-core machine, a cold server)
 expect.set_options(timeout=15_000)
