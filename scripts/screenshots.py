@@ -38,7 +38,7 @@ VIEWPORT = {"width": WIDTH, "height": 900}
 TOKEN_KEY = "expsvc.token"
 # The live run: 10 epochs x 200 steps at 40 steps/s (50 s); the monitor is shot from step
 # MONITOR_FROM on, so its charts have history and still move
-LIVE = {"epochs": 10, "steps_per_epoch": 200, "tick_seconds": 0.5, "steps_per_second": 40.0}
+EPOCHS, STEPS_PER_EPOCH, TICK_SECONDS, STEPS_PER_SECOND = 10, 200, 0.5, 40.0
 MONITOR_FROM = 700
 # Charts, log tails and counts may take a while on a busy machine
 expect.set_options(timeout=30_000)
@@ -230,7 +230,16 @@ SHOTS = [
 async def live_run(demo: Demo) -> AsyncIterator[None]:
     """The demo's simulated training on the RUNNING experiment while the shots are taken;
     stopped (by cancelling, as Ctrl-C does) when they are done."""
-    task = asyncio.create_task(simulate(demo.client, demo.ids.running, **LIVE))
+    task = asyncio.create_task(
+        simulate(
+            demo.client,
+            demo.ids.running,
+            epochs=EPOCHS,
+            steps_per_epoch=STEPS_PER_EPOCH,
+            tick_seconds=TICK_SECONDS,
+            steps_per_second=STEPS_PER_SECOND,
+        )
+    )
     try:
         yield
     finally:
