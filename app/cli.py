@@ -179,6 +179,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             steps_per_second=args.speed,
             epochs=args.epochs,
             steps_per_epoch=args.steps_per_epoch,
+            seed_only=args.seed_only,
         )
     except demo.DemoError as exc:
         warn(f"error: {exc}")
@@ -267,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--epochs", type=int, default=10, help="(default: %(default)s)")
     demo.add_argument("--steps-per-epoch", type=int, default=200, help="(default: %(default)s)")
+    demo.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed, print the ids and exit, leaving the RUNNING experiment running",
+    )
     demo.set_defaults(run=cmd_demo)
     return parser
 

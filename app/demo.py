@@ -4,8 +4,12 @@ The demo is a *client* of a running server: it talks to it over HTTP only (Graph
 hypothesis and the experiments, REST for what a training script sends), so every event it
 causes comes out of the server's own broker and reaches whoever watches ``runMonitor``.
 
-``seed`` creates one hypothesis with an experiment in every status; ``simulate`` then plays
-a training run on the RUNNING one (progress over epochs and steps, loss and accuracy curves,
+``seed`` creates a vision hypothesis with an experiment in every status, and an LLM
+hypothesis with three finished fine-tunes (two models, API costs for the judge model, an
+evaluation report as an artifact) owned by a second user, Priya Raman, when the caller may
+create users (an ADMIN; otherwise, or when she already exists, the caller owns them and the
+caller observes hers). Every lifecycle move notifies the caller. ``simulate`` then plays a
+training run on the RUNNING one (progress over epochs and steps, loss and accuracy curves,
 logs at several levels, one warning) until it ends, the duration is up, or it is cancelled
 (Ctrl-C), in which case it stops the experiment cleanly.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import math
 import random
 import signal
@@ -41,6 +46,12 @@ __all__ = [
 DEFAULT_URL: Final = "http://127.0.0.1:8000"
 API: Final = "/api/v1"
 HYPOTHESIS_TITLE: Final = "Demo: does label smoothing help ResNet-50 on ImageNet-100?"
+LLM_HYPOTHESIS_TITLE: Final = "Demo: is LoRA on judge-scored data as good as full SFT?"
+SECOND_USER: Final[Json] = {
+    "name": "Priya Raman",
+    "email": "priya.raman@demo.example",
+    "role": "MLE",
+}
 NUM_CLASSES: Final = 100
 STOP_ATTEMPTS: Final = 3
 
@@ -68,6 +79,8 @@ class DemoIds:
     completed: tuple[str, ...]
     failed: str
     stopped: str
+    llm_hypothesis: str = ""
+    llm_completed: tuple[str, ...] = ()
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -390,9 +403,251 @@ async def _stopped_run(client: httpx.AsyncClient, experiment_id: str) -> None:
     await post(client, f"{base}/stop", {"message": message})
 
 
+# --- the LLM hypothesis ---------------------------------------------------------------------------
+
+CREATE_USER: Final = """
+mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } token } }"""
+ME: Final = "query { me { id } }"
+JUDGE: Final = "gpt-4o-mini"
+JUDGE_PROMPTS: Final = 500
+JUDGE_COST_PER_PROMPT: Final = 0.00124  # USD per scored answer
+LLM_GIT: Final[Json] = {
+    "repoUrl": "https://github.com/example-lab/llm-finetune.git",
+    "commit": "9b41d7c02e5f8a6b3c1d0e9f8a7b6c5d4e3f2a10",
+    "branch": "judge-data",
+}
+
+
+@dataclass(frozen=True)
+class FineTune:
+    """An LLM fine-tune: the token loss falls towards ``final_loss``, the judge's 1-10 score
+    of held-out answers rises towards ``final_judge``; evaluated every ``eval_every`` steps."""
+
+    name: str
+    model: str
+    approach: str
+    description: str
+    hyperparams: Json
+    resources: Json
+    tags: tuple[str, ...]
+    final_loss: float
+    final_judge: float
+    seed: int
+    steps: int = 600
+    log_every: int = 10
+    eval_every: int = 100
+    start_loss: float = 2.05
+    start_judge: float = 5.1
+
+    def _learned(self, step: int) -> float:
+        return (1 - math.exp(-4 * step / self.steps)) / (1 - math.exp(-4))
+
+    def loss(self, step: int, rng: random.Random) -> float:
+        clean = self.final_loss + (self.start_loss - self.final_loss) * (1 - self._learned(step))
+        return round(clean + rng.gauss(0, 0.03), 4)
+
+    def judge(self, step: int, rng: random.Random) -> float:
+        clean = self.start_judge + (self.final_judge - self.start_judge) * self._learned(step)
+        return round(clean + rng.gauss(0, 0.04), 2)
+
+    def learning_rate(self, step: int) -> float:
+        base = float(self.hyperparams["learning_rate"])
+        warmup = max(1, round(self.steps * 0.03))
+        if step <= warmup:
+            return base * step / warmup
+        t = (step - warmup) / max(1, self.steps - warmup)
+        return base * 0.5 * (1 + math.cos(math.pi * t))
+
+
+def _lora(rank: int, **overrides: Any) -> Json:
+    """The LLM preset's fields for a LoRA run on the judge-scored instructions."""
+    return {
+        "learning_rate": 2e-4,
+        "batch_size": 8,
+        "gradient_accumulation_steps": 4,
+        "epochs": 3,
+        "max_steps": 600,
+        "max_seq_length": 2048,
+        "lora_rank": rank,
+        "lora_alpha": 2 * rank,
+        "lora_dropout": 0.05,
+        "lora_target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+        "warmup_ratio": 0.03,
+        "lr_scheduler": "cosine",
+        "optimizer": "adamw",
+        "precision": "bf16",
+        "gradient_checkpointing": True,
+        "seed": 42,
+        **overrides,
+    }
+
+
+FINE_TUNES: Final = (
+    FineTune(
+        name="llama-3-8b full SFT",
+        model="llama-3-8b",
+        approach="full fine-tuning",
+        description="Every weight trained on the 52k judge-scored instructions: the reference.",
+        hyperparams={
+            **{k: v for k, v in _lora(16).items() if not k.startswith("lora_")},
+            "learning_rate": 2e-5,
+            "optimizer": "adamw_8bit",
+        },
+        resources={
+            "gpuType": "H100",
+            "gpuCount": 8,
+            "cpuCores": 64,
+            "memoryGb": 512,
+            "maxDurationMinutes": 720,
+        },
+        tags=("sft", "baseline"),
+        final_loss=0.88,
+        final_judge=7.6,
+        seed=11,
+    ),
+    FineTune(
+        name="llama-3-8b LoRA r=16",
+        model="llama-3-8b",
+        approach="LoRA",
+        description="LoRA adapters (r=16) on the attention projections, same data and steps.",
+        hyperparams=_lora(16),
+        resources={
+            "gpuType": "A100",
+            "gpuCount": 4,
+            "cpuCores": 32,
+            "memoryGb": 256,
+            "maxDurationMinutes": 720,
+        },
+        tags=("lora",),
+        final_loss=0.97,
+        final_judge=7.3,
+        seed=12,
+    ),
+    FineTune(
+        name="mistral-7b LoRA r=32",
+        model="mistral-7b",
+        approach="LoRA",
+        description="The same recipe on Mistral-7B, with a larger rank.",
+        hyperparams=_lora(32, learning_rate=1e-4),
+        resources={
+            "gpuType": "A100",
+            "gpuCount": 4,
+            "cpuCores": 32,
+            "memoryGb": 256,
+            "maxDurationMinutes": 720,
+        },
+        tags=("lora", "mistral"),
+        final_loss=1.02,
+        final_judge=7.1,
+        seed=13,
+    ),
+)
+
+
+async def _create_fine_tune(client: httpx.AsyncClient, hypothesis_id: str, tune: FineTune) -> str:
+    spec = {
+        "hypothesisId": hypothesis_id,
+        "name": tune.name,
+        "description": tune.description,
+        "type": "LLM",
+        "model": tune.model,
+        "approach": tune.approach,
+        "framework": "pytorch",
+        "hyperparams": tune.hyperparams,
+        "config": {
+            "dataset": {"name": "instructions-judged", "rows": 52_000, "revision": "2025-05"},
+            "eval": {"every_steps": tune.eval_every, "judge": JUDGE, "prompts": JUDGE_PROMPTS},
+        },
+        "resources": tune.resources,
+        "git": LLM_GIT,
+        "tags": ["demo", "llm", *tune.tags],
+    }
+    data = await graphql(client, CREATE_EXPERIMENT, {"input": spec})
+    experiment_id: str = data["createExperiment"]["id"]
+    return experiment_id
+
+
+async def _finished_fine_tune(
+    client: httpx.AsyncClient, experiment_id: str, tune: FineTune
+) -> None:
+    """Start, send the curves, the logs and one judge API cost per evaluation, upload the
+    evaluation report, complete."""
+    rng = random.Random(tune.seed)
+    chunk = Chunk()
+    chunk.log("INFO", "dataset instructions-judged: 52,000 train / 1,000 eval prompts")
+    chunk.log("INFO", f"model {tune.model} ({tune.approach}), precision bf16")
+    scores: list[Json] = []
+    for step in range(tune.log_every, tune.steps + 1, tune.log_every):
+        loss = tune.loss(step, rng)
+        chunk.metric("train/loss", step, loss)
+        chunk.metric("train/lr", step, round(tune.learning_rate(step), 9))
+        if step % tune.eval_every == 0:
+            judge = tune.judge(step, rng)
+            chunk.metric("eval/loss", step, round(loss + 0.06 + rng.gauss(0, 0.01), 4))
+            chunk.metric("eval/judge_score", step, judge)
+            scores.append({"step": step, "judge_score": judge})
+            chunk.log(
+                "INFO",
+                f"step {step}/{tune.steps} eval: judge score {judge:.2f} "
+                f"({JUDGE_PROMPTS} prompts scored by {JUDGE})",
+            )
+        elif step % 50 == 0:
+            chunk.log("INFO", f"step {step}/{tune.steps} loss={loss:.4f}")
+    chunk.log("INFO", f"training finished; adapter saved to out/{tune.name.replace(' ', '_')}")
+    base = f"/experiments/{experiment_id}"
+    await post(client, f"{base}/start")
+    await _send(client, experiment_id, chunk)
+    await post(client, f"{base}/progress", {"step": tune.steps, "total_steps": tune.steps})
+    for score in scores:
+        amount = round(JUDGE_PROMPTS * JUDGE_COST_PER_PROMPT, 2)
+        description = f"{JUDGE} judge, eval at step {score['step']} ({JUDGE_PROMPTS} prompts)"
+        await post(client, f"{base}/api-costs", {"amount": amount, "description": description})
+    report = {"judge": JUDGE, "prompts": JUDGE_PROMPTS, "evaluations": scores}
+    response = await client.post(
+        f"{API}{base}/artifacts",
+        data={"kind": "REPORT", "name": "eval-report.json"},
+        files={"file": ("eval-report.json", json.dumps(report, indent=2).encode())},
+    )
+    if response.is_error:
+        raise _rest_error(response)
+    await post(client, f"{base}/complete")
+
+
+async def _second_user(client: httpx.AsyncClient) -> httpx.AsyncClient | None:
+    """A client acting as Priya Raman, made now; None when the caller may not create users
+    or she exists already (her token was shown once, when she was made)."""
+    try:
+        data = await graphql(client, CREATE_USER, {"input": SECOND_USER})
+    except DemoError as exc:
+        if exc.code in ("FORBIDDEN", "VALIDATION_FAILED"):
+            return None
+        raise
+    return demo_client(str(client.base_url), data["createUser"]["token"])
+
+
+async def _seed_llm(client: httpx.AsyncClient) -> tuple[str, tuple[str, ...]]:
+    """The LLM hypothesis and its finished fine-tunes, by Priya Raman when she can be made
+    (the caller observes it, so its moves notify the caller too)."""
+    me: str = (await graphql(client, ME))["me"]["id"]
+    other = await _second_user(client)
+    async with contextlib.AsyncExitStack() as stack:
+        author = client if other is None else await stack.enter_async_context(other)
+        hypothesis_input: Json = {"title": LLM_HYPOTHESIS_TITLE}
+        if other is not None:
+            hypothesis_input["observerIds"] = [me]
+        data = await graphql(author, CREATE_HYPOTHESIS, {"input": hypothesis_input})
+        hypothesis: str = data["createHypothesis"]["id"]
+        done = []
+        for tune in FINE_TUNES:
+            experiment_id = await _create_fine_tune(author, hypothesis, tune)
+            await _finished_fine_tune(author, experiment_id, tune)
+            done.append(experiment_id)
+    return hypothesis, tuple(done)
+
+
 async def seed(client: httpx.AsyncClient) -> DemoIds:
-    """One hypothesis with experiments in every status; the RUNNING one is left running
-    (``simulate`` plays it)."""
+    """A vision hypothesis with experiments in every status, the RUNNING one left running
+    (``simulate`` plays it), and the LLM hypothesis with three finished fine-tunes."""
     data = await graphql(client, CREATE_HYPOTHESIS, {"input": {"title": HYPOTHESIS_TITLE}})
     hypothesis: str = data["createHypothesis"]["id"]
 
@@ -449,7 +704,17 @@ async def seed(client: httpx.AsyncClient) -> DemoIds:
         ["label-smoothing", "live"],
     )
     await post(client, f"/experiments/{running}/start")
-    return DemoIds(hypothesis, queued, running, (baseline, smoothed), failed, stopped)
+    llm_hypothesis, llm_completed = await _seed_llm(client)
+    return DemoIds(
+        hypothesis,
+        queued,
+        running,
+        (baseline, smoothed),
+        failed,
+        stopped,
+        llm_hypothesis,
+        llm_completed,
+    )
 
 
 # --- the live run ---------------------------------------------------------------------------------
@@ -596,6 +861,7 @@ class DemoOptions:
     steps_per_second: float = 10.0
     epochs: int = 10
     steps_per_epoch: int = 200
+    seed_only: bool = False  # seed, print the ids and leave the RUNNING one running
 
     def __post_init__(self) -> None:
         positive = {
@@ -630,7 +896,8 @@ def resolve_token(token: str | None, token_file: Path | None, data_dir: Path) ->
     return text.splitlines()[0].strip()
 
 
-def _describe(options: DemoOptions, ids: DemoIds, say: Say) -> None:
+def _describe_seed(ids: DemoIds, say: Say) -> None:
+    """The hypotheses and experiments ``seed`` made, one id a line."""
     say(f'Seeded hypothesis {ids.hypothesis} "{HYPOTHESIS_TITLE}":')
     rows = [
         ("QUEUED", ids.queued),
@@ -641,8 +908,15 @@ def _describe(options: DemoOptions, ids: DemoIds, say: Say) -> None:
     ]
     for status, experiment_id in rows:
         say(f"  {status:<10} {experiment_id}")
+    say(f'Seeded hypothesis {ids.llm_hypothesis} "{LLM_HYPOTHESIS_TITLE}":')
+    for experiment_id in ids.llm_completed:
+        say(f"  {'COMPLETED':<10} {experiment_id}")
     say("")
     say(f"Live run: {ids.running}")
+
+
+def _describe(options: DemoOptions, ids: DemoIds, say: Say) -> None:
+    _describe_seed(ids, say)
     say(f"Watch it: open {options.url.rstrip('/')}/graphql, put")
     say('  {"Authorization": "Bearer <token>"}')
     say("in the Headers pane (the admin token is in .expsvc/admin-token) and run:")
@@ -692,6 +966,9 @@ async def _demo(options: DemoOptions, say: Say) -> str:
     try:
         async with demo_client(options.url, options.token) as client:
             ids = await seed(client)
+            if options.seed_only:
+                _describe_seed(ids, say)
+                return "RUNNING"
             _describe(options, ids, say)
             return await simulate(
                 client,
@@ -713,7 +990,8 @@ async def _demo(options: DemoOptions, say: Say) -> str:
 
 
 def run_demo(options: DemoOptions, say: Say = print, warn: Say = print) -> int:
-    """Seed and play until done or Ctrl-C; the exit code (0 also after Ctrl-C)."""
+    """Seed and play until done or Ctrl-C (or only seed, with ``seed_only``); the exit
+    code (0 also after Ctrl-C)."""
     try:
         asyncio.run(_demo(options, say))
     except KeyboardInterrupt:  # where the loop cannot catch SIGINT itself

@@ -24,6 +24,7 @@ from app.demo import (
 )
 from app.models.enums import Role
 from tests.live.client import Collector, ws_session
+from tests.notifications.helpers import drain
 
 STATUSES = """query($id: ID!) { hypothesis(id: $id) { title experiments(first: 50) {
   edges { node { id status type hyperparams failure { reason message } } } } } }"""
@@ -35,6 +36,12 @@ RUN = """query($id: ID!) { experiment(id: $id) {
   valAccuracy: metric(key: "val/accuracy") { points { step value } }
   metricKeys
   logs(first: 500) { lines { level message } } } }"""
+LLM = """query($id: ID!) { hypothesis(id: $id) { title owner { name role } observers { id }
+  experiments(first: 50) { edges { node { id name status type model owner { name }
+    cost { api } apiCosts { totalCount edges { node { amount description } } }
+    artifacts { name kind sizeBytes } metricKeys
+    judge: metric(key: "eval/judge_score") { points { step value } } } } } } }"""
+NOTIFICATIONS = "query { me { id } notifications(first: 100) { kind message } }"
 SHORT = {"epochs": 3, "steps_per_epoch": 20, "tick_seconds": 0.05, "steps_per_second": 100.0}
 
 
@@ -83,6 +90,76 @@ async def test_seed_makes_one_experiment_per_status(demo):
     assert len(done["valAccuracy"]["points"]) == 5
     assert done["progress"]["fraction"] == 1.0
     await simulate(client, ids.running, **SHORT, duration=0.0)  # leave nothing running
+
+
+async def test_seed_makes_a_second_users_llm_hypothesis_that_the_caller_observes(demo, services):
+    client = demo["client"]
+    ids = await seed(client)
+    hypothesis = (await graphql(client, LLM, {"id": ids.llm_hypothesis}))["hypothesis"]
+    me = (await graphql(client, NOTIFICATIONS))["me"]["id"]
+    assert hypothesis["owner"] == {"name": "Priya Raman", "role": "MLE"}
+    assert hypothesis["observers"] == [{"id": me}]
+    runs = [edge["node"] for edge in hypothesis["experiments"]["edges"]]
+    assert sorted(run["id"] for run in runs) == sorted(ids.llm_completed)
+    assert len(runs) == 3
+    assert {run["status"] for run in runs} == {"COMPLETED"}
+    assert {run["type"] for run in runs} == {"LLM"}
+    assert {run["model"] for run in runs} == {"llama-3-8b", "mistral-7b"}
+    assert {run["owner"]["name"] for run in runs} == {"Priya Raman"}
+    for run in runs:
+        assert run["apiCosts"]["totalCount"] == 6  # one judge bill per evaluation
+        bills = [edge["node"] for edge in run["apiCosts"]["edges"]]
+        assert run["cost"]["api"] == pytest.approx(sum(bill["amount"] for bill in bills))
+        assert all("judge" in bill["description"] for bill in bills)
+        assert [a["name"] for a in run["artifacts"]] == ["eval-report.json"]
+        assert run["artifacts"][0]["kind"] == "REPORT"
+        assert set(run["metricKeys"]) == {
+            "train/loss",
+            "train/lr",
+            "eval/loss",
+            "eval/judge_score",
+        }
+        judge = run["judge"]["points"]
+        assert [p["step"] for p in judge] == [100, 200, 300, 400, 500, 600]
+        assert judge[-1]["value"] > judge[0]["value"] + 0.8
+    # full SFT scores best, as the hypothesis expects it to
+    best = max(runs, key=lambda run: run["judge"]["points"][-1]["value"])
+    assert best["name"] == "llama-3-8b full SFT"
+
+    # the caller hears of its own runs' moves and of the observed hypothesis' runs
+    await drain(services)
+    notes = (await graphql(client, NOTIFICATIONS))["notifications"]
+    assert sum(note["kind"] == "EXPERIMENT_COMPLETED" for note in notes) == 5
+    messages = {note["message"] for note in notes}
+    assert "llama-3-8b full SFT completed" in messages
+    assert "resnet50 ls=0.4 was stopped" in messages
+    assert any(m.startswith("resnet50 ls=0.1 bs=512 fp32 failed: OOM") for m in messages)
+    await simulate(client, ids.running, **SHORT, duration=0.0)
+
+
+async def test_a_second_seed_gives_the_caller_the_llm_hypothesis(demo):
+    """Priya Raman exists after the first seed: the second one's LLM runs are the caller's."""
+    client = demo["client"]
+    first = await seed(client)
+    second = await seed(client)
+    hypothesis = (await graphql(client, LLM, {"id": second.llm_hypothesis}))["hypothesis"]
+    assert hypothesis["owner"]["name"] != "Priya Raman"
+    assert hypothesis["observers"] == []
+    assert len(hypothesis["experiments"]["edges"]) == 3
+    for ids in (first, second):
+        await simulate(client, ids.running, **SHORT, duration=0.0)
+
+
+async def test_a_caller_who_may_not_create_users_owns_the_llm_hypothesis(make_user, live_server):
+    user, token = await make_user(Role.DS)
+    async with demo_client(f"http://{live_server}", token) as client:
+        ids = await seed(client)
+        hypothesis = (await graphql(client, LLM, {"id": ids.llm_hypothesis}))["hypothesis"]
+        runs = [edge["node"] for edge in hypothesis["experiments"]["edges"]]
+        assert hypothesis["owner"]["name"] == user.name
+        assert {run["owner"]["name"] for run in runs} == {user.name}
+        assert {run["status"] for run in runs} == {"COMPLETED"}
+        await simulate(client, ids.running, **SHORT, duration=0.0)
 
 
 async def test_simulated_run_as_seen_by_run_monitor_and_graphql(demo):
@@ -211,6 +288,28 @@ async def test_cli_prints_the_query_and_stops_the_run_on_ctrl_c(demo):
     assert run["status"] == "STOPPED"
 
 
+async def test_cli_seed_only_prints_the_ids_and_leaves_the_run_running(demo):
+    command = ["demo", "--url", f"http://{demo['server']}", "--token", demo["token"], "--seed-only"]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        *command,
+        cwd=Path(__file__).parents[2],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    running = next(line.split()[-1] for line in lines if line.startswith("Live run:"))
+    assert sum(line.split()[0] == "COMPLETED" for line in lines if line.startswith("  ")) == 5
+    assert not any(line.startswith("Training") for line in lines)
+    run = (await graphql(demo["client"], RUN, {"id": running}))["experiment"]
+    assert run["status"] == "RUNNING"
+    await simulate(demo["client"], running, **SHORT, duration=0.0)
+
+
 def test_token_resolution(tmp_path: Path):
     assert resolve_token(" esk_given ", None, tmp_path) == "esk_given"
     (tmp_path / "admin-token").write_text("esk_from_file\n", encoding="utf-8")
@@ -228,6 +327,8 @@ def test_cli_parses_demo_options():
     )
     assert (args.url, args.token, args.duration, args.tick) == ("http://h:9", "t", 30.0, 0.5)
     assert (args.speed, args.epochs, args.steps_per_epoch) == (10.0, 10, 200)
+    assert args.seed_only is False
+    assert build_parser().parse_args(["demo", "--seed-only"]).seed_only is True
 
 
 @pytest.mark.parametrize("option", ["--speed", "--tick", "--epochs", "--duration"])

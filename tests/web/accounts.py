@@ -1,14 +1,12 @@
 """A user of its own for a browser test, made through the API: what it creates stays out
 of the seeded user's experiments table (a DS sees only its own hypotheses' runs), whatever
-order the tests run in. Also: signing in, and a screenshot when one is asked for."""
+order the tests run in. Also: signing in, and watching the page ask for a subscription."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -17,8 +15,6 @@ from playwright.async_api import Page, WebSocket, expect
 from tests.web.seed import CREATE_EXPERIMENT, CREATE_HYPOTHESIS, CREATE_USER
 from tests.web.server import Api
 
-# Set to a directory (docs/screenshots) to save the views' screenshots while testing
-SCREENSHOTS_ENV = "EXPSVC_SCREENSHOTS_DIR"
 # How long a page may take to ask for a subscription (a shared 2-core machine)
 SUBSCRIBE_WAIT_SECONDS = 15.0
 
@@ -57,14 +53,6 @@ async def sign_in(page: Page, token: str, path: str = "/") -> None:
     await page.get_by_label("API token").fill(token)
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-async def screenshot(page: Page, name: str) -> None:
-    """Saves ``<name>.png`` under $EXPSVC_SCREENSHOTS_DIR when it is set."""
-    target = os.environ.get(SCREENSHOTS_ENV)
-    if target:
-        # Playwright makes the directory
-        await page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
 
 
 class SocketWatch:

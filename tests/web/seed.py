@@ -1,5 +1,6 @@
-"""Data for the browser tests and the screenshots, made through the GraphQL API: a data
-scientist, two hypotheses and experiments in every status, with progress and costs."""
+"""Data for the browser tests, made through the GraphQL API: a data scientist, two
+hypotheses and experiments in every status, with progress and costs. (The screenshots use
+``expsvc demo``'s seed instead: ``scripts/screenshots.py``.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A real ``expsvc serve`` process for the browser tests and the screenshots: its own
+"""A real ``expsvc serve`` process for the browser tests and ``scripts/screenshots.py``: its own
 database (a SQLite file, or a fresh PostgreSQL database), the built console from
 ``web/dist``, and a GraphQL helper that seeds data through the API as a user would."""
 

@@ -8,7 +8,7 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.web.accounts import new_account, screenshot, sign_in
+from tests.web.accounts import new_account, sign_in
 from tests.web.seed import COMPLETE, START
 from tests.web.server import ConsoleServer
 
@@ -85,7 +85,6 @@ async def test_three_runs_side_by_side(page: Page, server: ConsoleServer) -> Non
     await expect(charts.get_by_role("listitem")).to_have_text(order)
     await expect(page.get_by_role("img", name="Chart of val_loss")).to_be_visible()
     await expect(page.get_by_role("img", name="Chart of accuracy")).to_be_visible()
-    await screenshot(page, "compare")
 
     # another baseline: the deltas follow, and the URL keeps it
     await page.get_by_label("Baseline").select_option(label="gbm-lr-0.05")

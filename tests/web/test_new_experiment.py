@@ -12,7 +12,7 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.web.accounts import new_account, screenshot, sign_in
+from tests.web.accounts import new_account, sign_in
 from tests.web.seed import START, STOP
 from tests.web.server import ConsoleServer
 
@@ -68,7 +68,6 @@ async def test_create_from_a_preset_with_field_errors_then_create_and_start(
         re.compile("^must be >= 1")
     )
     await expect(page.get_by_label("Name")).to_be_focused()
-    await screenshot(page, "new-experiment")
     assert page.url.endswith("/experiments/new")
 
     # fixed; a framework only the service refuses: its message lands under Framework

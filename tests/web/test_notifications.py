@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.web.accounts import SocketWatch, new_account, screenshot, sign_in
+from tests.web.accounts import SocketWatch, new_account, sign_in
 from tests.web.proxy import page_behind_proxy
 from tests.web.seed import FAIL, START
 from tests.web.server import ConsoleServer
@@ -39,7 +39,6 @@ async def test_a_failed_run_rings_the_bell_live_and_mark_read_lowers_it(
     await expect(failed).to_contain_text("Failed")
     await expect(started).to_contain_text("forms-smoothing-0.1 started")
     await expect(page.get_by_text("2 unread")).to_be_visible()
-    await screenshot(page, "notifications")
 
     await failed.get_by_role("button", name="Mark as read").click()
     await expect(page.get_by_role("button", name="Notifications (1)")).to_be_visible()
