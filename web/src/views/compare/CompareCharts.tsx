@@ -1,7 +1,7 @@
 /** The overlaid charts of Compare: one chart per metric key, one line per experiment in
- * the comparison's order and colours (`seriesColor`), the experiments' names in the
- * legend. Each chart asks for about its pixel width in points; a drag zooms into what it
- * holds. */
+ * the comparison's order and colours (`seriesColor`), the experiments' names in one legend
+ * above them (the charts' own legends off). Each chart asks for about its pixel width in
+ * points; a drag zooms into what it holds. */
 import { useMemo } from "react";
 import { useQuery } from "urql";
 
@@ -64,7 +64,7 @@ function MetricOverlay({ metric, comparison }: { metric: string; comparison: Com
           Could not load {metric}: {error.message}
         </p>
       ) : (
-        <TimeSeriesChart metric={metric} series={series} height={220} />
+        <TimeSeriesChart metric={metric} series={series} height={220} legend={false} />
       )}
     </div>
   );
