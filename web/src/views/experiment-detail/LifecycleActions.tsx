@@ -6,7 +6,7 @@ import { type AnyVariables, type OperationResult, useMutation } from "urql";
 
 import type { ExperimentAction, ExperimentDetailFragment, FailureReason } from "../../gql/graphql";
 import { problemFromGraphQL } from "./detailFormat";
-import { Modal } from "./Modal";
+import { ConfirmDialog } from "../../lib/Modal";
 import {
   CompleteExperimentMutation,
   FailExperimentMutation,
@@ -163,35 +163,25 @@ function StopDialog({
   const messageId = useId();
   const [message, setMessage] = useState("");
   return (
-    <Modal title="Stop this experiment?" onClose={onCancel}>
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm(message.trim());
-        }}
-      >
-        <p>It stops for good: a stopped experiment cannot be started again.</p>
-        <div className="field">
-          <label htmlFor={messageId}>Message (optional)</label>
-          <input
-            id={messageId}
-            value={message}
-            onChange={(event) => setMessage(event.target.value)}
-            maxLength={10_000}
-          />
-        </div>
-        <DialogProblem problem={problem} />
-        <div className="dialog-buttons">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="danger" disabled={busy}>
-            Stop experiment
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <ConfirmDialog
+      title="Stop this experiment?"
+      submitLabel="Stop experiment"
+      busy={busy}
+      onCancel={onCancel}
+      onSubmit={() => onConfirm(message.trim())}
+    >
+      <p>It stops for good: a stopped experiment cannot be started again.</p>
+      <div className="field">
+        <label htmlFor={messageId}>Message (optional)</label>
+        <input
+          id={messageId}
+          value={message}
+          onChange={(event) => setMessage(event.target.value)}
+          maxLength={10_000}
+        />
+      </div>
+      <DialogProblem problem={problem} />
+    </ConfirmDialog>
   );
 }
 
@@ -211,48 +201,38 @@ function FailDialog({
   const [reason, setReason] = useState<FailureReason>("USER_ERROR");
   const [message, setMessage] = useState("");
   return (
-    <Modal title="Mark this experiment as failed" onClose={onCancel}>
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm(reason, message.trim());
-        }}
-      >
-        <div className="field">
-          <label htmlFor={reasonId}>Reason</label>
-          <select
-            id={reasonId}
-            value={reason}
-            onChange={(event) => setReason(event.target.value as FailureReason)}
-          >
-            {FAILURE_REASONS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={messageId}>Message</label>
-          <textarea
-            id={messageId}
-            rows={3}
-            value={message}
-            onChange={(event) => setMessage(event.target.value)}
-            maxLength={10_000}
-          />
-        </div>
-        <DialogProblem problem={problem} />
-        <div className="dialog-buttons">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="danger" disabled={busy}>
-            Mark as failed
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <ConfirmDialog
+      title="Mark this experiment as failed"
+      submitLabel="Mark as failed"
+      busy={busy}
+      onCancel={onCancel}
+      onSubmit={() => onConfirm(reason, message.trim())}
+    >
+      <div className="field">
+        <label htmlFor={reasonId}>Reason</label>
+        <select
+          id={reasonId}
+          value={reason}
+          onChange={(event) => setReason(event.target.value as FailureReason)}
+        >
+          {FAILURE_REASONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={messageId}>Message</label>
+        <textarea
+          id={messageId}
+          rows={3}
+          value={message}
+          onChange={(event) => setMessage(event.target.value)}
+          maxLength={10_000}
+        />
+      </div>
+      <DialogProblem problem={problem} />
+    </ConfirmDialog>
   );
 }

@@ -1,7 +1,8 @@
 /** `Stop` with a confirmation dialog; the API's refusal is shown beside the button. */
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { useMutation } from "urql";
 
+import { ConfirmDialog } from "../../lib/Modal";
 import { StopExperimentMutation } from "./operations";
 
 export function StopControl({
@@ -17,15 +18,7 @@ export function StopControl({
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [{ fetching }, stop] = useMutation(StopExperimentMutation);
-  const dialogRef = useRef<HTMLDialogElement | null>(null);
-  const titleId = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const reasonId = useId();
 
   const confirm = async (): Promise<void> => {
     const message = reason.trim() || null;
@@ -57,30 +50,29 @@ export function StopControl({
           {error}
         </span>
       ) : null}
-      <dialog
-        ref={dialogRef}
-        className="monitor-dialog"
-        aria-labelledby={titleId}
-        onClose={() => setOpen(false)}
-      >
-        <h2 id={titleId}>Stop this run?</h2>
-        <p>
-          <strong>{name}</strong> ends as Stopped and its GPUs are released. This cannot be
-          undone.
-        </p>
-        <label className="monitor-dialog__field">
-          Reason (optional)
-          <input value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} />
-        </label>
-        <div className="monitor-dialog__actions">
-          <button type="button" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <button type="button" className="danger" disabled={fetching} onClick={() => void confirm()}>
-            Stop experiment
-          </button>
-        </div>
-      </dialog>
+      {open ? (
+        <ConfirmDialog
+          title="Stop this run?"
+          submitLabel="Stop experiment"
+          busy={fetching}
+          onCancel={() => setOpen(false)}
+          onSubmit={() => void confirm()}
+        >
+          <p>
+            <strong>{name}</strong> ends as Stopped and its GPUs are released. This cannot be
+            undone.
+          </p>
+          <div className="field">
+            <label htmlFor={reasonId}>Reason (optional)</label>
+            <input
+              id={reasonId}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              maxLength={500}
+            />
+          </div>
+        </ConfirmDialog>
+      ) : null}
     </span>
   );
 }
