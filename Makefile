@@ -87,6 +87,7 @@ lint: $(DEV_SYNCED)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy app schema
+	$(RUN) mypy client/src
 
 # pytest includes the browser tests (tests/web), against the built console
 test: lint web-check $(WEB_BUILT)

@@ -290,7 +290,17 @@ def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, s
         if raw_id is not None and (not isinstance(raw_id, str) or not 1 <= len(raw_id) <= 128):
             c.error("batch_id", "must be a string of 1-128 characters")
         batch_id = raw_id
-    if isinstance(body, list):
+    if isinstance(body, dict) and "batches" in body:
+        # the list form with a batch id: {"batch_id": …, "batches": [doc, …]}
+        documents = body.pop("batches")
+        if body:
+            c.error("body", "with batches, only batch_id may be beside it")
+        if not isinstance(documents, list):
+            c.error("batches", "must be a list")
+        else:
+            for index, doc in enumerate(documents):
+                _document(c, doc, f"batches.{index}")
+    elif isinstance(body, list):
         for index, doc in enumerate(body):
             _document(c, doc, str(index))
     else:

@@ -61,8 +61,20 @@ COLUMNS: dict[str, Any] = {
         "batch_id": {"type": "string"},
     },
 }
+DOCUMENTS: dict[str, Any] = {"type": "array", "items": {"oneOf": [ROWS, COLUMNS]}}
 BATCH: dict[str, Any] = {
-    "oneOf": [ROWS, COLUMNS, {"type": "array", "items": {"oneOf": [ROWS, COLUMNS]}}]
+    "oneOf": [
+        ROWS,
+        COLUMNS,
+        DOCUMENTS,
+        {
+            "type": "object",
+            "description": "Several documents under one batch_id (columnar, one per key)",
+            "required": ["batches"],
+            "additionalProperties": False,
+            "properties": {"batches": DOCUMENTS, "batch_id": {"type": "string"}},
+        },
+    ]
 }
 ACCEPTED: dict[str, Any] = {
     "type": "object",

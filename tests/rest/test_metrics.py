@@ -150,6 +150,34 @@ async def test_limits_and_idempotent_retries(client, run, services):
     assert await stored(services) == 2
 
 
+async def test_several_keys_under_one_batch_id(client, run, services):
+    token, url, *_ = run
+    headers = bearer(token)
+    body = {
+        "batch_id": "session-1.1.64.900",
+        "batches": [
+            {"key": "loss", "steps": [0, 1], "values": [2.0, 1.5], "timestamps": [1, 2]},
+            {"key": "acc", "steps": [0, 1], "values": [0.1, "NaN"]},
+        ],
+    }
+    for _ in range(3):
+        answer = await client.post(f"{url}/metrics/batch", json=body, headers=headers)
+        assert (answer.status_code, answer.json()) == (202, {"accepted": 4})
+    assert await stored(services) == 4
+    bad = {"batch_id": "b2", "batches": [{"key": "ok", "steps": [2], "values": [1.0]},
+                                          {"key": "bad key!", "steps": [2], "values": [1.0]}]}
+    refused = await client.post(f"{url}/metrics/batch", json=bad, headers=headers)
+    assert refused.status_code == 422
+    assert "batches.1.key" in error_of(refused)["details"]["fields"]
+    extra = {"batch_id": "b3", "batches": [], "key": "loss"}
+    refused = await client.post(f"{url}/metrics/batch", json=extra, headers=headers)
+    assert refused.status_code == 422
+    not_a_list = {"batch_id": "b4", "batches": {"key": "loss"}}
+    refused = await client.post(f"{url}/metrics/batch", json=not_a_list, headers=headers)
+    assert error_of(refused)["details"]["fields"] == {"batches": "must be a list"}
+    assert await stored(services) == 4
+
+
 async def test_only_running_and_only_actors(client, run, services, make_user):
     token, url, user, hypothesis = run
     queued = await create_experiment(services, user, hypothesis)
