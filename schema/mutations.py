@@ -73,8 +73,6 @@ async def _log_metrics(
         now=utcnow(),
         limit=info.context.settings.metrics_max_batch_points,
     )
-    if batch_id is not None and not 1 <= len(batch_id) <= 128:
-        raise ValidationFailed({"batchId": "must be 1-128 characters"})
     result = await metrics.ingest_metrics_alone(
         info.context.services.db,
         actor=actor,
