@@ -574,7 +574,7 @@ export type Mutation = {
   extendReservation: Experiment;
   /** RUNNING → FAILED, with the reason. */
   failExperiment: Experiment;
-  /** Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. A message over 64 KiB is cut and marked, never refused. */
+  /** Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. A message over 64 KiB is cut and marked, never refused. A retried batchId is a no-op answering the first count. */
   logMessages: Scalars['Int']['output'];
   /** Log metric points; all or nothing; RUNNING only. Returns points accepted. A retried batchId is a no-op answering the first count. */
   logMetrics: Scalars['Int']['output'];
@@ -660,6 +660,7 @@ export type MutationFailExperimentArgs = {
 
 
 export type MutationLogMessagesArgs = {
+  batchId?: InputMaybe<Scalars['String']['input']>;
   experimentId: Scalars['ID']['input'];
   lines: Array<LogLineInput>;
 };
