@@ -12,7 +12,12 @@ from app.errors import ValidationFailed
 from app.experiments import service as experiments
 from app.experiments import starting
 from app.experiments.events import publish_progress
-from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
+from app.experiments.schemas import (
+    HEARTBEAT_DESCRIPTION,
+    ExperimentCreate,
+    ExperimentUpdate,
+    ProgressData,
+)
 from app.hypotheses import service as hypotheses
 from app.hypotheses.schemas import HypothesisUpdate
 from app.metrics import service as metrics
@@ -254,7 +259,7 @@ class Mutation:
             )
         return Experiment(row=row)
 
-    @strawberry.mutation(description="Store progress; also a heartbeat. RUNNING only.")
+    @strawberry.mutation(description="Store progress; RUNNING only. " + HEARTBEAT_DESCRIPTION)
     async def report_progress(
         self, info: Info, experiment_id: strawberry.ID, progress: ProgressInput
     ) -> Experiment:
@@ -267,7 +272,7 @@ class Mutation:
                 experiment_id=parse_id(experiment_id, "experiment"),
                 data=data,
             )
-        publish_progress(info.context.services.live, row.id)
+        publish_progress(info.context.services.live, row.id, data)
         return Experiment(row=row)
 
     @strawberry.mutation(

@@ -580,7 +580,7 @@ export type Mutation = {
   logMetrics: Scalars['Int']['output'];
   /** Mark the caller's notifications read; returns how many changed. */
   markNotificationsRead: Scalars['Int']['output'];
-  /** Store progress; also a heartbeat. RUNNING only. */
+  /** Store progress; RUNNING only. A report with no field is a heartbeat: it keeps the experiment from the activity timeout (EXPSVC_ACTIVITY_TIMEOUT_SECONDS) and leaves the progress, its rate and the ETA as they were; it publishes no live event. Any report on an experiment that is not RUNNING is INVALID_TRANSITION with details.status. */
   reportProgress: Experiment;
   /** Revoke a token: the caller's own, or anyone's for an ADMIN (NOT_FOUND otherwise). Revoking it again changes nothing. A revoked token stops working at once on the replica that answers, and on the other replicas within the auth cache's lifetime (EXPSVC_AUTH_CACHE_TTL_SECONDS, default 10 s). */
   revokeApiToken: ApiToken;
