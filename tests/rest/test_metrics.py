@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from app.experiments import service as experiments
 from app.models import metric_points
 from app.models.enums import Role
 from tests.builders import create_experiment, create_hypothesis, create_running
@@ -202,3 +204,35 @@ async def test_activity_is_recorded(client, run):
     after = (await client.get(url, headers=bearer(token))).json()["last_activity_at"]
     assert datetime.fromisoformat(after) >= datetime.fromisoformat(before)
     assert datetime.fromisoformat(after) <= datetime.now(UTC)
+
+
+async def test_a_stopped_experiment_refuses_batches_saying_so(client, run, services):
+    token, url, user, _ = run
+    experiment_id = url.rsplit("/", 1)[-1]
+    body = {"key": "k", "steps": [0], "values": [1.0]}
+    await client.post(
+        f"{url}/metrics/batch", json={**body, "batch_id": "b-1"}, headers=bearer(token)
+    )
+    async with services.db.unit_of_work() as session:
+        await experiments.stop_experiment(
+            session, actor=user, experiment_id=uuid.UUID(experiment_id)
+        )
+    # without a batch_id (one statement on PostgreSQL), with a new one, and a retried one
+    for extra in ({}, {"batch_id": "b-2"}, {"batch_id": "b-1"}):
+        response = await client.post(
+            f"{url}/metrics/batch", json={**body, **extra}, headers=bearer(token)
+        )
+        assert response.status_code == 409, extra
+        error = error_of(response)
+        assert (error["code"], error["details"]["status"]) == ("INVALID_TRANSITION", "STOPPED")
+    assert await stored(services) == 1
+
+
+@pytest.mark.parametrize("batch_id", ["", "x" * 129, "nul\x00", 5, ["b"]])
+async def test_a_bad_batch_id_is_a_validation_error(client, run, services, batch_id):
+    token, url, *_ = run
+    body = {"key": "k", "steps": [0], "values": [1.0], "batch_id": batch_id}
+    response = await client.post(f"{url}/metrics/batch", json=body, headers=bearer(token))
+    assert (response.status_code, error_of(response)["code"]) == (422, "VALIDATION_FAILED")
+    assert list(error_of(response)["details"]["fields"]) == ["batch_id"]
+    assert await stored(services) == 0
