@@ -43,7 +43,9 @@ def points_of(chunks: list[Chunk]) -> list[tuple[str, int, object]]:
     out = []
     for chunk in chunks:
         for key, series in chunk.series.items():
-            out.extend((key, step, value) for step, value in zip(series.steps, series.values))
+            out.extend(
+                (key, step, value) for step, value in zip(series.steps, series.values, strict=True)
+            )
     return sorted(out, key=lambda p: (p[0], p[1]))
 
 
@@ -104,8 +106,12 @@ def test_log_lines_and_progress(tmp_path: Path) -> None:
     writer.progress(10, 100, None, None)
     writer.progress(20, None, 2, None)
     (chunk,) = read_all(tmp_path)
-    assert chunk.lines[0] == {"level": "INFO", "source": "stdout", "timestamp": 5,
-                              "message": "hello"}
+    assert chunk.lines[0] == {
+        "level": "INFO",
+        "source": "stdout",
+        "timestamp": 5,
+        "message": "hello",
+    }
     long = chunk.lines[1]
     assert (long["level"], long["source"]) == ("ERROR", "stderr")
     assert long["message"].endswith(f"… [truncated {MAX_MESSAGE_BYTES} bytes]")

@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -152,26 +151,25 @@ def test_sigkill_after_log_returned_then_sync_sends_it(trainer: User) -> None:
         spool=str(trainer.spool),
         count=count,
     )
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", script],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,
-    )
-    try:
-        assert process.stdout is not None and process.stdin is not None
-        experiment_id = process.stdout.readline().strip()
-        service.stop()
-        process.stdin.write("go\n")
-        process.stdin.flush()
-        assert process.stdout.readline().strip() == "logged"
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    ) as process:
+        try:
+            assert process.stdout is not None and process.stdin is not None
+            experiment_id = process.stdout.readline().strip()
+            service.stop()
+            process.stdin.write("go\n")
+            process.stdin.flush()
+            assert process.stdout.readline().strip() == "logged"
+            process.send_signal(signal.SIGKILL)
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
     service.start()
     assert trainer.summaries(experiment_id) == {}
     done = sync(trainer)
@@ -219,7 +217,7 @@ def test_finishing_while_the_server_is_away_leaves_it_to_sync(trainer: User, tmp
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the run is COMPLETED" in done.stdout
     assert_every_step_once(trainer, run.id, "loss", 500)
-    (artifact,) = trainer.rest("GET", f"/experiments/{run.id}/artifacts").json()["items"]
+    (artifact,) = trainer.rest("GET", f"/experiments/{run.id}/artifacts").json()["artifacts"]
     assert (artifact["name"], artifact["kind"], artifact["size_bytes"]) == (
         "model.bin",
         "MODEL",

@@ -75,9 +75,7 @@ def test_three_lines_log_everything_and_complete(user: User) -> None:
 
 
 def test_hypothesis_by_id_and_by_a_title_nobody_has(user: User) -> None:
-    with xs.init(
-        hypothesis=user.hypothesis_id, type="ML", model="m", **user.options()
-    ) as run:
+    with xs.init(hypothesis=user.hypothesis_id, type="ML", model="m", **user.options()) as run:
         run.log({"k": 1.0})
     assert user.experiment(run.id)["hypothesis_id"] == user.hypothesis_id
     assert user.experiment(run.id)["name"]  # a default name

@@ -166,8 +166,13 @@ async def test_several_keys_under_one_batch_id(client, run, services):
         answer = await client.post(f"{url}/metrics/batch", json=body, headers=headers)
         assert (answer.status_code, answer.json()) == (202, {"accepted": 4})
     assert await stored(services) == 4
-    bad = {"batch_id": "b2", "batches": [{"key": "ok", "steps": [2], "values": [1.0]},
-                                          {"key": "bad key!", "steps": [2], "values": [1.0]}]}
+    bad = {
+        "batch_id": "b2",
+        "batches": [
+            {"key": "ok", "steps": [2], "values": [1.0]},
+            {"key": "bad key!", "steps": [2], "values": [1.0]},
+        ],
+    }
     refused = await client.post(f"{url}/metrics/batch", json=bad, headers=headers)
     assert refused.status_code == 422
     assert "batches.1.key" in error_of(refused)["details"]["fields"]

@@ -37,6 +37,7 @@ from expsvc_client.journal import (
     Chunk,
     Segment,
     read_chunk,
+    scan_keys,
     segment_numbers,
     segment_path,
 )
@@ -83,6 +84,7 @@ class Sender:
         self.sent_lines = 0
         self.spooling = False
         self._closing = threading.Event()
+        self._abandoned = False
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._segment: Segment | None = None
@@ -107,7 +109,10 @@ class Sender:
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
-                self._closing.set()
+                # give up: the thread ends at its next turn (after the request in flight)
+                self._abandoned = True
+                self._wake.set()
+                self._thread.join(10)
                 return False
         return self.done()
 
@@ -157,7 +162,7 @@ class Sender:
     def _run(self) -> None:
         while True:
             closing = self._closing.is_set()
-            if self.ended is not None or self.fatal is not None:
+            if self.ended is not None or self.fatal is not None or self._abandoned:
                 return
             try:
                 worked = self._step(force=closing)
@@ -169,6 +174,8 @@ class Sender:
                 self._wake.clear()
                 continue
             except Exception:  # a bug must not kill the thread silently
+                if self._abandoned:
+                    return
                 log.exception("the sender failed; the journal in %s keeps the data", self.folder)
                 return
             if worked:
@@ -344,8 +351,11 @@ class Sender:
             numbers = segment_numbers(self.folder)
             if not numbers:
                 return None
-            self._segment = Segment(segment_path(self.folder, numbers[0]), numbers[0])
+            segment = Segment(segment_path(self.folder, numbers[0]), numbers[0])
+            # the keys defined before where this sender starts (after a restart or in sync)
             self._keys = {}
+            scan_keys(segment, HEADER, segment.acked, self._keys)
+            self._segment = segment
         return self._segment
 
     def _finished(self, segment: Segment) -> bool:
