@@ -461,7 +461,7 @@ class Run:
         """The process ends without ``finish``: complete the run, or fail it when an
         uncaught exception ended the process."""
         error = getattr(sys, "last_value", None)
-        if self._terminated:
+        if self._terminated or isinstance(error, KeyboardInterrupt):
             self.stop()
         elif error is None:
             self.finish()
