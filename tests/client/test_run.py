@@ -239,3 +239,22 @@ def test_an_artifact_is_uploaded(user: User, tmp_path) -> None:
     assert content.content == weights.read_bytes()
     with pytest.raises(FileNotFoundError):
         run.log_artifact(tmp_path / "missing.pt")
+
+
+def test_a_run_that_cannot_be_set_up_fails_its_experiment(user: User) -> None:
+    with pytest.raises(TypeError, match="no_such_option"):
+        new_run(user, no_such_option=1)
+    (experiment,) = [
+        e
+        for e in user.rest("GET", "/experiments", params={"first": 500}).json()["items"]
+        if e["hypothesis_id"] == user.hypothesis_id
+    ]
+    assert experiment["status"] == "FAILED"
+    assert "the client could not start" in experiment["failure"]["message"]
+
+
+def test_logging_after_the_run_finished_is_an_error(user: User) -> None:
+    run = new_run(user)
+    run.finish()
+    with pytest.raises(RuntimeError, match="ended"):
+        run.log({"loss": 1.0})

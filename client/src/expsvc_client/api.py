@@ -113,7 +113,8 @@ class Api:
         timeout: Any = httpx.USE_CLIENT_DEFAULT,
     ) -> Any:
         if body is not None:
-            content = json.dumps(body, separators=(",", ":"), allow_nan=False)
+            text = json.dumps(body, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+            content = text.encode()
             headers = {"Content-Type": "application/json"}
         try:
             answer = self.http.request(

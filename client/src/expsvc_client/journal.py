@@ -56,6 +56,10 @@ MAX_STEP = 2**53 - 1
 MAX_MESSAGE_BYTES = 64 * 1024
 
 
+class JournalClosed(RuntimeError):
+    """``run.log`` after the run finished."""
+
+
 class SpoolFull(Exception):
     """The journal holds as many unsent bytes as it may; see ``Journal(max_bytes=)``."""
 
@@ -159,6 +163,8 @@ class JournalWriter:
         """Append one point per key of ``metrics``, all at ``step``: all of them or none
         (a bad key or value raises and commits nothing of the call)."""
         with self._lock:
+            if self.closed:
+                raise JournalClosed(f"the run's journal in {self.folder} is closed: it ended")
             defined = self._defined
             for key in metrics:
                 if key not in defined:
@@ -189,6 +195,8 @@ class JournalWriter:
             data = data[:MAX_MESSAGE_BYTES].decode("utf-8", "ignore").encode()
             data += f"… [truncated {cut} bytes]".encode()
         with self._lock:
+            if self.closed:
+                raise JournalClosed(f"the run's journal in {self.folder} is closed: it ended")
             need = _LOG.size + len(data)
             if self._end + need > self._limit:
                 self._roll(need)
@@ -206,6 +214,8 @@ class JournalWriter:
     ) -> None:
         values = [-1 if v is None else v for v in (step, total_steps, epoch, total_epochs)]
         with self._lock:
+            if self.closed:
+                raise JournalClosed(f"the run's journal in {self.folder} is closed: it ended")
             if self._end + _PROGRESS.size > self._limit:
                 self._roll(_PROGRESS.size)
             _PROGRESS.pack_into(self._map, self._end, PROGRESS, *values)
@@ -334,7 +344,7 @@ def read_chunk(
     stop: int | None = None,
     max_points: int = 10_000,
     max_lines: int = 1_000,
-    max_bytes: int = 2 * 1024 * 1024,
+    max_bytes: int = 1024 * 1024,
     keys: dict[int, str] | None = None,
 ) -> Chunk:
     """Read whole records from ``start`` up to ``stop`` (default: what is committed), ending

@@ -9,6 +9,7 @@ cannot be told (a ``finish.json`` in the spool folder that ``expsvc-client sync`
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import signal
@@ -105,7 +106,7 @@ def init(
     except BaseException:
         api.close()
         raise
-    return Run(api, settings, experiment, on_stop, capture_output, system_metrics, **options)
+    return _run_or_fail(api, settings, experiment, on_stop, capture_output, system_metrics, options)
 
 
 def attach(
@@ -139,7 +140,7 @@ def attach(
     except BaseException:
         api.close()
         raise
-    return Run(api, settings, experiment, on_stop, capture_output, system_metrics, **options)
+    return _run_or_fail(api, settings, experiment, on_stop, capture_output, system_metrics, options)
 
 
 class Run:
@@ -467,6 +468,27 @@ class Run:
             self.finish()
         else:
             self.fail(failure_reason(error), f"{error.__class__.__name__}: {error}")
+
+
+def _run_or_fail(
+    api: Api,
+    settings: Config,
+    experiment: dict[str, Any],
+    on_stop: OnStop | None,
+    capture_output: bool,
+    system_metrics: bool,
+    options: dict[str, Any],
+) -> Run:
+    """The ``Run``; when it cannot be set up (a bad option, a spool folder that cannot be
+    written), the experiment just started is failed rather than left RUNNING."""
+    try:
+        return Run(api, settings, experiment, on_stop, capture_output, system_metrics, **options)
+    except BaseException as error:
+        if experiment.get("status") == "RUNNING":
+            with contextlib.suppress(ApiError, Unreachable):
+                api.fail(experiment["id"], "USER_ERROR", f"the client could not start: {error}")
+        api.close()
+        raise
 
 
 def failure_reason(error: BaseException) -> str:

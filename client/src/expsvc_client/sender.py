@@ -173,6 +173,10 @@ class Sender:
                 self._wake.wait(backoff(self._attempts))
                 self._wake.clear()
                 continue
+            except ApiError as error:
+                if self.fatal is None and not self._abandoned:
+                    log.error("the sender stops: %s; the data stays in %s", error, self.folder)
+                return
             except Exception:  # a bug must not kill the thread silently
                 if self._abandoned:
                     return
