@@ -55,6 +55,8 @@ class ExpsvcLightningCallback(Callback):  # type: ignore[misc]
         self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
     ) -> None:
         every = self.log_every_n_steps or trainer.log_every_n_steps or 1
+        # Read every batch, so a key is placed at the first step it shows up in (cheap:
+        # during a training batch Lightning hands out the step values it already holds)
         metrics = self._of_phase(trainer, TRAIN_STEP)
         if trainer.global_step % every == 0:
             self._log(trainer, metrics)
