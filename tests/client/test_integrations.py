@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+
 from expsvc_client.integrations import metric_key, number, scalars
 from expsvc_client.journal import KEY_RE
 

@@ -107,6 +107,8 @@ def test_bad_input_is_refused_at_the_call(user: User) -> None:
             run.log({"loss": 1.0}, step=-1)
         with pytest.raises(TypeError, match="step"):
             run.log({"loss": 1.0}, step=1.5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="totals"):
+            run.progress(1, total_steps=0)
         with pytest.raises(ValueError, match="level"):
             run.log_text("x", level="LOUD")
         run.log({"loss": 1.0}, step=0)

@@ -249,9 +249,9 @@ class Run:
         next batch, only the latest report of each batch."""
         if self.should_stop:
             return
-        for value in (step, total_steps, epoch, total_epochs):
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError("progress values are non-negative integers")
+        for value, least in ((step, 0), (total_steps, 1), (epoch, 0), (total_epochs, 1)):
+            if value is not None and (not isinstance(value, int) or value < least):
+                raise ValueError("progress: steps and epochs are integers ≥ 0, totals ≥ 1")
         self._writer.progress(step, total_steps, epoch, total_epochs)
 
     def log_text(self, *values: Any, level: str = "INFO", sep: str = " ") -> None:

@@ -229,29 +229,40 @@ class Sender:
         return now - self._first_waiting >= self.interval
 
     def _send(self, chunk: Chunk) -> None:
+        """Send the chunk's parts: its points, its log lines, its latest progress. A part
+        the server finds invalid is skipped (loudly) without the others."""
         batch_id = f"{self.session}.{chunk.batch_id}"
+        if chunk.points:
+            body: dict[str, Any] = {
+                "batch_id": batch_id,
+                "batches": [
+                    {"key": key, "steps": s.steps, "values": s.values, "timestamps": s.times}
+                    for key, s in chunk.series.items()
+                ],
+            }
+            if self._part(
+                lambda: self.api.metrics(self.experiment_id, body), "points", chunk.points
+            ):
+                self.sent_points += chunk.points
+        if chunk.lines and self.ended is None:
+            lines = {"batch_id": batch_id, "lines": chunk.lines}
+            if self._part(
+                lambda: self.api.logs(self.experiment_id, lines), "log lines", len(lines["lines"])
+            ):
+                self.sent_lines += len(chunk.lines)
+        if chunk.progress and self.ended is None:
+            report = chunk.progress
+            self._part(lambda: self.api.progress(self.experiment_id, report), "progress", 1)
+
+    def _part(self, call: Callable[[], Any], what: str, count: int) -> bool:
+        """True when the server took the part; False when it refused it for good."""
         try:
-            if chunk.points:
-                body: dict[str, Any] = {
-                    "batch_id": batch_id,
-                    "batches": [
-                        {"key": key, "steps": s.steps, "values": s.values, "timestamps": s.times}
-                        for key, s in chunk.series.items()
-                    ],
-                }
-                self._answered(lambda: self.api.metrics(self.experiment_id, body))
-            if chunk.lines:
-                lines = {"batch_id": batch_id, "lines": chunk.lines}
-                self._answered(lambda: self.api.logs(self.experiment_id, lines))
-            if chunk.progress:
-                report = chunk.progress
-                self._answered(lambda: self.api.progress(self.experiment_id, report))
+            self._answered(call)
+            return True
         except ApiError as error:
-            if not self._refused(error, chunk):
+            if not self._refused(error, what, count):
                 raise
-            return
-        self.sent_points += chunk.points
-        self.sent_lines += len(chunk.lines)
+            return False
 
     def _answered(self, call: Callable[[], Any]) -> Any:
         try:
@@ -275,9 +286,9 @@ class Sender:
         self.spooling = False
         self._last_answer = time.monotonic()
 
-    def _refused(self, error: ApiError, chunk: Chunk) -> bool:
-        """Handle a refusal of ``chunk``: True when the chunk is done with (skipped), False
-        to raise it."""
+    def _refused(self, error: ApiError, what: str, count: int) -> bool:
+        """Handle a refusal of ``count`` ``what``: True when they are done with (the run
+        ended, or they are skipped), False to raise the error."""
         status = error.details.get("status")
         if error.code == "INVALID_TRANSITION" and status in TERMINAL:
             self._end(str(status))
@@ -287,13 +298,10 @@ class Sender:
             log.error("the server refuses this run's data (%s); it stays in %s", error, self.folder)
             return False
         # A batch the server finds invalid can never be accepted: skip it, loudly
-        self.rejected_points += chunk.points
+        if what == "points":
+            self.rejected_points += count
         log.error(
-            "the server refused %d points and %d log lines (%s %s); they are skipped",
-            chunk.points,
-            len(chunk.lines),
-            error,
-            error.details,
+            "the server refused %d %s (%s %s); they are skipped", count, what, error, error.details
         )
         return True
 

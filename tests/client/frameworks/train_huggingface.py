@@ -7,9 +7,10 @@ import tempfile
 
 import torch
 from common import epochs, mode, pause, say, start
-from expsvc_client.integrations.huggingface import ExpsvcHuggingFaceCallback
 from torch.nn import functional
 from transformers import Trainer, TrainerCallback, TrainingArguments
+
+from expsvc_client.integrations.huggingface import ExpsvcHuggingFaceCallback
 
 
 class Tiny(torch.nn.Module):

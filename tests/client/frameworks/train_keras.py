@@ -9,6 +9,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 import keras
 import numpy as np
 from common import epochs, mode, pause, say, start
+
 from expsvc_client.integrations.keras import ExpsvcKerasCallback
 
 chosen = mode()

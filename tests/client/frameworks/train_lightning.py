@@ -5,9 +5,10 @@ from __future__ import annotations
 import lightning as L
 import torch
 from common import epochs, mode, pause, say, start
-from expsvc_client.integrations.lightning import ExpsvcLightningCallback
 from torch.nn import functional
 from torch.utils.data import DataLoader, TensorDataset
+
+from expsvc_client.integrations.lightning import ExpsvcLightningCallback
 
 
 class Tiny(L.LightningModule):
