@@ -170,7 +170,7 @@ class Sender:
                 self._spool_if_long()
                 if self._attempts == 1 or self._attempts % 20 == 0:
                     log.warning("the server is unreachable (%s); retrying", exc)
-                self._wake.wait(backoff(self._attempts))
+                self._wake.wait(self._pause())
                 self._wake.clear()
                 continue
             except ApiError as error:
@@ -327,6 +327,14 @@ class Sender:
                 self.fatal = error
         except Unreachable:
             self._spool_if_long()
+
+    def _pause(self) -> float:
+        """The wait before the next retry: the backoff, cut so the spool starts when the
+        grace ends."""
+        pause = backoff(self._attempts)
+        if not self.spooling:
+            pause = min(pause, max(0.05, self.grace - self._unreachable_for() + 0.01))
+        return pause
 
     def _unreachable_for(self) -> float:
         since = self._unreachable_since
