@@ -203,7 +203,9 @@ class Sender:
         else:
             committed = segment.committed
             if committed <= start:
-                if self._finished(segment):
+                # committed is read again after the seal: the writer's last records may
+                # have landed between the first read and the seal
+                if self._finished(segment) and segment.committed <= start:
                     self._retire(segment)
                     return True
                 return False
