@@ -21,8 +21,8 @@ import pytest
 import expsvc_client as xs
 from expsvc_client import spool
 from expsvc_client.api import Api
-from expsvc_client.journal import ACKED, HEADER, INTENT_END, INTENT_START, Segment
-from expsvc_client.sender import Sender
+from expsvc_client.journal import ACKED, HEADER, Segment, read_chunk
+from expsvc_client.sender import SLOTS, Lanes, Sender
 from tests.client.conftest import User, make_user
 from tests.conftest import BACKENDS
 from tests.pg import TEST_DATABASE_ENV
@@ -96,28 +96,39 @@ def test_the_server_dies_mid_run_and_every_point_arrives_once(trainer: User) -> 
     assert trainer.series(run.id, "loss")[-1] == (total - 1, (total - 1) * 0.25)
 
 
-def test_a_send_whose_answer_was_lost_counts_once(trainer: User) -> None:
-    """The process sent a chunk and died before it recorded the acknowledgement: sending
-    the chunk again (same session, same range) stores nothing twice."""
+def test_sends_whose_answers_were_lost_count_once(trainer: User) -> None:
+    """The process sent two chunks (both in flight at once) and died before it recorded
+    their acknowledgements: sending them again (same session, same ranges, from the
+    header's two intent slots) stores nothing twice."""
     experiment_id = trainer.create()
     trainer.rest("POST", f"/experiments/{experiment_id}/start").raise_for_status()
     folder = spool.create(trainer.spool, experiment_id, "s1", trainer.url)
     writer = xs.run.JournalWriter(folder)
     for step in range(2500):
         writer.points({"loss": float(step)}, step, 1_767_225_600_000)
-    writer.log(1, 0, 1_767_225_600_000, "one line")
+        if step == 1200:
+            writer.log(1, 0, 1_767_225_600_000, "one line")
     writer.close()
     api = Api(trainer.url, trainer.token)
-    # the chunk is sent and acknowledged…
     segment = Segment(folder / "seg-000001.xsj", 1)
-    sender = Sender(api, experiment_id, folder, "s1", max_points=1000, final=False)
-    assert sender._step(force=True)
-    sent_to = segment.get(ACKED)
-    assert sent_to > HEADER
-    # …but the acknowledgement never reached the disk: the intent is still there
+    first = read_chunk(segment, HEADER, max_points=1000)
+    second = read_chunk(segment, first.end, max_points=1000)
+    # two chunks are sent and acknowledged…
+    sender = Sender(api, experiment_id, folder, "s1", max_points=1000, in_flight=2)
+    sender._lanes = Lanes(2, sender._deliver)
+    deadline = time.monotonic() + 30
+    while segment.get(ACKED) < second.end and time.monotonic() < deadline:
+        sender._step(force=True)
+    assert segment.get(ACKED) >= second.end
+    for delivery in sender._flight:  # a third chunk may be on its way: let it land
+        delivery.finished.wait(30)
+    sender._stop_lanes()
+    assert trainer.summaries(experiment_id)["loss"]["count"] >= 2000
+    # …but the acknowledgements never reached the disk: both intents are still there
     segment.set(ACKED, HEADER)
-    segment.set(INTENT_START, HEADER)
-    segment.set(INTENT_END, sent_to)
+    for (start_at, end_at), chunk in zip(SLOTS, (first, second), strict=True):
+        segment.set(start_at, chunk.start)
+        segment.set(end_at, chunk.end)
     segment.close()
     assert Sender(api, experiment_id, folder, "s1", max_points=1000).drain()
     api.close()

@@ -1,15 +1,17 @@
 """The sender: a background thread that moves the journal to the server.
 
-It reads the journal from where the server's last acknowledgement left off, takes a chunk
-(everything committed, up to ``max_points`` points), writes the chunk's range into the
-segment header as the *intent*, and sends it: the metric points as one columnar batch, the
-log lines as one batch, the latest progress report. The batch ids are the run's session id
-and the range, so a chunk sent again (after a timeout, or by ``expsvc-client sync`` after
-the process died mid-send) is counted once by the server. When every part is accepted the
-range becomes *acked*; a sealed segment acked to its end is deleted.
+It reads the journal from where the server's acknowledgements left off and cuts it into
+chunks (everything committed, up to ``max_points`` points each). Before a chunk is sent its
+range is written into the segment header as an *intent*; a chunk goes as the metric points
+in one columnar batch, the log lines in one batch, the latest progress report. The batch
+ids are the run's session id and the range, so a chunk sent again (after a timeout, or by
+``expsvc-client sync`` after the process died mid-send) counts once. Up to ``in_flight``
+chunks (two: the next one is read and encoded while the server stores the last) are sent at
+once by a small pool; they are acknowledged in order, and *acked* moves past each. A sealed
+segment acked to its end is deleted.
 
-A chunk is sent once ``flush_points`` points wait or ``interval`` seconds passed since the
-first of them arrived. While the server does not answer, the chunk is retried with
+A chunk is cut once ``flush_points`` points wait or ``interval`` seconds passed since the
+first of them arrived. While the server does not answer, a chunk is retried with
 exponential backoff and jitter; past ``grace`` seconds of that, the journal is fsynced every
 second (the spool), so even a crash of the machine loses at most that second.
 
@@ -22,8 +24,10 @@ progress report (a heartbeat) asks.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
@@ -46,6 +50,62 @@ log = logging.getLogger("expsvc_client")
 TERMINAL = frozenset({"COMPLETED", "FAILED", "STOPPED"})
 # Errors after which nothing this sender holds can ever be accepted
 FATAL = frozenset({"NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED"})
+# The header has two intent slots (start, end): the chunks in flight, oldest first
+SLOTS = ((INTENT_START, INTENT_END), (INTENT_START + 16, INTENT_END + 16))
+
+
+class GaveUp(Exception):
+    """A chunk's delivery was abandoned (the run is closing without the server)."""
+
+
+class Delivery:
+    """One chunk handed to a lane: done when the server took it, or with the error."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        self.finished = threading.Event()
+        self.error: BaseException | None = None
+
+    def result(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+class Lanes:
+    """``count`` daemon threads delivering chunks. Plain threads, started up front: a
+    ``ThreadPoolExecutor`` takes no work once the interpreter begins to exit, and a run
+    finished by ``atexit`` still sends."""
+
+    def __init__(self, count: int, deliver: Callable[[Chunk], None]) -> None:
+        self._jobs: queue.Queue[Delivery | None] = queue.Queue()
+        self._deliver = deliver
+        self._threads = [
+            threading.Thread(target=self._work, name=f"expsvc-send-{i}", daemon=True)
+            for i in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, chunk: Chunk) -> Delivery:
+        job = Delivery(chunk)
+        self._jobs.put(job)
+        return job
+
+    def stop(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                self._deliver(job.chunk)
+            except BaseException as error:  # handed to the sender thread with the chunk
+                job.error = error
+            finally:
+                job.finished.set()
 
 
 class Sender:
@@ -59,6 +119,7 @@ class Sender:
         flush_points: int = 1_000,
         interval: float = 0.2,
         max_points: int = 10_000,
+        in_flight: int = 2,
         grace: float = 5.0,
         heartbeat: float = 2.0,
         on_ended: Callable[[str], None] | None = None,
@@ -73,6 +134,7 @@ class Sender:
         self.flush_points = flush_points
         self.interval = interval
         self.max_points = max_points
+        self.in_flight = max(1, min(in_flight, len(SLOTS)))
         self.grace = grace
         self.heartbeat = heartbeat
         self.on_ended = on_ended
@@ -82,21 +144,29 @@ class Sender:
         self.rejected_points = 0
         self.sent_points = 0
         self.sent_lines = 0
+        self.requests = 0
         self.spooling = False
         self._closing = threading.Event()
         self._abandoned = False
+        self._give_up_unreachable = False  # sync: stop retrying past the grace
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lanes: Lanes | None = None
+        self._counts = threading.Lock()
         self._segment: Segment | None = None
         self._keys: dict[int, str] = {}
+        self._read_to = HEADER  # where the next chunk starts
+        self._flight: deque[Delivery] = deque()
         self._first_waiting: float | None = None
         self._last_answer = time.monotonic()
         self._unreachable_since: float | None = None
+        self._attempts = 0
         self._last_sync = 0.0
 
     # -- control --------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._lanes = Lanes(self.in_flight, self._deliver)
         self._thread = threading.Thread(target=self._run, name="expsvc-sender", daemon=True)
         self._thread.start()
 
@@ -109,11 +179,13 @@ class Sender:
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
-                # give up: the thread ends at its next turn (after the request in flight)
+                # give up: the thread and the deliveries end at their next turn
                 self._abandoned = True
                 self._wake.set()
                 self._thread.join(10)
+                self._stop_lanes()
                 return False
+        self._stop_lanes()
         return self.done()
 
     def wake(self) -> None:
@@ -143,21 +215,21 @@ class Sender:
         """Send everything in the foreground until done or the server stays unreachable
         for ``grace`` seconds (``expsvc-client sync``); True when done."""
         self.final = True
-        while True:
-            if self.ended is not None or self.fatal is not None:
-                return self.ended is not None
-            try:
-                if not self._step(force=True):
-                    return True
-            except Unreachable as exc:
-                if self._unreachable_for() > self.grace:
+        self._give_up_unreachable = True
+        self._lanes = Lanes(self.in_flight, self._deliver)
+        try:
+            while self.ended is None and self.fatal is None:
+                try:
+                    if not self._step(force=True) and not self._flight:
+                        return True
+                except Unreachable as exc:
                     log.warning("the server is unreachable: %s", exc)
                     return False
-                time.sleep(backoff(self._attempts))
+            return self.ended is not None
+        finally:
+            self._stop_lanes()
 
     # -- the loop -------------------------------------------------------------------------
-
-    _attempts = 0
 
     def _run(self) -> None:
         while True:
@@ -166,75 +238,121 @@ class Sender:
                 return
             try:
                 worked = self._step(force=closing)
-            except Unreachable as exc:
-                self._spool_if_long()
-                if self._attempts == 1 or self._attempts % 20 == 0:
-                    log.warning("the server is unreachable (%s); retrying", exc)
-                self._wake.wait(self._pause())
-                self._wake.clear()
-                continue
-            except ApiError as error:
-                if self.fatal is None and not self._abandoned:
+            except (ApiError, GaveUp) as error:
+                if isinstance(error, ApiError) and self.fatal is None and not self._abandoned:
                     log.error("the sender stops: %s; the data stays in %s", error, self.folder)
                 return
             except Exception:  # a bug must not kill the thread silently
-                if self._abandoned:
-                    return
-                log.exception("the sender failed; the journal in %s keeps the data", self.folder)
+                if not self._abandoned:
+                    log.exception(
+                        "the sender failed; the journal in %s keeps the data", self.folder
+                    )
                 return
             if worked:
                 continue
-            if closing:
+            if closing and not self._flight:
                 return
-            self._heartbeat_if_due()
+            if not self._flight:
+                self._heartbeat_if_due()
             self._wake.wait(self.interval / 4)
             self._wake.clear()
 
     def _step(self, *, force: bool) -> bool:
-        """Send one chunk when one is due; False when there was nothing to send (or it is
-        not due yet)."""
+        """Acknowledge finished chunks, then cut and send the next one when one is due;
+        False when nothing happened."""
         segment = self._current()
         if segment is None:
             return False
-        start = segment.acked
-        pending_end = segment.get(INTENT_END)
-        if pending_end and segment.get(INTENT_START) == start:
-            chunk = read_chunk(segment, start, stop=pending_end, keys=self._keys)
-        else:
-            committed = segment.committed
-            if committed <= start:
-                # committed is read again after the seal: the writer's last records may
-                # have landed between the first read and the seal
-                if self._finished(segment) and segment.committed <= start:
-                    self._retire(segment)
-                    return True
-                return False
-            if not force and not self._due(segment, start, committed):
-                return False
-            chunk = read_chunk(segment, start, max_points=self.max_points, keys=self._keys)
-            segment.set(INTENT_START, chunk.start)
-            segment.set(INTENT_END, chunk.end)
-        self._send(chunk)
-        segment.set(ACKED, chunk.end)
-        segment.set(INTENT_START, 0)
-        segment.set(INTENT_END, 0)
-        self._first_waiting = None
-        return True
+        if self._acknowledge(segment):
+            return True
+        if len(self._flight) < self.in_flight:
+            chunk = self._next_chunk(segment, force)
+            if chunk is not None:
+                self._launch(segment, chunk)
+                return True
+        if self._flight:
+            self._flight[0].finished.wait(self.interval / 4)
+            return self._acknowledge(segment)
+        idle = segment.committed <= self._read_to
+        # committed is read again after the seal: the writer's last records may have landed
+        # between the first read and the seal
+        if idle and self._finished(segment) and segment.committed <= self._read_to:
+            self._retire(segment)
+            return True
+        return False
 
-    def _due(self, segment: Segment, start: int, committed: int) -> bool:
+    def _next_chunk(self, segment: Segment, force: bool) -> Chunk | None:
+        slot = len(self._flight)
+        start, end = segment.get(SLOTS[slot][0]), segment.get(SLOTS[slot][1])
+        if end and start == self._read_to:  # an intent from before a restart: resend it
+            return read_chunk(segment, start, stop=end, keys=self._keys)
+        committed = segment.committed
+        if committed <= self._read_to:
+            return None
+        if not force and not self._due(segment, committed):
+            return None
+        chunk = read_chunk(segment, self._read_to, max_points=self.max_points, keys=self._keys)
+        segment.set(SLOTS[slot][0], chunk.start)
+        segment.set(SLOTS[slot][1], chunk.end)
+        return chunk
+
+    def _launch(self, segment: Segment, chunk: Chunk) -> None:
+        assert self._lanes is not None, "start() or drain() first"
+        self._read_to = chunk.end
+        self._first_waiting = None
+        self._flight.append(self._lanes.submit(chunk))
+
+    def _stop_lanes(self) -> None:
+        if self._lanes is not None:
+            self._lanes.stop()
+
+    def _acknowledge(self, segment: Segment) -> bool:
+        """Move *acked* past the chunks delivered, oldest first; True when one was."""
+        moved = False
+        while self._flight and self._flight[0].finished.is_set():
+            delivery = self._flight.popleft()
+            delivery.result()  # a refusal that stops the sender is raised here
+            segment.set(ACKED, delivery.chunk.end)
+            (start_a, end_a), (start_b, end_b) = SLOTS
+            segment.set(start_a, segment.get(start_b))
+            segment.set(end_a, segment.get(end_b))
+            segment.set(start_b, 0)
+            segment.set(end_b, 0)
+            moved = True
+        return moved
+
+    def _due(self, segment: Segment, committed: int) -> bool:
         # 29 bytes per point record: a count of waiting points without reading them
-        if (committed - start) // 29 >= self.flush_points or segment.sealed:
+        if (committed - self._read_to) // 29 >= self.flush_points or segment.sealed:
             return True
         now = time.monotonic()
         if self._first_waiting is None:
             self._first_waiting = now
         return now - self._first_waiting >= self.interval
 
+    # -- one chunk (in the pool) ----------------------------------------------------------
+
+    def _deliver(self, chunk: Chunk) -> None:
+        """Send ``chunk`` until the server takes it (or refuses it for good)."""
+        while True:
+            if self._abandoned:
+                raise GaveUp
+            try:
+                self._send(chunk)
+                return
+            except Unreachable as exc:
+                self._spool_if_long()
+                if self._give_up_unreachable and self._unreachable_for() > self.grace:
+                    raise
+                if self._attempts == 1 or self._attempts % 20 == 0:
+                    log.warning("the server is unreachable (%s); retrying", exc)
+                time.sleep(self._pause())
+
     def _send(self, chunk: Chunk) -> None:
         """Send the chunk's parts: its points, its log lines, its latest progress. A part
         the server finds invalid is skipped (loudly) without the others."""
         batch_id = f"{self.session}.{chunk.batch_id}"
-        if chunk.points:
+        if chunk.points and self.ended is None:
             body: dict[str, Any] = {
                 "batch_id": batch_id,
                 "batches": [
@@ -245,13 +363,15 @@ class Sender:
             if self._part(
                 lambda: self.api.metrics(self.experiment_id, body), "points", chunk.points
             ):
-                self.sent_points += chunk.points
+                with self._counts:
+                    self.sent_points += chunk.points
         if chunk.lines and self.ended is None:
             lines = {"batch_id": batch_id, "lines": chunk.lines}
             if self._part(
-                lambda: self.api.logs(self.experiment_id, lines), "log lines", len(lines["lines"])
+                lambda: self.api.logs(self.experiment_id, lines), "log lines", len(chunk.lines)
             ):
-                self.sent_lines += len(chunk.lines)
+                with self._counts:
+                    self.sent_lines += len(chunk.lines)
         if chunk.progress and self.ended is None:
             report = chunk.progress
             self._part(lambda: self.api.progress(self.experiment_id, report), "progress", 1)
@@ -270,9 +390,10 @@ class Sender:
         try:
             answer = call()
         except Unreachable:
-            self._attempts += 1
-            if self._unreachable_since is None:
-                self._unreachable_since = time.monotonic()
+            with self._counts:
+                self._attempts += 1
+                if self._unreachable_since is None:
+                    self._unreachable_since = time.monotonic()
             raise
         except ApiError:
             self._reachable()
@@ -281,12 +402,14 @@ class Sender:
         return answer
 
     def _reachable(self) -> None:
-        if self._unreachable_since is not None and self.spooling:
-            log.warning("the server answers again; sending the spooled data")
-        self._attempts = 0
-        self._unreachable_since = None
-        self.spooling = False
-        self._last_answer = time.monotonic()
+        with self._counts:
+            if self._unreachable_since is not None and self.spooling:
+                log.warning("the server answers again; sending the spooled data")
+            self.requests += 1
+            self._attempts = 0
+            self._unreachable_since = None
+            self.spooling = False
+            self._last_answer = time.monotonic()
 
     def _refused(self, error: ApiError, what: str, count: int) -> bool:
         """Handle a refusal of ``count`` ``what``: True when they are done with (the run
@@ -301,20 +424,23 @@ class Sender:
             return False
         # A batch the server finds invalid can never be accepted: skip it, loudly
         if what == "points":
-            self.rejected_points += count
+            with self._counts:
+                self.rejected_points += count
         log.error(
             "the server refused %d %s (%s %s); they are skipped", count, what, error, error.details
         )
         return True
 
     def _end(self, status: str) -> None:
-        if self.ended is None:
+        with self._counts:
+            if self.ended is not None:
+                return
             self.ended = status
-            if self.on_ended is not None:
-                try:
-                    self.on_ended(status)
-                except Exception:
-                    log.exception("on_stop callback failed")
+        if self.on_ended is not None:
+            try:
+                self.on_ended(status)
+            except Exception:
+                log.exception("on_stop callback failed")
 
     def _heartbeat_if_due(self) -> None:
         if time.monotonic() - self._last_answer < self.heartbeat:
@@ -333,7 +459,7 @@ class Sender:
     def _pause(self) -> float:
         """The wait before the next retry: the backoff, cut so the spool starts when the
         grace ends."""
-        pause = backoff(self._attempts)
+        pause = backoff(max(1, self._attempts))
         if not self.spooling:
             pause = min(pause, max(0.05, self.grace - self._unreachable_for() + 0.01))
         return pause
@@ -346,25 +472,27 @@ class Sender:
         """Past the grace, fsync the journal once a second."""
         if self._unreachable_for() <= self.grace:
             return
-        if not self.spooling:
-            self.spooling = True
-            log.warning(
-                "the server has not answered for %.0f s; the run's data is spooled in %s",
-                self._unreachable_for(),
-                self.folder,
-            )
-        now = time.monotonic()
-        if now - self._last_sync >= 1.0:
+        with self._counts:
+            if not self.spooling:
+                self.spooling = True
+                log.warning(
+                    "the server has not answered for %.0f s; the run's data is spooled in %s",
+                    self._unreachable_for(),
+                    self.folder,
+                )
+            now = time.monotonic()
+            if now - self._last_sync < 1.0:
+                return
             self._last_sync = now
-            for number in segment_numbers(self.folder):
-                try:
-                    segment = Segment(segment_path(self.folder, number), number)
-                except (FileNotFoundError, ValueError):
-                    continue
-                try:
-                    segment.sync()
-                finally:
-                    segment.close()
+        for number in segment_numbers(self.folder):
+            try:
+                segment = Segment(segment_path(self.folder, number), number)
+            except (FileNotFoundError, ValueError):
+                continue
+            try:
+                segment.sync()
+            finally:
+                segment.close()
 
     # -- segments -------------------------------------------------------------------------
 
@@ -376,7 +504,8 @@ class Sender:
             segment = Segment(segment_path(self.folder, numbers[0]), numbers[0])
             # the keys defined before where this sender starts (after a restart or in sync)
             self._keys = {}
-            scan_keys(segment, HEADER, segment.acked, self._keys)
+            self._read_to = segment.acked
+            scan_keys(segment, HEADER, self._read_to, self._keys)
             self._segment = segment
         return self._segment
 
@@ -391,11 +520,3 @@ class Sender:
         segment.close()
         segment.path.unlink()
         self._segment = None
-
-
-def leftover(folder: Path) -> list[int]:
-    """Segment numbers still in ``folder`` (the ones not yet accepted)."""
-    return segment_numbers(folder)
-
-
-__all__ = ["HEADER", "Sender", "leftover"]
