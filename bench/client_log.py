@@ -17,18 +17,23 @@ sending while the phases run. Phases, each on a run of its own:
     the points per request the sender made, and CPU per 1,000 points of the training thread,
     the sender thread, the server process (and PostgreSQL's backends) from ``/proc``.
 ``paced``
-    The training thread logs at ``--rate`` points/s for ``--seconds``; the journal's
+    The training thread logs at ``--rate`` points/s for ``--paced-seconds``; the journal's
     backlog (points logged - points the server accepted) each second says whether the
     sender keeps up.
 ``breakdown``
-    Where a point's time goes, each piece on its own: ``JournalWriter.points``,
-    ``read_chunk``, the request body's ``json.dumps`` (and ``orjson`` for comparison),
-    one POST of the client's body to the server (client CPU, server CPU, wall; with and
-    without ``batch_id``), and 1 against 2 requests in flight.
+    Where a point's time goes, each piece on its own: ``JournalWriter.points`` (and its
+    tail into fresh pages), ``read_chunk`` (and a prototype of a faster read), the request
+    body's ``json.dumps`` (and ``orjson``), the server's steps for one batch on SQLite
+    (in this process), one POST of the client's body (client, server and PostgreSQL CPU,
+    wall; with and without ``batch_id``; 1 or 2 in flight).
 
-Run from the repository root (short by default: the machine is shared)::
+``--in-flight`` and ``--orjson`` are bench-only hacks of the sender (see ``pipelined``
+and ``encode_with_orjson``): they measure what a change to the client would buy, they are
+not the client. Run from the repository root (all phases on both backends: ~6 minutes)::
 
     .venv/bin/python bench/client_log.py --backend both
+    .venv/bin/python bench/client_log.py --backend both --phases breakdown
+    .venv/bin/python bench/client_log.py --backend postgresql --phases throughput --in-flight 0,2
     .venv/bin/python bench/client_log.py --phases throughput --server-profile /tmp/server.prof
 """
 
@@ -932,7 +937,9 @@ def parse_args() -> argparse.Namespace:
         help="run the server under cProfile (FILE.prof; -sqlite/-postgresql added with "
         "--backend both) and print its top functions at the end",
     )
-    parser.add_argument("--profile-lines", type=int, default=30)
+    parser.add_argument(
+        "--profile-lines", type=int, default=30, help="functions of the profile to print"
+    )
     add_database_args(parser)
     args = parser.parse_args()
     args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
