@@ -17,24 +17,30 @@ sending while the phases run. Phases, each on a run of its own:
     the points per request the sender made, and CPU per 1,000 points of the training thread,
     the sender thread, the server process (and PostgreSQL's backends) from ``/proc``.
 ``paced``
-    The training thread logs at ``--rate`` points/s for ``--seconds``; the journal's
+    The training thread logs at ``--rate`` points/s for ``--paced-seconds``; the journal's
     backlog (points logged - points the server accepted) each second says whether the
     sender keeps up.
 ``breakdown``
-    Where a point's time goes, each piece on its own: ``JournalWriter.points``,
-    ``read_chunk``, the request body's ``json.dumps`` (and ``orjson`` for comparison),
-    one POST of the client's body to the server (client CPU, server CPU, wall; with and
-    without ``batch_id``), and 1 against 2 requests in flight.
+    Where a point's time goes, each piece on its own: ``JournalWriter.points`` (and its
+    tail into fresh pages), ``read_chunk`` (and a prototype of a faster read), the request
+    body's ``json.dumps`` (and ``orjson``), the server's steps for one batch on SQLite
+    (in this process), one POST of the client's body (client, server and PostgreSQL CPU,
+    wall; with and without ``batch_id``; 1 or 2 in flight).
 
-Run from the repository root (short by default: the machine is shared)::
+``--in-flight`` and ``--orjson`` are bench-only hacks of the sender (see ``pipelined``
+and ``encode_with_orjson``): they measure what a change to the client would buy, they are
+not the client. Run from the repository root (all phases on both backends: ~6 minutes)::
 
     .venv/bin/python bench/client_log.py --backend both
+    .venv/bin/python bench/client_log.py --backend both --phases breakdown
+    .venv/bin/python bench/client_log.py --backend postgresql --phases throughput --in-flight 0,2
     .venv/bin/python bench/client_log.py --phases throughput --server-profile /tmp/server.prof
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import functools
 import json
@@ -119,6 +125,23 @@ class CpuSplit:
         )
 
 
+class DatabaseCpu:
+    """CPU seconds of the PostgreSQL backends connected to ``dsn`` (None without one).
+
+    Backends are listed at the start and again at the end (a pool may open connections
+    meanwhile); one that appeared counts from zero, one that left is missed."""
+
+    def __init__(self, dsn: str | None) -> None:
+        self.dsn = dsn
+        self.before = {p: process_cpu(p) for p in asyncio.run(backend_pids(dsn))} if dsn else {}
+
+    def stop(self) -> float | None:
+        if not self.dsn:
+            return None
+        pids = asyncio.run(backend_pids(self.dsn)) | set(self.before)
+        return sum(process_cpu(p) - self.before.get(p, 0.0) for p in pids)
+
+
 class CpuMeter:
     def __init__(self, run: xs.Run, server_pid: int, dsn: str | None) -> None:
         sender = run._sender._thread
@@ -127,7 +150,6 @@ class CpuMeter:
         self.server_pid = server_pid
         self.dsn = dsn
         self.before: tuple[float, ...] = ()
-        self.db_before: dict[int, float] = {}
 
     def _now(self) -> tuple[float, ...]:
         return (
@@ -138,20 +160,13 @@ class CpuMeter:
         )
 
     def start(self) -> None:
-        if self.dsn:
-            import asyncio
-
-            self.db_before = {p: process_cpu(p) for p in asyncio.run(backend_pids(self.dsn))}
+        self.database = DatabaseCpu(self.dsn)
         self.before = self._now()
 
     def stop(self) -> CpuSplit:
         after = self._now()
         split = CpuSplit(*(a - b for a, b in zip(after, self.before, strict=True)))
-        if self.dsn:
-            import asyncio
-
-            pids = asyncio.run(backend_pids(self.dsn)) | set(self.db_before)
-            split.database = sum(process_cpu(p) - self.db_before.get(p, 0.0) for p in pids)
+        split.database = self.database.stop()
         return split
 
 
@@ -166,6 +181,7 @@ class Target:
     backend: str
     dsn: str | None
     spool: Path
+    options: dict[str, Any] = field(default_factory=dict)  # sender options of every run
     hypothesis: str = ""
 
     def __post_init__(self) -> None:
@@ -191,7 +207,7 @@ class Target:
             spool_dir=str(self.spool),
             capture_output=False,
             system_metrics=False,
-            **options,
+            **{**self.options, **options},
         )
 
     def stored(self, experiment_id: str, key: str | None = None) -> int:
@@ -356,6 +372,21 @@ def log_for(run: xs.Run, data: list[dict[str, float]], seconds: float, first_ste
     return step - first_step
 
 
+def encode_with_orjson(run: xs.Run) -> None:
+    """A bench-only hack: the sender's metric bodies encoded by orjson instead of json."""
+    api = run._sender.api
+    headers = {"Content-Type": "application/json"}
+
+    def metrics(experiment_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        path = f"/experiments/{experiment_id}/metrics/batch"
+        answer: dict[str, Any] = api._object(
+            "POST", path, content=orjson.dumps(body), headers=headers
+        )
+        return answer
+
+    api.metrics = metrics  # type: ignore[method-assign,unused-ignore]
+
+
 def pipelined(run: xs.Run, depth: int) -> tuple[list[Future[Any]], ThreadPoolExecutor]:
     """A bench-only hack, NOT the client's behaviour: the sender's metric requests go to a
     pool of ``depth`` threads and ``Api.metrics`` returns at once (the chunk is acked before
@@ -380,10 +411,17 @@ def pipelined(run: xs.Run, depth: int) -> tuple[list[Future[Any]], ThreadPoolExe
 
 
 def phase_throughput(
-    target: Target, seconds: float, warmup: float, keys: tuple[str, ...], in_flight: int
+    target: Target,
+    seconds: float,
+    warmup: float,
+    keys: tuple[str, ...],
+    in_flight: int,
+    orjson_bodies: bool,
 ) -> None:
     run = target.run(f"throughput {len(keys)} keys")
     with ended(run):
+        if orjson_bodies:
+            encode_with_orjson(run)
         seen = watch_requests(run)
         futures: list[Future[Any]] = []
         if in_flight:
@@ -416,7 +454,9 @@ def phase_throughput(
         points = calls * len(keys)
         if stored != points:
             raise RuntimeError(f"the server holds {stored:,} points, {points:,} were logged")
-    how = "as shipped" if not in_flight else f"HACK: {in_flight} in flight, pipelined"
+    hacks = [f"{in_flight} in flight, pipelined"] if in_flight else []
+    hacks += ["orjson bodies"] if orjson_bodies else []
+    how = f"HACK: {', '.join(hacks)}" if hacks else "as shipped"
     print(
         f"throughput, {len(keys)} key(s) per call, sender {how}: {points:,} points logged in "
         f"{logged_s:.1f} s ({points / logged_s:,.0f} points/s into the journal; {left:,} unsent "
@@ -560,6 +600,26 @@ def phase_breakdown(target: Target, work: Path) -> None:
             f"JournalWriter.points, {len(keys)} key(s): {points_ns:,.0f} ns per call; "
             f"int(time.time() * 1000): {stamp_ns:,.0f} ns"
         )
+        # the tail with no other thread: timed calls into fresh pages of the mapping, then
+        # into pages written once before (a bench-only touch of one byte per page)
+        calls = 14_000_000 // (29 * len(keys))  # within one 16 MiB segment
+        empty = percentile(empty_timed(data, calls), 50)
+        for touched in (False, True):
+            writer = JournalWriter(Path(tempfile.mkdtemp(dir=work)))
+            if touched:
+                for offset in range(4096, writer._limit, 4096):
+                    writer._map[offset] = 0
+            append = functools.partial(writer.points, epoch_ms=0)
+            raw = sorted(timed_calls(append, data, calls))
+            writer.close()
+            print(
+                f"  {calls:,} timed alone (no sender thread), "
+                f"{'pages written before' if touched else 'fresh pages         '}: "
+                + ", ".join(
+                    f"p{q} {(percentile(raw, q) - empty) / 1000:.2f} us" for q in (50, 99, 99.9)
+                )
+                + f", max {(raw[-1] - empty) / 1000:,.0f} us"
+            )
     # the sender: read_chunk (and a prototype of a faster read), the body, json
     for keys in (("loss",), FOUR):
         folder = Path(tempfile.mkdtemp(dir=work))
@@ -601,8 +661,6 @@ def phase_breakdown(target: Target, work: Path) -> None:
             )
         segment.close()
     if target.backend == "sqlite":
-        import asyncio
-
         asyncio.run(server_pieces_sqlite(work))
     # one request: client CPU, server CPU, wall; batch_id or not; 1 or 2 in flight
     folder = Path(tempfile.mkdtemp(dir=work))
@@ -720,7 +778,8 @@ async def server_pieces_sqlite(work: Path, points: int = 10_000, runs: int = 7) 
     async with engine.connect() as connection:  # the two ways stored the same text
         pairs = await connection.exec_driver_sql(
             'SELECT a."timestamp", b."timestamp" FROM metric_points a JOIN metric_points b'
-            " ON a.step = b.step AND a.series_id <> -1 AND b.series_id = -1"
+            " ON b.series_id = -1 AND b.step = a.step WHERE a.series_id = ?",
+            (series_ids[0],),
         )
         compared = [tuple(row) for row in pairs.all()]
         differ = [row for row in compared if row[0] != row[1]]
@@ -757,6 +816,7 @@ def post_figures(
         for api in apis:
             api.metrics(run.id, warm)
         server_before = process_cpu(target.server_pid)
+        database = DatabaseCpu(target.dsn)
         threads = [threading.Thread(target=worker, args=(n,)) for n in range(in_flight)]
         began = time.perf_counter()
         for thread in threads:
@@ -765,6 +825,7 @@ def post_figures(
             thread.join()
         seconds = time.perf_counter() - began
         server = process_cpu(target.server_pid) - server_before
+        database_s = database.stop()
         for api in apis:
             api.close()
         points = sum(c.points for c in chunks)
@@ -777,7 +838,8 @@ def post_figures(
         f"{in_flight} in flight: {points / seconds:>9,.0f} points/s; per request wall p50 "
         f"{percentile(walls, 50) * 1000:6.1f} ms (max {max(walls) * 1000:6.1f}), "
         f"server CPU {server / n * 1000:6.1f} ms, "
-        f"client CPU {sum(client_cpu) / n * 1000:5.1f} ms (n={n})"
+        + ("" if database_s is None else f"PostgreSQL CPU {database_s / n * 1000:5.1f} ms, ")
+        + f"client CPU {sum(client_cpu) / n * 1000:5.1f} ms (n={n})"
     )
 
 
@@ -791,7 +853,8 @@ def run_backend(backend: str, dsn: str | None, args: argparse.Namespace, work: P
         prefix[-1] = f"{stem}-{backend}{ext}"
     with Service(dsn or "", command_prefix=prefix) as service:
         spool = Path(tempfile.mkdtemp(prefix="spool-", dir=work))
-        target = Target(service, backend, dsn, spool)
+        options = {"max_batch_points": args.max_batch_points} if args.max_batch_points else {}
+        target = Target(service, backend, dsn, spool, options)
         print()
         print(f"== client_log on {backend}: {machine_line()}")
         keys_list = [("loss",), FOUR] if args.four_keys else [("loss",)]
@@ -806,7 +869,9 @@ def run_backend(backend: str, dsn: str | None, args: argparse.Namespace, work: P
                 for _ in range(args.repeat):
                     for in_flight in args.in_flight:
                         for keys in keys_list:
-                            phase_throughput(target, args.seconds, args.warmup, keys, in_flight)
+                            phase_throughput(
+                                target, args.seconds, args.warmup, keys, in_flight, args.orjson
+                            )
             elif phase == "paced":
                 print(f"-- paced: log at {args.rate:,} points/s for {args.paced_seconds:.0f} s")
                 for keys in keys_list:
@@ -851,10 +916,20 @@ def parse_args() -> argparse.Namespace:
         help="throughput and paced also with a 4-key dict per call",
     )
     parser.add_argument(
+        "--max-batch-points",
+        type=int,
+        help="the runs' max_batch_points (the client's default: 10,000 per request)",
+    )
+    parser.add_argument(
         "--in-flight",
         default="0",
         help="throughput phase: comma-separated sender variants, 0 = the client as shipped, "
         "N = a bench-only hack with N metric requests in flight, pipelined (default: 0)",
+    )
+    parser.add_argument(
+        "--orjson",
+        action="store_true",
+        help="throughput phase: a bench-only hack encoding the sender's bodies with orjson",
     )
     parser.add_argument(
         "--server-profile",
@@ -862,7 +937,9 @@ def parse_args() -> argparse.Namespace:
         help="run the server under cProfile (FILE.prof; -sqlite/-postgresql added with "
         "--backend both) and print its top functions at the end",
     )
-    parser.add_argument("--profile-lines", type=int, default=30)
+    parser.add_argument(
+        "--profile-lines", type=int, default=30, help="functions of the profile to print"
+    )
     add_database_args(parser)
     args = parser.parse_args()
     args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
