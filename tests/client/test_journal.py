@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from expsvc_client.api import batch_body
 from expsvc_client.journal import (
     HEADER,
     MAX_MESSAGE_BYTES,
@@ -162,3 +164,41 @@ def test_what_log_returned_on_survives_sigkill(tmp_path: Path) -> None:
     assert [s for _, s, _ in got] == list(range(20_000))
     assert [v for _, _, v in got] == [s * 0.5 for s in range(20_000)]
     assert os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        [{"a": 1.0, "b": 2.0}] * 500,  # one dict, again and again: the one-call read
+        [{"a": 1.0, "b": 2.0}] * 100 + [{"a": 3.0}] + [{"a": 1.0, "b": 2.0}] * 100,
+        [{"a": 1.0}, {"b": 2.0}, {"a": 1.0}, {"c": 3.0}] * 100,  # a key twice in a round
+        [{"a": 1.0, "b": 2.0}] * 100 + [{"a": math.nan, "b": 1.0}] + [{"a": 1.0}] * 100,
+    ],
+    ids=["repeating", "a round breaks", "a key twice per round", "a NaN"],
+)
+def test_every_point_is_read_whatever_the_pattern(tmp_path: Path, calls: list[dict]) -> None:
+    writer = JournalWriter(tmp_path)
+    expected = []
+    for step, metrics in enumerate(calls):
+        writer.points(metrics, step, step)
+        for key, value in metrics.items():
+            expected.append((key, step, "NaN" if value != value else value))
+    for limit in (10**9, 73):  # and in chunks that end mid-round
+        assert points_of(read_all(tmp_path, max_points=limit)) == sorted(expected)
+
+
+def test_batches_encode_the_same_with_or_without_orjson() -> None:
+    body = {
+        "batch_id": "s.1.64.900",
+        "batches": [
+            {"key": "loss", "steps": [0, 1], "values": [0.25, "NaN"], "timestamps": [1, 2]}
+        ],
+        "lines": [{"level": "INFO", "message": 'ünïcode "quoted" \\ ✓', "timestamp": 3}],
+    }
+    probe = (
+        "import sys, json; sys.modules['orjson'] = None; "
+        "from expsvc_client.api import batch_body; "
+        f"sys.stdout.buffer.write(batch_body(json.loads({json.dumps(json.dumps(body))})))"
+    )
+    plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True).stdout
+    assert json.loads(plain) == json.loads(batch_body(body)) == body

@@ -18,7 +18,25 @@ import httpx
 from expsvc_client.errors import ApiError, Unreachable
 
 T = TypeVar("T")
+
+try:  # the `fast` extra: the batches' bodies in a tenth of the time, the lock held as long
+    import orjson
+
+    def batch_body(body: Any) -> bytes:
+        """A metric or log batch as JSON (its floats are finite: NaN and infinities travel
+        as strings)."""
+        return orjson.dumps(body)
+
+except ImportError:
+
+    def batch_body(body: Any) -> bytes:
+        """A metric or log batch as JSON (its floats are finite: NaN and infinities travel
+        as strings)."""
+        return json.dumps(body, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
+
+
 USER_AGENT = "expsvc-client/0.1"
+JSON = {"Content-Type": "application/json"}
 
 
 class Api:
@@ -62,10 +80,17 @@ class Api:
         return self._object("POST", f"/experiments/{experiment_id}/progress", body=report)
 
     def metrics(self, experiment_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._object("POST", f"/experiments/{experiment_id}/metrics/batch", body=body)
+        return self._object(
+            "POST",
+            f"/experiments/{experiment_id}/metrics/batch",
+            content=batch_body(body),
+            headers=JSON,
+        )
 
     def logs(self, experiment_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._object("POST", f"/experiments/{experiment_id}/logs", body=body)
+        return self._object(
+            "POST", f"/experiments/{experiment_id}/logs", content=batch_body(body), headers=JSON
+        )
 
     def hypotheses(self, search: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -115,7 +140,7 @@ class Api:
         if body is not None:
             text = json.dumps(body, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
             content = text.encode()
-            headers = {"Content-Type": "application/json"}
+            headers = JSON
         try:
             answer = self.http.request(
                 method, path, content=content, params=params, headers=headers, timeout=timeout
