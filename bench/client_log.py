@@ -27,13 +27,10 @@ sending while the phases run. Phases, each on a run of its own:
     (in this process), one POST of the client's body (client, server and PostgreSQL CPU,
     wall; with and without ``batch_id``; 1 or 2 in flight).
 
-``--in-flight`` and ``--orjson`` are bench-only hacks of the sender (see ``pipelined``
-and ``encode_with_orjson``): they measure what a change to the client would buy, they are
-not the client. Run from the repository root (all phases on both backends: ~6 minutes)::
+Run from the repository root (all phases on both backends: ~6 minutes)::
 
     .venv/bin/python bench/client_log.py --backend both
     .venv/bin/python bench/client_log.py --backend both --phases breakdown
-    .venv/bin/python bench/client_log.py --backend postgresql --phases throughput --in-flight 0,2
     .venv/bin/python bench/client_log.py --phases throughput --server-profile /tmp/server.prof
 """
 
@@ -54,7 +51,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +61,6 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import expsvc_client as xs
 from common import (
     CREATE_HYPOTHESIS,
     Service,
@@ -75,6 +70,9 @@ from common import (
     profiler,
     throwaway_database,
 )
+from ingest import backend_pids, process_cpu
+
+import expsvc_client as xs
 from expsvc_client.api import Api
 from expsvc_client.journal import (
     _POINT,
@@ -84,7 +82,6 @@ from expsvc_client.journal import (
     read_chunk,
     segment_path,
 )
-from ingest import backend_pids, process_cpu
 
 PHASES = ("latency", "throughput", "paced", "breakdown")
 FOUR = ("train/loss", "train/acc", "lr", "grad_norm")
@@ -105,7 +102,8 @@ def thread_cpu(tid: int) -> float:
 
 @dataclass
 class CpuSplit:
-    """CPU seconds over a phase: the training thread, the sender thread, the whole client
+    """CPU seconds over a phase: the training thread, the sender's threads (the sender and
+    its lanes, which encode and send the requests), the whole client
     process, the server process and (on PostgreSQL) the database's backends."""
 
     training: float = 0.0
@@ -119,7 +117,7 @@ class CpuSplit:
         db = "" if self.database is None else f", PostgreSQL {self.database * per:.2f}"
         load = (self.client + self.server + (self.database or 0.0)) / seconds if seconds else 0
         return (
-            f"CPU ms per 1,000 points: training thread {self.training * per:.2f}, sender thread "
+            f"CPU ms per 1,000 points: training thread {self.training * per:.2f}, sender threads "
             f"{self.sender * per:.2f} (client process {self.client * per:.2f}), server "
             f"{self.server * per:.2f}{db}; cores busy {load:.2f} of {os.cpu_count()}"
         )
@@ -144,17 +142,21 @@ class DatabaseCpu:
 
 class CpuMeter:
     def __init__(self, run: xs.Run, server_pid: int, dsn: str | None) -> None:
-        sender = run._sender._thread
-        assert sender is not None and sender.native_id is not None
-        self.tids = (threading.get_native_id(), sender.native_id)
+        threads = [
+            run._sender._thread,
+            *(run._sender._lanes._threads if run._sender._lanes else []),
+        ]
+        assert all(t is not None and t.native_id is not None for t in threads)
+        self.training = threading.get_native_id()
+        self.senders = [t.native_id for t in threads if t is not None and t.native_id is not None]
         self.server_pid = server_pid
         self.dsn = dsn
         self.before: tuple[float, ...] = ()
 
     def _now(self) -> tuple[float, ...]:
         return (
-            thread_cpu(self.tids[0]),
-            thread_cpu(self.tids[1]),
+            thread_cpu(self.training),
+            sum(thread_cpu(tid) for tid in self.senders),
             time.process_time(),
             process_cpu(self.server_pid),
         )
@@ -372,66 +374,19 @@ def log_for(run: xs.Run, data: list[dict[str, float]], seconds: float, first_ste
     return step - first_step
 
 
-def encode_with_orjson(run: xs.Run) -> None:
-    """A bench-only hack: the sender's metric bodies encoded by orjson instead of json."""
-    api = run._sender.api
-    headers = {"Content-Type": "application/json"}
-
-    def metrics(experiment_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        path = f"/experiments/{experiment_id}/metrics/batch"
-        answer: dict[str, Any] = api._object(
-            "POST", path, content=orjson.dumps(body), headers=headers
-        )
-        return answer
-
-    api.metrics = metrics  # type: ignore[method-assign,unused-ignore]
-
-
-def pipelined(run: xs.Run, depth: int) -> tuple[list[Future[Any]], ThreadPoolExecutor]:
-    """A bench-only hack, NOT the client's behaviour: the sender's metric requests go to a
-    pool of ``depth`` threads and ``Api.metrics`` returns at once (the chunk is acked before
-    the server answers, so nothing here is safe against a crash). The sender then reads and
-    builds the next chunk while up to ``depth`` requests (each with its own json.dumps) are
-    in flight. Wait for the futures before counting."""
-    pool = ThreadPoolExecutor(depth, thread_name_prefix="bench-in-flight")
-    slots = threading.Semaphore(depth)
-    futures: list[Future[Any]] = []
-    api = run._sender.api
-    original = api.metrics
-
-    def metrics(experiment_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        slots.acquire()
-        future = pool.submit(original, experiment_id, body)
-        future.add_done_callback(lambda _f: slots.release())
-        futures.append(future)
-        return {}
-
-    api.metrics = metrics  # type: ignore[method-assign,unused-ignore]
-    return futures, pool
-
-
 def phase_throughput(
     target: Target,
     seconds: float,
     warmup: float,
     keys: tuple[str, ...],
-    in_flight: int,
-    orjson_bodies: bool,
 ) -> None:
     run = target.run(f"throughput {len(keys)} keys")
     with ended(run):
-        if orjson_bodies:
-            encode_with_orjson(run)
         seen = watch_requests(run)
-        futures: list[Future[Any]] = []
-        if in_flight:
-            futures, pool = pipelined(run, in_flight)
         warm = [{f"warmup/{k}": v for k, v in p.items()} for p in payloads(keys)]
         steps = log_for(run, warm, warmup, 0)
         if not run.flush(timeout=300):
             raise RuntimeError("the warm-up did not flush within 300 s")
-        for future in futures:
-            future.result()
         seen.clear()
         data = payloads(keys)
         meter = CpuMeter(run, target.server_pid, target.dsn)
@@ -442,23 +397,16 @@ def phase_throughput(
         logged_s = time.perf_counter() - began
         left = backlog(run, calls * len(keys), sent_before)
         flushed = run.flush(timeout=600)
-        for future in futures:
-            future.result()  # the hack's requests still in flight; raises a refusal
         total = time.perf_counter() - began
         cpu = meter.stop()
-        if in_flight:
-            pool.shutdown()
         if not flushed:
             raise RuntimeError("the flush did not end within 600 s")
         stored = sum(target.stored(run.id, k) for k in keys)
         points = calls * len(keys)
         if stored != points:
             raise RuntimeError(f"the server holds {stored:,} points, {points:,} were logged")
-    hacks = [f"{in_flight} in flight, pipelined"] if in_flight else []
-    hacks += ["orjson bodies"] if orjson_bodies else []
-    how = f"HACK: {', '.join(hacks)}" if hacks else "as shipped"
     print(
-        f"throughput, {len(keys)} key(s) per call, sender {how}: {points:,} points logged in "
+        f"throughput, {len(keys)} key(s) per call: {points:,} points logged in "
         f"{logged_s:.1f} s ({points / logged_s:,.0f} points/s into the journal; {left:,} unsent "
         f"at the loop's end), flush done after {total - logged_s:.1f} s more: "
         f"{stored:,} accepted / {total:.1f} s = {stored / total:,.0f} points/s"
@@ -867,11 +815,8 @@ def run_backend(backend: str, dsn: str | None, args: argparse.Namespace, work: P
                     f"(after {args.warmup:.0f} s of warm-up), then run.flush()"
                 )
                 for _ in range(args.repeat):
-                    for in_flight in args.in_flight:
-                        for keys in keys_list:
-                            phase_throughput(
-                                target, args.seconds, args.warmup, keys, in_flight, args.orjson
-                            )
+                    for keys in keys_list:
+                        phase_throughput(target, args.seconds, args.warmup, keys)
             elif phase == "paced":
                 print(f"-- paced: log at {args.rate:,} points/s for {args.paced_seconds:.0f} s")
                 for keys in keys_list:
@@ -921,17 +866,6 @@ def parse_args() -> argparse.Namespace:
         help="the runs' max_batch_points (the client's default: 10,000 per request)",
     )
     parser.add_argument(
-        "--in-flight",
-        default="0",
-        help="throughput phase: comma-separated sender variants, 0 = the client as shipped, "
-        "N = a bench-only hack with N metric requests in flight, pipelined (default: 0)",
-    )
-    parser.add_argument(
-        "--orjson",
-        action="store_true",
-        help="throughput phase: a bench-only hack encoding the sender's bodies with orjson",
-    )
-    parser.add_argument(
         "--server-profile",
         metavar="FILE",
         help="run the server under cProfile (FILE.prof; -sqlite/-postgresql added with "
@@ -943,7 +877,6 @@ def parse_args() -> argparse.Namespace:
     add_database_args(parser)
     args = parser.parse_args()
     args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
-    args.in_flight = [int(n) for n in args.in_flight.split(",")]
     for phase in args.phases:
         if phase not in PHASES:
             parser.error(f"unknown phase {phase!r}")
