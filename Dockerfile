@@ -8,7 +8,9 @@ ENV UV_PYTHON_DOWNLOADS=never \
 RUN pip install --no-cache-dir "uv>=0.5"
 WORKDIR /src
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --only-group web --no-install-project --python /usr/local/bin/python3
+COPY client/pyproject.toml client/README.md client/
+RUN uv sync --frozen --only-group web --no-install-project --no-install-workspace \
+    --python /usr/local/bin/python3
 COPY web/package.json web/package-lock.json web/
 RUN npm --prefix web ci --no-audit --no-fund
 COPY schema/schema.graphql schema/
@@ -32,7 +34,10 @@ WORKDIR /app
 
 # Dependencies first, so code changes do not invalidate this layer.
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3
+# the training client (client/) is a workspace member the server does not install
+COPY client/pyproject.toml client/README.md client/
+RUN uv sync --frozen --no-dev --no-install-project --no-install-workspace \
+    --python /usr/local/bin/python3
 
 COPY app ./app
 COPY schema ./schema

@@ -28,11 +28,19 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/index.html $(WEB)/graphiql.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json \
 	$(WEB)/package.json $(WEB)/package-lock.json
 
+# The framework integrations' tests (tests/client/test_frameworks.py) train with Keras,
+# Lightning and transformers in a venv of their own, made by pip: pip takes the machine's
+# CPU build of torch (find-links), where uv would download a CUDA build of several GB.
+# Rebuilt from scratch when its requirements or the client's metadata change.
+FRAMEWORKS := .venv-frameworks
+FRAMEWORKS_REQUIREMENTS := client/tests-frameworks.txt
+FRAMEWORKS_READY := $(FRAMEWORKS)/.installed
+
 # Use the interpreter we were given; never download one.
 export UV_PYTHON_DOWNLOADS := never
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt clean web web-check web-codegen
+.PHONY: help install run test lint fmt clean web web-check web-codegen frameworks
 
 help:
 	@echo "make run    install what serving needs and serve on http://127.0.0.1:8000"
@@ -42,7 +50,9 @@ help:
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make web    build the web console into web/dist (make run and make test do it)"
 	@echo "make web-codegen  regenerate web/src/gql from schema/schema.graphql"
-	@echo "make clean  remove .venv .tools .expsvc, caches, web/node_modules and web/dist"
+	@echo "make frameworks   the venv .venv-frameworks (torch, Keras, Lightning, transformers)"
+	@echo "           for the client's framework tests (make test does it)"
+	@echo "make clean  remove .venv .venv-frameworks .tools .expsvc, caches, web/node_modules and web/dist"
 
 $(UV):
 	$(PY) -m venv $(TOOLS)
@@ -59,6 +69,14 @@ $(DEV_SYNCED): pyproject.toml uv.lock | $(UV)
 	@touch $@ $(SERVE_SYNCED)
 
 install: $(DEV_SYNCED)
+
+$(FRAMEWORKS_READY): $(FRAMEWORKS_REQUIREMENTS) client/pyproject.toml
+	rm -rf $(FRAMEWORKS)
+	$(PY) -m venv $(FRAMEWORKS)
+	$(FRAMEWORKS)/bin/pip install -qq -r $(FRAMEWORKS_REQUIREMENTS) -e ./client
+	@touch $@
+
+frameworks: $(FRAMEWORKS_READY)
 
 # npm ci deletes node_modules, the stamp with it; vite empties dist, the stamp with it.
 $(WEB_DEPS): $(WEB)/package-lock.json | $(SERVE_SYNCED)
@@ -87,9 +105,10 @@ lint: $(DEV_SYNCED)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy app schema
+	$(RUN) mypy client/src
 
 # pytest includes the browser tests (tests/web), against the built console
-test: lint web-check $(WEB_BUILT)
+test: lint web-check $(WEB_BUILT) $(FRAMEWORKS_READY)
 	$(RUN) pytest -q $(PYTEST_ARGS)
 
 fmt: $(DEV_SYNCED)
@@ -97,6 +116,6 @@ fmt: $(DEV_SYNCED)
 	$(RUN) ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .expsvc .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FRAMEWORKS) $(TOOLS) .expsvc .pytest_cache .mypy_cache .ruff_cache
 	rm -rf $(WEB)/node_modules $(WEB)/dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -69,6 +69,22 @@ def check_texts(**fields: str | None) -> None:
         raise ValidationFailed(errors)
 
 
+# An idempotency key of a metric or log batch: a retry with it is answered, not written again
+MAX_BATCH_ID = 128
+BATCH_ID_MESSAGE = f"must be a string of 1-{MAX_BATCH_ID} characters"
+
+
+def check_batch_id(batch_id: object) -> None:
+    """``VALIDATION_FAILED`` on ``batchId`` unless ``batch_id`` is None (no key) or a string
+    of 1-``MAX_BATCH_ID`` characters that can be stored. The use cases call it first, so a
+    refused key claims nothing; a REST edge hands over the JSON value as it came."""
+    if batch_id is None:
+        return
+    if not isinstance(batch_id, str) or not 1 <= len(batch_id) <= MAX_BATCH_ID:
+        raise ValidationFailed({"batchId": BATCH_ID_MESSAGE})
+    check_texts(batchId=batch_id)
+
+
 def _unstorable(data: Any, loc: tuple[int | str, ...]) -> Iterator[tuple[int | str, ...]]:
     if isinstance(data, str):
         if _UNSTORABLE.search(data):

@@ -235,7 +235,9 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: f
 class Service:
     """``expsvc serve`` running as a subprocess on a free loopback port."""
 
-    database_url: str  # postgresql:// (turned into postgresql+asyncpg:// for the service)
+    # postgresql:// (turned into postgresql+asyncpg:// for the service); "" for the embedded
+    # default (SQLite in the service's data folder)
+    database_url: str
     extra_env: dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 90
     # run the server under another program, e.g. ``[python, -m, cProfile, -o, FILE]``
@@ -252,7 +254,7 @@ class Service:
         self.base_url = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
-            "EXPSVC_DATABASE_URL": sqlalchemy_url(self.database_url),
+            "EXPSVC_DATABASE_URL": sqlalchemy_url(self.database_url) if self.database_url else "",
             "EXPSVC_DATA_DIR": str(self.data_dir),
             "EXPSVC_ARTIFACT_STORE_URL": f"file://{self.data_dir}/artifacts",
             "EXPSVC_REDIS_URL": "",

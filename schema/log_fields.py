@@ -84,16 +84,21 @@ LOGS_DESCRIPTION = (
 
 
 def log_messages(
-    info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput]
+    info: Info,
+    experiment_id: strawberry.ID,
+    lines: list[LogLineInput],
+    batch_id: str | None = None,
 ) -> Awaitable[int]:
     """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted.
 
     A plain function returning the work: a large batch's lines are converted in a worker
     thread (``schema/threaded_arguments.py``)."""
-    return _append_lines(info, experiment_id, lines)
+    return _append_lines(info, experiment_id, lines, batch_id)
 
 
-async def _append_lines(info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput]) -> int:
+async def _append_lines(
+    info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput], batch_id: str | None
+) -> int:
     actor = await info.context.actor()
     experiment = parse_id(experiment_id, "experiment")
     data = await sized(
@@ -112,12 +117,15 @@ async def _append_lines(info: Info, experiment_id: strawberry.ID, lines: list[Lo
         limit=info.context.settings.logs_max_batch_lines,
     )
     async with info.context.transaction() as session:
-        rows = await logs.append_lines(session, actor=actor, experiment_id=experiment, lines=data)
-    publish_logs(info.context.services.live, experiment, rows)
-    return len(rows)
+        result = await logs.append_lines(
+            session, actor=actor, experiment_id=experiment, lines=data, batch_id=batch_id
+        )
+    publish_logs(info.context.services.live, experiment, result.rows)
+    return result.accepted
 
 
 LOG_MESSAGES_DESCRIPTION = (
     "Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. "
-    "A message over 64 KiB is cut and marked, never refused."
+    "A message over 64 KiB is cut and marked, never refused. A retried batchId is a no-op "
+    "answering the first count."
 )

@@ -12,7 +12,12 @@ from app.errors import ValidationFailed
 from app.experiments import service as experiments
 from app.experiments import starting
 from app.experiments.events import publish_progress
-from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, ProgressData
+from app.experiments.schemas import (
+    HEARTBEAT_DESCRIPTION,
+    ExperimentCreate,
+    ExperimentUpdate,
+    ProgressData,
+)
 from app.hypotheses import service as hypotheses
 from app.hypotheses.schemas import HypothesisUpdate
 from app.metrics import service as metrics
@@ -73,8 +78,6 @@ async def _log_metrics(
         now=utcnow(),
         limit=info.context.settings.metrics_max_batch_points,
     )
-    if batch_id is not None and not 1 <= len(batch_id) <= 128:
-        raise ValidationFailed({"batchId": "must be 1-128 characters"})
     result = await metrics.ingest_metrics_alone(
         info.context.services.db,
         actor=actor,
@@ -256,7 +259,7 @@ class Mutation:
             )
         return Experiment(row=row)
 
-    @strawberry.mutation(description="Store progress; also a heartbeat. RUNNING only.")
+    @strawberry.mutation(description="Store progress; RUNNING only. " + HEARTBEAT_DESCRIPTION)
     async def report_progress(
         self, info: Info, experiment_id: strawberry.ID, progress: ProgressInput
     ) -> Experiment:
@@ -269,7 +272,7 @@ class Mutation:
                 experiment_id=parse_id(experiment_id, "experiment"),
                 data=data,
             )
-        publish_progress(info.context.services.live, row.id)
+        publish_progress(info.context.services.live, row.id, data)
         return Experiment(row=row)
 
     @strawberry.mutation(

@@ -86,11 +86,26 @@ class ExperimentUpdate(Input):
     tags: list[str] | None = None
 
 
+HEARTBEAT_DESCRIPTION = (
+    "A report with no field is a heartbeat: it keeps the experiment from the activity "
+    "timeout (EXPSVC_ACTIVITY_TIMEOUT_SECONDS) and leaves the progress, its rate and the "
+    "ETA as they were; it publishes no live event. Any report on an experiment that is not "
+    "RUNNING is INVALID_TRANSITION with details.status."
+)
+
+
 class ProgressData(Input):
+    """A progress report: the fields sent replace the stored ones (null clears one)."""
+
     step: int | None = Field(default=None, ge=0, le=INT64_MAX)
     total_steps: int | None = Field(default=None, ge=1, le=INT64_MAX)
     epoch: int | None = Field(default=None, ge=0, le=INT32_MAX)
     total_epochs: int | None = Field(default=None, ge=1, le=INT32_MAX)
+
+    @property
+    def is_heartbeat(self) -> bool:
+        """No field sent: the run only says it is alive; its progress has not moved."""
+        return not self.model_fields_set
 
 
 class FailData(Input):

@@ -445,33 +445,40 @@ def _clip_message(message: str | None) -> str | None:
 async def report_progress(
     session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, data: ProgressData
 ) -> Experiment:
-    """Store progress (a heartbeat too) and update the smoothed rate used for the ETA."""
+    """Store progress and update the smoothed rate used for the ETA; RUNNING only.
+
+    A heartbeat (``data.is_heartbeat``: no field sent) only records activity: the rate and
+    the time of the last report stay, so the ETA does not drift.
+    """
     experiment = await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
     if experiment.status is not ExperimentStatus.RUNNING:
         raise _not_allowed("report progress on", experiment.status)
+    now = utcnow()
+    values: dict[str, Any] = {"last_activity_at": now, "updated_at": now}
+    if not data.is_heartbeat:
+        values |= _progress_values(experiment, data, now)
+    await _conditional_update(
+        session, experiment, {ExperimentStatus.RUNNING}, values, "report progress on"
+    )
+    return experiment
+
+
+def _progress_values(experiment: Experiment, data: ProgressData, now: datetime) -> dict[str, Any]:
+    """The progress columns after a report: the fields sent, the new smoothed rate and the
+    report's time (the ETA counts down from it)."""
     merged = {
         "progress_step": _pick(data, "step", experiment.progress_step),
         "progress_total_steps": _pick(data, "total_steps", experiment.progress_total_steps),
         "progress_epoch": _pick(data, "epoch", experiment.progress_epoch),
         "progress_total_epochs": _pick(data, "total_epochs", experiment.progress_total_epochs),
     }
-    now = utcnow()
     done, _ = _units(
         merged["progress_step"],
         merged["progress_total_steps"],
         merged["progress_epoch"],
         merged["progress_total_epochs"],
     )
-    values = merged | {
-        "progress_rate": next_rate(experiment, done, now),
-        "progress_reported_at": now,
-        "last_activity_at": now,
-        "updated_at": now,
-    }
-    await _conditional_update(
-        session, experiment, {ExperimentStatus.RUNNING}, values, "report progress on"
-    )
-    return experiment
+    return merged | {"progress_rate": next_rate(experiment, done, now), "progress_reported_at": now}
 
 
 def _pick(data: ProgressData, field: str, current: int | None) -> int | None:

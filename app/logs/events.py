@@ -24,10 +24,13 @@ def line_json(row: LogLineRow) -> dict[str, Any]:
 
 
 def publish_logs(live: LivePublisher, experiment_id: uuid.UUID, rows: Sequence[LogLineRow]) -> None:
-    """Queue ``{"type": "logs", "experiment_id", "lines": [...]}`` on the experiment's channel.
+    """Queue ``{"type": "logs", "experiment_id", "lines": [...]}`` on the experiment's channel;
+    no lines (a retried batch stored none), no event.
 
     ``publish_nowait`` only enqueues: a slow or absent broker never holds up ingestion.
     """
+    if not rows:
+        return
     event: dict[str, Any] = {
         "type": EVENT_TYPE,
         "experiment_id": str(experiment_id),

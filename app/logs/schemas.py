@@ -146,14 +146,18 @@ def _line(line: LogLineIn, now: datetime) -> LogLineData:
     )
 
 
-def parse_batch(body: Any, *, now: datetime, limit: int) -> list[LogLineData]:
-    """A REST body ``{"lines": [...]}`` into validated lines."""
+BODY_FIELDS = ("lines", "batch_id")
+
+
+def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[list[LogLineData], Any]:
+    """A REST body ``{"lines": [...], "batch_id"?}`` into validated lines and the batch id
+    as sent (the use case checks it: ``check_batch_id``)."""
     if not isinstance(body, Mapping):
         raise ValidationFailed({"body": "must be an object {lines: [...]}"})
-    unknown = sorted(str(key) for key in body if key != "lines")
+    unknown = sorted(str(key) for key in body if key not in BODY_FIELDS)
     if unknown:
         raise ValidationFailed({"body": "unknown fields: " + ", ".join(unknown)})
     lines = body.get("lines")
     if not isinstance(lines, list):
         raise ValidationFailed({"lines": "must be a list of lines"})
-    return parse_lines(lines, now=now, limit=limit)
+    return parse_lines(lines, now=now, limit=limit), body.get("batch_id")

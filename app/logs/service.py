@@ -2,7 +2,9 @@
 
 Appending reserves the batch's sequence numbers on the experiment row in the same
 transaction as the insert (``touch_running``), so concurrent writers serialise on that row
-lock and a rolled-back batch gives its numbers back: the sequence never has a gap.
+lock and a rolled-back batch gives its numbers back: the sequence never has a gap. A batch
+with a ``batch_id`` claims it in ``log_batches`` in that transaction too, so a retry of an
+acknowledged batch writes nothing, and a refused or failed one claims nothing.
 
 A page is bounded by its number of lines (``first``) and by its messages' bytes
 (``max_bytes``, ``EXPSVC_LOGS_MAX_PAGE_BYTES``): it ends with the line whose message
@@ -26,15 +28,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.db import Database, asyncpg_connection, in_turns
+from app.db import Database, asyncpg_connection, dialect_insert, in_turns
 from app.errors import ValidationFailed
 from app.experiments.activity import touch_running
 from app.experiments.service import get_experiment
 from app.logs.schemas import LogLineData
-from app.models import Experiment, User, log_lines
+from app.models import Experiment, User, log_batches, log_lines
 from app.models.base import utcnow
 from app.models.enums import LogLevel
-from app.validation import INT64_MAX, text_problem
+from app.validation import INT64_MAX, check_batch_id, text_problem
 
 MAX_PAGE = 5000
 DEFAULT_PAGE = 200
@@ -90,25 +92,46 @@ def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict
         yield rows[start : start + size]
 
 
+@dataclass(frozen=True)
+class AppendResult:
+    accepted: int  # for a retried batch_id, the count the batch was first accepted with
+    rows: list[LogLineRow]  # the lines this call stored (none for a retry): what to publish
+
+
 async def append_lines(
     session: AsyncSession,
     *,
     actor: User,
     experiment_id: uuid.UUID,
     lines: Sequence[LogLineData],
-) -> list[LogLineRow]:
+    batch_id: str | None = None,
+) -> AppendResult:
     """Store a validated batch on a RUNNING experiment the caller may act on.
 
     Records the activity, takes ``len(lines)`` consecutive sequence numbers and inserts
     every line (one multi-row INSERT per chunk). The caller's unit of work commits.
+
+    With a ``batch_id`` (checked first), one more statement claims it before the touch.
+    A batch id seen before stores nothing and answers the first count, once the touch
+    has said the caller may still act and the experiment is still RUNNING (a retry is
+    activity too). A refusal rolls the claim back with the unit of work.
     """
     if not lines:
         raise ValidationFailed({"lines": "a batch needs at least one line"})
+    now = utcnow()
+    if batch_id is not None:
+        check_batch_id(batch_id)
+        previous = await claim_batch_id(session, experiment_id, batch_id, len(lines), now)
+        if previous is not None:
+            await touch_running(
+                session, actor=actor, experiment_id=experiment_id, now=now, what="logs"
+            )
+            return AppendResult(accepted=previous, rows=[])
     last = await touch_running(
         session,
         actor=actor,
         experiment_id=experiment_id,
-        now=utcnow(),
+        now=now,
         what="logs",
         log_lines=len(lines),
     )
@@ -118,7 +141,41 @@ async def append_lines(
         for index, line in enumerate(lines)
     ]
     await _insert_rows(session, experiment_id, rows)
-    return rows
+    return AppendResult(accepted=len(rows), rows=rows)
+
+
+async def claim_batch_id(
+    session: AsyncSession, experiment_id: uuid.UUID, batch_id: str, accepted: int, now: datetime
+) -> int | None:
+    """Record a batch id; if it was seen before, return the count it was accepted with.
+
+    One INSERT … SELECT from the experiment's row, so an unknown experiment inserts
+    nothing (no foreign-key error) and answers None like a new claim: the touch that
+    follows refuses it. Only a repeated id costs a second statement.
+    """
+    experiments = Experiment.__table__
+    statement = (
+        dialect_insert(session, log_batches)
+        .from_select(
+            ["experiment_id", "batch_id", "accepted", "created_at"],
+            select(
+                experiments.c.id,
+                literal(batch_id, log_batches.c.batch_id.type),
+                literal(accepted, log_batches.c.accepted.type),
+                literal(now, log_batches.c.created_at.type),
+            ).where(experiments.c.id == experiment_id),
+        )
+        .on_conflict_do_nothing()
+        .returning(log_batches.c.accepted)
+    )
+    if (await session.execute(statement)).first() is not None:
+        return None
+    previous = await session.scalar(
+        select(log_batches.c.accepted).where(
+            log_batches.c.experiment_id == experiment_id, log_batches.c.batch_id == batch_id
+        )
+    )
+    return None if previous is None else int(previous)
 
 
 async def _insert_rows(

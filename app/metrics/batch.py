@@ -281,16 +281,26 @@ def _document(c: _Collector, doc: Any, path: str) -> None:
 
 
 def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, str | None]:
-    """Parse a REST body into a batch and its optional ``batch_id``; all or nothing."""
+    """Parse a REST body into a batch and its optional ``batch_id``; all or nothing.
+
+    The ``batch_id`` is returned as sent: the use case checks it (``check_batch_id``)."""
     c = _Collector(now, limit)
     batch_id = None
     if isinstance(body, dict) and "batch_id" in body:
         body = dict(body)
-        raw_id = body.pop("batch_id")
-        if raw_id is not None and (not isinstance(raw_id, str) or not 1 <= len(raw_id) <= 128):
-            c.error("batch_id", "must be a string of 1-128 characters")
-        batch_id = raw_id
-    if isinstance(body, list):
+        batch_id = body.pop("batch_id")
+    if isinstance(body, dict) and "batches" in body:
+        # the list form with a batch id: {"batch_id": …, "batches": [doc, …]}
+        body = dict(body)
+        documents = body.pop("batches")
+        if body:
+            c.error("body", "with batches, only batch_id may be beside it")
+        if not isinstance(documents, list):
+            c.error("batches", "must be a list")
+        else:
+            for index, doc in enumerate(documents):
+                _document(c, doc, f"batches.{index}")
+    elif isinstance(body, list):
         for index, doc in enumerate(body):
             _document(c, doc, str(index))
     else:

@@ -22,7 +22,7 @@ from app.metrics.batch import MAX_STEP, MetricBatch
 from app.metrics.history import MAX_POINTS_CAP, Series, read_series
 from app.models import MetricSeries, User
 from app.models.base import utcnow
-from app.validation import check_texts, text_problem
+from app.validation import check_batch_id, text_problem
 
 
 class MetricMirror(Protocol):
@@ -56,7 +56,7 @@ async def ingest_metrics(
     A ``batch_id`` is checked for first, so a refused batch claims nothing."""
     now = utcnow()
     if batch_id is not None:
-        check_texts(batchId=batch_id)
+        check_batch_id(batch_id)
         await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
         previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:

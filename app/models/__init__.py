@@ -4,7 +4,7 @@ from app.models.artifact import Artifact, ArtifactUpload, storage_usage
 from app.models.base import Base
 from app.models.experiment import Experiment
 from app.models.hypothesis import Hypothesis, hypothesis_observers
-from app.models.log import log_lines
+from app.models.log import log_batches, log_lines
 from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
 from app.models.mlflow import MlflowQueueItem, MlflowRun
 from app.models.notification import Notification
@@ -29,6 +29,7 @@ __all__ = [
     "ResourcePool",
     "User",
     "hypothesis_observers",
+    "log_batches",
     "log_lines",
     "metric_batches",
     "metric_points",

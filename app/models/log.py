@@ -1,4 +1,5 @@
-"""Log lines: a gapless per-experiment sequence (allocated from ``experiments.log_seq``)."""
+"""Log lines: a gapless per-experiment sequence (allocated from ``experiments.log_seq``);
+the batch ids claimed by idempotent batches."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -26,4 +28,16 @@ log_lines = Table(
     Column("source", String(16), nullable=False),
     PrimaryKeyConstraint("experiment_id", "seq", name="pk_log_lines"),
     Index("ix_log_lines_experiment_level_seq", "experiment_id", "level", "seq"),
+)
+
+# Idempotent retries: a batch_id already seen answers its first answer and writes nothing
+# (as ``metric_batches`` for metrics).
+log_batches = Table(
+    "log_batches",
+    Base.metadata,
+    Column("experiment_id", ForeignKey("experiments.id", ondelete="CASCADE"), nullable=False),
+    Column("batch_id", String(128), nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("experiment_id", "batch_id", name="pk_log_batches"),
 )

@@ -12,6 +12,16 @@ from starlette.requests import Request
 
 from app.errors import ValidationFailed
 from app.request_body import read_body
+from app.validation import MAX_BATCH_ID
+
+# The OpenAPI schema of a batch's optional idempotency key (the rule: ``check_batch_id``)
+BATCH_ID: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_BATCH_ID,
+    "description": "Optional: a retry with the same batch_id writes nothing again and "
+    "answers the first answer",
+}
 
 
 class QueryModel(BaseModel):

@@ -15,6 +15,7 @@ from app.experiments import service as experiments
 from app.experiments import starting
 from app.experiments.events import publish_progress
 from app.experiments.schemas import (
+    HEARTBEAT_DESCRIPTION,
     ExperimentCreate,
     ExperimentUpdate,
     FailData,
@@ -129,7 +130,7 @@ async def report_progress(call: Call) -> Any:
             session, actor=call.actor, experiment_id=call.path_id(), data=data
         )
         answer = await experiment_answer(session, call, row)
-    publish_progress(call.services.live, row.id)
+    publish_progress(call.services.live, row.id, data)
     return answer
 
 
@@ -209,5 +210,6 @@ ENDPOINTS: list[Endpoint] = [
         body_required=False,
         response_model=ExperimentOut,
         errors=_ACT,
+        description=HEARTBEAT_DESCRIPTION,
     ),
 ]

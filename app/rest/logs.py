@@ -19,7 +19,7 @@ from app.logs.service import LogLineRow, LogPage
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.offload import sized_by
-from app.rest.body import QueryModel, read_json_object
+from app.rest.body import BATCH_ID, QueryModel, read_json_object
 from app.rest.endpoints import Call, Endpoint
 from app.validation import INT64_MAX
 
@@ -50,7 +50,10 @@ BATCH_IN: dict[str, Any] = {
     "type": "object",
     "required": ["lines"],
     "additionalProperties": False,
-    "properties": {"lines": {"type": "array", "minItems": 1, "items": LINE_IN}},
+    "properties": {
+        "lines": {"type": "array", "minItems": 1, "items": LINE_IN},
+        "batch_id": BATCH_ID,
+    },
 }
 ACCEPTED: dict[str, Any] = {
     "type": "object",
@@ -136,15 +139,15 @@ def _page_json(page: LogPage) -> dict[str, Any]:
 async def post_logs(call: Call) -> Any:
     experiment_id = call.path_id()
     body = await read_json_object(call.request, call.settings.max_request_bytes, required=True)
-    lines = await sized_by(
+    lines, batch_id = await sized_by(
         body, parse_batch, body, now=utcnow(), limit=call.settings.logs_max_batch_lines
     )
     async with call.services.db.unit_of_work() as session:
-        rows = await logs.append_lines(
-            session, actor=call.actor, experiment_id=experiment_id, lines=lines
+        result = await logs.append_lines(
+            session, actor=call.actor, experiment_id=experiment_id, lines=lines, batch_id=batch_id
         )
-    publish_logs(call.services.live, experiment_id, rows)
-    return {"accepted": len(rows)}
+    publish_logs(call.services.live, experiment_id, result.rows)
+    return {"accepted": result.accepted}
 
 
 async def get_logs(call: Call) -> Any:
@@ -194,7 +197,7 @@ ENDPOINTS: list[Endpoint] = [
         "POST",
         _LOGS,
         post_logs,
-        "Append log lines (RUNNING only): all or nothing",
+        "Append log lines (RUNNING only): all or nothing; a repeated batch_id is a no-op",
         request_schema=BATCH_IN,
         response_schema=ACCEPTED,
         status_code=202,
@@ -203,7 +206,8 @@ ENDPOINTS: list[Endpoint] = [
         response_description="Accepted",
         description="Each accepted line gets the next sequence number of the experiment. "
         "A batch holds at most EXPSVC_LOGS_MAX_BATCH_LINES lines; a message over "
-        f"{MAX_MESSAGE_BYTES} bytes is cut and marked, never refused.",
+        f"{MAX_MESSAGE_BYTES} bytes is cut and marked, never refused. A batch sent again "
+        "with the batch_id of an accepted one stores nothing and answers the first count.",
     ),
     Endpoint(
         "GET",

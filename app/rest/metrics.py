@@ -21,7 +21,7 @@ from app.models import MetricSeries
 from app.models.base import utcnow
 from app.offload import sized_by
 from app.request_body import read_body
-from app.rest.body import QueryModel
+from app.rest.body import BATCH_ID, QueryModel
 from app.rest.endpoints import Call, Endpoint
 
 NUMBER_OR_SPECIAL: dict[str, Any] = {
@@ -48,7 +48,7 @@ POINT: dict[str, Any] = {
 ROWS: dict[str, Any] = {
     "type": "object",
     "required": ["points"],
-    "properties": {"points": {"type": "array", "items": POINT}, "batch_id": {"type": "string"}},
+    "properties": {"points": {"type": "array", "items": POINT}, "batch_id": BATCH_ID},
 }
 COLUMNS: dict[str, Any] = {
     "type": "object",
@@ -58,11 +58,23 @@ COLUMNS: dict[str, Any] = {
         "steps": {"type": "array", "items": STEP},
         "values": {"type": "array", "items": NUMBER_OR_SPECIAL},
         "timestamps": {"type": "array", "items": TIMESTAMP},
-        "batch_id": {"type": "string"},
+        "batch_id": BATCH_ID,
     },
 }
+DOCUMENTS: dict[str, Any] = {"type": "array", "items": {"oneOf": [ROWS, COLUMNS]}}
 BATCH: dict[str, Any] = {
-    "oneOf": [ROWS, COLUMNS, {"type": "array", "items": {"oneOf": [ROWS, COLUMNS]}}]
+    "oneOf": [
+        ROWS,
+        COLUMNS,
+        DOCUMENTS,
+        {
+            "type": "object",
+            "description": "Several documents under one batch_id (columnar, one per key)",
+            "required": ["batches"],
+            "additionalProperties": False,
+            "properties": {"batches": DOCUMENTS, "batch_id": BATCH_ID},
+        },
+    ]
 }
 ACCEPTED: dict[str, Any] = {
     "type": "object",

@@ -74,10 +74,10 @@ async def test_a_lagging_log_subscriber_gets_its_last_seq(slow):
     async def write(index: int) -> None:
         lines = parse_lines([{"message": f"m{index}"}], now=utcnow(), limit=10)
         async with services.db.unit_of_work() as session:
-            rows = await logs.append_lines(
+            result = await logs.append_lines(
                 session, actor=user, experiment_id=experiment_id, lines=lines
             )
-        publish_logs(services.live, experiment_id, rows)
+        publish_logs(services.live, experiment_id, result.rows)
         await services.live.flush()
 
     await write(0)

@@ -86,14 +86,10 @@ async def test_throttled_publishing_sends_the_first_at_once_then_the_latest() ->
 async def report(
     services: Services, ours: Services, actor: User, row: Experiment, step: int
 ) -> None:
+    data = ProgressData(step=step, total_steps=100)
     async with services.db.unit_of_work() as session:
-        await experiments.report_progress(
-            session,
-            actor=actor,
-            experiment_id=row.id,
-            data=ProgressData(step=step, total_steps=100),
-        )
-    publish_progress(ours.live, row.id)
+        await experiments.report_progress(session, actor=actor, experiment_id=row.id, data=data)
+    publish_progress(ours.live, row.id, data)
 
 
 async def test_a_progress_report_updates_the_rows_that_match(

@@ -46,11 +46,22 @@ async def running(services: Services, make_user: Any, role: Role = Role.MLE) -> 
 async def append(
     services: Services, actor: User, experiment_id: uuid.UUID, items: Sequence[dict[str, Any]]
 ) -> list[LogLineRow]:
-    """Validate and store ``items`` in one unit of work, as an edge would."""
+    """Validate and store ``items`` in one unit of work, as an edge would; the rows stored."""
+    return (await append_batch(services, actor, experiment_id, items)).rows
+
+
+async def append_batch(
+    services: Services,
+    actor: User,
+    experiment_id: uuid.UUID,
+    items: Sequence[dict[str, Any]],
+    batch_id: str | None = None,
+) -> logs.AppendResult:
+    """``append`` with a batch id, answering the use case's result."""
     lines = parse_lines(list(items), now=utcnow(), limit=services.settings.logs_max_batch_lines)
     async with services.db.unit_of_work() as session:
         return await logs.append_lines(
-            session, actor=actor, experiment_id=experiment_id, lines=lines
+            session, actor=actor, experiment_id=experiment_id, lines=lines, batch_id=batch_id
         )
 
 

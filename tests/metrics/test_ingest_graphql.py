@@ -110,6 +110,17 @@ async def test_retried_batch_id_is_a_no_op(client, run, services):
     assert await point_count(services) == 10
 
 
+@pytest.mark.parametrize("batch_id", ["", "x" * 129, "nul\x00"])
+async def test_a_bad_batch_id_is_a_validation_error(client, run, services, batch_id):
+    token, experiment_id, *_ = run
+    points = [{"key": "loss", "value": 0.5, "step": 0}]
+    variables = {"id": experiment_id, "points": points, "batchId": batch_id}
+    body = await gql(client, LOG, variables, token=token)
+    assert error_codes(body) == ["VALIDATION_FAILED"]
+    assert list(body["errors"][0]["extensions"]["details"]["fields"]) == ["batchId"]
+    assert await point_count(services) == 0
+
+
 async def test_only_running_experiments_accept_metrics(client, run, services):
     token, _, _, user, hypothesis = run
     queued = await create_experiment(services, user, hypothesis)

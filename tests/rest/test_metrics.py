@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from app.experiments import service as experiments
 from app.models import metric_points
 from app.models.enums import Role
 from tests.builders import create_experiment, create_hypothesis, create_running
@@ -150,6 +152,39 @@ async def test_limits_and_idempotent_retries(client, run, services):
     assert await stored(services) == 2
 
 
+async def test_several_keys_under_one_batch_id(client, run, services):
+    token, url, *_ = run
+    headers = bearer(token)
+    body = {
+        "batch_id": "session-1.1.64.900",
+        "batches": [
+            {"key": "loss", "steps": [0, 1], "values": [2.0, 1.5], "timestamps": [1, 2]},
+            {"key": "acc", "steps": [0, 1], "values": [0.1, "NaN"]},
+        ],
+    }
+    for _ in range(3):
+        answer = await client.post(f"{url}/metrics/batch", json=body, headers=headers)
+        assert (answer.status_code, answer.json()) == (202, {"accepted": 4})
+    assert await stored(services) == 4
+    bad = {
+        "batch_id": "b2",
+        "batches": [
+            {"key": "ok", "steps": [2], "values": [1.0]},
+            {"key": "bad key!", "steps": [2], "values": [1.0]},
+        ],
+    }
+    refused = await client.post(f"{url}/metrics/batch", json=bad, headers=headers)
+    assert refused.status_code == 422
+    assert "batches.1.key" in error_of(refused)["details"]["fields"]
+    extra = {"batch_id": "b3", "batches": [], "key": "loss"}
+    refused = await client.post(f"{url}/metrics/batch", json=extra, headers=headers)
+    assert refused.status_code == 422
+    not_a_list = {"batch_id": "b4", "batches": {"key": "loss"}}
+    refused = await client.post(f"{url}/metrics/batch", json=not_a_list, headers=headers)
+    assert error_of(refused)["details"]["fields"] == {"batches": "must be a list"}
+    assert await stored(services) == 4
+
+
 async def test_only_running_and_only_actors(client, run, services, make_user):
     token, url, user, hypothesis = run
     queued = await create_experiment(services, user, hypothesis)
@@ -174,3 +209,35 @@ async def test_activity_is_recorded(client, run):
     after = (await client.get(url, headers=bearer(token))).json()["last_activity_at"]
     assert datetime.fromisoformat(after) >= datetime.fromisoformat(before)
     assert datetime.fromisoformat(after) <= datetime.now(UTC)
+
+
+async def test_a_stopped_experiment_refuses_batches_saying_so(client, run, services):
+    token, url, user, _ = run
+    experiment_id = url.rsplit("/", 1)[-1]
+    body = {"key": "k", "steps": [0], "values": [1.0]}
+    await client.post(
+        f"{url}/metrics/batch", json={**body, "batch_id": "b-1"}, headers=bearer(token)
+    )
+    async with services.db.unit_of_work() as session:
+        await experiments.stop_experiment(
+            session, actor=user, experiment_id=uuid.UUID(experiment_id)
+        )
+    # without a batch_id (one statement on PostgreSQL), with a new one, and a retried one
+    for extra in ({}, {"batch_id": "b-2"}, {"batch_id": "b-1"}):
+        response = await client.post(
+            f"{url}/metrics/batch", json={**body, **extra}, headers=bearer(token)
+        )
+        assert response.status_code == 409, extra
+        error = error_of(response)
+        assert (error["code"], error["details"]["status"]) == ("INVALID_TRANSITION", "STOPPED")
+    assert await stored(services) == 1
+
+
+@pytest.mark.parametrize("batch_id", ["", "x" * 129, "nul\x00", 5, ["b"]])
+async def test_a_bad_batch_id_is_a_validation_error(client, run, services, batch_id):
+    token, url, *_ = run
+    body = {"key": "k", "steps": [0], "values": [1.0], "batch_id": batch_id}
+    response = await client.post(f"{url}/metrics/batch", json=body, headers=bearer(token))
+    assert (response.status_code, error_of(response)["code"]) == (422, "VALIDATION_FAILED")
+    assert list(error_of(response)["details"]["fields"]) == ["batch_id"]
+    assert await stored(services) == 0

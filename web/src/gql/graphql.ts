@@ -574,13 +574,13 @@ export type Mutation = {
   extendReservation: Experiment;
   /** RUNNING → FAILED, with the reason. */
   failExperiment: Experiment;
-  /** Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. A message over 64 KiB is cut and marked, never refused. */
+  /** Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. A message over 64 KiB is cut and marked, never refused. A retried batchId is a no-op answering the first count. */
   logMessages: Scalars['Int']['output'];
   /** Log metric points; all or nothing; RUNNING only. Returns points accepted. A retried batchId is a no-op answering the first count. */
   logMetrics: Scalars['Int']['output'];
   /** Mark the caller's notifications read; returns how many changed. */
   markNotificationsRead: Scalars['Int']['output'];
-  /** Store progress; also a heartbeat. RUNNING only. */
+  /** Store progress; RUNNING only. A report with no field is a heartbeat: it keeps the experiment from the activity timeout (EXPSVC_ACTIVITY_TIMEOUT_SECONDS) and leaves the progress, its rate and the ETA as they were; it publishes no live event. Any report on an experiment that is not RUNNING is INVALID_TRANSITION with details.status. */
   reportProgress: Experiment;
   /** Revoke a token: the caller's own, or anyone's for an ADMIN (NOT_FOUND otherwise). Revoking it again changes nothing. A revoked token stops working at once on the replica that answers, and on the other replicas within the auth cache's lifetime (EXPSVC_AUTH_CACHE_TTL_SECONDS, default 10 s). */
   revokeApiToken: ApiToken;
@@ -660,6 +660,7 @@ export type MutationFailExperimentArgs = {
 
 
 export type MutationLogMessagesArgs = {
+  batchId?: InputMaybe<Scalars['String']['input']>;
   experimentId: Scalars['ID']['input'];
   lines: Array<LogLineInput>;
 };
