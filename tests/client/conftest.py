@@ -110,13 +110,24 @@ class User:
         return ident
 
 
+def backend_service(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    **settings: str,
+) -> Iterator[ServiceProcess]:
+    """A fixture's body: a server on the backend the fixture is parametrised with."""
+    workdir = tmp_path_factory.mktemp(f"{name}-{request.param}")
+    database = os.environ.get(TEST_DATABASE_ENV)
+    with service_process(workdir, request.param, database, **settings) as running:
+        yield running
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServiceProcess]:
-    workdir = tmp_path_factory.mktemp(f"client-{request.param}")
-    with service_process(workdir, request.param, os.environ.get(TEST_DATABASE_ENV)) as running:
-        yield running
+    yield from backend_service(request, tmp_path_factory, "client")
 
 
 def make_user(service: ServiceProcess, spool: Path, name: str = "trainer") -> User:

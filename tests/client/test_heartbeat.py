@@ -3,7 +3,6 @@ beats the logging timeout), and a part of a chunk the server refuses leaves the 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +10,9 @@ from pathlib import Path
 import pytest
 
 import expsvc_client as xs
-from tests.client.conftest import make_user
+from tests.client.conftest import backend_service, make_user
 from tests.conftest import BACKENDS
-from tests.pg import TEST_DATABASE_ENV
-from tests.service_process import ServiceProcess, service_process
+from tests.service_process import ServiceProcess
 
 TIMEOUT_SECONDS = 3
 MAX_LINES = 3
@@ -25,15 +23,13 @@ def impatient(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServiceProcess]:
     """A server that fails a run after 3 s without activity (the watchdog looks each second)."""
-    workdir = tmp_path_factory.mktemp(f"heartbeat-{request.param}")
-    with service_process(
-        workdir,
-        request.param,
-        os.environ.get(TEST_DATABASE_ENV),
+    yield from backend_service(
+        request,
+        tmp_path_factory,
+        "heartbeat",
         activity_timeout_seconds=str(TIMEOUT_SECONDS),
         logs_max_batch_lines=str(MAX_LINES),
-    ) as running:
-        yield running
+    )
 
 
 def test_an_idle_run_outlives_the_logging_timeout(

@@ -23,19 +23,16 @@ from expsvc_client import spool
 from expsvc_client.api import Api
 from expsvc_client.journal import ACKED, HEADER, Segment, read_chunk
 from expsvc_client.sender import SLOTS, Lanes, Sender
-from tests.client.conftest import User, make_user
+from tests.client.conftest import User, backend_service, make_user
 from tests.conftest import BACKENDS
-from tests.pg import TEST_DATABASE_ENV
-from tests.service_process import REPO, ServiceProcess, service_process
+from tests.service_process import REPO, ServiceProcess
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def own_service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServiceProcess]:
-    workdir = tmp_path_factory.mktemp(f"outage-{request.param}")
-    with service_process(workdir, request.param, os.environ.get(TEST_DATABASE_ENV)) as running:
-        yield running
+    yield from backend_service(request, tmp_path_factory, "outage")
 
 
 @pytest.fixture

@@ -389,10 +389,7 @@ def read_chunk(
             if chunk.points >= max_points:
                 break
         elif kind == KEY:
-            _, number, length = _KEY.unpack_from(buffer, offset)
-            body = offset + _KEY.size
-            keys[number] = bytes(buffer[body : body + length]).decode()
-            offset = body + length
+            offset = _key_record(buffer, offset, keys)
         elif kind == LOG:
             _, level, source, when, length = _LOG.unpack_from(buffer, offset)
             body = offset + _LOG.size
@@ -419,6 +416,14 @@ def read_chunk(
             raise ValueError(f"{segment.path}: unknown record type {kind} at {offset}")
     chunk.end = offset
     return chunk
+
+
+def _key_record(buffer: Any, offset: int, keys: dict[int, str]) -> int:
+    """Read the KEY record at ``offset`` into ``keys``; the offset after it."""
+    _, number, length = _KEY.unpack_from(buffer, offset)
+    body = offset + _KEY.size
+    keys[number] = bytes(buffer[body : body + length]).decode()
+    return int(body + length)
 
 
 @functools.lru_cache(maxsize=16)
@@ -468,10 +473,7 @@ def scan_keys(segment: Segment, start: int, stop: int, keys: dict[int, str]) -> 
         if kind == POINT:
             offset += _POINT.size
         elif kind == KEY:
-            _, number, length = _KEY.unpack_from(buffer, offset)
-            body = offset + _KEY.size
-            keys[number] = bytes(buffer[body : body + length]).decode()
-            offset = body + length
+            offset = _key_record(buffer, offset, keys)
         elif kind == LOG:
             length = _LOG.unpack_from(buffer, offset)[4]
             offset += _LOG.size + length
