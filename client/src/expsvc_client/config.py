@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 
@@ -59,6 +61,23 @@ def detect_framework() -> str:
     return "python"
 
 
+# What the server takes as a repository URL (its REPO_RE)
+_REMOTE = re.compile(r"^(https?://|ssh://|git://|git@)\S+$")
+
+
+def shareable_remote(remote: str | None) -> str | None:
+    """``remote`` as it may be stored with a run: an https URL without its user and
+    password (often a token), and None when it is no URL the server takes (a local path,
+    say)."""
+    if not remote:
+        return None
+    parts = urlsplit(remote)
+    if parts.scheme in ("http", "https") and "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        remote = urlunsplit(parts._replace(netloc=host))
+    return remote if _REMOTE.match(remote) else None
+
+
 def detect_git(folder: Path | None = None) -> dict[str, str] | None:
     """The working directory's repository: remote URL, commit and branch (None outside a
     repository with a remote, or without git)."""
@@ -77,12 +96,12 @@ def detect_git(folder: Path | None = None) -> dict[str, str] | None:
             return None
         return out.stdout.strip() or None if out.returncode == 0 else None
 
-    remote = git("config", "--get", "remote.origin.url")
+    remote = shareable_remote(git("config", "--get", "remote.origin.url"))
     if remote is None:
         return None
     found = {
         "repo_url": remote,
         "commit": git("rev-parse", "HEAD"),
-        "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+        "branch": git("symbolic-ref", "--short", "-q", "HEAD"),  # none when detached
     }
     return {k: v for k, v in found.items() if v}
