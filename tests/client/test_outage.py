@@ -199,7 +199,10 @@ def test_finishing_while_the_server_is_away_leaves_it_to_sync(trainer: User, tmp
         hypothesis=trainer.hypothesis_title,
         type="ML",
         model="m",
-        **trainer.options(offline_grace=0.5, flush_timeout=1.0, system_metrics=False),
+        # without capture: the client's own warnings (printed to stderr) stay out of the log
+        **trainer.options(
+            offline_grace=0.5, flush_timeout=1.0, system_metrics=False, capture_output=False
+        ),
     )
     run.log({"loss": 1.0}, step=0)
     assert run.flush(30)
