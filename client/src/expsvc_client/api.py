@@ -37,6 +37,7 @@ except ImportError:
 
 USER_AGENT = "expsvc-client/0.1"
 JSON = {"Content-Type": "application/json"}
+FINAL = frozenset({"COMPLETED", "FAILED", "STOPPED"})
 
 
 class Api:
@@ -74,6 +75,27 @@ class Api:
 
     def stop(self, experiment_id: str) -> dict[str, Any]:
         return self._object("POST", f"/experiments/{experiment_id}/stop")
+
+    def end(self, experiment_id: str, action: str, fields: dict[str, str], within: float) -> str:
+        """Make the run's last move (``complete``, ``fail`` with ``reason`` and ``message``,
+        or ``stop``), retrying while unreachable for ``within`` seconds; the status it ends
+        in. A run that ended already (INVALID_TRANSITION to a final status) answers that."""
+
+        def call() -> dict[str, Any]:
+            if action == "complete":
+                return self.complete(experiment_id)
+            if action == "fail":
+                reason = fields.get("reason", "USER_ERROR")
+                return self.fail(experiment_id, reason, fields.get("message", ""))
+            return self.stop(experiment_id)
+
+        try:
+            return str(retrying(call, within=within)["status"])
+        except ApiError as error:
+            status = error.details.get("status")
+            if error.code == "INVALID_TRANSITION" and status in FINAL:
+                return str(status)
+            raise
 
     def progress(self, experiment_id: str, report: dict[str, int]) -> dict[str, Any]:
         """A progress report; with an empty ``report``, a heartbeat."""

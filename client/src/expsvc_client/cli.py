@@ -16,7 +16,7 @@ from expsvc_client import spool
 from expsvc_client.api import Api, retrying
 from expsvc_client.config import Config
 from expsvc_client.errors import ApiError, Unreachable
-from expsvc_client.sender import TERMINAL, Sender
+from expsvc_client.sender import Sender
 
 
 def sync_run(folder: Path, api: Api, *, grace: float = 10.0) -> str:
@@ -44,33 +44,12 @@ def sync_run(folder: Path, api: Api, *, grace: float = 10.0) -> str:
     outcome = ""
     if finish is not None:
         try:
-            status = _move(api, experiment_id, finish)
+            status = api.end(experiment_id, finish["action"], finish, within=10)
             outcome = f"; the run is {status}"
         except Unreachable:
             return f"{sent}; the server is unreachable for the final {finish['action']}; kept"
     spool.remove(folder, None)
     return sent + outcome
-
-
-def _move(api: Api, experiment_id: str, finish: dict) -> str:  # type: ignore[type-arg]
-    action = finish["action"]
-
-    def call() -> dict:  # type: ignore[type-arg]
-        if action == "complete":
-            return api.complete(experiment_id)
-        if action == "fail":
-            return api.fail(
-                experiment_id, finish.get("reason", "USER_ERROR"), finish.get("message", "")
-            )
-        return api.stop(experiment_id)
-
-    try:
-        return str(retrying(call, within=10)["status"])
-    except ApiError as error:
-        status = error.details.get("status")
-        if error.code == "INVALID_TRANSITION" and status in TERMINAL:
-            return str(status)
-        raise
 
 
 def sync(spool_dir: str | None, url: str | None, token: str | None) -> int:

@@ -36,7 +36,6 @@ from expsvc_client.sender import Sender
 log = logging.getLogger("expsvc_client")
 T = TypeVar("T")
 OnStop = Callable[["Run"], Any]
-TERMINAL = frozenset({"COMPLETED", "FAILED", "STOPPED"})
 
 
 class Terminated(SystemExit):
@@ -398,23 +397,11 @@ class Run:
         self.api.close()
 
     def _tell_server(self, action: str, fields: dict[str, str]) -> None:
-        def call() -> dict[str, Any]:
-            if action == "complete":
-                return self.api.complete(self.id)
-            if action == "fail":
-                return self.api.fail(self.id, fields["reason"], fields["message"])
-            return self.api.stop(self.id)
-
         try:
-            self.status = retrying(call, within=self._sender.grace)["status"]
+            self.status = self.api.end(self.id, action, fields, within=self._sender.grace)
             spool.forget_finish(self.folder)
         except Unreachable:
             spool.keep_finish(self.folder, action, fields)
-        except ApiError as error:
-            if error.code == "INVALID_TRANSITION" and error.details.get("status") in TERMINAL:
-                self.status = str(error.details["status"])
-            else:
-                raise
 
     def _ended(self, status: str) -> None:
         """The server says the run ended elsewhere (Stop in the console, the API)."""

@@ -31,7 +31,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
-from expsvc_client.api import Api, backoff
+from expsvc_client.api import FINAL, Api, backoff
 from expsvc_client.errors import ApiError, Unreachable
 from expsvc_client.journal import (
     ACKED,
@@ -47,7 +47,6 @@ from expsvc_client.journal import (
 )
 
 log = logging.getLogger("expsvc_client")
-TERMINAL = frozenset({"COMPLETED", "FAILED", "STOPPED"})
 # Errors after which nothing this sender holds can ever be accepted
 FATAL = frozenset({"NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED"})
 # The header has two intent slots (start, end): the chunks in flight, oldest first
@@ -415,7 +414,7 @@ class Sender:
         """Handle a refusal of ``count`` ``what``: True when they are done with (the run
         ended, or they are skipped), False to raise the error."""
         status = error.details.get("status")
-        if error.code == "INVALID_TRANSITION" and status in TERMINAL:
+        if error.code == "INVALID_TRANSITION" and status in FINAL:
             self._end(str(status))
             return True
         if error.code in FATAL:
@@ -449,7 +448,7 @@ class Sender:
             self._answered(lambda: self.api.progress(self.experiment_id, {}))
         except ApiError as error:
             status = error.details.get("status")
-            if error.code == "INVALID_TRANSITION" and status in TERMINAL:
+            if error.code == "INVALID_TRANSITION" and status in FINAL:
                 self._end(str(status))
             elif error.code in FATAL:
                 self.fatal = error
