@@ -12,6 +12,8 @@ from app.artifacts.sweeper import upload_sweeper
 from app.config import Settings
 from app.experiments.watchdog import activity_watchdog
 from app.logging import configure_logging
+from app.mlflow_api.app import mlflow_routes
+from app.mlflow_api.endpoints import endpoint_table as mlflow_endpoints
 from app.observability import health_routes, install_observability
 from app.read_timeouts import BodyReadTimeout
 from app.resources.expiry import reservation_job
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             Route("/graphql", GraphiQLOrAPI(console, graphql), methods=["GET", "HEAD", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/api/v1", app=rest_app(services)),
+            *mlflow_routes(services, mlflow_endpoints()),  # MLflow's paths: /api/2.0/mlflow/…
             *health_routes(services),
             *console.routes(),  # last: every other GET path is a client-side route
         ],

@@ -7,6 +7,7 @@ from app.models.hypothesis import Hypothesis, hypothesis_observers
 from app.models.log import log_batches, log_lines
 from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
 from app.models.mlflow import MlflowQueueItem, MlflowRun
+from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
 from app.models.notification import Notification
 from app.models.outbox import OutboxEvent
 from app.models.resource import ApiCost, Reservation, ResourcePool
@@ -34,5 +35,7 @@ __all__ = [
     "metric_batches",
     "metric_points",
     "metric_rollups",
+    "mlflow_deleted_runs",
+    "mlflow_tags",
     "storage_usage",
 ]

@@ -20,6 +20,10 @@ class Experiment(UUIDPrimaryKey, Base):
 
     hypothesis_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hypotheses.id"), index=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    # A nested run's parent (MLflow's ``mlflow.parentRunId``): ``Experiment.parent``/``children``
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("experiments.id", ondelete="SET NULL"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[ExperimentStatus] = mapped_column(

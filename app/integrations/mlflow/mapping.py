@@ -52,8 +52,28 @@ def clean_key(key: str) -> str:
     return clip(_BAD_KEY_CHARS.sub("_", key), MAX_KEY)
 
 
-def _text(value: Any) -> str:
+def param_text(value: Any) -> str:
+    """A hyperparameter as MLflow's param text: strings as they are, the rest as JSON."""
     return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+def param_value(text: str) -> Any:
+    """An MLflow param's text as a hyperparameter: the JSON number or boolean it spells
+    when ``param_text`` gives the same text back (``"0.1"`` → 0.1, ``"256"`` → 256,
+    ``"true"`` → True), else the text itself (``"1e-3"``, ``"True"``, ``"adam"``), so a
+    param always reads back exactly as it was logged."""
+    if text in ("true", "false"):
+        return text == "true"
+    if not text or text[0] not in "-0123456789":
+        return text
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if param_text(value) == text:
+            return value
+    return text
 
 
 def params_of(experiment: Experiment) -> list[dict[str, str]]:
@@ -62,7 +82,7 @@ def params_of(experiment: Experiment) -> list[dict[str, str]]:
     params: dict[str, str] = {}
     for path, value in flat.items():
         key = clean_key(path.removeprefix("hyperparams").removeprefix(".") or "hyperparams")
-        params.setdefault(key, clip(_text(value), MAX_PARAM_VALUE))
+        params.setdefault(key, clip(param_text(value), MAX_PARAM_VALUE))
     return [{"key": key, "value": value} for key, value in params.items()]
 
 

@@ -1,0 +1,7 @@
+"""MLflow's `runs/*` endpoints."""
+
+from __future__ import annotations
+
+from app.mlflow_api.app import MlflowEndpoint
+
+ENDPOINTS: list[MlflowEndpoint] = []
