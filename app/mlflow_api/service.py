@@ -39,15 +39,20 @@ async def hypothesis_by_name(session: AsyncSession, *, actor: User, name: str) -
     return (await session.scalars(query)).one_or_none()
 
 
-async def default_hypothesis(session: AsyncSession, *, actor: User) -> Hypothesis:
-    """The caller's own ``Default`` hypothesis, made when it does not exist yet."""
+async def find_default_hypothesis(session: AsyncSession, *, actor: User) -> Hypothesis | None:
     query = (
         select(Hypothesis)
         .where(Hypothesis.title == DEFAULT_EXPERIMENT_NAME, Hypothesis.owner_id == actor.id)
         .order_by(Hypothesis.created_at, Hypothesis.id)
         .limit(1)
     )
-    found = (await session.scalars(query)).one_or_none()
+    return (await session.scalars(query)).one_or_none()
+
+
+async def default_hypothesis(session: AsyncSession, *, actor: User) -> Hypothesis:
+    """The caller's own ``Default`` hypothesis, made when it does not exist yet (so only
+    in a unit of work)."""
+    found = await find_default_hypothesis(session, actor=actor)
     if found is not None:
         return found
     return await create_hypothesis(session, actor=actor, title=DEFAULT_EXPERIMENT_NAME)
@@ -83,10 +88,15 @@ async def create_experiment(session: AsyncSession, *, actor: User, name: str) ->
 async def hypothesis_ids(
     session: AsyncSession, *, actor: User, experiment_ids: Sequence[str]
 ) -> list[uuid.UUID]:
-    """The hypotheses a search names that the caller may read (``"0"``: their Default);
-    ids naming nothing the caller reads are left out, so they match no run."""
+    """The hypotheses a search names that the caller may read (``"0"``: their Default,
+    if they have one); ids naming nothing the caller reads are left out, so they match no
+    run. Reads only."""
     ids: list[uuid.UUID] = []
     for raw in experiment_ids:
+        if raw == DEFAULT_EXPERIMENT_ID:
+            default = await find_default_hypothesis(session, actor=actor)
+            ids += [default.id] if default is not None else []
+            continue
         try:
             hypothesis = await get_experiment(session, actor=actor, experiment_id=raw)
         except NotFound:
