@@ -147,11 +147,21 @@ async def experiments_by_ids(
 
 
 async def create_experiment(
-    session: AsyncSession, *, actor: User, data: ExperimentCreate, settings: Settings
+    session: AsyncSession,
+    *,
+    actor: User,
+    data: ExperimentCreate,
+    settings: Settings,
+    use_preset: bool = True,
+    parent_id: uuid.UUID | None = None,
 ) -> Experiment:
+    """A new QUEUED experiment owned by the caller. ``use_preset``: the type's preset
+    fills the hyperparameters not given and checks the known ones; without it (runs of
+    the MLflow API, whose params are free text) they are taken as given. ``parent_id``:
+    a parent the caller may read (MLflow's nested runs)."""
     preset = preset_for(data.type)
     hyperparams = data.hyperparams if data.hyperparams is not None else {}
-    if isinstance(hyperparams, dict):
+    if isinstance(hyperparams, dict) and use_preset:
         hyperparams = {**copy.deepcopy(preset.defaults), **hyperparams}
     resources = data.resources or ResourceRequestData(
         gpu_type=preset.default_resources.gpu_type,
@@ -172,7 +182,7 @@ async def create_experiment(
         **validators.text_errors(
             "framework", data.framework, required=True, max_length=100, name=True
         ),
-        **validators.hyperparams_errors(data.type, hyperparams, settings),
+        **validators.hyperparams_errors(data.type, hyperparams, settings, use_preset),
         **validators.document_errors("config", data.config, settings),
         **validators.resources_errors(resources, settings, await _gpu_types(session, settings)),
         **validators.git_errors(data.git),
@@ -182,6 +192,8 @@ async def create_experiment(
         await get_visible_hypothesis(session, actor=actor, hypothesis_id=data.hypothesis_id)
     except NotFound:
         errors["hypothesisId"] = "no such hypothesis"
+    if parent_id is not None:
+        errors |= await _parent_errors(session, actor, parent_id, data.hypothesis_id)
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
@@ -189,6 +201,7 @@ async def create_experiment(
         id=uuid.uuid4(),
         hypothesis_id=data.hypothesis_id,
         owner_id=actor.id,
+        parent_id=parent_id,
         name=data.name.strip(),
         description=data.description,
         status=ExperimentStatus.QUEUED,
@@ -208,6 +221,19 @@ async def create_experiment(
     await session.flush()
     await append_experiment_event(session, EventType.EXPERIMENT_CREATED, experiment)
     return experiment
+
+
+async def _parent_errors(
+    session: AsyncSession, actor: User, parent_id: uuid.UUID, hypothesis_id: uuid.UUID
+) -> dict[str, str]:
+    """A parent must be an experiment the caller may read, of the same hypothesis."""
+    try:
+        parent = await get_experiment(session, actor=actor, experiment_id=parent_id)
+    except NotFound:
+        return {"parentId": "no such experiment"}
+    if parent.hypothesis_id != hypothesis_id:
+        return {"parentId": "must be an experiment of the same hypothesis"}
+    return {}
 
 
 async def _gpu_types(session: AsyncSession, settings: Settings) -> set[str]:
@@ -234,7 +260,11 @@ def _git_columns(data: ExperimentCreate | ExperimentUpdate) -> dict[str, Any]:
 
 
 async def _update_errors(
-    session: AsyncSession, experiment: Experiment, data: ExperimentUpdate, settings: Settings
+    session: AsyncSession,
+    experiment: Experiment,
+    data: ExperimentUpdate,
+    settings: Settings,
+    use_preset: bool,
 ) -> dict[str, str]:
     given = data.model_fields_set
     errors: dict[str, str] = {}
@@ -252,7 +282,9 @@ async def _update_errors(
                 field, getattr(data, field), required=False, max_length=max_length, name=name
             )
     if "hyperparams" in given:
-        errors |= validators.hyperparams_errors(experiment.type, data.hyperparams or {}, settings)
+        errors |= validators.hyperparams_errors(
+            experiment.type, data.hyperparams or {}, settings, use_preset
+        )
     if "config" in given:
         errors |= validators.document_errors("config", data.config, settings)
     if "resources" in given and data.resources is not None:
@@ -295,19 +327,25 @@ async def update_experiment(
     experiment_id: uuid.UUID,
     data: ExperimentUpdate,
     settings: Settings,
+    allowed: frozenset[ExperimentStatus] = UPDATABLE,
+    use_preset: bool = True,
 ) -> Experiment:
-    """Change the configuration; only while QUEUED (``INVALID_TRANSITION`` after)."""
+    """Change the configuration; only while QUEUED (``INVALID_TRANSITION`` after).
+
+    The MLflow API widens ``allowed`` (params while RUNNING, tags at any time, as MLflow
+    records them) and leaves the preset out (``use_preset``, see ``create_experiment``).
+    """
     experiment = await get_actionable_experiment(
         session, actor=actor, experiment_id=experiment_id, lock=True
     )
-    if experiment.status not in UPDATABLE:
+    if experiment.status not in allowed:
         raise _not_allowed("update", experiment.status)
-    errors = await _update_errors(session, experiment, data, settings)
+    errors = await _update_errors(session, experiment, data, settings, use_preset)
     if errors:
         raise ValidationFailed(errors)
     previous = filter_state(experiment, queries.CHANGEABLE)
     values = _update_values(data) | {"updated_at": utcnow()}
-    await _conditional_update(session, experiment, UPDATABLE, values, "update")
+    await _conditional_update(session, experiment, allowed, values, "update")
     await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment, previous)
     return experiment
 

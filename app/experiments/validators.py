@@ -70,10 +70,11 @@ def document_errors(field: str, value: Any, settings: Settings) -> dict[str, str
 
 
 def hyperparams_errors(
-    experiment_type: ExperimentType, hyperparams: Any, settings: Settings
+    experiment_type: ExperimentType, hyperparams: Any, settings: Settings, use_preset: bool = True
 ) -> dict[str, str]:
+    """A storable JSON object, checked against the type's preset when ``use_preset``."""
     errors = document_errors("hyperparams", hyperparams, settings)
-    if errors or hyperparams is None:
+    if errors or hyperparams is None or not use_preset:
         return errors
     return hyperparam_errors(experiment_type, hyperparams)
 
