@@ -360,3 +360,21 @@ def raw_json_value(value: float) -> Any:
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
     return value
+
+
+async def points_page(
+    session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
+) -> list[Point]:
+    """Stored points in step order (one step's points in time order) from ``from_step``
+    on, after the first ``skip`` of them: a page of the raw history that stays exact when a
+    step was logged several times (MLflow's client logs step 0 for every point it is not
+    given a step for)."""
+    query = (
+        select(metric_points.c.step, metric_points.c.value, metric_points.c.timestamp)
+        .where(metric_points.c.series_id == series_id, metric_points.c.step >= from_step)
+        .order_by(metric_points.c.step, metric_points.c.timestamp, metric_points.c.value)
+        .offset(skip)
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return [Point(step, _value(value), stamp) for step, value, stamp in rows]

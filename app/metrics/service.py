@@ -19,7 +19,7 @@ from app.experiments.activity import (
 from app.experiments.service import get_experiment
 from app.metrics import pg_store, store
 from app.metrics.batch import MAX_STEP, MetricBatch
-from app.metrics.history import MAX_POINTS_CAP, Series, read_series
+from app.metrics.history import MAX_POINTS_CAP, Point, Series, points_page, read_series
 from app.models import MetricSeries, User
 from app.models.base import utcnow
 from app.validation import check_batch_id, text_problem
@@ -166,3 +166,40 @@ async def series_of(
     return await read_series(
         session, row, key=key, max_points=max_points, step_from=step_from, step_to=step_to
     )
+
+
+@dataclass(frozen=True)
+class RawPage:
+    points: list[Point]
+    # Where the next page starts: (from_step, skip), or None after the last point
+    next: tuple[int, int] | None
+
+
+async def raw_points(
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    key: str,
+    after: tuple[int, int] = (0, 0),
+    limit: int = 1000,
+) -> RawPage:
+    """Every stored point of one key, a page at a time, as logged (no downsampling):
+    ``after`` is the previous page's ``next``. A key never logged is an empty page."""
+    await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    if problem := text_problem(key):
+        raise ValidationFailed({"key": problem})
+    from_step, skip = after
+    series_id = await session.scalar(
+        select(MetricSeries.id).where(
+            MetricSeries.experiment_id == experiment_id, MetricSeries.key == key
+        )
+    )
+    if series_id is None:
+        return RawPage([], None)
+    points = await points_page(session, series_id, from_step=from_step, skip=skip, limit=limit)
+    if len(points) < limit:
+        return RawPage(points, None)
+    last = points[-1].step
+    at_last = sum(1 for point in points if point.step == last)
+    return RawPage(points, (last, at_last + (skip if last == from_step else 0)))
