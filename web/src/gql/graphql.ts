@@ -168,6 +168,8 @@ export type CreateExperimentInput = {
   hypothesisId: Scalars['ID']['input'];
   model: Scalars['String']['input'];
   name: Scalars['String']['input'];
+  /** Nest it in this run: an experiment of the same hypothesis the caller may read. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
   resources?: InputMaybe<ResourceRequestInput>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   type: ExperimentType;
@@ -194,6 +196,8 @@ export type Experiment = {
   approach?: Maybe<Scalars['String']['output']>;
   /** Its artifacts, oldest first. */
   artifacts: Array<Artifact>;
+  /** The runs nested in it that the caller may read, oldest first, keyset-paginated (`after` is a `pageInfo.endCursor`). */
+  children: ExperimentConnection;
   config: Scalars['JSON']['output'];
   /** GPU cost grows live while RUNNING; final at release. */
   cost: Cost;
@@ -223,6 +227,8 @@ export type Experiment = {
   model: Scalars['String']['output'];
   name: Scalars['String']['output'];
   owner: User;
+  /** The run it is nested in (MLflow's `mlflow.parentRunId`); null without one, or when the caller may not read it. */
+  parent?: Maybe<Experiment>;
   progress: Progress;
   /** The GPUs it holds (or held) from a pool. */
   reservation?: Maybe<Reservation>;
@@ -237,6 +243,12 @@ export type Experiment = {
 
 
 export type ExperimentApiCostsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ExperimentChildrenArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -304,6 +316,8 @@ export type ExperimentFilter = {
   hypothesisId?: InputMaybe<Scalars['ID']['input']>;
   model?: InputMaybe<Scalars['String']['input']>;
   ownerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the runs nested in this one. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<ExperimentStatus>>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
