@@ -70,7 +70,7 @@ from strawberry.extensions import SchemaExtension
 
 from app.compare import service as compare
 from app.config import Settings
-from app.experiments import facets
+from app.experiments import children, facets
 from app.experiments import service as experiments
 from app.logs import service as logs
 from app.metrics.history import MAX_POINTS_CAP
@@ -97,6 +97,7 @@ SIZE_CAPS: Mapping[str, int] = {
     "Query.apiTokens.first": api_tokens.MAX_PAGE,
     "BoardColumn.page.first": experiments.MAX_PAGE,
     "Experiment.apiCosts.first": api_costs.MAX_PAGE,
+    "Experiment.children.first": children.MAX_PAGE,
     "Query.users.first": directory.MAX_PAGE,
     "Query.experimentFacets.first": facets.MAX_FACET_VALUES,
 }

@@ -12,7 +12,8 @@ from strawberry.dataloader import DataLoader
 
 from app.artifacts.service import artifacts_by_experiment
 from app.db import Database
-from app.experiments.service import experiments_by_ids
+from app.experiments import children as nested
+from app.experiments.service import experiments_by_ids, visible_experiments_by_ids
 from app.hypotheses.service import hypotheses_by_ids, observers_by_hypothesis
 from app.logs.batched import PageRead, read_pages
 from app.logs.service import LogPage
@@ -20,6 +21,7 @@ from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import Series
 from app.metrics.service import summaries_by_experiment
 from app.models import Artifact, Experiment, Hypothesis, MetricSeries, Reservation, User
+from app.models.enums import Role
 from app.resources.api_costs import ApiCostPage, ApiCostRead
 from app.resources.api_costs import read_pages as read_api_cost_pages
 from app.resources.service import reservations_by_experiment
@@ -77,8 +79,10 @@ class Loaders:
     experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
     mlflow_links: DataLoader[uuid.UUID, MlflowLinkView | None] = field(init=False)
     api_costs: DataLoader[ApiCostRead, ApiCostPage] = field(init=False)
+    _visible: dict[tuple[uuid.UUID, Role], VisibleLoaders] = field(init=False)
 
     def __post_init__(self) -> None:
+        self._visible = {}
         self.users = batched(self.db, users_by_ids)
         self.hypotheses = batched(self.db, hypotheses_by_ids)
         self.observers = batched(self.db, observers_by_hypothesis, list)
@@ -92,6 +96,13 @@ class Loaders:
         self.experiments = batched(self.db, experiments_by_ids)
         self.mlflow_links = batched(self.db, _mlflow_links)
         self.api_costs = DataLoader(load_fn=self._api_costs)
+
+    def visible_to(self, actor: User) -> VisibleLoaders:
+        """The loaders whose answers depend on who asks (one set per caller)."""
+        key = (actor.id, actor.role)
+        if key not in self._visible:
+            self._visible[key] = VisibleLoaders(self.db, actor)
+        return self._visible[key]
 
     async def _series(self, keys: list[SeriesKey]) -> list[Series]:
         """Histories of many experiments and keys: the summary rows come from the
@@ -118,6 +129,28 @@ class Loaders:
     async def _api_costs(self, keys: list[ApiCostRead]) -> list[ApiCostPage]:
         async with self.db.reader() as session:
             return await read_api_cost_pages(session, keys)
+
+
+@dataclass
+class VisibleLoaders:
+    """Experiments through ``actor``'s visibility clause: ``Experiment.parent`` (null for a
+    parent ``actor`` may not read) and ``Experiment.children`` (only those it may read)."""
+
+    db: Database
+    actor: User
+    experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
+    children: DataLoader[nested.ChildrenRead, nested.ChildrenPage] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.experiments = batched(
+            self.db,
+            lambda session, ids: visible_experiments_by_ids(session, actor=self.actor, ids=ids),
+        )
+        self.children = DataLoader(load_fn=self._children)
+
+    async def _children(self, keys: list[nested.ChildrenRead]) -> list[nested.ChildrenPage]:
+        async with self.db.reader() as session:
+            return await nested.read_pages(session, actor=self.actor, reads=keys)
 
 
 async def _mlflow_links(

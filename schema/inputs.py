@@ -83,6 +83,11 @@ class CreateExperimentInput:
     resources: ResourceRequestInput | None = strawberry.UNSET
     git: GitRefInput | None = strawberry.UNSET
     tags: list[str] | None = strawberry.UNSET
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Nest it in this run: an experiment of the same hypothesis the caller "
+        "may read.",
+    )
 
 
 @strawberry.input
@@ -125,6 +130,9 @@ class ExperimentFilter:
     created_before: datetime | None = strawberry.UNSET
     search: str | None = strawberry.UNSET
     tags: list[str] | None = strawberry.UNSET
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Only the runs nested in this one."
+    )
 
 
 @strawberry.input

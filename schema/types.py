@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 import schema.enums  # noqa: F401  (registers ExperimentAction as the GraphQL enum)
 from app.errors import NotFound
+from app.experiments import children as nested
 from app.experiments import service as experiments
 from app.experiments.actions import ExperimentAction, allowed_actions
 from app.experiments.presets import Preset as PresetData
@@ -234,6 +235,30 @@ class Experiment:
     @strawberry.field
     async def owner(self, info: Info) -> User:
         return await load_user(info, self.row.owner_id)
+
+    @strawberry.field(
+        description="The run it is nested in (MLflow's `mlflow.parentRunId`); null without "
+        "one, or when the caller may not read it."
+    )
+    async def parent(self, info: Info) -> Experiment | None:
+        if self.row.parent_id is None:
+            return None
+        loaders = info.context.loaders.visible_to(await info.context.actor())
+        row = await loaders.experiments.load(self.row.parent_id)
+        return None if row is None else Experiment(row=row)
+
+    @strawberry.field(
+        description="The runs nested in it that the caller may read, oldest first, "
+        "keyset-paginated (`after` is a `pageInfo.endCursor`)."
+    )
+    async def children(
+        self, info: Info, first: int | None = nested.DEFAULT_PAGE, after: str | None = None
+    ) -> ExperimentConnection:
+        size = nested.DEFAULT_PAGE if first is None else first
+        nested.check_page_args(size, after)
+        loaders = info.context.loaders.visible_to(await info.context.actor())
+        page = await loaders.children.load(nested.ChildrenRead(self.row.id, size, after))
+        return ExperimentConnection.from_page(page)
 
     @strawberry.field
     def resources(self) -> ResourceRequest:

@@ -67,6 +67,7 @@ class FilterColumns:
     some of them (``before``). One filter rule, evaluated on either."""
 
     hypothesis_id: ColumnElement[Any]
+    parent_id: ColumnElement[Any]
     status: ColumnElement[Any]
     model: ColumnElement[Any]
     owner_id: ColumnElement[Any]
@@ -95,6 +96,7 @@ CHANGEABLE = ("status", "name", "description", "model", "tags")
 
 ROW = FilterColumns(
     hypothesis_id=Experiment.hypothesis_id.expression,
+    parent_id=Experiment.parent_id.expression,
     status=Experiment.status.expression,
     model=Experiment.model.expression,
     owner_id=Experiment.owner_id.expression,
@@ -122,6 +124,8 @@ def filter_clause(
     clauses: list[ColumnElement[bool]] = []
     if data.hypothesis_id is not None:
         clauses.append(row.hypothesis_id == data.hypothesis_id)
+    if data.parent_id is not None:
+        clauses.append(row.parent_id == data.parent_id)
     if data.status is not None:
         clauses.append(row.status.in_(data.status) if data.status else false())
     if data.model:

@@ -58,6 +58,11 @@ class GitRefData(Input):
 
 class ExperimentCreate(Input):
     hypothesis_id: uuid.UUID
+    parent_id: uuid.UUID | None = Field(
+        default=None,
+        description="A nested run's parent: an experiment of the same hypothesis the caller "
+        "may read",
+    )
     name: str = _doc(minLength=1, maxLength=MAX_NAME)
     description: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_DESCRIPTION})
     type: ExperimentType
@@ -119,6 +124,7 @@ class StopData(Input):
 
 class ExperimentFilterData(Input):
     hypothesis_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = None
     status: list[ExperimentStatus] | None = None
     model: str | None = None
     owner_id: uuid.UUID | None = None

@@ -143,6 +143,26 @@ async def experiments_by_ids(
     return {row.id: row for row in rows}
 
 
+async def visible_ids(
+    session: AsyncSession, *, actor: User, ids: Sequence[uuid.UUID]
+) -> frozenset[uuid.UUID]:
+    """Those of ``ids`` the caller may read, in one statement (none for no ids)."""
+    if not ids:
+        return frozenset()
+    query = select(Experiment.id).where(Experiment.id.in_(set(ids)), experiment_visible(actor))
+    return frozenset((await session.scalars(query)).all())
+
+
+async def visible_experiments_by_ids(
+    session: AsyncSession, *, actor: User, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Experiment]:
+    """Those of ``ids`` the caller may read, in one statement (the others are absent)."""
+    if not ids:
+        return {}
+    query = select(Experiment).where(Experiment.id.in_(set(ids)), experiment_visible(actor))
+    return {row.id: row for row in (await session.scalars(query)).all()}
+
+
 # --- creating and configuring --------------------------------------------------------
 
 
@@ -157,8 +177,13 @@ async def create_experiment(
 ) -> Experiment:
     """A new QUEUED experiment owned by the caller. ``use_preset``: the type's preset
     fills the hyperparameters not given and checks the known ones; without it (runs of
-    the MLflow API, whose params are free text) they are taken as given. ``parent_id``:
-    a parent the caller may read (MLflow's nested runs)."""
+    the MLflow API, whose params are free text) they are taken as given.
+
+    ``data.parent_id`` (or ``parent_id``, for a caller whose input names none: the MLflow
+    API's runs, from their tags) nests it in a run: one the caller may read, of the same
+    hypothesis, else ``VALIDATION_FAILED`` on ``parentId``."""
+    if data.parent_id is not None:
+        parent_id = data.parent_id
     preset = preset_for(data.type)
     hyperparams = data.hyperparams if data.hyperparams is not None else {}
     if isinstance(hyperparams, dict) and use_preset:

@@ -1,7 +1,8 @@
 """What an experiment's REST JSON shows beside its own row: its reservation, its MLflow
-link and what the caller may do to it, loaded for a whole list at once (one statement for
-the reservations, one for the hypotheses the allowed actions depend on, two more for the
-MLflow links when MLflow is configured), whatever the number of experiments.
+link, what the caller may do to it and whether the caller may read its parent, loaded for
+a whole list at once (one statement for the reservations, one for the hypotheses the
+allowed actions depend on, one for the parents when any has one, two more for the MLflow
+links when MLflow is configured), whatever the number of experiments.
 
 Without ``EXPSVC_MLFLOW_TRACKING_URI`` nothing of ``app.integrations`` is imported and the
 link is ``null``.
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.experiments.actions import ExperimentAction, allowed_actions_by_experiment
+from app.experiments.service import visible_ids
 from app.models import Experiment, User
 from app.models.resource import Reservation
 from app.resources.service import reservations_by_experiment
@@ -32,6 +34,7 @@ class Related:
     mlflow_links: Mapping[uuid.UUID, MlflowLinkView] = field(default_factory=dict)
     mlflow_ui: str = ""  # the MLflow UI the links point into ("" → no URL)
     allowed_actions: Mapping[uuid.UUID, Sequence[ExperimentAction]] = field(default_factory=dict)
+    visible_parents: frozenset[uuid.UUID] = frozenset()  # the parents the caller may read
 
 
 async def load_related(
@@ -43,8 +46,10 @@ async def load_related(
         return Related()
     reservations = await reservations_by_experiment(session, ids)
     actions = await allowed_actions_by_experiment(session, actor=actor, experiments=experiments)
+    parent_ids = [row.parent_id for row in experiments if row.parent_id is not None]
+    parents = await visible_ids(session, actor=actor, ids=parent_ids)
     if not settings.mlflow_tracking_uri:
-        return Related(reservations, allowed_actions=actions)
+        return Related(reservations, allowed_actions=actions, visible_parents=parents)
     from app.integrations.mlflow.links import links_by_experiment  # only with MLflow
 
     return Related(
@@ -52,4 +57,5 @@ async def load_related(
         await links_by_experiment(session, ids),
         settings.mlflow_ui_url or settings.mlflow_tracking_uri,
         actions,
+        parents,
     )

@@ -110,6 +110,9 @@ class ExperimentOut(Out):
     tags: list[str]
     hypothesis_id: uuid.UUID
     owner_id: uuid.UUID
+    parent_id: uuid.UUID | None = Field(
+        description="The run it is nested in; null without one, or when the caller may not read it"
+    )
     resources: ResourcesOut
     progress: ProgressOut
     git: GitOut | None
@@ -158,6 +161,7 @@ class ExperimentFilterQuery(QueryModel):
     comma_separated: ClassVar[frozenset[str]] = frozenset({"status"})
 
     hypothesis_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = Field(default=None, description="Only the runs nested in it")
     status: list[ExperimentStatus] | None = Field(
         default=None, description="Repeat it or separate values with commas"
     )
@@ -182,6 +186,7 @@ class ExperimentFilterQuery(QueryModel):
     def filter_data(self) -> ExperimentFilterData:
         return ExperimentFilterData(
             hypothesis_id=self.hypothesis_id,
+            parent_id=self.parent_id,
             status=self.status,
             model=self.model,
             owner_id=self.owner_id,

@@ -111,6 +111,7 @@ def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[st
         "tags": list(row.tags),
         "hypothesis_id": str(row.hypothesis_id),
         "owner_id": str(row.owner_id),
+        "parent_id": str(row.parent_id) if row.parent_id in related.visible_parents else None,
         "resources": _resources(row),
         "progress": _progress(row, now),
         "git": _git(row),

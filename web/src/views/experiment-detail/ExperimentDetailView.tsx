@@ -1,6 +1,7 @@
-/** Experiment detail (`/experiments/:id`): the header (status, hypothesis, owner, progress,
- * cost, the lifecycle buttons the caller may use) and the tabs, the selected one in the URL
- * (`?tab=logs`). The experiment updates live from `experimentUpdated`. */
+/** Experiment detail (`/experiments/:id`): the header (status, hypothesis, parent run, owner,
+ * progress, cost, the lifecycle buttons the caller may use), its child runs and the tabs,
+ * the selected one in the URL (`?tab=logs`). The experiment updates live from
+ * `experimentUpdated`; the nested runs are read when the page opens (`NestedRuns.tsx`). */
 import "./detail.css";
 
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
@@ -17,6 +18,7 @@ import { CostsTab } from "./CostsTab";
 import { LifecycleActions } from "./LifecycleActions";
 import { LogsTab } from "./LogsTab";
 import { MetricsTab } from "./MetricsTab";
+import { ChildRunsSection, ParentRunFact, useNesting } from "./NestedRuns";
 import { ExperimentDetailQuery, ExperimentUpdatedSubscription } from "./operations";
 import { OverviewTab } from "./OverviewTab";
 import { TABS, type TabId, tabForKey, tabFromParams, withTab } from "./tabs";
@@ -84,6 +86,7 @@ function DetailPage({
   onChanged: (experiment: ExperimentDetailFragment) => void;
 }) {
   const fraction = progressFraction(e.progress);
+  const nesting = useNesting(e.id);
   return (
     <article className="experiment-detail" aria-labelledby="detail-title">
       <header className="detail-header card">
@@ -109,6 +112,7 @@ function DetailPage({
               </Link>
             </dd>
           </div>
+          <ParentRunFact nesting={nesting} />
           <div>
             <dt>Owner</dt>
             <dd>{e.owner.name}</dd>
@@ -134,6 +138,7 @@ function DetailPage({
           </Link>
         </div>
       </header>
+      <ChildRunsSection nesting={nesting} />
       <DetailTabs experiment={e} />
     </article>
   );

@@ -237,3 +237,30 @@ export const ApiCostsQuery = graphql(`
     }
   }
 `);
+
+/** The run it is nested in and a page of the runs nested in it (oldest first). */
+export const ExperimentNestingQuery = graphql(`
+  query ExperimentNesting($id: ID!, $first: Int!, $after: String) {
+    experiment(id: $id) {
+      id
+      parent {
+        id
+        name
+      }
+      children(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            id
+            name
+            status
+          }
+        }
+      }
+    }
+  }
+`);
