@@ -173,17 +173,14 @@ async def create_experiment(
     data: ExperimentCreate,
     settings: Settings,
     use_preset: bool = True,
-    parent_id: uuid.UUID | None = None,
 ) -> Experiment:
     """A new QUEUED experiment owned by the caller. ``use_preset``: the type's preset
     fills the hyperparameters not given and checks the known ones; without it (runs of
     the MLflow API, whose params are free text) they are taken as given.
 
-    ``data.parent_id`` (or ``parent_id``, for a caller whose input names none: the MLflow
-    API's runs, from their tags) nests it in a run: one the caller may read, of the same
+    ``data.parent_id`` nests it in a run: one the caller may read, of the same
     hypothesis, else ``VALIDATION_FAILED`` on ``parentId``."""
-    if data.parent_id is not None:
-        parent_id = data.parent_id
+    parent_id = data.parent_id
     preset = preset_for(data.type)
     hyperparams = data.hyperparams if data.hyperparams is not None else {}
     if isinstance(hyperparams, dict) and use_preset:

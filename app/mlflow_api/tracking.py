@@ -280,13 +280,9 @@ async def create_run(
     async with services.db.unit_of_work() as session:
         hypothesis = await service.get_experiment(session, actor=actor, experiment_id=experiment_id)
         data = _create_data(hypothesis.id, run_name, tags, services.settings.max_duration_minutes)
+        data.parent_id = await _parent_id(session, actor, tags, hypothesis.id)
         row = await experiments.create_experiment(
-            session,
-            actor=actor,
-            data=data,
-            settings=services.settings,
-            use_preset=False,
-            parent_id=await _parent_id(session, actor, tags, hypothesis.id),
+            session, actor=actor, data=data, settings=services.settings, use_preset=False
         )
         await store_tags(session, row.id, tags)
         return await experiments.start_experiment(

@@ -70,10 +70,8 @@ def param_value(text: str) -> Any:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return text
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if param_text(value) == text:
-            return value
-    return text
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return value if is_number and param_text(value) == text else text
 
 
 def params_of(experiment: Experiment) -> list[dict[str, str]]:
