@@ -16,6 +16,11 @@ Nothing here holds a write transaction while bytes move. An upload is:
 Any failure on the way (a limit, the client going away, the store failing) aborts the
 store writer, releases the reservation and deletes the upload row: no object, no row. If
 the process dies instead, the upload's lease runs out and the sweeper does the same.
+
+An upload may *replace* the artifacts already named like it (what MLflow's artifact proxy
+does with a second file at one path): the transaction that records it deletes them and
+gives their bytes back to the quotas; their objects are removed from the store after it
+commits. ``delete_artifacts`` removes artifacts the same way.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.artifacts import names, quota
@@ -102,15 +107,39 @@ def _too_large(size: int, limit: int, *, declared: bool) -> ArtifactTooLarge:
 
 
 async def list_artifacts(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    folder: str | None = None,
 ) -> list[Artifact]:
+    """The experiment's artifacts, oldest first; with ``folder``, only those named
+    ``<folder>/…``."""
     await get_experiment(session, actor=actor, experiment_id=experiment_id)
     query = (
         select(Artifact)
         .where(Artifact.experiment_id == experiment_id)
         .order_by(Artifact.created_at, Artifact.id)
     )
+    if folder:
+        query = query.where(Artifact.name.startswith(folder + "/", autoescape=True))
     return list((await session.scalars(query)).all())
+
+
+async def find_artifact(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, name: str
+) -> Artifact:
+    """The newest of the experiment's artifacts named ``name``; ``NOT_FOUND`` if none."""
+    await get_experiment(session, actor=actor, experiment_id=experiment_id)
+    row = await session.scalar(
+        select(Artifact)
+        .where(Artifact.experiment_id == experiment_id, Artifact.name == name)
+        .order_by(Artifact.created_at.desc(), Artifact.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise NotFound("artifact", name)
+    return row
 
 
 async def get_artifact(
@@ -358,14 +387,26 @@ async def take_upload(
     return row
 
 
-async def _record(services: Services, upload_id: uuid.UUID, size: int, digest: str) -> Artifact:
-    """The upload becomes the artifact, keeping exactly ``size`` bytes of its quota."""
+async def _record(
+    services: Services, upload_id: uuid.UUID, size: int, digest: str, *, replace: bool = False
+) -> tuple[Artifact, list[str]]:
+    """The upload becomes the artifact, keeping exactly ``size`` bytes of its quota. With
+    ``replace``, the experiment's other artifacts of the same name are deleted in the same
+    transaction; their store keys are returned for ``_discard`` once it has committed."""
+    replaced: list[str] = []
     async with services.db.unit_of_work() as session:
         row = await take_upload(session, upload_id, keep=size)
         if row is None:
             raise UploadGone(str(upload_id))
         if row.reserved_bytes < size:  # never: every byte was reserved before it was sent
             raise RuntimeError(f"upload {upload_id} holds less quota than its size")
+        if replace:
+            replaced = await _delete_rows(
+                session,
+                row.experiment_id,
+                Artifact.name == row.name,
+                Artifact.id != row.id,
+            )
         artifact = Artifact(
             id=row.id,
             experiment_id=row.experiment_id,
@@ -382,7 +423,59 @@ async def _record(services: Services, upload_id: uuid.UUID, size: int, digest: s
         await session.flush()
         if services.mlflow is not None:
             await services.mlflow.on_artifact(session, artifact)
-    return artifact
+    return artifact, replaced
+
+
+async def _delete_rows(
+    session: AsyncSession, experiment_id: uuid.UUID, *where: ColumnElement[bool]
+) -> list[str]:
+    """Delete the experiment's artifacts matching ``where`` and give their bytes back to
+    the quotas; their store keys. The experiment's row is locked first, so concurrent
+    deletes and replaces of one experiment take turns and each sees the rows the one
+    before it committed (PostgreSQL reads a new snapshot per statement)."""
+    await session.execute(
+        select(Experiment.id).where(Experiment.id == experiment_id).with_for_update()
+    )
+    gone = (
+        await session.execute(
+            delete(Artifact)
+            .where(Artifact.experiment_id == experiment_id, *where)
+            .returning(Artifact.store_key, Artifact.size_bytes)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    await quota.release(
+        session, experiment_id=experiment_id, amount=sum(int(size) for _key, size in gone)
+    )
+    return [key for key, _size in gone]
+
+
+async def _discard(services: Services, keys: list[str]) -> None:
+    """Remove deleted artifacts' objects. Their rows are already gone, so a failure only
+    leaves an unreferenced object behind: logged, not raised."""
+    for key in keys:
+        try:
+            await services.store.discard(key)
+        except Exception:
+            log.exception("could not remove the deleted artifact object %s", key)
+
+
+async def delete_artifacts(
+    services: Services, *, actor: User, experiment_id: uuid.UUID, path: str
+) -> int:
+    """Delete the artifact named ``path`` and every artifact named ``<path>/…`` (all of the
+    experiment's when ``path`` is empty); how many were deleted. The caller must be
+    allowed to act on the experiment; their bytes go back to the quotas."""
+    async with services.db.unit_of_work() as session:
+        await get_actionable_experiment(session, actor=actor, experiment_id=experiment_id)
+        where: list[ColumnElement[bool]] = []
+        if path:
+            where.append(
+                or_(Artifact.name == path, Artifact.name.startswith(path + "/", autoescape=True))
+            )
+        keys = await _delete_rows(session, experiment_id, *where)
+    await _discard(services, keys)
+    return len(keys)
 
 
 async def _abandon(services: Services, upload_id: uuid.UUID) -> None:
@@ -492,8 +585,11 @@ async def upload_artifact(
     content_type: str | None,
     size_bytes: int | None,
     chunks: AsyncIterator[bytes],
+    replace: bool = False,
 ) -> Artifact:
-    """Stream one file into the store and record it; see the module docstring."""
+    """Stream one file into the store and record it; see the module docstring. With
+    ``replace``, the experiment's artifacts of the same name are deleted when it is
+    recorded (not if it fails)."""
     spec = _checked(
         experiment_id=experiment_id,
         name=name,
@@ -516,7 +612,7 @@ async def upload_artifact(
         writer = await services.store.open_writer(upload.store_key)
         size, digest = await _pump(services, upload, writer, chunks)
         await writer.commit()
-        return await _record(services, upload.id, size, digest)
+        artifact, replaced = await _record(services, upload.id, size, digest, replace=replace)
     except BaseException as exc:
         await _clean_up(services, upload, writer)
         if isinstance(exc, LIMIT_ERRORS):
@@ -524,6 +620,8 @@ async def upload_artifact(
         if isinstance(exc, UploadGone):
             raise NotFound("artifact upload", upload.id) from None
         raise
+    await _discard(services, replaced)
+    return artifact
 
 
 # --- direct uploads --------------------------------------------------------------------
@@ -709,6 +807,7 @@ async def complete_direct_upload(
             ),
         )
     try:
-        return await _record(services, row.id, declared, digest)
+        artifact, _replaced = await _record(services, row.id, declared, digest)
+        return artifact
     except UploadGone:
         raise NotFound("artifact upload", upload_id) from None

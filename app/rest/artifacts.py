@@ -8,7 +8,6 @@ query. Nothing is spooled, so an upload over a limit is refused the moment it cr
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +34,7 @@ from app.rest.endpoints import Call, Endpoint
 from app.rest.errors import envelope
 from app.rest.schemas import Out
 from app.rest.serializers import iso
-from app.storage.base import ArtifactStore, content_disposition
+from app.storage.base import ArtifactStore, content_disposition, prefetched
 from app.validation import INT64_MAX
 
 FORM_FIELDS = frozenset({"kind", "name", "size_bytes"})
@@ -225,22 +224,6 @@ async def get_artifact(call: Call) -> Any:
     return artifact_json(call.settings, await _artifact(call))
 
 
-async def _prefetched(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """Read the first chunk now, so a store failure is an error answer, not a cut body."""
-    first = await anext(chunks, None)
-
-    async def body() -> AsyncIterator[bytes]:
-        try:
-            if first is not None:
-                yield first
-            async for chunk in chunks:
-                yield chunk
-        finally:
-            await chunks.aclose()  # type: ignore[attr-defined]
-
-    return body()
-
-
 async def _bytes(request: Request, store: ArtifactStore, row: Artifact) -> Response:
     """The object (or the asked-for range of it), streamed from the store."""
     etag = f'"{row.sha256}"'
@@ -274,7 +257,7 @@ async def _bytes(request: Request, store: ArtifactStore, row: Artifact) -> Respo
     headers["Content-Length"] = str(max(part.length, 0))
     if request.method == "HEAD" or size == 0:
         return Response(status_code=status, headers=headers, media_type=media_type)
-    body = await _prefetched(store.read(row.store_key, part.start, part.end))
+    body = await prefetched(store.read(row.store_key, part.start, part.end))
     return StreamingResponse(body, status_code=status, headers=headers, media_type=media_type)
 
 

@@ -23,6 +23,23 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+async def prefetched(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Read the first chunk of a ``read`` now, so a store failure is an error answer, not a
+    cut body; the chunks again, to stream as a response's body."""
+    first = await anext(chunks, None)
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            if first is not None:
+                yield first
+            async for chunk in chunks:
+                yield chunk
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]
+
+    return body()
+
+
 class StoreError(Exception):
     """The store failed (unreachable, refused, out of space...)."""
 
