@@ -1,0 +1,588 @@
+"""The MLflow-compatible API (issue #15) against MLflow's own tracking server, in one run.
+
+Per backend kind (``--backend sqlite|postgres|both``), ``expsvc serve`` and a real
+``mlflow server`` (through uvx, ``bench/common.py``'s ``MlflowServer``) run side by side on
+the same kind of store: SQLite files, or a fresh PostgreSQL database each (created on
+127.0.0.1:5432 and dropped at the end). Two phases:
+
+``log-batch``
+    ``runs/log-batch`` requests of 1,000 metrics each (MLflow's per-call limit):
+    ``--keys`` keys with consecutive steps, epoch-millisecond timestamps. Four sides, each
+    on a run of its own, take turns request by request (the order rotating every round):
+    the JSON body posted with aiohttp (encoded before the clock starts) to MLflow and to
+    expsvc, and ``MlflowClient().log_batch`` (mlflow-skinny, in a worker thread, as a
+    training script's async code would call it) to each. Warm-up: rounds until every side
+    is steady — at least ``--warmup`` rounds, then until the median of each side's last 5
+    requests is within 20 % of the median of its 5 before (at most ``--max-warmup``
+    rounds). Then ``--batches`` timed rounds: per-request p50/p95, metrics/s (metrics over
+    the summed request time), the server's CPU per request (its process group; on
+    PostgreSQL with its database's backends) and the ratio ours/MLflow.
+``search``
+    ``--runs`` runs seeded in one MLflow experiment on expsvc through its MLflow API
+    (``runs/create`` with tags, then one ``runs/log-batch`` with metrics and params;
+    ``--seed-concurrency`` at a time), then ``runs/search`` with a metric filter, and with a
+    param and metric filter ordered by a metric, at ``max_results`` 100 and 1,000 (the
+    default of ``MlflowClient.search_runs``): the cases take turns call by call, 5 warm-up
+    rounds, then ``--search-calls`` timed rounds, p50/p95 per case; also
+    ``MlflowClient.search_runs`` end to end (the client's parsing included).
+    ``--mlflow-search`` seeds MLflow's server with the same runs and times it too.
+
+Run from the repository root (~5 minutes with both backends)::
+
+    .venv/bin/python bench/mlflow_api.py
+    .venv/bin/python bench/mlflow_api.py --backend sqlite --phases log-batch --batches 60
+    .venv/bin/python bench/mlflow_api.py --phases search --runs 2000 --mlflow-search
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    MLFLOW_VERSION,
+    MlflowServer,
+    Service,
+    add_database_args,
+    machine_line,
+    mlflow_run,
+    percentile,
+    throwaway_database,
+)
+from ingest import backend_pids, process_cpu
+
+BATCH = 1000  # MLflow's limit of metrics per log-batch call
+PREFIX = "/api/2.0/mlflow"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+# --- the servers ----------------------------------------------------------------------------
+
+
+def group_pids(pgid: int) -> list[int]:
+    """The processes of a process group."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[2]) == pgid:
+                    found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class Server:
+    """One tracking server as the bench sees it: where it is, how to authenticate, and
+    what to count as its CPU (its process group, and its PostgreSQL backends)."""
+
+    name: str
+    url: str
+    pgid: int
+    token: str = ""
+    dsn: str | None = None
+    pids: list[int] = field(default_factory=list)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, headers=self.headers, timeout=120)
+
+    def session(self, connections: int = 1) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            base_url=self.url,
+            headers={**self.headers, "Content-Type": "application/json"},
+            # below uvicorn's 5 s keep-alive, so an idle connection is never reused just
+            # as the server closes it
+            connector=aiohttp.TCPConnector(limit=connections, keepalive_timeout=3),
+            timeout=aiohttp.ClientTimeout(total=120),
+        )
+
+    async def find_pids(self) -> None:
+        """The server's processes (uvx, mlflow, its workers share one process group) and,
+        on PostgreSQL, the backends connected to its database. Taken after the warm-up,
+        when the pools are open."""
+        database = await backend_pids(self.dsn) if self.dsn else set()
+        self.pids = group_pids(self.pgid) + sorted(database)
+
+    def cpu(self) -> float:
+        return sum(process_cpu(pid) for pid in self.pids)
+
+
+async def post(session: aiohttp.ClientSession, path: str, body: bytes) -> bytes:
+    async with session.post(PREFIX + path, data=body) as answer:
+        content = await answer.read()
+        if answer.status != 200:
+            raise RuntimeError(f"{path}: {answer.status} {content[:500]!r}")
+        return content
+
+
+def mlflow_store(dsn: str | None) -> str:
+    """MLflow's ``--backend-store-uri``: its psycopg2 driver named (SQLAlchemy 2.1 takes
+    psycopg 3 for a bare ``postgresql://``), or SQLite in its working folder."""
+    if dsn is None:
+        return "sqlite:///mlflow.db"
+    return "postgresql+psycopg2://" + dsn.split("://", 1)[1]
+
+
+@contextlib.contextmanager
+def servers(kind: str, args: argparse.Namespace, mlflow: bool) -> Iterator[list[Server]]:
+    """expsvc (and MLflow when ``mlflow``) on ``kind``'s store; [ours, mlflow]."""
+    with contextlib.ExitStack() as stack:
+        ours_dsn = mlflow_dsn = None
+        if kind == "postgres":
+            ours_dsn = stack.enter_context(
+                throwaway_database(args.pg_server_url, args.database_url)
+            )
+            if mlflow:
+                mlflow_dsn = stack.enter_context(
+                    throwaway_database(args.pg_server_url, prefix="mlflow_bench")
+                )
+        service = stack.enter_context(Service(database_url=ours_dsn or ""))
+        assert service.process is not None
+        found = [Server("expsvc", service.base_url, service.process.pid, service.token, ours_dsn)]
+        if mlflow:
+            began = time.monotonic()
+            mlflow_server = stack.enter_context(
+                MlflowServer(backend_uri=mlflow_store(mlflow_dsn), workers=args.mlflow_workers)
+            )
+            assert mlflow_server.server is not None and mlflow_server.server.process is not None
+            print(f"(mlflow server {MLFLOW_VERSION} up in {time.monotonic() - began:.0f} s)")
+            found.append(
+                Server(
+                    f"MLflow {MLFLOW_VERSION}",
+                    mlflow_server.base_url,
+                    mlflow_server.server.process.pid,
+                    dsn=mlflow_dsn,
+                )
+            )
+        # MlflowClient reads its bearer token per request; MLflow's server ignores it
+        os.environ["MLFLOW_TRACKING_TOKEN"] = service.token
+        yield found
+
+
+# --- log-batch ------------------------------------------------------------------------------
+
+
+def round_metrics(round_no: int, keys: int) -> list[dict[str, Any]]:
+    """Round ``round_no``'s 1,000 metrics: ``keys`` keys, each its next consecutive steps."""
+    per_key = BATCH // keys
+    now = int(time.time() * 1000)
+    return [
+        {
+            "key": f"train/metric_{k}",
+            "value": 1.0 / (1 + step) + k * 0.01,
+            "timestamp": now + i,
+            "step": step,
+        }
+        for k in range(keys)
+        for i, step in enumerate(range(round_no * per_key, (round_no + 1) * per_key))
+    ]
+
+
+@dataclass
+class Side:
+    """A way of sending round ``n``'s metrics to one run: ``prepare`` builds the request
+    (outside the clock), ``send`` sends it."""
+
+    name: str
+    server: Server
+    prepare: Callable[[list[dict[str, Any]]], Any]
+    send: Callable[[Any], Awaitable[None]]
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def line(self) -> str:
+        total = sum(self.seconds)
+        per = sum(self.cpu) / len(self.cpu) * 1000 if self.cpu else 0.0
+        return (
+            f"{self.name:<44} {percentile(self.seconds, 50) * 1000:8.1f}"
+            f" {percentile(self.seconds, 95) * 1000:8.1f}"
+            f" {len(self.seconds) * BATCH / total:11,.0f} {per:11.1f}"
+        )
+
+    @property
+    def rate(self) -> float:
+        return len(self.seconds) * BATCH / sum(self.seconds)
+
+
+def rest_side(name: str, server: Server, session: aiohttp.ClientSession, run_id: str) -> Side:
+    def prepare(metrics: list[dict[str, Any]]) -> bytes:
+        return orjson.dumps({"run_id": run_id, "metrics": metrics})
+
+    async def send(body: bytes) -> None:
+        await post(session, "/runs/log-batch", body)
+
+    return Side(name, server, prepare, send)
+
+
+def client_side(name: str, server: Server, run_id: str) -> Side:
+    from mlflow.entities import Metric
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=server.url)
+
+    def prepare(metrics: list[dict[str, Any]]) -> list[Metric]:
+        return [Metric(m["key"], m["value"], m["timestamp"], m["step"]) for m in metrics]
+
+    async def send(entities: list[Metric]) -> None:
+        await asyncio.to_thread(client.log_batch, run_id, metrics=entities)
+
+    return Side(name, server, prepare, send)
+
+
+def steady(seconds: list[float], window: int = 3, tolerance: float = 0.2) -> bool:
+    if len(seconds) < 2 * window:
+        return False
+    last = statistics.median(seconds[-window:])
+    before = statistics.median(seconds[-2 * window : -window])
+    return abs(last - before) <= tolerance * before
+
+
+async def play_round(sides: list[Side], round_no: int, keys: int, timed: bool) -> None:
+    metrics = round_metrics(round_no, keys)
+    shift = round_no % len(sides)
+    for side in sides[shift:] + sides[:shift]:
+        request = side.prepare(metrics)
+        cpu = side.server.cpu() if timed else 0.0
+        began = time.perf_counter()
+        await side.send(request)
+        side.seconds.append(time.perf_counter() - began)
+        if timed:
+            side.cpu.append(side.server.cpu() - cpu)
+
+
+async def log_batch_phase(
+    kind: str, ours: Server, theirs: Server, args: argparse.Namespace
+) -> None:
+    import mlflow
+
+    runs = {}
+    for server in (ours, theirs):
+        async with server.http() as http:
+            runs[server.name] = [await mlflow_run(http) for _ in range(2)]
+    async with ours.session() as ours_http, theirs.session() as theirs_http:
+        # each side on a run of its own
+        sides = [
+            rest_side(f"{theirs.name}, REST (aiohttp)", theirs, theirs_http, runs[theirs.name][0]),
+            rest_side("expsvc, REST (aiohttp)", ours, ours_http, runs[ours.name][0]),
+            client_side(f"{theirs.name}, MlflowClient.log_batch", theirs, runs[theirs.name][1]),
+            client_side("expsvc, MlflowClient.log_batch", ours, runs[ours.name][1]),
+        ]
+        round_no = 0
+        began = time.monotonic()
+        while round_no < args.max_warmup and (
+            round_no < args.warmup or not all(steady(side.seconds) for side in sides)
+        ):
+            await play_round(sides, round_no, args.keys, timed=False)
+            round_no += 1
+        warmup = round_no
+        warm_seconds = time.monotonic() - began
+        for side in sides:
+            side.seconds.clear()
+        for server in (ours, theirs):
+            await server.find_pids()
+        for _ in range(args.batches):
+            await play_round(sides, round_no, args.keys, timed=True)
+            round_no += 1
+    per_key = BATCH // args.keys
+    print(
+        f"\n== log-batch, {kind}: {BATCH} metrics per request ({args.keys} keys x {per_key}"
+        f" consecutive steps, epoch-ms timestamps), the 4 sides taking turns per request;"
+        f" warm-up {warmup} rounds ({warm_seconds:.0f} s, until each side's median of its last"
+        f" 3 was within 20 % of the 3 before), then {args.batches} timed rounds;"
+        f" MlflowClient = mlflow-skinny {mlflow.__version__} in a worker thread"
+    )
+    print(
+        f"{'side':<44} {'p50 ms':>8} {'p95 ms':>8} {'metrics/s':>11} {'server CPU':>11}"
+        "\n" + " " * 74 + "ms/request"
+    )
+    for side in sides:
+        print(side.line())
+    rest = sides[1].rate / sides[0].rate
+    client = sides[3].rate / sides[2].rate
+    print(
+        f"ours/MLflow ({kind}): REST {rest:.1f}x, MlflowClient {client:.1f}x"
+        f"   (target >= 5x the throughput on the same backend kind)"
+    )
+
+
+# --- search ---------------------------------------------------------------------------------
+
+FILTER_ACC = "metrics.acc > 0.9"
+FILTER_BOTH = "params.lr = '0.1' and metrics.acc > 0.5"
+LRS = ("0.1", "0.01", "0.001")
+SEED = 15
+
+
+@dataclass(frozen=True)
+class Case:
+    filter: str
+    order_by: tuple[str, ...]
+    max_results: int
+    wants: Callable[[float, str], bool]  # the filter on (acc, lr), to check the answers
+
+    @property
+    def name(self) -> str:
+        order = f" order by {', '.join(self.order_by)}" if self.order_by else ""
+        return f"{self.filter}{order}, max {self.max_results}"
+
+
+def _acc(acc: float, _lr: str) -> bool:
+    return acc > 0.9
+
+
+def _both(acc: float, lr: str) -> bool:
+    return lr == "0.1" and acc > 0.5
+
+
+CASES = [
+    Case(FILTER_ACC, (), 100, _acc),
+    Case(FILTER_ACC, (), 1000, _acc),
+    Case(FILTER_BOTH, ("metrics.acc DESC",), 100, _both),
+    Case(FILTER_BOTH, ("metrics.acc DESC",), 1000, _both),
+]
+
+
+def run_bodies(index: int, rng: random.Random) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``runs/create`` body and the ``runs/log-batch`` body (without run_id) of run
+    ``index``: acc uniform in [0, 1), loss, three params, two tags."""
+    acc = rng.random()
+    now = int(time.time() * 1000)
+    create = {
+        "run_name": f"run-{index:05d}",
+        "start_time": now,
+        "tags": [
+            {"key": "team", "value": ("vision", "nlp", "speech", "rl")[index % 4]},
+            {"key": "seed", "value": str(index % 10)},
+        ],
+    }
+    batch = {
+        "metrics": [
+            {"key": "acc", "value": acc, "timestamp": now, "step": 0},
+            {"key": "loss", "value": 1 - acc + rng.random() * 0.1, "timestamp": now, "step": 0},
+        ],
+        "params": [
+            {"key": "lr", "value": LRS[index % 3]},
+            {"key": "batch_size", "value": str(2 ** (5 + index % 4))},
+            {"key": "optimizer", "value": ("adam", "sgd")[index % 2]},
+        ],
+    }
+    return create, batch
+
+
+async def seed(server: Server, count: int, concurrency: int) -> tuple[str, float]:
+    """``count`` runs in a new MLflow experiment, ``concurrency`` at a time; its id and the
+    seconds it took."""
+    async with server.http() as http:
+        created = await http.post(
+            f"{PREFIX}/experiments/create", json={"name": f"search-{uuid.uuid4().hex[:8]}"}
+        )
+        created.raise_for_status()
+        experiment_id: str = created.json()["experiment_id"]
+    rng = random.Random(SEED)
+    bodies = [run_bodies(i, rng) for i in range(count)]
+    pending = iter(bodies)
+    began = time.perf_counter()
+    async with server.session(concurrency) as session:
+
+        async def worker() -> None:
+            for create, batch in pending:  # one shared iterator: each run made once
+                answer = await post(
+                    session,
+                    "/runs/create",
+                    orjson.dumps({**create, "experiment_id": experiment_id}),
+                )
+                run_id = orjson.loads(answer)["run"]["info"]["run_id"]
+                await post(session, "/runs/log-batch", orjson.dumps({**batch, "run_id": run_id}))
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return experiment_id, time.perf_counter() - began
+
+
+async def serves_search(server: Server) -> bool:
+    async with server.http() as http:
+        answer = await http.post(f"{PREFIX}/runs/search", json={"experiment_ids": ["0"]})
+    return answer.status_code != 404
+
+
+@dataclass
+class Timed:
+    name: str
+    call: Callable[[], Awaitable[int]]  # → runs in the answer
+    expected: int  # runs the answer should hold
+    seconds: list[float] = field(default_factory=list)
+    runs: int = 0
+
+
+def matching(wants: Callable[[float, str], bool], count: int) -> int:
+    """How many of the ``count`` seeded runs ``wants`` holds for."""
+    rng = random.Random(SEED)
+    found = 0
+    for index in range(count):
+        _create, batch = run_bodies(index, rng)
+        acc = batch["metrics"][0]["value"]
+        found += wants(acc, batch["params"][0]["value"])
+    return found
+
+
+def search_calls(
+    server: Server, session: aiohttp.ClientSession, experiment: str, count: int
+) -> list[Timed]:
+    from mlflow.tracking import MlflowClient
+
+    def rest(case: Case) -> Callable[[], Awaitable[int]]:
+        body = orjson.dumps(
+            {
+                "experiment_ids": [experiment],
+                "filter": case.filter,
+                "max_results": case.max_results,
+                "order_by": list(case.order_by),
+                "run_view_type": "ACTIVE_ONLY",
+            }
+        )
+
+        async def call() -> int:
+            answer = orjson.loads(await post(session, "/runs/search", body))
+            return len(answer.get("runs", []))
+
+        return call
+
+    client = MlflowClient(tracking_uri=server.url)
+
+    async def with_client() -> int:
+        found = await asyncio.to_thread(
+            client.search_runs, [experiment], FILTER_BOTH, order_by=["metrics.acc DESC"]
+        )
+        return len(found)
+
+    return [
+        *(
+            Timed(
+                f"{server.name:<14} {case.name}",
+                rest(case),
+                min(case.max_results, matching(case.wants, count)),
+            )
+            for case in CASES
+        ),
+        Timed(
+            f"{server.name:<14} MlflowClient.search_runs, the 2nd filter and order, default max",
+            with_client,
+            min(1000, matching(_both, count)),
+        ),
+    ]
+
+
+async def search_phase(kind: str, targets: list[Server], args: argparse.Namespace) -> None:
+    if not await serves_search(targets[0]):
+        print(f"\n== search, {kind}: skipped, this build of expsvc does not serve runs/search")
+        return
+    experiments = {}
+    for server in targets:
+        concurrency = args.seed_concurrency or (2 if kind == "sqlite" else 4)
+        experiment, seconds = await seed(server, args.runs, concurrency)
+        experiments[server.name] = experiment
+        print(
+            f"(seeded {args.runs:,} runs on {server.name} ({kind}) in {seconds:.0f} s:"
+            f" {args.runs / seconds:.0f} runs/s, 2 requests each,"
+            f" {concurrency} at a time)"
+        )
+    async with contextlib.AsyncExitStack() as stack:
+        calls: list[Timed] = []
+        for server in targets:
+            session = await stack.enter_async_context(server.session())
+            calls += search_calls(server, session, experiments[server.name], args.runs)
+        for round_no in range(5 + args.search_calls):
+            shift = round_no % len(calls)
+            for timed in calls[shift:] + calls[:shift]:
+                began = time.perf_counter()
+                timed.runs = await timed.call()
+                if round_no >= 5:
+                    timed.seconds.append(time.perf_counter() - began)
+    print(
+        f"\n== runs/search, {kind}: {args.runs:,} runs in one experiment (acc uniform in [0, 1),"
+        f" lr one of {', '.join(LRS)}), the calls taking turns; 5 warm-up rounds, then"
+        f" {args.search_calls} timed rounds"
+    )
+    print(f"{'server, call':<92} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    for timed in calls:
+        wrong = "" if timed.runs == timed.expected else f"   WRONG: {timed.expected} expected"
+        print(
+            f"{timed.name:<92} {timed.runs:>5} {percentile(timed.seconds, 50) * 1000:8.1f}"
+            f" {percentile(timed.seconds, 95) * 1000:8.1f}{wrong}"
+        )
+    print("(target: <= 100 ms p50 for expsvc)")
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def run_backend(kind: str, args: argparse.Namespace) -> None:
+    phases = set(args.phases.split(","))
+    with_mlflow = "log-batch" in phases or args.mlflow_search
+    with servers(kind, args, with_mlflow) as found:
+        if "log-batch" in phases:
+            asyncio.run(log_batch_phase(kind, found[0], found[1], args))
+        if "search" in phases:
+            targets = found if args.mlflow_search else found[:1]
+            asyncio.run(search_phase(kind, targets, args))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--phases", default="log-batch,search", help="log-batch,search")
+    parser.add_argument("--batches", type=int, default=20, help="timed rounds of log-batch")
+    parser.add_argument("--warmup", type=int, default=6, help="warm-up rounds, at least")
+    parser.add_argument("--max-warmup", type=int, default=20, help="warm-up rounds, at most")
+    parser.add_argument("--keys", type=int, default=4, help="metric keys per log-batch")
+    parser.add_argument("--runs", type=int, default=10_000, help="runs seeded for search")
+    parser.add_argument(
+        "--seed-concurrency",
+        type=int,
+        help="runs seeded at a time (default: 2 on SQLite, whose writers queue for one lock;"
+        " 4 on PostgreSQL)",
+    )
+    parser.add_argument("--search-calls", type=int, default=30, help="timed rounds of search")
+    parser.add_argument(
+        "--mlflow-search", action="store_true", help="seed MLflow's server too and time it"
+    )
+    parser.add_argument(
+        "--mlflow-workers",
+        type=int,
+        default=1,
+        help="mlflow server's uvicorn workers (its default, 4, takes minutes to start on a busy"
+        " small machine; the log-batch load is one request at a time)",
+    )
+    add_database_args(parser)
+    args = parser.parse_args()
+    if BATCH % args.keys:
+        parser.error(f"--keys must divide {BATCH}")
+    print(machine_line())
+    kinds = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
+    for kind in kinds:
+        run_backend(kind, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
