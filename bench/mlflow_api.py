@@ -428,10 +428,11 @@ async def serves_search(server: Server) -> bool:
 @dataclass
 class Timed:
     name: str
-    call: Callable[[], Awaitable[int]]  # → runs in the answer
+    call: Callable[[], Awaitable[tuple[int, int]]]  # → runs in the answer, its bytes
     expected: int  # runs the answer should hold
     seconds: list[float] = field(default_factory=list)
     runs: int = 0
+    size: int = 0
 
 
 def matching(wants: Callable[[float, str], bool], count: int) -> int:
@@ -450,7 +451,7 @@ def search_calls(
 ) -> list[Timed]:
     from mlflow.tracking import MlflowClient
 
-    def rest(case: Case) -> Callable[[], Awaitable[int]]:
+    def rest(case: Case) -> Callable[[], Awaitable[tuple[int, int]]]:
         body = orjson.dumps(
             {
                 "experiment_ids": [experiment],
@@ -461,19 +462,19 @@ def search_calls(
             }
         )
 
-        async def call() -> int:
-            answer = orjson.loads(await post(session, "/runs/search", body))
-            return len(answer.get("runs", []))
+        async def call() -> tuple[int, int]:
+            content = await post(session, "/runs/search", body)
+            return len(orjson.loads(content).get("runs", [])), len(content)
 
         return call
 
     client = MlflowClient(tracking_uri=server.url)
 
-    async def with_client() -> int:
+    async def with_client() -> tuple[int, int]:
         found = await asyncio.to_thread(
             client.search_runs, [experiment], FILTER_BOTH, order_by=["metrics.acc DESC"]
         )
-        return len(found)
+        return len(found), 0
 
     return [
         *(
@@ -515,7 +516,7 @@ async def search_phase(kind: str, targets: list[Server], args: argparse.Namespac
             shift = round_no % len(calls)
             for timed in calls[shift:] + calls[:shift]:
                 began = time.perf_counter()
-                timed.runs = await timed.call()
+                timed.runs, timed.size = await timed.call()
                 if round_no >= 5:
                     timed.seconds.append(time.perf_counter() - began)
     print(
@@ -523,11 +524,13 @@ async def search_phase(kind: str, targets: list[Server], args: argparse.Namespac
         f" lr one of {', '.join(LRS)}), the calls taking turns; 5 warm-up rounds, then"
         f" {args.search_calls} timed rounds"
     )
-    print(f"{'server, call':<92} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'server, call':<92} {'runs':>5} {'KB':>5} {'p50 ms':>8} {'p95 ms':>8}")
     for timed in calls:
         wrong = "" if timed.runs == timed.expected else f"   WRONG: {timed.expected} expected"
+        kb = f"{timed.size / 1024:.0f}" if timed.size else "-"
         print(
-            f"{timed.name:<92} {timed.runs:>5} {percentile(timed.seconds, 50) * 1000:8.1f}"
+            f"{timed.name:<92} {timed.runs:>5} {kb:>5}"
+            f" {percentile(timed.seconds, 50) * 1000:8.1f}"
             f" {percentile(timed.seconds, 95) * 1000:8.1f}{wrong}"
         )
     print("(target: <= 100 ms p50 for expsvc)")
