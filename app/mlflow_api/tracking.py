@@ -413,7 +413,7 @@ async def log_batch(
         values = field_update(row, tags)
         allowed = TAGS_WHILE
         new_params = _new_params(row, params)
-        if params and row.status not in PARAMS_WHILE:
+        if new_params and row.status not in PARAMS_WHILE:
             raise MlflowError("INVALID_STATE", f"the run is {row.status.value}: params are closed")
         if new_params:
             values["hyperparams"] = {**row.hyperparams, **new_params}
