@@ -345,11 +345,9 @@ def run_clause(sql: Dialect, comparison: Comparison) -> ColumnElement[bool]:
             matches = or_(series.last_value != value, series.last_value.is_(None))
         else:
             matches = _PYTHON_OPS[op](series.last_value, value)
-        return exists(
-            select(series.id).where(
-                series.experiment_id == Experiment.id, series.key == key, matches
-            )
-        )
+        # IN rather than EXISTS: SQLite then reads the matching series first (by
+        # ix_metric_series_key_last_value) instead of probing them run by run
+        return Experiment.id.in_(select(series.experiment_id).where(series.key == key, matches))
     if entity == PARAM:
         text = sql.param_text(key)
         if op == "IS NULL":
@@ -469,22 +467,17 @@ def _attribute_value(sql: Dialect, key: str) -> Expr:
     return values[key]()
 
 
-async def search_runs(
-    session: AsyncSession,
+def run_query(
+    sql: Dialect,
     *,
     actor: User,
     hypothesis_ids: Sequence[uuid.UUID],
     comparisons: Sequence[Comparison],
     order: Sequence[OrderKey],
     view: str,
-    offset: int,
-    limit: int,
-) -> tuple[list[Experiment], bool]:
-    """A page of the runs (our experiments) of ``hypothesis_ids`` the caller may read
-    that match every comparison, and whether more follow."""
-    if not hypothesis_ids:
-        return [], False
-    sql = Dialect(session.get_bind().dialect.name)
+) -> Select[Any]:
+    """The runs (our experiments) of ``hypothesis_ids`` the caller may read that match
+    every comparison, in ``view`` (``ACTIVE_ONLY``, ``DELETED_ONLY``, ``ALL``), ordered."""
     deleted = exists(
         select(mlflow_deleted_runs.c.experiment_id).where(
             mlflow_deleted_runs.c.experiment_id == Experiment.id
@@ -497,8 +490,33 @@ async def search_runs(
         lifecycle,
         *(run_clause(sql, comparison) for comparison in comparisons),
     )
-    query = _run_order(sql, query, order).offset(offset).limit(limit + 1)
-    rows = list((await session.scalars(query)).all())
+    return _run_order(sql, query, order)
+
+
+async def search_runs(
+    session: AsyncSession,
+    *,
+    actor: User,
+    hypothesis_ids: Sequence[uuid.UUID],
+    comparisons: Sequence[Comparison],
+    order: Sequence[OrderKey],
+    view: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[Experiment], bool]:
+    """A page of ``run_query``'s runs, and whether more follow."""
+    if not hypothesis_ids:
+        return [], False
+    sql = Dialect(session.get_bind().dialect.name)
+    query = run_query(
+        sql,
+        actor=actor,
+        hypothesis_ids=hypothesis_ids,
+        comparisons=comparisons,
+        order=order,
+        view=view,
+    )
+    rows = list((await session.scalars(query.offset(offset).limit(limit + 1))).all())
     return rows[:limit], len(rows) > limit
 
 

@@ -48,7 +48,11 @@ class MetricSeries(Base):
     max_value: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (UniqueConstraint("experiment_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("experiment_id", "key"),
+        # MLflow's runs/search: a metric filter reads the series of one key by value
+        Index("ix_metric_series_key_last_value", "key", "last_value"),
+    )
 
 
 # The hot table has no surrogate key: (series_id, step) is what every read walks.
