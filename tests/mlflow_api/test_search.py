@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from mlflow.entities import Experiment as MlflowExperiment
-from mlflow.entities import Run
+from mlflow.entities import Run, ViewType
 from mlflow.protos.service_pb2 import SearchExperiments, SearchRuns
-from mlflow.utils.proto_json_utils import parse_dict
+from mlflow.utils.proto_json_utils import message_to_json, parse_dict
 from sqlalchemy import insert, update
 
 from app.experiments.schemas import GitRefData
@@ -339,6 +340,12 @@ async def test_order_by(client, world):
         "alpha",
         "delta",
     ]
+    assert await _names(client, world, order_by=["tags.`mlflow.note.content`"]) == [
+        "delta",
+        "alpha",
+        "Gamma",
+        "beta",
+    ]
     assert await _names(client, world, order_by=["tags.team DESC"]) == [
         "beta",
         "alpha",
@@ -450,11 +457,15 @@ async def test_visibility(client, services, make_user, world):
 
 
 async def test_answer_is_what_the_mlflow_client_reads(client, world):
-    answer = await _search(
-        client,
-        world.token,
-        {"experiment_ids": [str(world.hypothesis.id)], "max_results": 2},
+    """The request as ``RestStore.search_runs`` encodes it, the answer as it decodes it."""
+    request = SearchRuns(
+        experiment_ids=[str(world.hypothesis.id)],
+        filter="attributes.status != 'FINISHED'",
+        run_view_type=ViewType.to_proto(ViewType.ACTIVE_ONLY),
+        max_results=2,
+        order_by=["attributes.start_time DESC"],
     )
+    answer = await _search(client, world.token, orjson.loads(message_to_json(request)))
     message = SearchRuns.Response()
     parse_dict(answer, message)
     runs = [Run.from_proto(run) for run in message.runs]
@@ -580,6 +591,9 @@ async def test_experiments_paging_and_get(client, hypotheses):
         client, token, {"max_results": 2, "page_token": first["next_page_token"]}
     )
     assert _titles(second) == ["Alpha"] and "next_page_token" not in second
+    request = SearchExperiments(view_type=ViewType.ALL, max_results=1, order_by=["name DESC"])
+    encoded = await _experiments(client, token, orjson.loads(message_to_json(request)))
+    assert _titles(encoded) == ["alpha beta"] and encoded["next_page_token"]
     response = await client.get(
         EXPERIMENTS,
         params={"max_results": "1", "order_by": "name", "filter": "name LIKE '%a'"},
