@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,8 +51,15 @@ class MetricSeries(Base):
 
     __table_args__ = (
         UniqueConstraint("experiment_id", "key"),
-        # MLflow's runs/search: a metric filter reads the series of one key by value
-        Index("ix_metric_series_key_last_value", "key", "last_value"),
+        # MLflow's runs/search: a metric filter reads the series of one key by value.
+        # Partial, so no plain ORDER BY key can take it (see migration 0010)
+        Index(
+            "ix_metric_series_key_last_value",
+            "key",
+            "last_value",
+            sqlite_where=text("last_value IS NOT NULL"),
+            postgresql_where=text("last_value IS NOT NULL"),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ Create Date: 2026-12-05 09:30:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -18,8 +19,18 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """``ix_metric_series_key_last_value``: a ``runs/search`` metric filter
-    (``metrics.acc > 0.9``) reads the matching series instead of probing every run."""
-    op.create_index("ix_metric_series_key_last_value", "metric_series", ["key", "last_value"])
+    (``metrics.acc > 0.9``) reads the matching series instead of probing every run.
+
+    Partial (``last_value IS NOT NULL``, which any comparison of the value implies), so
+    the planners cannot take it for a plain ``ORDER BY key``: an analysed SQLite would
+    otherwise read a thousand runs' summaries by scanning it whole instead of by run."""
+    op.create_index(
+        "ix_metric_series_key_last_value",
+        "metric_series",
+        ["key", "last_value"],
+        sqlite_where=sa.text("last_value IS NOT NULL"),
+        postgresql_where=sa.text("last_value IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
