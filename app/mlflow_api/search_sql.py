@@ -1,5 +1,5 @@
 """``runs/search`` and ``experiments/search`` as SQL: each parsed comparison becomes a
-clause of one statement (``EXISTS`` against ``metric_series`` / ``mlflow_tags``, JSON
+clause of one statement (subqueries on ``metric_series`` and ``mlflow_tags``, JSON
 extraction for params), ANDed with the caller's visibility, then ordered and paged in the
 database. Nothing is filtered in Python.
 
@@ -8,8 +8,9 @@ What a run's values are, as ``shapes.runs_json`` renders them:
 - a **metric** is its series' last value (a stored NULL is NaN: it satisfies only ``!=``);
 - a **param** is a hyperparameter's text as ``mapping.param_text`` writes it (strings as
   they are, numbers, booleans and null as JSON), found at the top-level key or, for a
-  dotted key, at the nested path it flattens from; a list compares as the JSON text the
-  database writes for it (PostgreSQL puts a space after its commas);
+  dotted key, at the nested path it flattens from; a list compares as its JSON text,
+  items as the database writes them (so a number under 1e-4 inside a list, and on
+  SQLite non-ASCII text inside one, may read differently from the run's text);
 - a **tag** is the stored MLflow tag, except the system tags our columns hold
   (``shapes.field_tags``), read from the column when it is set;
 - **attributes**: ``status`` in MLflow's names, ``start_time`` (started, else created),
