@@ -6,7 +6,7 @@ database. Nothing is filtered in Python.
 What a run's values are, as ``shapes.runs_json`` renders them:
 
 - a **metric** is its series' last value (a stored NULL is NaN: it satisfies only ``!=``);
-- a **param** is a hyperparameter's text as ``mapping.param_text`` writes it (strings as
+- a **param** is a hyperparameter's text as ``mlflow_terms.param_text`` writes it (strings as
   they are, numbers, booleans and null as JSON), found at the top-level key or, for a
   dotted key, at the nested path it flattens from; a list compares as its JSON text,
   items as the database writes them (so a number under 1e-4 inside a list, and on
@@ -61,7 +61,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.access import experiment_visible, hypothesis_visible
-from app.integrations.mlflow.mapping import MAX_KEY, MAX_PARAM_VALUE, TRUNCATED
 from app.mlflow_api.search import (
     ATTRIBUTE,
     DATASET,
@@ -73,6 +72,7 @@ from app.mlflow_api.search import (
     OrderKey,
 )
 from app.mlflow_api.shapes import RUN_STATUS
+from app.mlflow_terms import MAX_KEY, MAX_PARAM_VALUE, TRUNCATED
 from app.models import Experiment, Hypothesis, MetricSeries, User
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
 
@@ -186,7 +186,7 @@ class Dialect:
     # --- params ---
 
     def param_text(self, key: str) -> Expr:
-        """The param ``key`` as ``mapping.params_of`` renders it; NULL when the run has
+        """The param ``key`` as ``mlflow_terms.params_of`` renders it; NULL when the run has
         none (see the module's docstring)."""
         if len(key) > MAX_KEY or not _PARAM_KEY.fullmatch(key):
             return null()  # params_of never writes such a key
