@@ -8,8 +8,10 @@ strictly after it. A cursor that does not decode to the expected shape is the ca
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -47,3 +49,31 @@ def decode_cursor(text: str, length: int) -> list[Any]:
     if not isinstance(values, list) or len(values) != length:
         raise ValidationFailed({"after": "invalid cursor"})
     return values
+
+
+@dataclass(frozen=True)
+class TimeIdPosition:
+    """A row's place in a (created_at, id) order: what the small per-parent lists (an
+    experiment's API cost entries, its child runs) page by."""
+
+    created_at: datetime
+    id: uuid.UUID
+
+
+def time_id_position(text: str) -> TimeIdPosition:
+    created, ident = decode_cursor(text, 2)
+    try:
+        created_at = datetime.fromisoformat(str(created))
+        if created_at.tzinfo is None:
+            raise ValueError("naive time in cursor")
+        return TimeIdPosition(created_at, uuid.UUID(str(ident)))
+    except ValueError as exc:
+        raise ValidationFailed({"after": "invalid cursor"}) from exc
+
+
+def check_time_id_page(first: int, after: str | None, max_page: int) -> None:
+    """``VALIDATION_FAILED`` for a page size out of range or a cursor that is not ours."""
+    if not 0 <= first <= max_page:
+        raise ValidationFailed({"first": f"must be 0-{max_page}"})
+    if after:
+        time_id_position(after)

@@ -24,11 +24,11 @@ DEFAULT_EXPERIMENT_NAME = "Default"
 
 
 async def hypothesis_by_name(session: AsyncSession, *, actor: User, name: str) -> Hypothesis | None:
-    """The hypothesis titled exactly ``name`` that the caller may read; of several, the
-    caller's own first, then the oldest."""
+    """The hypothesis titled ``name`` (as titles are stored: without surrounding spaces)
+    that the caller may read; of several, the caller's own first, then the oldest."""
     query = (
         select(Hypothesis)
-        .where(Hypothesis.title == name, hypothesis_visible(actor))
+        .where(Hypothesis.title == name.strip(), hypothesis_visible(actor))
         .order_by(
             case((Hypothesis.owner_id == actor.id, 0), else_=1),
             Hypothesis.created_at,

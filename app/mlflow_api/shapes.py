@@ -10,7 +10,6 @@ shows in MLflow too: ``mlflow.runName`` (name), ``mlflow.note.content`` (descrip
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.integrations.mlflow.mapping import params_of
-from app.metrics.service import summaries_by_experiment
+from app.mlflow_terms import metric_value, params_of
+from app.mlflow_terms import millis as exact_millis
 from app.models import Experiment, Hypothesis, MetricSeries, User
 from app.models.enums import ExperimentStatus
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
@@ -37,7 +36,7 @@ DELETED = "deleted"
 
 
 def millis(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
+    return None if moment is None else exact_millis(moment)
 
 
 def field_tags(row: Experiment) -> dict[str, str]:
@@ -73,21 +72,11 @@ def experiment_json(hypothesis: Hypothesis) -> dict[str, Any]:
     }
 
 
-def _metric_json(row: MetricSeries) -> dict[str, Any]:
-    value = math.nan if row.last_value is None else row.last_value
-    return {
-        "key": row.key,
-        "value": value if math.isfinite(value) else _special(value),
-        "timestamp": millis(row.last_timestamp),
-        "step": row.last_step,
-    }
-
-
-def _special(value: float) -> str:
-    """Non-finite values as protobuf's JSON spells them (MLflow's client reads those)."""
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
+def metric_json(
+    key: str, value: float | None, stamp: datetime | None, step: int | None
+) -> dict[str, Any]:
+    """One metric point as MLflow's JSON (a stored NaN is None here)."""
+    return {"key": key, "value": metric_value(value), "timestamp": millis(stamp), "step": step}
 
 
 def run_info_json(row: Experiment, owner: str, deleted: bool) -> dict[str, Any]:
@@ -128,11 +117,23 @@ async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[d
         ).all()
     )
     owner_ids = {row.owner_id for row in rows}
-    owners = {
-        user.id: user.email
-        for user in (await session.scalars(select(User).where(User.id.in_(owner_ids)))).all()
-    }
-    metrics = await summaries_by_experiment(session, ids)
+    owners = dict(
+        (await session.execute(select(User.id, User.email).where(User.id.in_(owner_ids)))).all()
+    )
+    metrics: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in ids}
+    latest = await session.execute(
+        select(
+            MetricSeries.experiment_id,
+            MetricSeries.key,
+            MetricSeries.last_value,
+            MetricSeries.last_timestamp,
+            MetricSeries.last_step,
+        )
+        .where(MetricSeries.experiment_id.in_(ids), MetricSeries.last_step.is_not(None))
+        .order_by(MetricSeries.key)
+    )
+    for experiment_id, key, value, stamp, step in latest:
+        metrics[experiment_id].append(metric_json(key, value, stamp, step))
     answer = []
     for row in rows:
         run_tags = {**tags[row.id], **field_tags(row)}
@@ -140,11 +141,7 @@ async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[d
             {
                 "info": run_info_json(row, owners.get(row.owner_id, ""), row.id in deleted),
                 "data": {
-                    "metrics": [
-                        _metric_json(series)
-                        for series in metrics[row.id]
-                        if series.last_step is not None
-                    ],
+                    "metrics": metrics[row.id],
                     "params": params_of(row),
                     "tags": [{"key": k, "value": v} for k, v in run_tags.items()],
                 },

@@ -13,14 +13,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.cursors import KeysetPage, decode_cursor, encode_cursor
-from app.errors import ValidationFailed
+from app.cursors import KeysetPage, check_time_id_page, encode_cursor, time_id_position
 from app.experiments.service import get_experiment
 from app.models import User
 from app.models.resource import ApiCost
@@ -41,36 +39,15 @@ class ApiCostRead:
 ApiCostPage = KeysetPage[ApiCost]
 
 
-@dataclass(frozen=True)
-class _Position:
-    created_at: datetime
-    id: uuid.UUID
-
-
-def _position(text: str) -> _Position:
-    created, ident = decode_cursor(text, 2)
-    try:
-        created_at = datetime.fromisoformat(str(created))
-        if created_at.tzinfo is None:
-            raise ValueError("naive time in cursor")
-        return _Position(created_at, uuid.UUID(str(ident)))
-    except ValueError as exc:
-        raise ValidationFailed({"after": "invalid cursor"}) from exc
-
-
 def check_page_args(first: int, after: str | None) -> None:
-    """``VALIDATION_FAILED`` for a page size out of range or a cursor that is not ours."""
-    if not 0 <= first <= MAX_PAGE:
-        raise ValidationFailed({"first": f"must be 0-{MAX_PAGE}"})
-    if after:
-        _position(after)
+    check_time_id_page(first, after, MAX_PAGE)
 
 
 def _after_clause(after: str | None) -> ColumnElement[bool]:
     """Entries after the cursor in (created_at DESC, id DESC) order."""
     if not after:
         return true()
-    at = _position(after)
+    at = time_id_position(after)
     return or_(
         ApiCost.created_at < at.created_at,
         and_(ApiCost.created_at == at.created_at, ApiCost.id < at.id),

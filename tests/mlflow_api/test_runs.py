@@ -29,6 +29,10 @@ async def test_experiments_are_hypotheses_found_by_title(client, services, make_
         client, token, "GET", "/experiments/get", experiment_id=created["experiment_id"]
     )
     assert by_name == by_id
+    spaced = await ok(
+        client, token, "GET", "/experiments/get-by-name", experiment_name=" resnet sweep "
+    )
+    assert spaced == by_id  # titles are kept trimmed; so is the name looked for
     assert by_id["experiment"]["name"] == "resnet sweep"
     assert by_id["experiment"]["lifecycle_stage"] == "active"
     hypothesis = await client.get(
@@ -469,7 +473,7 @@ async def test_unauthenticated_and_unknown_paths_answer_in_mlflow_shape(client, 
 
 
 def test_param_text_round_trips():
-    from app.integrations.mlflow.mapping import param_text, param_value
+    from app.mlflow_terms import param_text, param_value
 
     for text in [
         "0.1",
