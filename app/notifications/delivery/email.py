@@ -79,7 +79,7 @@ async def send_email(
     *,
     sender: str,
     recipient: str,
-    timeout: float,
+    seconds: float,
     tls_context: ssl.SSLContext | None = None,
 ) -> None:
     message = build_message(outgoing, sender=sender, recipient=recipient)
@@ -93,7 +93,7 @@ async def send_email(
             use_tls=config.use_tls,
             start_tls=config.start_tls,
             tls_context=tls_context,
-            timeout=timeout,
+            timeout=seconds,
         )
     except aiosmtplib.SMTPRecipientsRefused as exc:
         raise DeliveryError(f"recipient refused: {exc}", retryable=False) from exc

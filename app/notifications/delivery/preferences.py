@@ -64,8 +64,8 @@ class PreferencesUpdate(BaseModel):
     digest: bool | None = Field(
         default=None, description="Send the noisy kinds as one message per digest interval"
     )
-    rotate_webhook_secret: bool = Field(
-        default=False, description="Replace your webhook's signing secret with a new one"
+    rotate_webhook_secret: bool | None = Field(
+        default=None, description="Replace your webhook's signing secret with a new one"
     )
 
 
@@ -120,11 +120,9 @@ async def get_preferences(
 def _check(change: PreferencesUpdate, settings: Settings, prefix: str) -> None:
     errors: dict[str, str] = {}
     allow_private = settings.notification_allow_private_urls
-    if change.email:
-        if len(change.email) > 320 or not EMAIL_RE.match(change.email):
-            errors[f"{prefix}email"] = "must be an email address"
-        elif name_problem(change.email):
-            errors[f"{prefix}email"] = "must be an email address"
+    email = change.email
+    if email and (len(email) > 320 or not EMAIL_RE.match(email) or name_problem(email)):
+        errors[f"{prefix}email"] = "must be an email address"
     for field, value in (
         ("webhookUrl", change.webhook_url),
         ("slackWebhookUrl", change.slack_webhook_url),

@@ -231,7 +231,7 @@ class DeliverySender:
                 outgoing,
                 sender=settings.smtp_from or f"expsvc@{self.smtp.host}",
                 recipient=(preference and preference.email) or user.email,
-                timeout=settings.notification_delivery_timeout_seconds,
+                seconds=settings.notification_delivery_timeout_seconds,
                 tls_context=self.tls_context,
             )
         elif channel is Channel.WEBHOOK:

@@ -81,9 +81,7 @@ async def unreachable_reason(url: str, *, allow_private: bool) -> str | None:
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port, type=socket.SOCK_STREAM
-        )
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
         return None  # the request itself fails and is retried; nothing is reached
     for info in infos:
