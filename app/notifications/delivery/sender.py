@@ -293,17 +293,12 @@ class DeliverySender:
             [DeliveryStatus.PENDING.value, DeliveryStatus.HELD.value]
         )
         async with self.db.reader() as session:
-            counts = dict(
-                (
-                    await session.execute(
-                        select(NotificationDelivery.channel, func.count())
-                        .where(waiting)
-                        .group_by(NotificationDelivery.channel)
-                    )
-                )
-                .tuples()
-                .all()
+            result = await session.execute(
+                select(NotificationDelivery.channel, func.count())
+                .where(waiting)
+                .group_by(NotificationDelivery.channel)
             )
+            counts: dict[str, int] = {channel: count for channel, count in result.all()}
             oldest = await session.scalar(
                 select(func.min(NotificationDelivery.created_at)).where(
                     NotificationDelivery.status == DeliveryStatus.PENDING.value
