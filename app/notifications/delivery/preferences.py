@@ -11,9 +11,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -33,6 +35,12 @@ NOISY_KINDS = frozenset(
     {"EXPERIMENT_STARTED", "EXPERIMENT_COMPLETED", "EXPERIMENT_STOPPED", "RESOURCES_UNAVAILABLE"}
 )
 CHANNEL_ORDER = list(Channel)
+
+
+def _insert(session: AsyncSession) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(NotificationPreference)
+    return sqlite.insert(NotificationPreference)
 
 
 def known_kinds() -> list[str]:
@@ -152,10 +160,17 @@ async def update_preferences(
     """Change the caller's own preferences; bad input changes nothing."""
     _check(change, settings, prefix)
     given = change.model_fields_set
-    row = await session.get(NotificationPreference, actor.id, with_for_update=True)
-    if row is None:
-        row = NotificationPreference(user_id=actor.id, kinds={}, digest=False)
-        session.add(row)
+    # the row exists (a concurrent first change inserts nothing more), then is locked, so
+    # concurrent changes take turns and each sees the one before
+    await session.execute(
+        _insert(session)
+        .values(user_id=actor.id, kinds={}, digest=False, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+    row = await session.get(
+        NotificationPreference, actor.id, with_for_update=True, populate_existing=True
+    )
+    assert row is not None
     if "email" in given:
         row.email = change.email or None
     if "webhook_url" in given:

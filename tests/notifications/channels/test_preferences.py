@@ -4,9 +4,13 @@ gets a signing secret its owner can read and rotate."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.models.enums import Role
+from app.notifications.delivery import preferences
+from app.notifications.delivery.preferences import PreferencesUpdate
 from tests.graphql import error_codes, gql, ok
 
 READ = """{ notificationPreferences { email effectiveEmail webhookUrl webhookSecret
@@ -154,3 +158,25 @@ async def test_rest_reads_and_changes_the_callers_preferences(client, make_user)
     assert unknown.json()["error"]["code"] == "VALIDATION_FAILED"
     after = (await client.get("/api/v1/notification-preferences", headers=headers)).json()
     assert after == body
+
+
+async def test_concurrent_changes_take_turns_and_each_keeps_the_others(services, make_user):
+    """Ten changes at once of one user's first preferences: none fails, none is lost."""
+    user, _ = await make_user(Role.DS)
+    kinds = list(preferences.known_kinds())
+
+    async def choose(kind: str) -> None:
+        change = PreferencesUpdate.model_validate(
+            {"kinds": [{"kind": kind, "channels": ["EMAIL"]}]}
+        )
+        async with services.db.unit_of_work() as session:
+            await preferences.update_preferences(
+                session, actor=user, change=change, settings=services.settings
+            )
+
+    await asyncio.gather(*(choose(kind) for kind in kinds))
+    async with services.db.reader() as session:
+        view = await preferences.get_preferences(session, actor=user, settings=services.settings)
+    assert {kind: list(channels) for kind, channels in view.kinds.items()} == {
+        kind: ["EMAIL"] for kind in kinds
+    }
