@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.models import User
-from app.models.notification_delivery import NotificationDelivery
+from app.models.notification_delivery import NotificationDelivery, NotificationPreference
 from app.notifications.delivery.preferences import PreferencesUpdate, update_preferences
 from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, move
@@ -65,3 +65,11 @@ def verify_standard_webhook(secret: str, headers: dict[str, str], body: bytes) -
     signed = f"{message_id}.{timestamp}.".encode() + body
     expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
     assert expected in lowered["webhook-signature"].split(" "), "bad signature"
+
+
+async def secret_of(services: Services, user_id: uuid.UUID) -> str:
+    """The signing secret of a user's own webhook."""
+    async with services.db.reader() as session:
+        row = await session.get(NotificationPreference, user_id)
+    assert row is not None and row.webhook_secret is not None
+    return row.webhook_secret

@@ -22,6 +22,7 @@ from tests.notifications.channels.helpers import (
     deliveries,
     loopback_settings,
     prefer,
+    secret_of,
     verify_standard_webhook,
 )
 from tests.notifications.channels.receivers import http_receiver, smtp_receiver
@@ -82,7 +83,7 @@ async def test_mail_webhook_and_slack_reach_their_receivers(
         assert "resnet completed" in mail.get_payload(decode=True).decode()
 
         (request,) = hook.requests
-        secret = (await _secret(services, owner.id)) or ""
+        secret = await secret_of(services, owner.id)
         assert secret.startswith("whsec_")
         verify_standard_webhook(secret, request.headers, request.body)
         assert request.headers["webhook-id"] == ids["WEBHOOK"]
@@ -107,14 +108,6 @@ async def test_mail_webhook_and_slack_reach_their_receivers(
         assert delivery["id"] == ids[channel]
     started = next(n for n in body["notifications"] if n["kind"] == "EXPERIMENT_STARTED")
     assert started["deliveries"] == []  # a kind left at its default: in-app only
-
-
-async def _secret(services, user_id):
-    from app.models.notification_delivery import NotificationPreference
-
-    async with services.db.reader() as session:
-        row = await session.get(NotificationPreference, user_id)
-    return None if row is None else row.webhook_secret
 
 
 async def test_the_installation_webhook_is_signed_with_its_secret(services, settings, make_user):
@@ -175,7 +168,7 @@ async def test_a_failing_receiver_gets_the_same_delivery_id_until_it_accepts(
             await sender.close()
         assert len(hook.requests) == 3 and len(hook.accepted) == 1
         assert {request.headers["webhook-id"] for request in hook.requests} == {str(row.id)}
-        secret = await _secret(services, owner.id)
+        secret = await secret_of(services, owner.id)
         for request in hook.requests:
             verify_standard_webhook(secret, request.headers, request.body)
     assert counted("WEBHOOK", "delivered") - delivered == 1
