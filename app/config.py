@@ -48,7 +48,10 @@ DEFAULT_POOLS = [
 
 class Settings(BaseSettings):
     # populate_by_name: ``Settings(data_dir=…)`` as well as the environment's EXPSVC_HOME
-    model_config = SettingsConfigDict(env_prefix="EXPSVC_", extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a refused setting may hold a password (URLs with credentials)
+    model_config = SettingsConfigDict(
+        env_prefix="EXPSVC_", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     # The home folder: the admin token, and (unless their URLs are set) the SQLite database
     # and the artifact folder. Every command (serve, users, db) uses the same one, so run
@@ -238,6 +241,26 @@ class Settings(BaseSettings):
                 text = Path(text).read_text(encoding="utf-8")
                 return yaml.safe_load(text)
             return json.loads(text)
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: SecretStr) -> SecretStr:
+        """A malformed SMTP URL stops the start, not the first mail."""
+        from app.notifications.delivery.email import parse_smtp_url
+
+        if url := value.get_secret_value():
+            parse_smtp_url(url)
+        return value
+
+    @field_validator("webhook_url", "slack_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | SecretStr) -> str | SecretStr:
+        from app.notifications.delivery.urls import url_problem
+
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if url and (problem := url_problem(url, allow_private=True)):
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

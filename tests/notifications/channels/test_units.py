@@ -9,7 +9,9 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
+from app.config import Settings
 from app.notifications.delivery import urls
 from app.notifications.delivery.email import build_message, parse_smtp_url
 from app.notifications.delivery.message import Item, Outgoing
@@ -89,3 +91,22 @@ def test_message_shapes():
     assert mail["Message-ID"] == f"<{digest.delivery_id}@expsvc>"
     assert "bert started" in mail.get_content()
     assert digest.document(at)["type"] == "notification.digest"
+
+
+def test_malformed_installation_urls_stop_the_start(tmp_path):
+    for setting, value in (
+        ("smtp_url", "http://u:secret@mail.example.com"),
+        ("smtp_url", "smtp://u:secret@mail.example.com?starttls=sometimes"),
+        ("webhook_url", "ftp://hooks.example.com"),
+        ("slack_webhook_url", "hooks.slack.com/services/x"),
+    ):
+        with pytest.raises(ValidationError) as raised:
+            Settings(data_dir=tmp_path, **{setting: value})
+        assert "secret" not in str(raised.value)
+    good = Settings(
+        data_dir=tmp_path,
+        smtp_url="smtps://u:secret@mail.example.com",
+        webhook_url="http://10.0.0.5/hooks",  # the installation's own: any address
+    )
+    assert good.smtp_url.get_secret_value().startswith("smtps://")
+    assert "secret" not in repr(good.smtp_url)
