@@ -193,7 +193,7 @@ class DeliverySender:
     async def deliver(self, pending: Pending, now: datetime) -> bool:
         outgoing = Outgoing(pending.delivery_id, pending.user_id, tuple(pending.items))
         try:
-            await self.send(pending.channel, outgoing, now)
+            await self.send(pending.channel, outgoing)
         except DeliveryError as exc:
             log.warning("delivery %s (%s) failed: %s", pending.delivery_id, pending.channel, exc)
             await self._record_failure(pending, str(exc), exc.retryable, now)
@@ -216,7 +216,8 @@ class DeliverySender:
         gauges.DELIVERIES.labels(pending.channel.value, "delivered").inc(len(pending.ids))
         return True
 
-    async def send(self, channel: Channel, outgoing: Outgoing, now: datetime) -> None:
+    async def send(self, channel: Channel, outgoing: Outgoing) -> None:
+        """One message on its channel; ``DeliveryError`` says why it did not go."""
         async with self.db.reader() as session:
             user = await session.get(User, outgoing.user_id)
             preference = await session.get(NotificationPreference, outgoing.user_id)
@@ -238,12 +239,12 @@ class DeliverySender:
             if preference is not None and preference.webhook_url:
                 await self._check_user_url(preference.webhook_url)
                 secret = preference.webhook_secret or ""
-                await send_webhook(self.client, preference.webhook_url, secret, outgoing, now)
+                await send_webhook(self.client, preference.webhook_url, secret, outgoing, utcnow())
             elif settings.webhook_url:
                 secret = settings.webhook_secret.get_secret_value()
                 if not secret:
                     raise DeliveryError("EXPSVC_WEBHOOK_SECRET is not set", retryable=False)
-                await send_webhook(self.client, settings.webhook_url, secret, outgoing, now)
+                await send_webhook(self.client, settings.webhook_url, secret, outgoing, utcnow())
             else:
                 raise DeliveryError("no webhook URL (yours or EXPSVC_WEBHOOK_URL)", retryable=False)
         elif channel is Channel.SLACK:
