@@ -1,7 +1,7 @@
 """notification delivery: per-user preferences and the durable delivery queue
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 09:50:00
 """
 
@@ -14,7 +14,7 @@ from app.models.base import JSONDocument, UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
