@@ -48,7 +48,13 @@ class MlflowEndpoint:
 
     @property
     def route_class(self) -> RouteClass:
-        return self.rate or method_class(self.method)
+        """Its ``rate``, else a read for a GET or a search (MLflow POSTs its searches),
+        else a mutation."""
+        if self.rate is not None:
+            return self.rate
+        if self.path.rsplit("/", 1)[-1].startswith("search"):
+            return RouteClass.READ
+        return method_class(self.method)
 
 
 @dataclass

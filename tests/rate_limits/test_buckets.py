@@ -130,7 +130,9 @@ def test_routes_are_classified_by_method_and_operation():
 
 
 def test_every_rest_and_mlflow_route_has_a_class():
+    from app.mlflow_api.app import MlflowEndpoint
     from app.mlflow_api.endpoints import endpoint_table as mlflow_table
+    from app.mlflow_api.endpoints import server_info
     from app.rest.routes import endpoint_table
 
     classes = {(e.method, e.path): e.route_class for e in endpoint_table()}
@@ -152,3 +154,5 @@ def test_every_rest_and_mlflow_route_has_a_class():
     assert mlflow[("POST", "/runs/log-metric")] is RouteClass.INGEST
     assert mlflow[("POST", "/runs/create")] is RouteClass.MUTATION
     assert mlflow[("GET", "/runs/get")] is RouteClass.READ
+    search = MlflowEndpoint("POST", "/runs/search", server_info)
+    assert search.route_class is RouteClass.READ  # MLflow POSTs its searches
