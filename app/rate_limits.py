@@ -18,7 +18,8 @@ What a request costs is decided here, once, for every transport:
   ``RATE_LIMITED`` — whether its guess was right or not — and never reaches the database.
 
 Health, readiness, ``/metrics``, the console's files and the REST API's own documents are
-not limited. Each transport has one seam that asks ``RateLimits``: REST
+not limited. Refusals are counted on ``/metrics`` (``expsvc_rate_limited_total{limit}``).
+Each transport has one seam that asks ``RateLimits``: REST
 ``app/rest/endpoints.py``, the MLflow API ``app/mlflow_api/app.py``, GraphQL
 ``schema/rate_limits.py`` (and ``Context.charge_ingest`` in the batch resolvers).
 
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from prometheus_client import Counter as PrometheusCounter
 from starlette.requests import HTTPConnection
 
 from app.config import Settings
@@ -56,6 +58,10 @@ if TYPE_CHECKING:
     from app.users.auth_cache import AuthCache
 
 log = logging.getLogger("expsvc.rate_limits")
+
+REFUSED = PrometheusCounter(
+    "expsvc_rate_limited", "Requests refused by the rate limits, by limit", ["limit"]
+)
 
 
 class RouteClass(StrEnum):
@@ -251,6 +257,7 @@ class RateLimits:
             return
         wait = await self.counter.take(f"{kind.value}:{who}", cost, allowance)
         if wait > 0:
+            REFUSED.labels(kind.value).inc()
             raise _refusal(kind, allowance, wait)
 
     async def caller(self, auth: AuthCache, token: str | None, address: str) -> Caller:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from prometheus_client import REGISTRY
 
 from app.config import Settings
 from app.errors import RateLimited
@@ -89,13 +90,16 @@ async def test_refilled_buckets_are_swept():
     assert set(counter.buckets) == {"busy", "new"}
 
 
-async def test_rate_limited_carries_the_seconds_to_wait():
+async def test_rate_limited_carries_the_seconds_to_wait_and_is_counted():
     settings = Settings(rate_limit_reads_per_minute=2)
     limits = RateLimits(settings, MemoryCounter(Clock()))
     await limits.charge("t:x", RouteClass.READ)
     await limits.charge("t:x", RouteClass.READ)
+    before = REGISTRY.get_sample_value("expsvc_rate_limited_total", {"limit": "reads"}) or 0
     with pytest.raises(RateLimited) as refused:
         await limits.charge("t:x", RouteClass.READ)
+    after = REGISTRY.get_sample_value("expsvc_rate_limited_total", {"limit": "reads"})
+    assert after == before + 1
     assert refused.value.retry_after == 30
     assert refused.value.details == {
         "limit": "reads",
