@@ -166,9 +166,11 @@ class MemoryCounter:
 
 # KEYS[1]: the bucket (a hash: tokens, at). ARGV: cost, amount, rate (per second).
 # Returns "0" when taken, else the seconds to wait, as text (Lua numbers would be cut to
-# integers). Redis's clock, so every replica sees the same time; Redis 7 replicates the
-# effects of a script, so TIME before a write is allowed.
+# integers). Redis's clock, so every replica sees the same time; a script that reads TIME
+# and then writes must be replicated by its effects (always so from Redis 7; asked for
+# before it, where replicate_commands exists).
 TAKE_SCRIPT = """
+if redis.replicate_commands then redis.replicate_commands() end
 local cost = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local rate = tonumber(ARGV[3])
