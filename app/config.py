@@ -118,6 +118,16 @@ class Settings(BaseSettings):
     # it, at once
     auth_cache_ttl_seconds: float = Field(default=10.0, ge=0, le=3600)
 
+    # Rate limits per token and route class (app/rate_limits.py); 0 turns one off. Counted
+    # in Redis when EXPSVC_REDIS_URL is set (shared by the replicas), else per process.
+    # Reads: GETs and GraphQL queries (a subscription's start is one); mutations: the other
+    # writes; ingest: the metric points and log lines of batches, a second's worth at once
+    rate_limit_reads_per_minute: int = Field(default=6000, ge=0)
+    rate_limit_mutations_per_minute: int = Field(default=6000, ge=0)
+    rate_limit_ingest_points_per_second: int = Field(default=1_000_000, ge=0)
+    # Requests without a valid token, per client address (a token-guessing loop gets 429)
+    rate_limit_unauthenticated_per_minute: int = Field(default=600, ge=0)
+
     # Lifecycle
     activity_timeout_seconds: int = Field(default=900, ge=1)
 

@@ -83,6 +83,7 @@ async def _log_metrics(
         now=utcnow(),
         limit=info.context.settings.metrics_max_batch_points,
     )
+    await info.context.charge_ingest(len(batch))
     result = await metrics.ingest_metrics_alone(
         info.context.services.db,
         actor=actor,
