@@ -77,7 +77,11 @@ def param_value(text: str) -> Any:
 
 def params_of(experiment: Experiment) -> list[dict[str, str]]:
     """Hyperparams flattened to dotted keys (``optimizer.lr``), as MLflow params."""
-    flat = flatten("hyperparams", experiment.hyperparams)
+    return params_of_hyperparams(experiment.hyperparams)
+
+
+def params_of_hyperparams(hyperparams: dict[str, Any]) -> list[dict[str, str]]:
+    flat = flatten("hyperparams", hyperparams)
     params: dict[str, str] = {}
     for path, value in flat.items():
         key = clean_key(path.removeprefix("hyperparams").removeprefix(".") or "hyperparams")

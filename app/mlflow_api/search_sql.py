@@ -71,7 +71,7 @@ from app.mlflow_api.search import (
     Comparison,
     OrderKey,
 )
-from app.mlflow_api.shapes import RUN_STATUS
+from app.mlflow_api.shapes import RUN_COLUMNS, RUN_STATUS, RunRow
 from app.mlflow_terms import MAX_KEY, MAX_PARAM_VALUE, TRUNCATED
 from app.models import Experiment, Hypothesis, MetricSeries, User
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
@@ -485,7 +485,7 @@ def run_query(
         )
     )
     lifecycle = {"ACTIVE_ONLY": not_(deleted), "DELETED_ONLY": deleted, "ALL": true()}[view]
-    query = select(Experiment).where(
+    query = select(*RUN_COLUMNS).where(
         Experiment.hypothesis_id.in_(hypothesis_ids),
         experiment_visible(actor),
         lifecycle,
@@ -504,7 +504,7 @@ async def search_runs(
     view: str,
     offset: int,
     limit: int,
-) -> tuple[list[Experiment], bool]:
+) -> tuple[Sequence[RunRow], bool]:
     """A page of ``run_query``'s runs, and whether more follow."""
     if not hypothesis_ids:
         return [], False
@@ -517,7 +517,7 @@ async def search_runs(
         order=order,
         view=view,
     )
-    rows = list((await session.scalars(query.offset(offset).limit(limit + 1))).all())
+    rows = list((await session.execute(query.offset(offset).limit(limit + 1))).all())
     return rows[:limit], len(rows) > limit
 
 

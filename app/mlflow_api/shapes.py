@@ -13,12 +13,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.mlflow_terms import metric_value, params_of
+from app.mlflow_terms import metric_value, params_of_hyperparams
 from app.mlflow_terms import millis as exact_millis
 from app.models import Experiment, Hypothesis, MetricSeries, User
 from app.models.enums import ExperimentStatus
@@ -35,11 +35,62 @@ ACTIVE = "active"
 DELETED = "deleted"
 
 
+# What a run's JSON reads of our experiment: searches select these columns alone, not the
+# whole row (``RunRow`` is what either gives)
+RUN_COLUMNS = (
+    Experiment.id,
+    Experiment.hypothesis_id,
+    Experiment.owner_id,
+    Experiment.parent_id,
+    Experiment.name,
+    Experiment.description,
+    Experiment.status,
+    Experiment.hyperparams,
+    Experiment.git_repo_url,
+    Experiment.git_commit,
+    Experiment.git_branch,
+    Experiment.created_at,
+    Experiment.started_at,
+    Experiment.finished_at,
+)
+
+
+class RunRow(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def hypothesis_id(self) -> uuid.UUID: ...
+    @property
+    def owner_id(self) -> uuid.UUID: ...
+    @property
+    def parent_id(self) -> uuid.UUID | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def status(self) -> ExperimentStatus: ...
+    @property
+    def hyperparams(self) -> dict[str, Any]: ...
+    @property
+    def git_repo_url(self) -> str | None: ...
+    @property
+    def git_commit(self) -> str | None: ...
+    @property
+    def git_branch(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
+
+
 def millis(moment: datetime | None) -> int | None:
     return None if moment is None else exact_millis(moment)
 
 
-def field_tags(row: Experiment) -> dict[str, str]:
+def field_tags(row: RunRow) -> dict[str, str]:
     """The system tags our fields hold (see the module's docstring)."""
     tags = {"mlflow.runName": row.name}
     optional = {
@@ -53,7 +104,7 @@ def field_tags(row: Experiment) -> dict[str, str]:
     return tags
 
 
-def artifact_uri(row: Experiment) -> str:
+def artifact_uri(row: RunRow) -> str:
     """Where the ``mlflow`` client puts a run's artifacts: our artifact proxy routes
     (``app/mlflow_api/artifacts.py``) read the run back from this path."""
     return f"mlflow-artifacts:/{row.hypothesis_id}/{row.id}/artifacts"
@@ -79,7 +130,7 @@ def metric_json(
     return {"key": key, "value": metric_value(value), "timestamp": millis(stamp), "step": step}
 
 
-def run_info_json(row: Experiment, owner: str, deleted: bool) -> dict[str, Any]:
+def run_info_json(row: RunRow, owner: str, deleted: bool) -> dict[str, Any]:
     return {
         "run_id": str(row.id),
         "run_uuid": str(row.id),
@@ -94,7 +145,7 @@ def run_info_json(row: Experiment, owner: str, deleted: bool) -> dict[str, Any]:
     }
 
 
-async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[dict[str, Any]]:
+async def runs_json(session: AsyncSession, rows: Sequence[RunRow]) -> list[dict[str, Any]]:
     """Runs as MLflow's ``Run`` JSON, with a fixed number of statements for any count."""
     if not rows:
         return []
@@ -142,7 +193,7 @@ async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[d
                 "info": run_info_json(row, owners.get(row.owner_id, ""), row.id in deleted),
                 "data": {
                     "metrics": metrics[row.id],
-                    "params": params_of(row),
+                    "params": params_of_hyperparams(row.hyperparams),
                     "tags": [{"key": k, "value": v} for k, v in run_tags.items()],
                 },
                 "inputs": {},
