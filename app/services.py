@@ -14,7 +14,7 @@ from app.db import Database
 from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
-from app.experiments.start_hooks import StartHooks, default_hooks
+from app.experiments.start_hooks import ReserveResources, StartHooks
 from app.notifications.producer import NotificationProducer
 from app.storage import ArtifactStore, open_store
 from app.users.auth_cache import AuthCache
@@ -31,7 +31,8 @@ class Services:
     db: Database
     broker: Broker = field(default_factory=InProcessBroker)
     stream: EventStream | None = None
-    start_hooks: StartHooks = field(default_factory=default_hooks)
+    # Given hooks run after the reservation (``ReserveResources``), which is put first
+    start_hooks: StartHooks = field(default_factory=StartHooks)
     live: LivePublisher = field(init=False)
     relay: OutboxRelay = field(init=False)
     auth: AuthCache = field(init=False)
@@ -42,6 +43,7 @@ class Services:
     mlflow: MlflowQueue | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
+        self.start_hooks.hooks.insert(0, ReserveResources(self.settings))
         self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
         self.notifier = NotificationProducer(self.db, self.live)
