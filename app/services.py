@@ -43,7 +43,7 @@ class Services:
     mlflow: MlflowQueue | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.start_hooks.hooks.insert(0, ReserveResources(self.settings))
+        self.start_hooks.hooks.insert(0, ReserveResources(lambda: self.settings))
         self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
         self.notifier = NotificationProducer(self.db, self.live)

@@ -7,6 +7,7 @@ the start (the unit of work rolls the whole transaction back).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,9 +33,10 @@ class StartHooks:
 
 class ReserveResources:
     """The first hook: admit the start (the queue and the caps, ``app/resources/queue.py``)
-    and hold the requested GPUs; ``RESOURCES_UNAVAILABLE`` undoes the start."""
+    and hold the requested GPUs; ``RESOURCES_UNAVAILABLE`` undoes the start. ``settings``
+    gives the settings in force (the caps)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Callable[[], Settings]) -> None:
         self.settings = settings
 
     async def __call__(self, session: AsyncSession, experiment: Experiment) -> None:
@@ -42,5 +44,5 @@ class ReserveResources:
         from app.resources.service import reserve
 
         assert experiment.started_at is not None
-        await admit(session, experiment, self.settings)
+        await admit(session, experiment, self.settings())
         await reserve(session, experiment, experiment.started_at, pool_name=experiment.queue_pool)

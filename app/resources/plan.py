@@ -8,7 +8,8 @@ the entries that do not start now.
 
 **Conservative backfill.** The pool's free GPUs over time are a step function (the
 *profile*): free now, plus each running reservation's GPUs from its end (``expiresAt``:
-the latest a run may hold them; one already past it counts as ending now). Each entry in
+the latest a run may hold them; one already past it counts as ending just after now: its GPUs are
+free only once the expiry released them). Each entry in
 order books the earliest interval of its length (its ``maxDurationMinutes``) where enough
 GPUs are free throughout, and that interval's start is its estimated start. An entry
 whose booking starts now starts now. Since every entry books only what the entries before
@@ -31,6 +32,8 @@ import bisect
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+JUST_AFTER = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -95,16 +98,14 @@ class Profile:
     def __init__(self, now: datetime, free_now: int, holdings: list[Holding]) -> None:
         ends: dict[datetime, int] = {}
         for holding in holdings:
-            at = max(holding.ends_at, now)
+            # one past its end is still held until it is released: free just after now
+            at = max(holding.ends_at, now + JUST_AFTER)
             ends[at] = ends.get(at, 0) + holding.gpus
         self.times = [now]
         self.free = [free_now]
         for at in sorted(ends):
-            if at == now:
-                self.free[0] += ends[at]
-            else:
-                self.times.append(at)
-                self.free.append(self.free[-1] + ends[at])
+            self.times.append(at)
+            self.free.append(self.free[-1] + ends[at])
 
     def _split(self, at: datetime) -> int:
         """The index of the step starting at ``at`` (made if needed)."""
