@@ -43,7 +43,10 @@ class Services:
     mlflow: MlflowQueue | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.start_hooks.hooks.insert(0, ReserveResources(lambda: self.settings))
+        # a fresh list (``dataclasses.replace`` runs this again on a copy): the reservation
+        # first, reading this instance's settings
+        others = [h for h in self.start_hooks.hooks if not isinstance(h, ReserveResources)]
+        self.start_hooks = StartHooks([ReserveResources(lambda: self.settings), *others])
         self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
         self.notifier = NotificationProducer(self.db, self.live)

@@ -220,14 +220,14 @@ class Mutation:
         "RESOURCES_UNAVAILABLE instead."
     )
     async def start_experiment(
-        self, info: Info, id: strawberry.ID, wait: bool = True
+        self, info: Info, id: strawberry.ID, wait: bool | None = True
     ) -> Experiment:
         actor = await info.context.actor()
         row = await starting.start(
             info.context.services,
             actor=actor,
             experiment_id=parse_id(id, "experiment"),
-            wait=wait,
+            wait=wait is not False,  # null: the default
         )
         return Experiment(row=row)
 

@@ -170,6 +170,8 @@ export type CreateExperimentInput = {
   name: Scalars['String']['input'];
   /** Nest it in this run: an experiment of the same hypothesis the caller may read. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
+  /** The GPU queue's order: higher first (-1000-1000); above 0 only for TL, CURATOR and ADMIN. */
+  priority?: Scalars['Int']['input'];
   resources?: InputMaybe<ResourceRequestInput>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   type: ExperimentType;
@@ -229,7 +231,11 @@ export type Experiment = {
   owner: User;
   /** The run it is nested in (MLflow's `mlflow.parentRunId`); null without one, or when the caller may not read it. */
   parent?: Maybe<Experiment>;
+  /** The GPU queue's order: higher first, then FIFO. */
+  priority: Scalars['Int']['output'];
   progress: Progress;
+  /** Its place in the GPU queue while it waits; null otherwise. */
+  queue?: Maybe<QueueEntry>;
   /** The GPUs it holds (or held) from a pool. */
   reservation?: Maybe<Reservation>;
   resources: ResourceRequest;
@@ -584,6 +590,8 @@ export type Mutation = {
   createHypothesis: Hypothesis;
   /** ADMIN only. The answer carries the new user's token once. */
   createUser: UserWithToken;
+  /** Leave the GPU queue: back to QUEUED, not waiting. */
+  dequeueExperiment: Experiment;
   /** Push a RUNNING experiment's reservation back (up to the maximum). */
   extendReservation: Experiment;
   /** RUNNING → FAILED, with the reason. */
@@ -598,7 +606,9 @@ export type Mutation = {
   reportProgress: Experiment;
   /** Revoke a token: the caller's own, or anyone's for an ADMIN (NOT_FOUND otherwise). Revoking it again changes nothing. A revoked token stops working at once on the replica that answers, and on the other replicas within the auth cache's lifetime (EXPSVC_AUTH_CACHE_TTL_SECONDS, default 10 s). */
   revokeApiToken: ApiToken;
-  /** QUEUED → RUNNING: reserves resources, opens the MLflow run. */
+  /** While QUEUED: the GPU queue's order, higher first (-1000-1000); above 0 only for TL, CURATOR and ADMIN. */
+  setExperimentPriority: Experiment;
+  /** QUEUED → RUNNING: reserves resources, opens the MLflow run. Without free GPUs (or while others wait for them, or past a cap) it waits in the queue (`queue`) and starts by itself as soon as they are free; wait: false refuses with RESOURCES_UNAVAILABLE instead. */
   startExperiment: Experiment;
   /** QUEUED or RUNNING → STOPPED. */
   stopExperiment: Experiment;
@@ -660,6 +670,11 @@ export type MutationCreateUserArgs = {
 };
 
 
+export type MutationDequeueExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationExtendReservationArgs = {
   experimentId: Scalars['ID']['input'];
   minutes: Scalars['Int']['input'];
@@ -703,8 +718,15 @@ export type MutationRevokeApiTokenArgs = {
 };
 
 
+export type MutationSetExperimentPriorityArgs = {
+  id: Scalars['ID']['input'];
+  priority: Scalars['Int']['input'];
+};
+
+
 export type MutationStartExperimentArgs = {
   id: Scalars['ID']['input'];
+  wait?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -914,6 +936,20 @@ export type QueryUsersArgs = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A waiting experiment's place in a pool's GPU queue. */
+export type QueueEntry = {
+  __typename?: 'QueueEntry';
+  /** When it should start if every running reservation lasts to its end; null when no estimate holds (more GPUs than the pool has, a cap holding it back). */
+  estimatedStartAt?: Maybe<Scalars['DateTime']['output']>;
+  experiment: Experiment;
+  /** The pool it waits for. */
+  pool: Scalars['String']['output'];
+  /** Its place in the pool's queue, from 1. */
+  position: Scalars['Int']['output'];
+  /** When it joined the queue. */
+  since: Scalars['DateTime']['output'];
+};
+
 export type Reservation = {
   __typename?: 'Reservation';
   expiresAt: Scalars['DateTime']['output'];
@@ -932,6 +968,8 @@ export type ResourcePool = {
   gpuType: Scalars['String']['output'];
   hourlyCostPerGpu: Scalars['Float']['output'];
   name: Scalars['String']['output'];
+  /** The experiments waiting for this pool, in the order they will start (those the caller may read; positions count the others too). */
+  queue: Array<QueueEntry>;
   reserved: Scalars['Int']['output'];
 };
 
