@@ -14,7 +14,7 @@ from app.metrics import service as metrics
 from app.mlflow_api import tracking
 from app.mlflow_api.app import MlflowEndpoint
 from app.mlflow_api.call import MlflowCall, invalid
-from app.mlflow_api.shapes import millis
+from app.mlflow_api.shapes import metric_json
 
 MAX_HISTORY_PAGE = 25_000  # what the mlflow client asks for per page
 
@@ -130,14 +130,6 @@ def _encode_token(after: tuple[int, int]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(list(after))).decode()
 
 
-def _value(value: float) -> Any:
-    if value != value:
-        return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "Infinity" if value > 0 else "-Infinity"
-    return value
-
-
 async def get_metric_history(call: MlflowCall) -> Any:
     key = call.required_text("metric_key")
     limit = call.integer("max_results", MAX_HISTORY_PAGE) or MAX_HISTORY_PAGE
@@ -154,8 +146,7 @@ async def get_metric_history(call: MlflowCall) -> Any:
         )
     answer: dict[str, Any] = {
         "metrics": [
-            {"key": key, "value": _value(p.value), "timestamp": millis(p.timestamp), "step": p.step}
-            for p in page.points
+            metric_json(key, point.value, point.timestamp, point.step) for point in page.points
         ]
     }
     if page.next is not None:

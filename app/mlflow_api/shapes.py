@@ -10,17 +10,16 @@ shows in MLflow too: ``mlflow.runName`` (name), ``mlflow.note.content`` (descrip
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.integrations.mlflow.mapping import params_of
-from app.metrics.service import summaries_by_experiment
+from app.mlflow_terms import metric_value, params_of_hyperparams
+from app.mlflow_terms import millis as exact_millis
 from app.models import Experiment, Hypothesis, MetricSeries, User
 from app.models.enums import ExperimentStatus
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
@@ -36,11 +35,62 @@ ACTIVE = "active"
 DELETED = "deleted"
 
 
+# What a run's JSON reads of our experiment: searches select these columns alone, not the
+# whole row (``RunRow`` is what either gives)
+RUN_COLUMNS = (
+    Experiment.id,
+    Experiment.hypothesis_id,
+    Experiment.owner_id,
+    Experiment.parent_id,
+    Experiment.name,
+    Experiment.description,
+    Experiment.status,
+    Experiment.hyperparams,
+    Experiment.git_repo_url,
+    Experiment.git_commit,
+    Experiment.git_branch,
+    Experiment.created_at,
+    Experiment.started_at,
+    Experiment.finished_at,
+)
+
+
+class RunRow(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def hypothesis_id(self) -> uuid.UUID: ...
+    @property
+    def owner_id(self) -> uuid.UUID: ...
+    @property
+    def parent_id(self) -> uuid.UUID | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def status(self) -> ExperimentStatus: ...
+    @property
+    def hyperparams(self) -> dict[str, Any]: ...
+    @property
+    def git_repo_url(self) -> str | None: ...
+    @property
+    def git_commit(self) -> str | None: ...
+    @property
+    def git_branch(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
+
+
 def millis(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
+    return None if moment is None else exact_millis(moment)
 
 
-def field_tags(row: Experiment) -> dict[str, str]:
+def field_tags(row: RunRow) -> dict[str, str]:
     """The system tags our fields hold (see the module's docstring)."""
     tags = {"mlflow.runName": row.name}
     optional = {
@@ -54,7 +104,7 @@ def field_tags(row: Experiment) -> dict[str, str]:
     return tags
 
 
-def artifact_uri(row: Experiment) -> str:
+def artifact_uri(row: RunRow) -> str:
     """Where the ``mlflow`` client puts a run's artifacts: our artifact proxy routes
     (``app/mlflow_api/artifacts.py``) read the run back from this path."""
     return f"mlflow-artifacts:/{row.hypothesis_id}/{row.id}/artifacts"
@@ -73,24 +123,14 @@ def experiment_json(hypothesis: Hypothesis) -> dict[str, Any]:
     }
 
 
-def _metric_json(row: MetricSeries) -> dict[str, Any]:
-    value = math.nan if row.last_value is None else row.last_value
-    return {
-        "key": row.key,
-        "value": value if math.isfinite(value) else _special(value),
-        "timestamp": millis(row.last_timestamp),
-        "step": row.last_step,
-    }
+def metric_json(
+    key: str, value: float | None, stamp: datetime | None, step: int | None
+) -> dict[str, Any]:
+    """One metric point as MLflow's JSON (a stored NaN is None here)."""
+    return {"key": key, "value": metric_value(value), "timestamp": millis(stamp), "step": step}
 
 
-def _special(value: float) -> str:
-    """Non-finite values as protobuf's JSON spells them (MLflow's client reads those)."""
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
-
-
-def run_info_json(row: Experiment, owner: str, deleted: bool) -> dict[str, Any]:
+def run_info_json(row: RunRow, owner: str, deleted: bool) -> dict[str, Any]:
     return {
         "run_id": str(row.id),
         "run_uuid": str(row.id),
@@ -105,7 +145,7 @@ def run_info_json(row: Experiment, owner: str, deleted: bool) -> dict[str, Any]:
     }
 
 
-async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[dict[str, Any]]:
+async def runs_json(session: AsyncSession, rows: Sequence[RunRow]) -> list[dict[str, Any]]:
     """Runs as MLflow's ``Run`` JSON, with a fixed number of statements for any count."""
     if not rows:
         return []
@@ -128,11 +168,23 @@ async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[d
         ).all()
     )
     owner_ids = {row.owner_id for row in rows}
-    owners = {
-        user.id: user.email
-        for user in (await session.scalars(select(User).where(User.id.in_(owner_ids)))).all()
-    }
-    metrics = await summaries_by_experiment(session, ids)
+    owners = dict(
+        (await session.execute(select(User.id, User.email).where(User.id.in_(owner_ids)))).all()
+    )
+    metrics: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in ids}
+    latest = await session.execute(
+        select(
+            MetricSeries.experiment_id,
+            MetricSeries.key,
+            MetricSeries.last_value,
+            MetricSeries.last_timestamp,
+            MetricSeries.last_step,
+        )
+        .where(MetricSeries.experiment_id.in_(ids), MetricSeries.last_step.is_not(None))
+        .order_by(MetricSeries.key)
+    )
+    for experiment_id, key, value, stamp, step in latest:
+        metrics[experiment_id].append(metric_json(key, value, stamp, step))
     answer = []
     for row in rows:
         run_tags = {**tags[row.id], **field_tags(row)}
@@ -140,12 +192,8 @@ async def runs_json(session: AsyncSession, rows: Sequence[Experiment]) -> list[d
             {
                 "info": run_info_json(row, owners.get(row.owner_id, ""), row.id in deleted),
                 "data": {
-                    "metrics": [
-                        _metric_json(series)
-                        for series in metrics[row.id]
-                        if series.last_step is not None
-                    ],
-                    "params": params_of(row),
+                    "metrics": metrics[row.id],
+                    "params": params_of_hyperparams(row.hyperparams),
                     "tags": [{"key": k, "value": v} for k, v in run_tags.items()],
                 },
                 "inputs": {},

@@ -36,13 +36,13 @@ from app.experiments.schemas import (
     ResourceRequestData,
 )
 from app.experiments.validators import git_errors
-from app.integrations.mlflow.mapping import param_value, params_of
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch, parse_batch
 from app.metrics.events import publish_metrics
 from app.mlflow_api import service
 from app.mlflow_api.errors import MlflowError
 from app.mlflow_api.shapes import runs_json
+from app.mlflow_terms import param_value, params_of
 from app.models import Experiment, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, ExperimentType, FailureReason

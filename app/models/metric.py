@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,7 +49,18 @@ class MetricSeries(Base):
     max_value: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (UniqueConstraint("experiment_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("experiment_id", "key"),
+        # MLflow's runs/search: a metric filter reads the series of one key by value.
+        # Partial, so no plain ORDER BY key can take it (see migration 0010)
+        Index(
+            "ix_metric_series_key_last_value",
+            "key",
+            "last_value",
+            sqlite_where=text("last_value IS NOT NULL"),
+            postgresql_where=text("last_value IS NOT NULL"),
+        ),
+    )
 
 
 # The hot table has no surrogate key: (series_id, step) is what every read walks.

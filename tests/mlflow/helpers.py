@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from app.integrations.mlflow.mapping import millis
+from app.mlflow_terms import millis
 
 API = "/api/2.0/mlflow"
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import math
 import uuid
 
-from app.integrations.mlflow.mapping import (
+from app.integrations.mlflow.mapping import chunks, experiment_name
+from app.integrations.mlflow.queue import decode_metrics, encode_batch
+from app.metrics.batch import MetricBatch
+from app.mlflow_terms import (
     MAX_KEY,
     MAX_PARAMS_PER_BATCH,
     TRUNCATED,
-    chunks,
     clean_key,
     clip,
-    experiment_name,
     metric_value,
     params_of,
 )
-from app.integrations.mlflow.queue import decode_metrics, encode_batch
-from app.metrics.batch import MetricBatch
 from app.models import Experiment
 from app.models.base import utcnow
 
@@ -93,7 +92,7 @@ def test_a_queued_batch_decodes_to_mlflow_metrics_in_slices() -> None:
 def test_milliseconds_are_exact() -> None:
     from datetime import UTC, datetime
 
-    from app.integrations.mlflow.mapping import millis
+    from app.mlflow_terms import millis
 
     # 1767225600123 ms: float arithmetic on timestamp() gives ...122.99 here and there
     for ms in (1767225600123, 1767225600001, 0, 1_000_000_000_999):

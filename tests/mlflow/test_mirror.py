@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.compare.params import flatten
 from app.experiments.schemas import GitRefData
-from app.integrations.mlflow.mapping import MAX_PARAM_VALUE, TRUNCATED
+from app.mlflow_terms import MAX_PARAM_VALUE, TRUNCATED
 from app.models import MlflowQueueItem, MlflowRun
 from app.models.base import utcnow
 from app.models.enums import Role

@@ -473,7 +473,7 @@ async def test_unauthenticated_and_unknown_paths_answer_in_mlflow_shape(client, 
 
 
 def test_param_text_round_trips():
-    from app.integrations.mlflow.mapping import param_text, param_value
+    from app.mlflow_terms import param_text, param_value
 
     for text in [
         "0.1",

@@ -33,18 +33,20 @@ from app.integrations.mlflow import gauges
 from app.integrations.mlflow.client import MlflowClient, MlflowError
 from app.integrations.mlflow.mapping import (
     FINAL_STATUS,
-    MAX_METRICS_PER_BATCH,
-    MAX_PARAMS_PER_BATCH,
-    MAX_TAGS_PER_BATCH,
     TAG_EXPERIMENT_ID,
     chunks,
     experiment_name,
-    millis,
-    params_of,
     tags_of,
 )
 from app.integrations.mlflow.queue import ARTIFACT, METRICS, decode_metrics, ensure_run_row
 from app.leader import LeaderLock, PeriodicJob
+from app.mlflow_terms import (
+    MAX_METRICS_PER_BATCH,
+    MAX_PARAMS_PER_BATCH,
+    MAX_TAGS_PER_BATCH,
+    millis,
+    params_of,
+)
 from app.models import (
     Artifact,
     Experiment,

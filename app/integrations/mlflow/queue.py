@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import dialect_insert
-from app.integrations.mlflow.mapping import metric_value, millis
 from app.metrics.batch import MetricBatch
+from app.mlflow_terms import metric_value, millis
 from app.models import Artifact, Experiment, MlflowQueueItem, MlflowRun
 from app.models.base import utcnow
 

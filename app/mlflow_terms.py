@@ -1,0 +1,107 @@
+"""MLflow's terms for our data, in both directions: how hyperparams read as MLflow params
+(and an MLflow param's text as a hyperparameter), MLflow's limits on keys and values, its
+millisecond times and its spelling of non-finite values. Shared by the MLflow mirror
+(``app/integrations/mlflow/``, ours → MLflow) and the MLflow-compatible API
+(``app/mlflow_api/``, MLflow → ours), so both speak them alike.
+
+MLflow refuses a ``log-batch`` with more than 1,000 metrics, 100 params or 100 tags (and
+1,000 entities in all), params longer than 6,000 characters, tags longer than 8,000, and
+keys longer than 250 or with characters outside ``[/\\w.\\- :]``. Longer values are cut
+with a visible marker; bad key characters become ``_``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from app.compare.params import flatten
+from app.models import Experiment
+
+MAX_METRICS_PER_BATCH = 1000
+MAX_PARAMS_PER_BATCH = 100
+MAX_TAGS_PER_BATCH = 100
+MAX_PARAM_VALUE = 6000
+MAX_TAG_VALUE = 8000
+MAX_KEY = 250
+TRUNCATED = "...[truncated]"
+
+_BAD_KEY_CHARS = re.compile(r"[^/\w.\- :]")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending with a marker when it was cut."""
+    if len(text) <= limit:
+        return text
+    if limit <= len(TRUNCATED):
+        return text[:limit]
+    return text[: limit - len(TRUNCATED)] + TRUNCATED
+
+
+def clean_key(key: str) -> str:
+    return clip(_BAD_KEY_CHARS.sub("_", key), MAX_KEY)
+
+
+def param_text(value: Any) -> str:
+    """A hyperparameter as MLflow's param text: strings as they are, the rest as JSON
+    (an integer past 64 bits, as PostgreSQL gives back a float of 1e20 or more, too)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def param_value(text: str) -> Any:
+    """An MLflow param's text as a hyperparameter: the JSON number or boolean it spells
+    when ``param_text`` gives the same text back (``"0.1"`` → 0.1, ``"256"`` → 256,
+    ``"true"`` → True), else the text itself (``"1e-3"``, ``"True"``, ``"adam"``), so a
+    param always reads back exactly as it was logged."""
+    if text in ("true", "false"):
+        return text == "true"
+    if not text or text[0] not in "-0123456789":
+        return text
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return value if is_number and param_text(value) == text else text
+
+
+def params_of(experiment: Experiment) -> list[dict[str, str]]:
+    """Hyperparams flattened to dotted keys (``optimizer.lr``), as MLflow params."""
+    return params_of_hyperparams(experiment.hyperparams)
+
+
+def params_of_hyperparams(hyperparams: dict[str, Any]) -> list[dict[str, str]]:
+    flat = flatten("hyperparams", hyperparams)
+    params: dict[str, str] = {}
+    for path, value in flat.items():
+        key = clean_key(path.removeprefix("hyperparams").removeprefix(".") or "hyperparams")
+        params.setdefault(key, clip(param_text(value), MAX_PARAM_VALUE))
+    return [{"key": key, "value": value} for key, value in params.items()]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def millis(moment: datetime) -> int:
+    """Epoch milliseconds, exactly (``timestamp() * 1000`` can land 1 ms low)."""
+    return (moment - _EPOCH) // _MILLISECOND
+
+
+def metric_value(value: float | None) -> float | str:
+    """MLflow's JSON takes non-finite doubles as strings; a stored NaN is None here."""
+    if value is None or math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
