@@ -1,7 +1,7 @@
 """experiment queue: priority, the waiting entry's pool, time, position and estimate
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 09:50:00
 """
 
@@ -14,8 +14,7 @@ from app.models.base import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0011"
-# 0010 (mlflow_search_indexes) is not on main yet: re-point to "0010" when it lands
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
