@@ -379,14 +379,18 @@ async def write_plan(
         for p in planned
         if not p.start_now and shown.get(p.experiment_id) != (p.position, p.estimated_start_at)
     ]
-    for entry in changed:
+    if changed:  # one executemany (ORM bulk UPDATE by primary key, still only if waiting)
         await session.execute(
-            update(Experiment)
-            .where(Experiment.id == entry.experiment_id, waiting())
-            .values(
-                queue_position=entry.position, queue_estimated_start_at=entry.estimated_start_at
-            )
-            .execution_options(synchronize_session=False)
+            update(Experiment).where(waiting()),
+            [
+                {
+                    "id": entry.experiment_id,
+                    "queue_position": entry.position,
+                    "queue_estimated_start_at": entry.estimated_start_at,
+                }
+                for entry in changed
+            ],
+            execution_options={"synchronize_session": None},
         )
     return [entry.experiment_id for entry in changed]
 
