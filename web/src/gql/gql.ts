@@ -22,7 +22,7 @@ type Documents = {
     "\n  fragment ExperimentDetail on Experiment {\n    id\n    name\n    description\n    status\n    type\n    model\n    approach\n    framework\n    hyperparams\n    config\n    tags\n    allowedActions\n    statusMessage\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    resources {\n      gpuType\n      gpuCount\n      cpuCores\n      memoryGb\n      maxDurationMinutes\n    }\n    reservation {\n      pool\n      gpuCount\n      reservedAt\n      expiresAt\n      releasedAt\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n      etaSeconds\n    }\n    git {\n      repoUrl\n      commit\n      branch\n      url\n    }\n    failure {\n      reason\n      message\n    }\n    cost {\n      gpu\n      api\n      total\n      currency\n    }\n    mlflow {\n      runId\n      url\n    }\n    createdAt\n    startedAt\n    finishedAt\n    lastActivityAt\n    durationSeconds\n  }\n": typeof types.ExperimentDetailFragmentDoc,
     "\n  query ExperimentDetailPage($id: ID!) {\n    experiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.ExperimentDetailPageDocument,
     "\n  subscription ExperimentDetailUpdated($id: ID!) {\n    experimentUpdated(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.ExperimentDetailUpdatedDocument,
-    "\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.StartExperimentFromDetailDocument,
+    "\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.StartExperimentFromDetailDocument,
     "\n  mutation CompleteExperimentFromDetail($id: ID!) {\n    completeExperiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.CompleteExperimentFromDetailDocument,
     "\n  mutation StopExperimentFromDetail($id: ID!, $message: String) {\n    stopExperiment(id: $id, message: $message) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.StopExperimentFromDetailDocument,
     "\n  mutation FailExperimentFromDetail($id: ID!, $reason: FailureReason!, $message: String) {\n    failExperiment(id: $id, reason: $reason, message: $message) {\n      ...ExperimentDetail\n    }\n  }\n": typeof types.FailExperimentFromDetailDocument,
@@ -53,7 +53,7 @@ type Documents = {
     "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n": typeof types.NewExperimentOptionsDocument,
     "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n": typeof types.ResourcePoolsDocument,
     "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n": typeof types.CreateExperimentDocument,
-    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.StartExperimentDocument,
+    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      id\n      status\n    }\n  }\n": typeof types.StartExperimentDocument,
     "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": typeof types.UnreadNotificationCountDocument,
     "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n": typeof types.NotificationItemFragmentDoc,
     "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n": typeof types.NotificationListDocument,
@@ -70,7 +70,7 @@ const documents: Documents = {
     "\n  fragment ExperimentDetail on Experiment {\n    id\n    name\n    description\n    status\n    type\n    model\n    approach\n    framework\n    hyperparams\n    config\n    tags\n    allowedActions\n    statusMessage\n    hypothesis {\n      id\n      title\n    }\n    owner {\n      id\n      name\n    }\n    resources {\n      gpuType\n      gpuCount\n      cpuCores\n      memoryGb\n      maxDurationMinutes\n    }\n    reservation {\n      pool\n      gpuCount\n      reservedAt\n      expiresAt\n      releasedAt\n    }\n    progress {\n      step\n      totalSteps\n      epoch\n      totalEpochs\n      fraction\n      etaSeconds\n    }\n    git {\n      repoUrl\n      commit\n      branch\n      url\n    }\n    failure {\n      reason\n      message\n    }\n    cost {\n      gpu\n      api\n      total\n      currency\n    }\n    mlflow {\n      runId\n      url\n    }\n    createdAt\n    startedAt\n    finishedAt\n    lastActivityAt\n    durationSeconds\n  }\n": types.ExperimentDetailFragmentDoc,
     "\n  query ExperimentDetailPage($id: ID!) {\n    experiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": types.ExperimentDetailPageDocument,
     "\n  subscription ExperimentDetailUpdated($id: ID!) {\n    experimentUpdated(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": types.ExperimentDetailUpdatedDocument,
-    "\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": types.StartExperimentFromDetailDocument,
+    "\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      ...ExperimentDetail\n    }\n  }\n": types.StartExperimentFromDetailDocument,
     "\n  mutation CompleteExperimentFromDetail($id: ID!) {\n    completeExperiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n": types.CompleteExperimentFromDetailDocument,
     "\n  mutation StopExperimentFromDetail($id: ID!, $message: String) {\n    stopExperiment(id: $id, message: $message) {\n      ...ExperimentDetail\n    }\n  }\n": types.StopExperimentFromDetailDocument,
     "\n  mutation FailExperimentFromDetail($id: ID!, $reason: FailureReason!, $message: String) {\n    failExperiment(id: $id, reason: $reason, message: $message) {\n      ...ExperimentDetail\n    }\n  }\n": types.FailExperimentFromDetailDocument,
@@ -101,7 +101,7 @@ const documents: Documents = {
     "\n  query NewExperimentOptions {\n    hypotheses(first: 500) {\n      id\n      title\n    }\n    presets {\n      type\n      description\n      hyperparamSchema\n      defaults\n      defaultResources {\n        gpuType\n        gpuCount\n        cpuCores\n        memoryGb\n        maxDurationMinutes\n      }\n    }\n  }\n": types.NewExperimentOptionsDocument,
     "\n  query ResourcePools {\n    resourcePools {\n      name\n      gpuType\n      capacity\n      reserved\n      available\n      hourlyCostPerGpu\n    }\n  }\n": types.ResourcePoolsDocument,
     "\n  mutation CreateExperiment($input: CreateExperimentInput!) {\n    createExperiment(input: $input) {\n      id\n      name\n      status\n    }\n  }\n": types.CreateExperimentDocument,
-    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n": types.StartExperimentDocument,
+    "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      id\n      status\n    }\n  }\n": types.StartExperimentDocument,
     "\n  query UnreadNotificationCount {\n    unreadNotificationCount\n  }\n": types.UnreadNotificationCountDocument,
     "\n  fragment NotificationItem on Notification {\n    id\n    kind\n    message\n    createdAt\n    readAt\n    experiment {\n      id\n      name\n    }\n  }\n": types.NotificationItemFragmentDoc,
     "\n  query NotificationList($first: Int) {\n    notifications(first: $first) {\n      ...NotificationItem\n    }\n  }\n": types.NotificationListDocument,
@@ -159,7 +159,7 @@ export function graphql(source: "\n  subscription ExperimentDetailUpdated($id: I
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n"): (typeof documents)["\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id) {\n      ...ExperimentDetail\n    }\n  }\n"];
+export function graphql(source: "\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      ...ExperimentDetail\n    }\n  }\n"): (typeof documents)["\n  mutation StartExperimentFromDetail($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      ...ExperimentDetail\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -283,7 +283,7 @@ export function graphql(source: "\n  mutation CreateExperiment($input: CreateExp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id) {\n      id\n      status\n    }\n  }\n"];
+export function graphql(source: "\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation StartExperiment($id: ID!) {\n    startExperiment(id: $id, wait: false) {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
