@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The built web console (make run / make test build web/ into it)
@@ -41,7 +48,10 @@ DEFAULT_POOLS = [
 
 class Settings(BaseSettings):
     # populate_by_name: ``Settings(data_dir=…)`` as well as the environment's EXPSVC_HOME
-    model_config = SettingsConfigDict(env_prefix="EXPSVC_", extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a refused setting may hold a password (URLs with credentials)
+    model_config = SettingsConfigDict(
+        env_prefix="EXPSVC_", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     # The home folder: the admin token, and (unless their URLs are set) the SQLite database
     # and the artifact folder. Every command (serve, users, db) uses the same one, so run
@@ -107,6 +117,16 @@ class Settings(BaseSettings):
     # the CLI) stops the token there within this many seconds; on the replica that revoked
     # it, at once
     auth_cache_ttl_seconds: float = Field(default=10.0, ge=0, le=3600)
+
+    # Rate limits per token and route class (app/rate_limits.py); 0 turns one off. Counted
+    # in Redis when EXPSVC_REDIS_URL is set (shared by the replicas), else per process.
+    # Reads: GETs and GraphQL queries (a subscription's start is one); mutations: the other
+    # writes; ingest: the metric points and log lines of batches, a second's worth at once
+    rate_limit_reads_per_minute: int = Field(default=6000, ge=0)
+    rate_limit_mutations_per_minute: int = Field(default=6000, ge=0)
+    rate_limit_ingest_points_per_second: int = Field(default=1_000_000, ge=0)
+    # Requests without a valid token, per client address (a token-guessing loop gets 429)
+    rate_limit_unauthenticated_per_minute: int = Field(default=600, ge=0)
 
     # Lifecycle
     activity_timeout_seconds: int = Field(default=900, ge=1)
@@ -195,6 +215,31 @@ class Settings(BaseSettings):
     # Longest wait between retries while MLflow is down or refusing
     mlflow_max_backoff_seconds: float = Field(default=60.0, gt=0)
 
+    # Notification delivery beyond the console (app/notifications/delivery): the
+    # installation's transports; each user picks channels per kind and may give their own
+    # email address, webhook and Slack URLs (which then win over these)
+    # smtp://user:pass@host:587?starttls=true, or smtps://… for TLS from the first byte
+    smtp_url: SecretStr = Field(default=SecretStr(""), description="SMTP server for email")
+    smtp_from: str = Field(default="", description="From: of notification emails")
+    webhook_url: str = Field(default="", description="webhook every WEBHOOK delivery goes to")
+    webhook_secret: SecretStr = Field(
+        default=SecretStr(""), description="signs the installation's webhook (Standard Webhooks)"
+    )
+    slack_webhook_url: SecretStr = Field(
+        default=SecretStr(""), description="Slack/Mattermost incoming webhook"
+    )
+    # Users with digest on get the noisy kinds as one message per this many minutes
+    notification_digest_minutes: float = Field(default=60.0, gt=0)
+    # How often the delivery job looks for due deliveries
+    notification_delivery_interval_seconds: float = Field(default=1.0, gt=0)
+    # Attempts before a delivery is FAILED; the wait doubles from 1 s up to the maximum
+    notification_delivery_max_attempts: int = Field(default=10, ge=1)
+    notification_delivery_max_backoff_seconds: float = Field(default=600.0, gt=0)
+    notification_delivery_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Users' webhook and Slack URLs may not reach loopback, private, link-local or reserved
+    # addresses (the service's own network) unless this is on
+    notification_allow_private_urls: bool = False
+
     # Documents
     max_json_document_bytes: int = Field(default=256 * 1024, ge=1)
 
@@ -211,6 +256,26 @@ class Settings(BaseSettings):
                 text = Path(text).read_text(encoding="utf-8")
                 return yaml.safe_load(text)
             return json.loads(text)
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: SecretStr) -> SecretStr:
+        """A malformed SMTP URL stops the start, not the first mail."""
+        from app.notifications.delivery.email import parse_smtp_url
+
+        if url := value.get_secret_value():
+            parse_smtp_url(url)
+        return value
+
+    @field_validator("webhook_url", "slack_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | SecretStr) -> str | SecretStr:
+        from app.notifications.delivery.urls import url_problem
+
+        url = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if url and (problem := url_problem(url, allow_private=True)):
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

@@ -75,8 +75,21 @@ class PayloadTooLarge(DomainError):
 
 
 class RateLimited(DomainError):
+    """Too many requests; ``retry_after`` (whole seconds) when waiting is what helps: REST and
+    the MLflow API send it as ``Retry-After`` (``app/rate_limits.py``)."""
+
     code = "RATE_LIMITED"
     http_status = 429
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after
 
 
 class QueryTooComplex(DomainError):

@@ -14,6 +14,7 @@ from app.experiments.watchdog import activity_watchdog
 from app.logging import configure_logging
 from app.mlflow_api.app import mlflow_routes
 from app.mlflow_api.endpoints import endpoint_table as mlflow_endpoints
+from app.notifications.delivery.sender import DeliverySender, delivery_job
 from app.observability import health_routes, install_observability
 from app.read_timeouts import BodyReadTimeout
 from app.resources.expiry import reservation_job
@@ -38,12 +39,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         async with services.db.unit_of_work() as session:
             await seed_pools(session, services.settings)
+        sender = DeliverySender(services.db, services.settings)
         jobs = [
             activity_watchdog(services.db, services.settings),
             reservation_job(services.db, services.settings),
             upload_sweeper(services),
+            delivery_job(sender),
         ]
-        closers: list[Callable[[], Awaitable[None]]] = []
+        closers: list[Callable[[], Awaitable[None]]] = [sender.close]
         if services.settings.mlflow_tracking_uri:
             from app.integrations.mlflow.mirror import MlflowMirror, mlflow_job
 

@@ -16,6 +16,7 @@ from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
 from app.experiments.start_hooks import ReserveResources, StartHooks
 from app.notifications.producer import NotificationProducer
+from app.rate_limits import RateLimits
 from app.storage import ArtifactStore, open_store
 from app.users.auth_cache import AuthCache
 
@@ -41,6 +42,9 @@ class Services:
     store: ArtifactStore = field(init=False)
     # The request path's side of the MLflow mirror; None when MLflow is not configured
     mlflow: MlflowQueue | None = field(init=False, default=None)
+    # Rate limits (app/rate_limits.py): given (counted in Redis), or counted in this process
+    rate_limits: RateLimits | None = None
+    limits: RateLimits = field(init=False)
 
     def __post_init__(self) -> None:
         # a fresh list (``dataclasses.replace`` runs this again on a copy): the reservation
@@ -52,6 +56,7 @@ class Services:
         self.notifier = NotificationProducer(self.db, self.live)
         self.auth = AuthCache(self.db, ttl=self.settings.auth_cache_ttl_seconds)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
+        self.limits = self.rate_limits or RateLimits(self.settings)
         if self.settings.mlflow_tracking_uri:
             from app.integrations.mlflow.queue import MlflowQueue
 
@@ -64,10 +69,13 @@ class Services:
         if not settings.redis_url:
             return cls(settings=settings, db=db)
         from app.events.redis_broker import RedisBroker, RedisEventStream
+        from app.rate_limits import RedisCounter
 
-        broker = RedisBroker(settings.redis_url, prefix=settings.redis_key_prefix)
-        stream = RedisEventStream(broker.client, settings.redis_key_prefix + EVENT_STREAM)
-        return cls(settings=settings, db=db, broker=broker, stream=stream)
+        prefix = settings.redis_key_prefix
+        broker = RedisBroker(settings.redis_url, prefix=prefix)
+        stream = RedisEventStream(broker.client, prefix + EVENT_STREAM)
+        limits = RateLimits(settings, RedisCounter(broker.client, prefix))
+        return cls(settings=settings, db=db, broker=broker, stream=stream, rate_limits=limits)
 
     async def close(self) -> None:
         await self.notifier.stop()

@@ -1,7 +1,7 @@
 """What ``expsvc serve`` tells a newcomer before its banner: one line for each backing
-service (Redis, the S3 bucket, MLflow) that does not answer. The service starts anyway —
-each of them is waited for at run time — but a missing bucket or a stopped Redis should
-not first show as a failed upload or a silent live view."""
+service (Redis, the S3 bucket, MLflow, the SMTP server) that does not answer. The service
+starts anyway — each of them is waited for at run time — but a missing bucket or a stopped
+Redis should not first show as a failed upload or a silent live view."""
 
 from __future__ import annotations
 
@@ -89,8 +89,39 @@ async def _mlflow(settings: Settings) -> str | None:
     )
 
 
+async def _smtp(settings: Settings) -> str | None:
+    url = settings.smtp_url.get_secret_value()
+    if not url:
+        return None
+    import aiosmtplib
+
+    from app.notifications.delivery.email import parse_smtp_url
+
+    config = parse_smtp_url(url)
+
+    async def greet() -> None:
+        # the greeting is enough: TLS and login are the sends' (and their lastError's)
+        client = aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            use_tls=config.use_tls,
+            start_tls=False,
+            timeout=TIMEOUT,
+        )
+        await client.connect()
+        await client.quit()
+
+    result = await run_check(greet, TIMEOUT)
+    if result == "ok":
+        return None
+    return (
+        f"the SMTP server at {_address(url)} does not answer ({result}); notification "
+        "emails are retried until it does (EXPSVC_SMTP_URL)"
+    )
+
+
 async def backing_service_warnings(settings: Settings) -> list[str]:
     """One line per configured backing service that does not answer. One after the other:
     opening the S3 client keeps the loop busy long enough to fail a concurrent Redis ping."""
-    found = [await check(settings) for check in (_redis, _s3, _mlflow)]
+    found = [await check(settings) for check in (_redis, _s3, _mlflow, _smtp)]
     return [line for line in found if line is not None]

@@ -17,6 +17,7 @@ from schema.limits import limit_extensions
 from schema.mutations import Mutation
 from schema.observability import OperationMetrics
 from schema.queries import Query
+from schema.rate_limits import OperationRateLimit
 from schema.response_size import bounded_executor
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
@@ -49,6 +50,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
         # rules (cached per text), then the cost with the request's variables
         extensions=[
             *limit_extensions(settings),
+            OperationRateLimit,  # once parsed: app/rate_limits.py
             *introspection_extensions(settings),  # before the cache: it adds a rule
             ThreadedParsing,
             cached_validation(),

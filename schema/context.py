@@ -14,8 +14,9 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from app.config import Settings
-from app.errors import NotFound
+from app.errors import DomainError, NotFound, RateLimited, Unauthenticated
 from app.models import User
+from app.rate_limits import Caller, RouteClass, client_address, ingest_cost
 from app.services import Services
 from app.users.tokens import bearer_token
 from schema.dataloaders import Loaders
@@ -30,7 +31,8 @@ class Context:
     # The websocket ``connection_init`` payload (strawberry sets it): carries the token
     connection_params: Any = None
     loaders: Loaders = field(init=False)
-    _user: User | None = field(default=None, init=False)
+    _caller: Caller | None = field(default=None, init=False)
+    _refused: DomainError | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.services.db)
@@ -43,9 +45,33 @@ class Context:
         """The authenticated caller; ``UNAUTHENTICATED`` without a valid token. A websocket
         connection asks again (through the auth cache) for each operation it starts, so a
         token revoked while it is open starts nothing more."""
-        if self._user is None or isinstance(self.request, WebSocket):
-            self._user = await self.services.auth.user(self.connection_token())
-        return self._user
+        return (await self.caller()).user
+
+    async def caller(self) -> Caller:
+        """The caller with its rate-limit key (``app/rate_limits.py``). An HTTP request
+        authenticates once: a refusal is remembered, so the address is charged once."""
+        if isinstance(self.request, WebSocket):
+            return await self._authenticate()
+        if self._refused is not None:
+            raise self._refused
+        if self._caller is None:
+            try:
+                self._caller = await self._authenticate()
+            except (Unauthenticated, RateLimited) as exc:
+                self._refused = exc
+                raise
+        return self._caller
+
+    async def _authenticate(self) -> Caller:
+        address = client_address(self.request) if self.request is not None else ""
+        services = self.services
+        return await services.limits.caller(services.auth, self.connection_token(), address)
+
+    async def charge_ingest(self, points: int) -> None:
+        """Count a batch's points (or lines) before it is written: ``RATE_LIMITED`` refuses
+        the whole batch."""
+        key = (await self.caller()).key
+        await self.services.limits.charge(key, RouteClass.INGEST, ingest_cost(points))
 
     def connection_token(self) -> str | None:
         """The bearer token: the request's header, or a websocket's ``connection_init``."""

@@ -109,7 +109,10 @@ LEAF_COSTS: Mapping[str, float] = {
     "Experiment.config": 4.0,
 }
 # Lists with no argument to size them and no bound: their planning length
-LIST_LENGTHS: Mapping[str, int] = {"Experiment.artifacts": 100}
+LIST_LENGTHS: Mapping[str, int] = {
+    "Experiment.artifacts": 100,
+    "Notification.deliveries": 3,  # at most one per channel besides IN_APP
+}
 # Leaves that hold a sized list of rows (cost like the rows would, by the named argument)
 SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}
 # Lists sized by an enclosing field's argument

@@ -22,6 +22,8 @@ from app.metrics.history import Series
 from app.metrics.service import summaries_by_experiment
 from app.models import Artifact, Experiment, Hypothesis, MetricSeries, Reservation, User
 from app.models.enums import Role
+from app.models.notification_delivery import NotificationDelivery
+from app.notifications.delivery.queue import deliveries_by_notification
 from app.resources.api_costs import ApiCostPage, ApiCostRead
 from app.resources.api_costs import read_pages as read_api_cost_pages
 from app.resources.service import reservations_by_experiment
@@ -79,6 +81,7 @@ class Loaders:
     experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
     mlflow_links: DataLoader[uuid.UUID, MlflowLinkView | None] = field(init=False)
     api_costs: DataLoader[ApiCostRead, ApiCostPage] = field(init=False)
+    deliveries: DataLoader[uuid.UUID, list[NotificationDelivery] | None] = field(init=False)
     _visible: dict[tuple[uuid.UUID, Role], VisibleLoaders] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +99,7 @@ class Loaders:
         self.experiments = batched(self.db, experiments_by_ids)
         self.mlflow_links = batched(self.db, _mlflow_links)
         self.api_costs = DataLoader(load_fn=self._api_costs)
+        self.deliveries = batched(self.db, deliveries_by_notification, list)
 
     def visible_to(self, actor: User) -> VisibleLoaders:
         """The loaders whose answers depend on who asks (one set per caller)."""

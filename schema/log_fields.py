@@ -116,6 +116,7 @@ async def _append_lines(
         now=utcnow(),
         limit=info.context.settings.logs_max_batch_lines,
     )
+    await info.context.charge_ingest(len(lines))
     async with info.context.transaction() as session:
         result = await logs.append_lines(
             session, actor=actor, experiment_id=experiment, lines=data, batch_id=batch_id

@@ -52,6 +52,11 @@ from schema.inputs import (
 )
 from schema.log_fields import LOG_MESSAGES_DESCRIPTION, log_messages
 from schema.metric_types import MetricPointInput
+from schema.notification_types import (
+    UPDATE_NOTIFICATION_PREFERENCES_DESCRIPTION,
+    NotificationPreferences,
+    update_notification_preferences,
+)
 from schema.resource_types import ResourcePool
 from schema.token_fields import ApiToken
 from schema.types import Experiment, Hypothesis, User, UserWithToken
@@ -79,6 +84,7 @@ async def _log_metrics(
         now=utcnow(),
         limit=info.context.settings.metrics_max_batch_points,
     )
+    await info.context.charge_ingest(len(batch))
     result = await metrics.ingest_metrics_alone(
         info.context.services.db,
         actor=actor,
@@ -109,6 +115,10 @@ class Mutation:
     mark_notifications_read: int = strawberry.mutation(
         resolver=resource_fields.mark_notifications_read,
         description="Mark the caller's notifications read; returns how many changed.",
+    )
+    update_notification_preferences: NotificationPreferences = strawberry.mutation(
+        resolver=update_notification_preferences,
+        description=UPDATE_NOTIFICATION_PREFERENCES_DESCRIPTION,
     )
 
     log_messages: int = strawberry.mutation(

@@ -15,6 +15,11 @@ from schema.compare_types import COMPARE_DESCRIPTION, compare_experiments
 from schema.context import Info, parse_id
 from schema.facet_fields import FACETS_DESCRIPTION, ExperimentFacets, experiment_facets
 from schema.inputs import ExperimentFilter, ExperimentOrder, to_model
+from schema.notification_types import (
+    NOTIFICATION_PREFERENCES_DESCRIPTION,
+    NotificationPreferences,
+    notification_preferences,
+)
 from schema.resource_types import ResourcePool
 from schema.stats_types import (
     LEADERBOARD_DESCRIPTION,
@@ -52,6 +57,9 @@ class Query:
     unread_notification_count: int = strawberry.field(
         resolver=resource_fields.unread_notification_count,
         description=resource_fields.UNREAD_COUNT_DESCRIPTION,
+    )
+    notification_preferences: NotificationPreferences = strawberry.field(
+        resolver=notification_preferences, description=NOTIFICATION_PREFERENCES_DESCRIPTION
     )
     api_tokens: list[ApiToken] = strawberry.field(
         resolver=token_fields.api_tokens_list, description=token_fields.API_TOKENS_DESCRIPTION

@@ -34,6 +34,7 @@ from schema.dataloaders import SeriesKey
 from schema.inputs import ExperimentOrder, to_model
 from schema.log_fields import LOGS_DESCRIPTION, LogPage
 from schema.metric_types import MetricSeries, MetricSummary
+from schema.notification_types import NotificationDelivery
 from schema.resource_types import Cost, NotificationFields, Reservation
 from schema.scalars import BigInt
 
@@ -632,6 +633,13 @@ class UserWithToken:
 
 @strawberry.type
 class Notification(NotificationFields):
+    @strawberry.field(
+        description="Its deliveries beyond the console, one per channel the recipient chose."
+    )
+    async def deliveries(self, info: Info) -> list[NotificationDelivery]:
+        rows = await info.context.loaders.deliveries.load(self.row.id)
+        return [NotificationDelivery(row=row) for row in rows or []]
+
     @strawberry.field
     async def experiment(self, info: Info) -> Experiment | None:
         """The experiment it is about (its recipients are the people who may read it)."""

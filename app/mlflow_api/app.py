@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from app.errors import DomainError
 from app.mlflow_api.call import MlflowCall, body_args, query_args
 from app.mlflow_api.errors import domain_error_response, endpoint_not_found, internal_error_response
+from app.rate_limits import RouteClass, client_address, method_class
 from app.rest.responses import ORJSONResponse
 from app.services import Services
 from app.users.tokens import bearer_token
@@ -41,6 +42,19 @@ class MlflowEndpoint:
     # and the handler reads the body itself (artifact uploads)
     body: str = "json"
     prefixes: tuple[str, ...] = TRACKING_PREFIXES
+    # Its rate-limit class when not the method's (app/rate_limits.py); an INGEST handler
+    # charges its batch's points with ``MlflowCall.charge_ingest``
+    rate: RouteClass | None = None
+
+    @property
+    def route_class(self) -> RouteClass:
+        """Its ``rate``, else a read for a GET or a search (MLflow POSTs its searches),
+        else a mutation."""
+        if self.rate is not None:
+            return self.rate
+        if self.path.rsplit("/", 1)[-1].startswith("search"):
+            return RouteClass.READ
+        return method_class(self.method)
 
 
 @dataclass
@@ -58,14 +72,21 @@ class _PathGroup:
 def _runner(
     endpoint: MlflowEndpoint, services: Services
 ) -> Callable[[Request], Awaitable[Response]]:
+    kind = endpoint.route_class
+
     async def run(request: Request) -> Response:
         try:
-            actor = await services.auth.user(bearer_token(request.headers.get("authorization")))
+            token = bearer_token(request.headers.get("authorization"))
+            caller = await services.limits.caller(services.auth, token, client_address(request))
+            if kind is not RouteClass.INGEST:
+                await services.limits.charge(caller.key, kind)
             if endpoint.body == "json" and request.method != "GET":
                 args = await body_args(request, services.settings.max_request_bytes)
             else:
                 args = query_args(request)
-            result = await endpoint.handler(MlflowCall(request, services, actor, args))
+            result = await endpoint.handler(
+                MlflowCall(request, services, caller.user, args, rate_key=caller.key)
+            )
         except DomainError as exc:
             return domain_error_response(exc)
         except ClientDisconnect:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from app.errors import NotFound
 from app.mlflow_api.errors import MlflowError
 from app.models import User
+from app.rate_limits import RouteClass, ingest_cost
 from app.request_body import read_body
 from app.services import Services
 from app.validation import text_problem
@@ -32,6 +33,12 @@ class MlflowCall:
     services: Services
     actor: User
     args: dict[str, Any]
+    rate_key: str = ""  # the caller's rate-limit buckets (app/rate_limits.py)
+
+    async def charge_ingest(self, points: int) -> None:
+        """Count a batch's metric points before it is written (``REQUEST_LIMIT_EXCEEDED``
+        refuses all of it)."""
+        await self.services.limits.charge(self.rate_key, RouteClass.INGEST, ingest_cost(points))
 
     def text(self, name: str, *, required: bool = True, default: str | None = None) -> str | None:
         value = self.args.get(name)

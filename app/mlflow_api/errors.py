@@ -25,6 +25,7 @@ from app.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from app.rate_limits import retry_after_headers
 from app.rest.responses import ORJSONResponse
 
 log = logging.getLogger("expsvc.mlflow_api")
@@ -90,14 +91,20 @@ def _message(exc: DomainError) -> str:
     return exc.message
 
 
-def error_response(error_code: str, message: str, status: int | None = None) -> Response:
+def error_response(
+    error_code: str,
+    message: str,
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {"error_code": error_code, "message": message}
-    headers = {"WWW-Authenticate": "Bearer"} if error_code == "UNAUTHENTICATED" else None
+    if error_code == "UNAUTHENTICATED":
+        headers = {"WWW-Authenticate": "Bearer"}
     return ORJSONResponse(body, status_code=status or STATUS.get(error_code, 500), headers=headers)
 
 
 def domain_error_response(exc: DomainError) -> Response:
-    return error_response(mlflow_code(exc), _message(exc))
+    return error_response(mlflow_code(exc), _message(exc), headers=retry_after_headers(exc))
 
 
 def endpoint_not_found(request: Request) -> Response:

@@ -15,6 +15,7 @@ from app.mlflow_api import tracking
 from app.mlflow_api.app import MlflowEndpoint
 from app.mlflow_api.call import MlflowCall, invalid
 from app.mlflow_api.shapes import metric_json
+from app.rate_limits import RouteClass
 
 MAX_HISTORY_PAGE = 25_000  # what the mlflow client asks for per page
 
@@ -50,6 +51,7 @@ async def update_run(call: MlflowCall) -> Any:
 
 
 async def log_batch(call: MlflowCall) -> Any:
+    await call.charge_ingest(len(call.items("metrics")))
     await tracking.log_batch(
         call.services,
         actor=call.actor,
@@ -63,6 +65,7 @@ async def log_batch(call: MlflowCall) -> Any:
 
 async def log_metric(call: MlflowCall) -> Any:
     metric = {name: call.args.get(name) for name in ("key", "value", "timestamp", "step")}
+    await call.charge_ingest(1)
     await tracking.log_batch(
         call.services,
         actor=call.actor,
@@ -158,8 +161,8 @@ ENDPOINTS: list[MlflowEndpoint] = [
     MlflowEndpoint("POST", "/runs/create", create_run),
     MlflowEndpoint("GET", "/runs/get", get_run),
     MlflowEndpoint("POST", "/runs/update", update_run),
-    MlflowEndpoint("POST", "/runs/log-batch", log_batch),
-    MlflowEndpoint("POST", "/runs/log-metric", log_metric),
+    MlflowEndpoint("POST", "/runs/log-batch", log_batch, rate=RouteClass.INGEST),
+    MlflowEndpoint("POST", "/runs/log-metric", log_metric, rate=RouteClass.INGEST),
     MlflowEndpoint("POST", "/runs/log-parameter", log_parameter),
     MlflowEndpoint("POST", "/runs/set-tag", set_tag),
     MlflowEndpoint("POST", "/runs/delete-tag", delete_tag),

@@ -9,6 +9,7 @@ from app.models.metric import MetricSeries, metric_batches, metric_points, metri
 from app.models.mlflow import MlflowQueueItem, MlflowRun
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
 from app.models.notification import Notification
+from app.models.notification_delivery import NotificationDelivery, NotificationPreference
 from app.models.outbox import OutboxEvent
 from app.models.resource import ApiCost, Reservation, ResourcePool
 from app.models.user import ApiToken, User
@@ -25,6 +26,8 @@ __all__ = [
     "MlflowQueueItem",
     "MlflowRun",
     "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
     "OutboxEvent",
     "Reservation",
     "ResourcePool",

@@ -27,6 +27,7 @@ from app.hypotheses.service import observers_by_hypothesis
 from app.models import Experiment, Hypothesis, OutboxEvent
 from app.models.base import utcnow
 from app.models.notification import Notification
+from app.notifications.delivery.queue import enqueue
 from app.notifications.kinds import KIND_FOR_EVENT, message_for
 
 log = logging.getLogger("expsvc.notifications")
@@ -63,11 +64,13 @@ def _insert(session: AsyncSession) -> Any:
 
 async def _notify(session: AsyncSession, event: OutboxEvent) -> list[Produced]:
     """The event's notifications; one already made (another replica got there first) is
-    skipped by the (user, event, kind) key, so nothing is ever produced twice."""
+    skipped by the (user, event, kind) key, so nothing is ever produced twice. Their
+    deliveries to other channels are queued in the same transaction."""
     kind = KIND_FOR_EVENT.get(event.event_type)
     if kind is None:
         return []
     message = message_for(kind, event.payload)
+    now = utcnow()
     rows = [
         {
             "id": uuid.uuid4(),
@@ -76,7 +79,7 @@ async def _notify(session: AsyncSession, event: OutboxEvent) -> list[Produced]:
             "message": message,
             "experiment_id": event.aggregate_id,
             "source_event_id": event.event_id,
-            "created_at": utcnow(),
+            "created_at": now,
         }
         for user_id in await recipients(session, event.aggregate_id)
     ]
@@ -88,9 +91,12 @@ async def _notify(session: AsyncSession, event: OutboxEvent) -> list[Produced]:
         .on_conflict_do_nothing(index_elements=["user_id", "source_event_id", "kind"])
         .returning(Notification.id, Notification.user_id)
     )
-    made = (await session.execute(statement)).all()
+    made = [(ident, user_id) for ident, user_id in (await session.execute(statement)).all()]
+    hidden = await enqueue(session, kind=kind, made=made, now=now)
     return [
-        Produced(user_id, {"type": "notification", "id": str(ident)}) for ident, user_id in made
+        Produced(user_id, {"type": "notification", "id": str(ident)})
+        for ident, user_id in made
+        if ident not in hidden
     ]
 
 

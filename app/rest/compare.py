@@ -21,6 +21,7 @@ from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import MAX_POINTS_CAP, raw_json_value
 from app.metrics.service import check_history_args, summaries_by_experiment
 from app.models.base import utcnow
+from app.rate_limits import RouteClass
 from app.rest.endpoints import Call, Endpoint
 from app.rest.metrics import _series_json
 from app.rest.related import load_related
@@ -210,6 +211,7 @@ ENDPOINTS: list[Endpoint] = [
         request_model=CompareBody,
         response_model=ComparisonOut,
         errors=(NotFound,),
+        rate=RouteClass.READ,  # a POST for its body: it only reads
         description="At most 100 experiments, in the order given, each readable by the "
         "caller (NOT_FOUND otherwise). `params` flattens hyperparams and config to dotted "
         "keys (`hyperparams.optimizer.lr`, `config.data.path`); `metrics` gives each "

@@ -15,8 +15,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.config import Settings
-from app.errors import DomainError, NotFound, PayloadTooLarge, Unauthenticated, ValidationFailed
+from app.errors import (
+    DomainError,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Unauthenticated,
+    ValidationFailed,
+)
 from app.models import User
+from app.rate_limits import RouteClass, client_address, ingest_cost, method_class
 from app.rest.body import QueryModel, query_data, read_json_object
 from app.rest.responses import ORJSONResponse
 from app.services import Services
@@ -38,10 +46,16 @@ class Call:
     user: User | None = None
     body: BaseModel | None = None
     query: QueryModel | None = None
+    rate_key: str = ""  # the caller's rate-limit buckets (app/rate_limits.py)
 
     @property
     def settings(self) -> Settings:
         return self.services.settings
+
+    async def charge_ingest(self, points: int) -> None:
+        """Count a parsed batch's points (or lines) before it is written: ``RATE_LIMITED``
+        refuses the whole batch."""
+        await self.services.limits.charge(self.rate_key, RouteClass.INGEST, ingest_cost(points))
 
     @property
     def actor(self) -> User:
@@ -93,6 +107,16 @@ class Endpoint:
     response_content: dict[str, Any] | None = None
     # Answers besides the success and the errors (206, 307, 416…): status → response object
     other_responses: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Its rate-limit class when not the method's (reads for GET, mutations otherwise); an
+    # INGEST handler charges its batch's points with ``Call.charge_ingest``
+    rate: RouteClass | None = None
+
+    @property
+    def route_class(self) -> RouteClass | None:
+        """What a request costs (``app/rate_limits.py``); None: not limited (no token)."""
+        if not self.auth:
+            return None
+        return self.rate or method_class(self.method)
 
     @property
     def operation_id(self) -> str:
@@ -118,16 +142,20 @@ class Endpoint:
             implied.append(ValidationFailed)
         if has_body:
             implied.append(PayloadTooLarge)
+        if self.route_class is not None:
+            implied.append(RateLimited)
         return list(dict.fromkeys([*implied, *self.errors]))
 
 
-async def authenticate_request(services: Services, request: Request) -> User:
-    token = bearer_token(request.headers.get("authorization"))
-    return await services.auth.user(token)
-
-
 async def _call_for(endpoint: Endpoint, services: Services, request: Request) -> Call:
-    user = await authenticate_request(services, request) if endpoint.auth else None
+    user, rate_key = None, ""
+    kind = endpoint.route_class
+    if endpoint.auth:
+        token = bearer_token(request.headers.get("authorization"))
+        caller = await services.limits.caller(services.auth, token, client_address(request))
+        user, rate_key = caller.user, caller.key
+        if kind is not None and kind is not RouteClass.INGEST:
+            await services.limits.charge(rate_key, kind)
     query = None
     if endpoint.query_model is not None:
         query = parse(endpoint.query_model, query_data(request, endpoint.query_model))
@@ -136,7 +164,9 @@ async def _call_for(endpoint: Endpoint, services: Services, request: Request) ->
         limit = services.settings.max_request_bytes
         document = await read_json_object(request, limit, required=endpoint.body_required)
         body = parse(endpoint.request_model, document)
-    return Call(request=request, services=services, user=user, body=body, query=query)
+    return Call(
+        request=request, services=services, user=user, body=body, query=query, rate_key=rate_key
+    )
 
 
 def _runner(endpoint: Endpoint, services: Services) -> Callable[[Request], Awaitable[Response]]:

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
 
 from app.errors import INTERNAL_ERROR_CODE, DomainError, Unauthenticated
+from app.rate_limits import retry_after_headers
 from app.rest.responses import ORJSONResponse
 
 log = logging.getLogger("expsvc.rest")
@@ -85,6 +86,7 @@ def envelope(
 
 def error_response(exc: DomainError) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    headers = headers or retry_after_headers(exc)
     return envelope(exc.http_status, exc.code, exc.message, rest_details(exc.details), headers)
 
 

@@ -19,6 +19,7 @@ from app.logs.service import LogLineRow, LogPage
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.offload import sized_by
+from app.rate_limits import RouteClass
 from app.rest.body import BATCH_ID, QueryModel, read_json_object
 from app.rest.endpoints import Call, Endpoint
 from app.validation import INT64_MAX
@@ -142,6 +143,7 @@ async def post_logs(call: Call) -> Any:
     lines, batch_id = await sized_by(
         body, parse_batch, body, now=utcnow(), limit=call.settings.logs_max_batch_lines
     )
+    await call.charge_ingest(len(lines))
     async with call.services.db.unit_of_work() as session:
         result = await logs.append_lines(
             session, actor=call.actor, experiment_id=experiment_id, lines=lines, batch_id=batch_id
@@ -198,6 +200,7 @@ ENDPOINTS: list[Endpoint] = [
         _LOGS,
         post_logs,
         "Append log lines (RUNNING only): all or nothing; a repeated batch_id is a no-op",
+        rate=RouteClass.INGEST,
         request_schema=BATCH_IN,
         response_schema=ACCEPTED,
         status_code=202,

@@ -20,6 +20,7 @@ from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_val
 from app.models import MetricSeries
 from app.models.base import utcnow
 from app.offload import sized_by
+from app.rate_limits import RouteClass
 from app.request_body import read_body
 from app.rest.body import BATCH_ID, QueryModel
 from app.rest.endpoints import Call, Endpoint
@@ -135,6 +136,7 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
     batch, batch_id = await sized_by(
         body, parse_batch, body, now=utcnow(), limit=call.settings.metrics_max_batch_points
     )
+    await call.charge_ingest(len(batch))
     result = await metrics.ingest_metrics_alone(
         call.services.db,
         actor=call.actor,
@@ -221,6 +223,7 @@ ENDPOINTS: list[Endpoint] = [
         "/experiments/{id}/metrics",
         post_metric,
         "Log one metric point (RUNNING only)",
+        rate=RouteClass.INGEST,
         request_schema=POINT,
         response_schema=ACCEPTED,
         status_code=202,
@@ -233,6 +236,7 @@ ENDPOINTS: list[Endpoint] = [
         "/experiments/{id}/metrics/batch",
         post_metrics_batch,
         "Log a batch of metric points: all or nothing; a repeated batch_id is a no-op",
+        rate=RouteClass.INGEST,
         request_schema=BATCH,
         response_schema=ACCEPTED,
         status_code=202,

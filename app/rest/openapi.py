@@ -79,18 +79,27 @@ def _parameters(endpoint: Endpoint, components: Components) -> list[dict[str, An
     return parameters
 
 
+RETRY_AFTER: dict[str, Any] = {
+    "description": "Seconds until the request would be accepted (RATE_LIMITED)",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 def _error_responses(errors: Sequence[type[DomainError]], error_ref: Any) -> dict[str, Any]:
     by_status: dict[int, list[str]] = {}
     for error in errors:
         by_status.setdefault(error.http_status, []).append(error.code)
     by_status.setdefault(500, []).append("INTERNAL_SERVER_ERROR")
-    return {
+    responses: dict[str, Any] = {
         str(status): {
             "description": f"{HTTPStatus(status).phrase}: " + " or ".join(codes),
             "content": _json_content(error_ref),
         }
         for status, codes in sorted(by_status.items())
     }
+    if "429" in responses:
+        responses["429"]["headers"] = {"Retry-After": RETRY_AFTER}
+    return responses
 
 
 def _success(endpoint: Endpoint, components: Components) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import contextvars
 import logging
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,8 +60,12 @@ class AuthCache:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._writes: set[asyncio.Task[None]] = set()
 
-    async def user(self, token: str | None) -> User:
-        """The token's user; ``UNAUTHENTICATED`` for none or a bad, revoked or expired one."""
+    async def user(
+        self, token: str | None, *, guard: Callable[[], Awaitable[None]] | None = None
+    ) -> User:
+        """The token's user; ``UNAUTHENTICATED`` for none or a bad, revoked or expired one.
+        ``guard`` is awaited before a database lookup (not for a remembered token): the rate
+        limits refuse there an address that sent too many bad tokens."""
         if not token or text_problem(token):  # a NUL or lone surrogate is no token of ours
             raise Unauthenticated()
         key = hash_token(token)
@@ -72,6 +76,8 @@ class AuthCache:
             if now >= entry.use_due:
                 self._record_use(entry, now)
             return entry.user
+        if guard is not None:
+            await guard()
         async with self.db.reader() as session:
             found = await credential(session, token, now)
         until = now + timedelta(seconds=self.ttl)

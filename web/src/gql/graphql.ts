@@ -189,6 +189,13 @@ export type CreateUserInput = {
   role: Role;
 };
 
+/** HELD waits for its digest, PENDING for its (next) attempt; DELIVERED; FAILED gave up (lastError says why). */
+export type DeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'HELD'
+  | 'PENDING';
+
 export type Experiment = {
   __typename?: 'Experiment';
   /** What the caller may do to it now: the lifecycle moves its status allows (START, COMPLETE, FAIL, STOP), UPDATE while QUEUED, UPLOAD_ARTIFACT and ADD_API_COST; empty for a caller who may only read it. The same rules refuse the others. */
@@ -616,6 +623,8 @@ export type Mutation = {
   updateExperiment: Experiment;
   /** Change a hypothesis' title, team lead or observers (observerIds replaces them): its owner, a CURATOR or an ADMIN. */
   updateHypothesis: Hypothesis;
+  /** Change the caller's own delivery preferences: channels per kind, addresses (http/https URLs; not loopback or private addresses), digest. VALIDATION_FAILED changes nothing. */
+  updateNotificationPreferences: NotificationPreferences;
   /** Upload a file (GraphQL multipart request), streamed to the store while its size and SHA-256 are computed. Allowed whatever the status, also after the run ended. ARTIFACT_TOO_LARGE / STORAGE_LIMIT_EXCEEDED as soon as a limit is crossed; a refused or failed upload leaves nothing behind. name defaults to the file's name. */
   uploadArtifact: Artifact;
   /** ADMIN only: add or change a GPU pool. */
@@ -748,6 +757,11 @@ export type MutationUpdateHypothesisArgs = {
 };
 
 
+export type MutationUpdateNotificationPreferencesArgs = {
+  input: UpdateNotificationPreferencesInput;
+};
+
+
 export type MutationUploadArtifactArgs = {
   experimentId: Scalars['ID']['input'];
   file: Scalars['Upload']['input'];
@@ -764,11 +778,71 @@ export type MutationUpsertResourcePoolArgs = {
 export type Notification = {
   __typename?: 'Notification';
   createdAt: Scalars['DateTime']['output'];
+  /** Its deliveries beyond the console, one per channel the recipient chose. */
+  deliveries: Array<NotificationDelivery>;
   experiment?: Maybe<Experiment>;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
   message: Scalars['String']['output'];
   readAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Where a notification goes: the console (IN_APP), email, the signed webhook, a Slack-compatible webhook. */
+export type NotificationChannel =
+  | 'EMAIL'
+  | 'IN_APP'
+  | 'SLACK'
+  | 'WEBHOOK';
+
+/** A notification on one channel besides the console. */
+export type NotificationDelivery = {
+  __typename?: 'NotificationDelivery';
+  /** Sends tried so far. */
+  attempts: Scalars['Int']['output'];
+  channel: NotificationChannel;
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** True when it went (or goes) out as part of a digest. */
+  digest: Scalars['Boolean']['output'];
+  /** The delivery id (the webhook-id; receivers de-duplicate). */
+  id: Scalars['ID']['output'];
+  /** Why the last attempt failed (null after a success). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** When a PENDING delivery is tried (again). */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  status: DeliveryStatus;
+};
+
+export type NotificationKindChannels = {
+  __typename?: 'NotificationKindChannels';
+  channels: Array<NotificationChannel>;
+  kind: Scalars['String']['output'];
+};
+
+export type NotificationKindChannelsInput = {
+  channels: Array<NotificationChannel>;
+  kind: Scalars['String']['input'];
+};
+
+/** The caller's delivery preferences; only they read them. */
+export type NotificationPreferences = {
+  __typename?: 'NotificationPreferences';
+  /** Noisy kinds go out as one message per digestMinutes. */
+  digest: Scalars['Boolean']['output'];
+  /** The kinds a digest collects; the others go at once. */
+  digestKinds: Array<Scalars['String']['output']>;
+  digestMinutes: Scalars['Float']['output'];
+  /** The address EMAIL goes to now. */
+  effectiveEmail: Scalars['String']['output'];
+  /** Where EMAIL goes; null: your account's email. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The channels of every kind. */
+  kinds: Array<NotificationKindChannels>;
+  /** Your Slack-compatible webhook; null: the installation's. */
+  slackWebhookUrl?: Maybe<Scalars['String']['output']>;
+  /** Signs your webhook (Standard Webhooks, whsec_…); set with its URL, replaced by rotateWebhookSecret. */
+  webhookSecret?: Maybe<Scalars['String']['output']>;
+  /** Your webhook; null: the installation's (if any). */
+  webhookUrl?: Maybe<Scalars['String']['output']>;
 };
 
 export type PageInfo = {
@@ -844,6 +918,8 @@ export type Query = {
   me: User;
   /** The goal a metric key is taken to have when none is given: the rule of compareExperiments and of the console's leaderboard (MIN for loss- and error-like words, MAX otherwise). */
   metricGoal: MetricGoal;
+  /** The caller's notification delivery preferences. */
+  notificationPreferences: NotificationPreferences;
   /** The caller's, newest first. */
   notifications: Array<Notification>;
   /** Hyperparameter schemas, defaults and resources by type. */
@@ -1081,6 +1157,16 @@ export type UpdateHypothesisInput = {
   observerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   teamLeadId?: InputMaybe<Scalars['ID']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Fields left out keep their value; a null address clears it. */
+export type UpdateNotificationPreferencesInput = {
+  digest?: InputMaybe<Scalars['Boolean']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  kinds?: InputMaybe<Array<NotificationKindChannelsInput>>;
+  rotateWebhookSecret?: InputMaybe<Scalars['Boolean']['input']>;
+  slackWebhookUrl?: InputMaybe<Scalars['String']['input']>;
+  webhookUrl?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type User = {

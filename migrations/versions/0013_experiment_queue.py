@@ -1,7 +1,7 @@
 """experiment queue: priority, the waiting entry's pool, time, position and estimate
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-05 09:50:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from app.models.base import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0010"
+revision: str = "0013"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
