@@ -80,6 +80,14 @@ def may_edit_hypothesis(user: User, hypothesis: Hypothesis) -> bool:
     return sees_everything(user) or hypothesis.owner_id == user.id
 
 
+# Who may put an experiment ahead of the FIFO order (a priority above 0)
+PRIORITY_ROLES = frozenset({Role.TL, Role.CURATOR, Role.ADMIN})
+
+
+def may_raise_priority(user: User) -> bool:
+    return user.role in PRIORITY_ROLES
+
+
 def may_manage_users(user: User) -> bool:
     return user.role is Role.ADMIN
 

@@ -152,6 +152,11 @@ class Settings(BaseSettings):
     max_cpu_cores: int = Field(default=128, ge=1)
     max_memory_gb: int = Field(default=2048, ge=1)
     reservation_warning_minutes: int = Field(default=10, ge=0)
+    # The GPU queue: caps on the GPUs one user's / one hypothesis's runs hold at once (0: no
+    # cap; starts beyond them wait), and the scheduler's safety poll (it is woken by events)
+    max_running_gpus_per_user: int = Field(default=0, ge=0)
+    max_running_gpus_per_hypothesis: int = Field(default=0, ge=0)
+    queue_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     # Websockets
     max_subscriptions_per_connection: int = Field(default=20, ge=1)

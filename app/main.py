@@ -18,6 +18,7 @@ from app.notifications.delivery.sender import DeliverySender, delivery_job
 from app.observability import health_routes, install_observability
 from app.read_timeouts import BodyReadTimeout
 from app.resources.expiry import reservation_job
+from app.resources.scheduler import QueueScheduler
 from app.resources.service import seed_pools
 from app.rest.errors import EXCEPTION_HANDLERS
 from app.rest.routes import rest_app
@@ -54,11 +55,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             closers.append(mirror.close)
         for job in jobs:
             job.start()
+        scheduler = QueueScheduler(services)
+        scheduler.start()
         services.relay.start()
         services.notifier.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             for job in jobs:
                 await job.stop()  # before the engine goes: releasing a lock needs it
             for close in closers:

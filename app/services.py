@@ -14,7 +14,7 @@ from app.db import Database
 from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
-from app.experiments.start_hooks import StartHooks, default_hooks
+from app.experiments.start_hooks import ReserveResources, StartHooks
 from app.notifications.producer import NotificationProducer
 from app.rate_limits import RateLimits
 from app.storage import ArtifactStore, open_store
@@ -32,7 +32,8 @@ class Services:
     db: Database
     broker: Broker = field(default_factory=InProcessBroker)
     stream: EventStream | None = None
-    start_hooks: StartHooks = field(default_factory=default_hooks)
+    # Given hooks run after the reservation (``ReserveResources``), which is put first
+    start_hooks: StartHooks = field(default_factory=StartHooks)
     live: LivePublisher = field(init=False)
     relay: OutboxRelay = field(init=False)
     auth: AuthCache = field(init=False)
@@ -46,6 +47,10 @@ class Services:
     limits: RateLimits = field(init=False)
 
     def __post_init__(self) -> None:
+        # a fresh list (``dataclasses.replace`` runs this again on a copy): the reservation
+        # first, reading this instance's settings
+        others = [h for h in self.start_hooks.hooks if not isinstance(h, ReserveResources)]
+        self.start_hooks = StartHooks([ReserveResources(lambda: self.settings), *others])
         self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
         self.notifier = NotificationProducer(self.db, self.live)

@@ -88,6 +88,11 @@ class CreateExperimentInput:
         description="Nest it in this run: an experiment of the same hypothesis the caller "
         "may read.",
     )
+    priority: int = strawberry.field(
+        default=0,
+        description="The GPU queue's order: higher first (-1000-1000); above 0 only for TL, "
+        "CURATOR and ADMIN.",
+    )
 
 
 @strawberry.input

@@ -26,6 +26,7 @@ from app.metrics.events import publish_metrics
 from app.models.base import utcnow
 from app.models.enums import FailureReason
 from app.offload import sized
+from app.resources import queue
 from app.users import service as users
 from app.users.api_tokens import TokenPolicy
 from schema import resource_fields, token_fields
@@ -222,12 +223,48 @@ class Mutation:
             )
         return Experiment(row=row)
 
-    @strawberry.mutation(description="QUEUED → RUNNING: reserves resources, opens the MLflow run.")
-    async def start_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
+    @strawberry.mutation(
+        description="QUEUED → RUNNING: reserves resources, opens the MLflow run. Without free "
+        "GPUs (or while others wait for them, or past a cap) it waits in the queue (`queue`) "
+        "and starts by itself as soon as they are free; wait: false refuses with "
+        "RESOURCES_UNAVAILABLE instead."
+    )
+    async def start_experiment(
+        self, info: Info, id: strawberry.ID, wait: bool | None = True
+    ) -> Experiment:
         actor = await info.context.actor()
         row = await starting.start(
-            info.context.services, actor=actor, experiment_id=parse_id(id, "experiment")
+            info.context.services,
+            actor=actor,
+            experiment_id=parse_id(id, "experiment"),
+            wait=wait is not False,  # null: the default
         )
+        return Experiment(row=row)
+
+    @strawberry.mutation(description="Leave the GPU queue: back to QUEUED, not waiting.")
+    async def dequeue_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row = await queue.dequeue(
+                session, actor=actor, experiment_id=parse_id(id, "experiment")
+            )
+        return Experiment(row=row)
+
+    @strawberry.mutation(
+        description="While QUEUED: the GPU queue's order, higher first (-1000-1000); above 0 "
+        "only for TL, CURATOR and ADMIN."
+    )
+    async def set_experiment_priority(
+        self, info: Info, id: strawberry.ID, priority: int
+    ) -> Experiment:
+        actor = await info.context.actor()
+        async with info.context.transaction() as session:
+            row = await queue.set_priority(
+                session,
+                actor=actor,
+                experiment_id=parse_id(id, "experiment"),
+                priority=priority,
+            )
         return Experiment(row=row)
 
     @strawberry.mutation(description="RUNNING → COMPLETED.")

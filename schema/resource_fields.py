@@ -11,6 +11,7 @@ from app.experiments.events import publish_cost
 from app.notifications import service as notifications
 from app.resources import actions
 from app.resources import service as resources
+from app.resources.scheduler import publish_pool_change
 from schema.context import Info, parse_id
 from schema.resource_types import ResourcePool, ResourcePoolInput
 from schema.types import Experiment, Notification
@@ -57,6 +58,7 @@ async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> Resource
             capacity=input.capacity,
             hourly_cost_per_gpu=input.hourly_cost_per_gpu,
         )
+    publish_pool_change(info.context.services.live, pool.name)  # the queue may move
     return ResourcePool.from_view(pool)
 
 

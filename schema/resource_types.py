@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,6 +11,10 @@ from app.models.notification import Notification as NotificationRow
 from app.models.resource import Reservation as ReservationRow
 from app.resources.costs import CostView
 from app.resources.service import PoolView
+from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.types import QueueEntry
 
 
 @strawberry.type
@@ -20,6 +25,21 @@ class ResourcePool:
     reserved: int
     available: int
     hourly_cost_per_gpu: float
+
+    @strawberry.field(
+        description="The experiments waiting for this pool, in the order they will start "
+        "(those the caller may read; positions count the others too)."
+    )
+    async def queue(
+        self, info: Info
+    ) -> list[Annotated[QueueEntry, strawberry.lazy("schema.types")]]:
+        from app.resources.queue import queue_entries
+        from schema.types import QueueEntry
+
+        actor = await info.context.actor()
+        async with info.context.reader() as session:
+            found = await queue_entries(session, actor=actor, pool_names=[self.name])
+        return [entry for row in found[self.name] if (entry := QueueEntry.of(row))]
 
     @classmethod
     def from_view(cls, pool: PoolView) -> ResourcePool:

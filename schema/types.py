@@ -39,6 +39,34 @@ from schema.resource_types import Cost, NotificationFields, Reservation
 from schema.scalars import BigInt
 
 
+@strawberry.type(description="A waiting experiment's place in a pool's GPU queue.")
+class QueueEntry:
+    row: strawberry.Private[ExperimentRow]
+    pool: str = strawberry.field(description="The pool it waits for.")
+    position: int = strawberry.field(description="Its place in the pool's queue, from 1.")
+    since: datetime = strawberry.field(description="When it joined the queue.")
+    estimated_start_at: datetime | None = strawberry.field(
+        description="When it should start if every running reservation lasts to its end; "
+        "null when no estimate holds (more GPUs than the pool has, a cap holding it back)."
+    )
+
+    @strawberry.field
+    def experiment(self) -> Experiment:
+        return Experiment(row=self.row)
+
+    @classmethod
+    def of(cls, row: ExperimentRow) -> QueueEntry | None:
+        if row.queued_at is None or row.queue_pool is None:
+            return None
+        return cls(
+            row=row,
+            pool=row.queue_pool,
+            position=row.queue_position or 0,
+            since=row.queued_at,
+            estimated_start_at=row.queue_estimated_start_at,
+        )
+
+
 @strawberry.type
 class User:
     row: strawberry.Private[UserRow]
@@ -307,6 +335,14 @@ class Experiment:
     @strawberry.field(description="The message given when it was stopped or failed.")
     def status_message(self) -> str | None:
         return self.row.failure_message
+
+    @strawberry.field(description="The GPU queue's order: higher first, then FIFO.")
+    def priority(self) -> int:
+        return self.row.priority
+
+    @strawberry.field(description="Its place in the GPU queue while it waits; null otherwise.")
+    def queue(self) -> QueueEntry | None:
+        return QueueEntry.of(self.row)
 
     @strawberry.field(description="The GPUs it holds (or held) from a pool.")
     async def reservation(self, info: Info) -> Reservation | None:

@@ -16,7 +16,7 @@ def test_contract_names_are_in_the_schema():
         "enum FailureReason",
         "type ExperimentConnection",
         "experimentBoard(filter: ExperimentFilter = null): [BoardColumn!]!",
-        "startExperiment(id: ID!): Experiment!",
+        "startExperiment(id: ID!, wait: Boolean = true): Experiment!",
         "failExperiment(id: ID!, reason: FailureReason!, message: String = null): Experiment!",
         "reportProgress(experimentId: ID!, progress: ProgressInput!): Experiment!",
     ]:

@@ -74,6 +74,11 @@ class ExperimentCreate(Input):
     resources: ResourceRequestData | None = None
     git: GitRefData | None = None
     tags: list[str] | None = Field(default=None, json_schema_extra={"maxItems": MAX_TAGS})
+    priority: int = Field(
+        default=0,
+        description="The queue's order: higher first (-1000-1000); above 0 only for TL, "
+        "CURATOR and ADMIN",
+    )
 
 
 class ExperimentUpdate(Input):
@@ -120,6 +125,20 @@ class FailData(Input):
 
 class StopData(Input):
     message: str | None = None
+
+
+class StartData(Input):
+    wait: bool = Field(
+        default=True,
+        description="Without free GPUs, wait in the queue and start as soon as they are free "
+        "(false: RESOURCES_UNAVAILABLE at once)",
+    )
+
+
+class PriorityData(Input):
+    priority: int = Field(
+        description="Higher first (-1000-1000); above 0 only for TL, CURATOR and ADMIN"
+    )
 
 
 class ExperimentFilterData(Input):

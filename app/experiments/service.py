@@ -16,10 +16,16 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import experiment_visible, may_act
+from app.access import experiment_visible, may_act, may_raise_priority
 from app.config import Settings
 from app.cursors import KeysetPage
-from app.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.errors import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ResourcesUnavailable,
+    ValidationFailed,
+)
 from app.events.names import EVENT_FOR_STATUS, EventType
 from app.events.outbox import append_experiment_event
 from app.experiments import queries, validators
@@ -209,7 +215,10 @@ async def create_experiment(
         **validators.resources_errors(resources, settings, await _gpu_types(session, settings)),
         **validators.git_errors(data.git),
         **validators.tags_errors(data.tags),
+        **validators.priority_errors(data.priority),
     }
+    if data.priority > 0 and not may_raise_priority(actor):
+        raise Forbidden(f"{actor.role.value} may not set a priority above 0")
     try:
         await get_visible_hypothesis(session, actor=actor, hypothesis_id=data.hypothesis_id)
     except NotFound:
@@ -234,6 +243,7 @@ async def create_experiment(
         hyperparams=hyperparams,
         config=data.config or {},
         tags=validators.clean_tags(data.tags),
+        priority=data.priority,
         created_at=now,
         updated_at=now,
         **_resource_columns(resources),
@@ -432,9 +442,21 @@ async def _move(
     )
     if experiment.status not in allowed:
         raise _not_allowed(move, experiment.status)
+    if move == "start" and experiment.queued_at is not None:
+        raise ResourcesUnavailable(
+            "the experiment waits in the queue; the scheduler starts it",
+            details={"waiting": True, "position": experiment.queue_position},
+        )
     previous = filter_state(experiment, ("status",))
     now = utcnow()
     values: dict[str, Any] = {"status": target, "updated_at": now, **(extra or {})}
+    if experiment.queued_at is not None:  # a stop leaves the queue
+        values |= {
+            "queued_at": None,
+            "queue_pool": None,
+            "queue_position": None,
+            "queue_estimated_start_at": None,
+        }
     if target.is_terminal:
         values["finished_at"] = now
         if experiment.started_at is not None:

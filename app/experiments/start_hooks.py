@@ -7,10 +7,12 @@ the start (the unit of work rolls the whole transaction back).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.models import Experiment
 
 
@@ -29,13 +31,18 @@ class StartHooks:
             await hook(session, experiment)
 
 
-async def reserve_resources(session: AsyncSession, experiment: Experiment) -> None:
-    """The first hook: hold the requested GPUs (``RESOURCES_UNAVAILABLE`` undoes the start)."""
-    from app.resources.service import reserve
+class ReserveResources:
+    """The first hook: admit the start (the queue and the caps, ``app/resources/queue.py``)
+    and hold the requested GPUs; ``RESOURCES_UNAVAILABLE`` undoes the start. ``settings``
+    gives the settings in force (the caps)."""
 
-    assert experiment.started_at is not None
-    await reserve(session, experiment, experiment.started_at)
+    def __init__(self, settings: Callable[[], Settings]) -> None:
+        self.settings = settings
 
+    async def __call__(self, session: AsyncSession, experiment: Experiment) -> None:
+        from app.resources.queue import admit
+        from app.resources.service import reserve
 
-def default_hooks() -> StartHooks:
-    return StartHooks([reserve_resources])
+        assert experiment.started_at is not None
+        await admit(session, experiment, self.settings())
+        await reserve(session, experiment, experiment.started_at, pool_name=experiment.queue_pool)

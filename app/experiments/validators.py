@@ -127,3 +127,12 @@ def git_web_url(repo_url: str, commit: str | None, branch: str | None) -> str | 
     if branch:
         return f"{url}/tree/{branch}"
     return url
+
+
+PRIORITY_RANGE = (-1000, 1000)
+
+
+def priority_errors(priority: int) -> dict[str, str]:
+    """A queue priority (``app/resources/queue.py``): higher starts first."""
+    low, high = PRIORITY_RANGE
+    return {} if low <= priority <= high else {"priority": f"must be {low}-{high}"}

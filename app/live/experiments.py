@@ -22,7 +22,8 @@ from app.logs.service import LogLineRow
 from app.models import Experiment, User
 from app.services import Services
 
-STATE_EVENTS = frozenset({"event", "progress"})
+# "queue": a waiting experiment's position or estimated start moved (app/resources/scheduler.py)
+STATE_EVENTS = frozenset({"event", "progress", "queue"})
 # What changes an experiment's answer to experimentUpdated (the Run Monitor has no use
 # for an API cost: it shows progress and status)
 UPDATE_EVENTS = STATE_EVENTS | {"cost"}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.mlflow_terms import metric_value, params_of_hyperparams
@@ -145,36 +145,50 @@ def run_info_json(row: RunRow, owner: str, deleted: bool) -> dict[str, Any]:
     }
 
 
+def _raw(column: Any) -> Any:
+    """An id column as the driver gives it, without a ``uuid.UUID`` built per row (the
+    cost of a page of a thousand runs on SQLite, which stores ids as 32 hex digits)."""
+    return type_coerce(column, String())
+
+
+def _positions(rows: Sequence[RunRow]) -> dict[Any, int]:
+    """Each run's place in ``rows`` under both forms a raw id takes: asyncpg's UUID (equal
+    to ours) and SQLite's hex text."""
+    positions: dict[Any, int] = {}
+    for position, row in enumerate(rows):
+        positions[row.id] = positions[row.id.hex] = position
+    return positions
+
+
 async def runs_json(session: AsyncSession, rows: Sequence[RunRow]) -> list[dict[str, Any]]:
     """Runs as MLflow's ``Run`` JSON, with a fixed number of statements for any count."""
     if not rows:
         return []
     ids = [row.id for row in rows]
-    tags: dict[uuid.UUID, dict[str, str]] = {i: {} for i in ids}
+    at = _positions(rows)
+    tags: list[dict[str, str]] = [{} for _ in rows]
     tag_rows = await session.execute(
-        select(mlflow_tags.c.experiment_id, mlflow_tags.c.key, mlflow_tags.c.value).where(
+        select(_raw(mlflow_tags.c.experiment_id), mlflow_tags.c.key, mlflow_tags.c.value).where(
             mlflow_tags.c.experiment_id.in_(ids)
         )
     )
     for experiment_id, key, value in tag_rows:
-        tags[experiment_id][key] = value
-    deleted = set(
-        (
-            await session.scalars(
-                select(mlflow_deleted_runs.c.experiment_id).where(
-                    mlflow_deleted_runs.c.experiment_id.in_(ids)
-                )
+        tags[at[experiment_id]][key] = value
+    deleted = {
+        at[raw]
+        for raw in await session.scalars(
+            select(_raw(mlflow_deleted_runs.c.experiment_id)).where(
+                mlflow_deleted_runs.c.experiment_id.in_(ids)
             )
-        ).all()
-    )
+        )
+    }
     owner_ids = {row.owner_id for row in rows}
-    owners = dict(
-        (await session.execute(select(User.id, User.email).where(User.id.in_(owner_ids)))).all()
-    )
-    metrics: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in ids}
+    emails = await session.execute(select(User.id, User.email).where(User.id.in_(owner_ids)))
+    owners: dict[uuid.UUID, str] = {ident: email for ident, email in emails}
+    metrics: list[list[dict[str, Any]]] = [[] for _ in rows]
     latest = await session.execute(
         select(
-            MetricSeries.experiment_id,
+            _raw(MetricSeries.experiment_id),
             MetricSeries.key,
             MetricSeries.last_value,
             MetricSeries.last_timestamp,
@@ -184,15 +198,15 @@ async def runs_json(session: AsyncSession, rows: Sequence[RunRow]) -> list[dict[
         .order_by(MetricSeries.key)
     )
     for experiment_id, key, value, stamp, step in latest:
-        metrics[experiment_id].append(metric_json(key, value, stamp, step))
+        metrics[at[experiment_id]].append(metric_json(key, value, stamp, step))
     answer = []
-    for row in rows:
-        run_tags = {**tags[row.id], **field_tags(row)}
+    for position, row in enumerate(rows):
+        run_tags = {**tags[position], **field_tags(row)}
         answer.append(
             {
-                "info": run_info_json(row, owners.get(row.owner_id, ""), row.id in deleted),
+                "info": run_info_json(row, owners.get(row.owner_id, ""), position in deleted),
                 "data": {
-                    "metrics": metrics[row.id],
+                    "metrics": metrics[position],
                     "params": params_of_hyperparams(row.hyperparams),
                     "tags": [{"key": k, "value": v} for k, v in run_tags.items()],
                 },

@@ -85,10 +85,21 @@ class Experiment(UUIDPrimaryKey, Base):
     # Set when the experiment reaches a terminal status, so lists can sort by it
     duration_seconds: Mapped[float | None] = mapped_column(Float)
 
+    # The GPU queue (``app/resources/queue.py``): higher priority first, then FIFO by
+    # ``queued_at``. ``queued_at`` is set while the experiment waits for GPUs (QUEUED and
+    # waiting), with the pool it waits for; position and estimated start are the
+    # scheduler's last plan.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    queued_at: Mapped[datetime | None] = mapped_column()
+    queue_pool: Mapped[str | None] = mapped_column(String(100))
+    queue_position: Mapped[int | None] = mapped_column(Integer)
+    queue_estimated_start_at: Mapped[datetime | None] = mapped_column()
+
     owner: Mapped[User] = relationship(lazy="raise")
     hypothesis: Mapped[Hypothesis] = relationship(lazy="raise")
 
     __table_args__ = (
         Index("ix_experiments_status_created", "status", "created_at"),
         Index("ix_experiments_created_at_id", "created_at", "id"),
+        Index("ix_experiments_queue", "queue_pool", "queued_at"),
     )

@@ -123,20 +123,22 @@ async def known_gpu_types(session: AsyncSession) -> set[str]:
     return set((await session.scalars(select(ResourcePool.gpu_type).distinct())).all())
 
 
-async def reserve(session: AsyncSession, experiment: Experiment, now: datetime) -> None:
+async def reserve(
+    session: AsyncSession, experiment: Experiment, now: datetime, *, pool_name: str | None = None
+) -> None:
     """Hold the experiment's GPUs from a pool of its GPU type, or ``RESOURCES_UNAVAILABLE``.
 
     CPU-only experiments (0 GPUs) hold nothing. Pools are tried fullest-fit last: the one
-    with the most free GPUs first, so load spreads.
+    with the most free GPUs first, so load spreads. ``pool_name``: that pool only (the one
+    a queued experiment waited for).
     """
     wanted = experiment.gpu_count
     if wanted <= 0:
         return
-    pools = list(
-        await session.scalars(
-            select(ResourcePool).where(ResourcePool.gpu_type == experiment.gpu_type)
-        )
-    )
+    query = select(ResourcePool).where(ResourcePool.gpu_type == experiment.gpu_type)
+    if pool_name is not None:
+        query = query.where(ResourcePool.name == pool_name)
+    pools = list(await session.scalars(query))
     pools.sort(key=lambda p: (-(p.capacity - p.reserved), p.name))
     for pool in pools:
         claimed = await session.execute(

@@ -19,11 +19,14 @@ from app.experiments.schemas import (
     ExperimentCreate,
     ExperimentUpdate,
     FailData,
+    PriorityData,
     ProgressData,
+    StartData,
     StopData,
 )
 from app.models import Experiment
 from app.models.base import utcnow
+from app.resources import queue
 from app.rest.endpoints import Call, Endpoint
 from app.rest.related import load_related
 from app.rest.schemas import ExperimentListQuery, ExperimentOut, ExperimentPageOut
@@ -89,8 +92,26 @@ async def update_experiment(call: Call) -> Any:
 
 
 async def start_experiment(call: Call) -> Any:
-    row = await starting.start(call.services, actor=call.actor, experiment_id=call.path_id())
+    data = call.body_as(StartData)
+    row = await starting.start(
+        call.services, actor=call.actor, experiment_id=call.path_id(), wait=data.wait
+    )
     return await answer_after(call, row)
+
+
+async def dequeue_experiment(call: Call) -> Any:
+    async with call.services.db.unit_of_work() as session:
+        row = await queue.dequeue(session, actor=call.actor, experiment_id=call.path_id())
+        return await experiment_answer(session, call, row)
+
+
+async def set_experiment_priority(call: Call) -> Any:
+    data = call.body_as(PriorityData)
+    async with call.services.db.unit_of_work() as session:
+        row = await queue.set_priority(
+            session, actor=call.actor, experiment_id=call.path_id(), priority=data.priority
+        )
+        return await experiment_answer(session, call, row)
 
 
 async def complete_experiment(call: Call) -> Any:
@@ -170,9 +191,31 @@ ENDPOINTS: list[Endpoint] = [
         "POST",
         _ONE + "/start",
         start_experiment,
-        "QUEUED → RUNNING: reserves resources, opens the MLflow run",
+        "QUEUED → RUNNING: reserves resources, opens the MLflow run. Without free GPUs "
+        "(or while others wait for them, or past a cap) it waits in the queue (`queue` in the "
+        'answer) and starts by itself; with `{"wait": false}` it is refused instead. The '
+        "body may be omitted",
+        request_model=StartData,
+        body_required=False,
         response_model=ExperimentOut,
         errors=(*_ACT, ResourcesUnavailable),
+    ),
+    Endpoint(
+        "POST",
+        _ONE + "/dequeue",
+        dequeue_experiment,
+        "Leave the GPU queue: back to QUEUED, not waiting",
+        response_model=ExperimentOut,
+        errors=_ACT,
+    ),
+    Endpoint(
+        "POST",
+        _ONE + "/priority",
+        set_experiment_priority,
+        "Set the queue priority while QUEUED (higher first; above 0 only TL, CURATOR, ADMIN)",
+        request_model=PriorityData,
+        response_model=ExperimentOut,
+        errors=_ACT,
     ),
     Endpoint(
         "POST",

@@ -96,6 +96,16 @@ class MlflowLinkOut(Out):
     last_error_at: datetime | None
 
 
+class QueueOut(Out):
+    pool: str = Field(description="The pool it waits for")
+    position: int = Field(description="Its place in the pool's queue, from 1")
+    since: datetime = Field(description="When it joined the queue")
+    estimated_start_at: datetime | None = Field(
+        description="When it should start if every running reservation lasts to its end; "
+        "null when no estimate holds (more GPUs than the pool has, a cap holding it back)"
+    )
+
+
 class ExperimentOut(Out):
     id: uuid.UUID
     name: str
@@ -136,6 +146,10 @@ class ExperimentOut(Out):
     last_log_seq: int = Field(
         description="The seq of its last log line (0 before any): the tail of N lines is "
         "GET /experiments/{id}/logs?after=<last_log_seq - N>"
+    )
+    priority: int = Field(description="The GPU queue's order: higher first, then FIFO")
+    queue: QueueOut | None = Field(
+        description="Its place in the GPU queue while it waits to start; null otherwise"
     )
 
 

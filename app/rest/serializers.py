@@ -127,6 +127,20 @@ def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[st
         "duration_seconds": duration_seconds(row, now),
         "allowed_actions": [action.value for action in related.allowed_actions.get(row.id, ())],
         "last_log_seq": row.log_seq or 0,
+        "priority": row.priority,
+        "queue": queue_json(row),
+    }
+
+
+def queue_json(row: Experiment) -> dict[str, Any] | None:
+    """Its place in the GPU queue while it waits (``app/resources/queue.py``)."""
+    if row.queued_at is None:
+        return None
+    return {
+        "pool": row.queue_pool,
+        "position": row.queue_position,
+        "since": iso(row.queued_at),
+        "estimated_start_at": iso(row.queue_estimated_start_at),
     }
 
 

@@ -50,6 +50,7 @@ OBJECT_FIELDS = {
     "cost": "{ gpu api total currency }",
     "mlflow": "{ experimentId runId url }",
     "parent": "{ id name status }",
+    "queue": "{ pool position since estimatedStartAt }",
     "children": "(first: 2) { totalCount pageInfo { hasNextPage endCursor } "
     "edges { cursor node { id name status } } }",
     "apiCosts": "(first: 2) { totalCount pageInfo { hasNextPage endCursor } "

@@ -94,7 +94,7 @@ async def test_resources_unavailable(client, services, team):
     blocked = await gpu_experiment(services, owner, hypothesis, 3, gpu_type="H100", name="blocked")
     body = await gql(
         client,
-        "mutation($id: ID!) { startExperiment(id: $id) { id } }",
+        "mutation($id: ID!) { startExperiment(id: $id, wait: false) { id } }",
         {"id": str(blocked.id)},
         token=token,
     )

@@ -1,5 +1,6 @@
-"""Thirty starts race for a pool of four GPUs: exactly four win, on every backend (the
-PostgreSQL run is the one that matters: real concurrent transactions and row locks)."""
+"""Thirty starts (``wait: false``) race for a pool of four GPUs: exactly four win, on every
+backend (the PostgreSQL run is the one that matters: real concurrent transactions and row
+locks). The same race with waiting starts is in ``tests/resources/test_queue_races.py``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tests.resources.helpers import add_pool, events, gpu_experiment, pool
 
 STARTS = 30
 CAPACITY = 4
-START = "mutation($id: ID!) { startExperiment(id: $id) { id status } }"
+START = "mutation($id: ID!) { startExperiment(id: $id, wait: false) { id status } }"
 
 
 async def test_thirty_concurrent_starts_on_a_pool_of_four(client, services, make_user):

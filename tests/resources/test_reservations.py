@@ -29,6 +29,7 @@ START = """mutation($id: ID!) { startExperiment(id: $id) {
 READ = """query($id: ID!) { experiment(id: $id) {
   status reservation { pool gpuCount reservedAt expiresAt releasedAt }
   cost { gpu api total currency } } }"""
+START_NOW = """mutation($id: ID!) { startExperiment(id: $id, wait: false) { id status } }"""
 EXTEND = """mutation($id: ID!, $minutes: Int!) {
   extendReservation(experimentId: $id, minutes: $minutes) { reservation { expiresAt } } }"""
 
@@ -69,7 +70,7 @@ async def test_a_cpu_only_experiment_reserves_nothing(client, services, people):
     assert [(await pool(services, name)).reserved for name in ("a100-pool", "t4-pool")] == [0, 0]
 
 
-async def test_a_start_without_enough_free_gpus_is_refused_and_stays_queued(
+async def test_a_start_without_waiting_and_enough_free_gpus_is_refused_and_stays_queued(
     client, services, people
 ):
     owner, token, hypothesis = people
@@ -77,7 +78,7 @@ async def test_a_start_without_enough_free_gpus_is_refused_and_stays_queued(
     second = await gpu_experiment(services, owner, hypothesis, 6, gpu_type="H100")
     await ok(client, START, {"id": str(first.id)}, token=token)
 
-    refused = await gql(client, START, {"id": str(second.id)}, token=token)
+    refused = await gql(client, START_NOW, {"id": str(second.id)}, token=token)
     assert error_codes(refused) == ["RESOURCES_UNAVAILABLE"]
     details = refused["errors"][0]["extensions"]["details"]
     assert details["requested"] == 6
@@ -93,8 +94,11 @@ async def test_a_start_without_enough_free_gpus_is_refused_and_stays_queued(
     assert refusal.payload["details"]["requested"] == 6
     assert refusal.payload["details"]["available"] == 2
     assert refusal.payload["experiment"]["status"] == "QUEUED"
+    assert row.queued_at is None  # not waiting either
 
-    over_rest = await client.post(f"{API}/experiments/{second.id}/start", headers=bearer(token))
+    over_rest = await client.post(
+        f"{API}/experiments/{second.id}/start", json={"wait": False}, headers=bearer(token)
+    )
     assert over_rest.status_code == 409
     assert over_rest.json()["error"]["code"] == "RESOURCES_UNAVAILABLE"
     assert over_rest.json()["error"]["details"]["available"] == 2

@@ -75,6 +75,7 @@ def _row() -> Experiment:
         duration_seconds=30.0,
         gpu_cost=1.5,
         api_cost=0.25,
+        priority=0,
     )
 
 
@@ -91,6 +92,23 @@ def test_experiment_json_has_exactly_the_documented_fields():
     assert body["status_message"] == "boom"
     assert body["reservation"] is None and body["mlflow"] is None
     assert body["cost"] == {"gpu": 1.5, "api": 0.25, "total": 1.75, "currency": "USD"}
+    assert body["priority"] == 0 and body["queue"] is None
+
+
+def test_experiment_json_shows_a_waiting_runs_place_in_the_queue():
+    row = _row()
+    row.status, row.finished_at, row.started_at = ExperimentStatus.QUEUED, None, None
+    since = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    row.queued_at, row.queue_pool, row.queue_position = since, "a100-pool", 3
+    row.queue_estimated_start_at = since + timedelta(hours=1)
+    body = experiment_json(row, since, Related())
+    ExperimentOut.model_validate(body)
+    assert body["queue"] == {
+        "pool": "a100-pool",
+        "position": 3,
+        "since": "2024-05-01T12:00:00+00:00",
+        "estimated_start_at": "2024-05-01T13:00:00+00:00",
+    }
 
 
 def test_experiment_json_shows_the_reservation_the_live_cost_and_the_mlflow_link():

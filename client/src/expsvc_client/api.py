@@ -64,7 +64,9 @@ class Api:
         return self._object("GET", f"/experiments/{experiment_id}")
 
     def start(self, experiment_id: str) -> dict[str, Any]:
-        return self._object("POST", f"/experiments/{experiment_id}/start")
+        """RUNNING now, or ``RESOURCES_UNAVAILABLE`` (``wait: false``: the process that
+        called ``init`` is about to train, so it does not wait in the server's queue)."""
+        return self._object("POST", f"/experiments/{experiment_id}/start", body={"wait": False})
 
     def complete(self, experiment_id: str) -> dict[str, Any]:
         return self._object("POST", f"/experiments/{experiment_id}/complete")

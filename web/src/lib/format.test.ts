@@ -6,6 +6,7 @@ import {
   formatDuration,
   formatMoney,
   formatProgress,
+  formatQueue,
   progressFraction,
   statusLabel,
 } from "./format";
@@ -19,6 +20,16 @@ describe("formatting", () => {
 
   it("writes counts with separators", () => {
     expect(formatCount(1234567)).toBe("1,234,567");
+  });
+
+  it("writes a waiting run's place in the queue and its estimated start", () => {
+    const local = new Date(2025, 0, 2, 13, 5, 0);
+    expect(formatQueue({ position: 3, estimatedStartAt: local.toISOString() })).toBe(
+      "#3 in queue · ~01-02 13:05",
+    );
+    expect(formatQueue({ position: 1, estimatedStartAt: null })).toBe(
+      "#1 in queue · no estimate",
+    );
   });
 
   it("writes local date and time to the minute", () => {

@@ -86,3 +86,15 @@ const STATUS_LABELS: Record<string, string> = {
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
+
+/** A waiting run's place in the GPU queue and its estimated start, short enough for a
+ * table cell: `#3 in queue · ~01-02 13:05` (`no estimate` when the service has none:
+ * more GPUs than the pool has, a cap). */
+export function formatQueue(queue: {
+  position: number;
+  estimatedStartAt?: string | null;
+}): string {
+  const at = queue.estimatedStartAt ? formatDateTime(queue.estimatedStartAt) : EMPTY;
+  const when = at === EMPTY ? "no estimate" : `~${at.slice(5)}`;
+  return `#${queue.position} in queue · ${when}`;
+}

@@ -92,9 +92,11 @@ export const ExperimentUpdatedSubscription = graphql(`
   }
 `);
 
+// wait: false — these buttons start now or say why not (the GPU queue is the API's
+// default: startExperiment waits unless told not to)
 export const StartExperimentMutation = graphql(`
   mutation StartExperimentFromDetail($id: ID!) {
-    startExperiment(id: $id) {
+    startExperiment(id: $id, wait: false) {
       ...ExperimentDetail
     }
   }

@@ -9,6 +9,7 @@ import {
   formatDateTime,
   formatMoney,
   formatProgress,
+  formatQueue,
   progressFraction,
   statusLabel,
 } from "../../lib/format";
@@ -341,18 +342,36 @@ function ExperimentRow({ experiment: e, index, fresh, selected, onSelect }: RowP
       <td title={`${e.model} · ${e.type}`}>
         {e.model} <span className="muted">{e.type}</span>
       </td>
-      <td className="progress-cell" title={formatProgress(e.progress)}>
-        {fraction != null ? (
-          <span className="bar" aria-hidden="true">
-            <span style={{ width: `${fraction * 100}%` }} />
-          </span>
-        ) : null}
-        {formatProgress(e.progress)}
-      </td>
+      {e.queue ? (
+        <td className="queue-cell" title={formatQueue(e.queue)}>
+          {formatQueue(e.queue)}
+        </td>
+      ) : (
+        <ProgressCell progress={e.progress} fraction={fraction} />
+      )}
       <td className="num">{formatMoney(e.cost.total, e.cost.currency)}</td>
       <td>
         <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time>
       </td>
     </tr>
+  );
+}
+
+function ProgressCell({
+  progress,
+  fraction,
+}: {
+  progress: Row["progress"];
+  fraction: number | null;
+}) {
+  return (
+    <td className="progress-cell" title={formatProgress(progress)}>
+      {fraction != null ? (
+        <span className="bar" aria-hidden="true">
+          <span style={{ width: `${fraction * 100}%` }} />
+        </span>
+      ) : null}
+      {formatProgress(progress)}
+    </td>
   );
 }

@@ -31,6 +31,10 @@ export const ExperimentRowFields = graphql(`
       total
       currency
     }
+    queue {
+      position
+      estimatedStartAt
+    }
   }
 `);
 

@@ -46,9 +46,11 @@ export const CreateExperimentMutation = graphql(`
   }
 `);
 
+// wait: false — these buttons start now or say why not (the GPU queue is the API's
+// default: startExperiment waits unless told not to)
 export const StartExperimentMutation = graphql(`
   mutation StartExperiment($id: ID!) {
-    startExperiment(id: $id) {
+    startExperiment(id: $id, wait: false) {
       id
       status
     }

@@ -1,0 +1,415 @@
+"""The GPU queue's use cases: join, leave, reorder, admit a start, start a waiting entry.
+
+The queue lives on the experiments' rows: an experiment *waits* while it is QUEUED with
+``queued_at`` set; ``queue_pool`` is the pool it waits for (of its GPU type, the largest
+when there are several), ``priority`` and ``queued_at`` its order (``plan.py``), and
+``queue_position`` / ``queue_estimated_start_at`` the scheduler's last plan
+(``scheduler.py``). A restart therefore loses nothing: the next pass plans from the rows.
+
+A start never jumps the queue: while anything waits for a pool of its GPU type, a direct
+start is refused (``RESOURCES_UNAVAILABLE``; with ``wait`` it joins the queue instead), and
+only the scheduler starts waiting entries, on the one replica that leads it. The per-user
+and per-hypothesis caps on GPUs held at once are checked in the start's transaction with
+the user's and the hypothesis's rows locked, so concurrent starts cannot exceed them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access import experiment_visible, may_raise_priority
+from app.config import Settings
+from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable, ValidationFailed
+from app.events.names import EVENT_FOR_STATUS, EventType
+from app.events.outbox import append_experiment_event
+from app.experiments.start_hooks import StartHooks
+from app.experiments.validators import PRIORITY_RANGE
+from app.models import Experiment, Hypothesis, User
+from app.models.enums import ExperimentStatus
+from app.models.resource import Reservation, ResourcePool
+from app.resources.plan import Caps, Holding, Planned, Waiting
+
+PRIORITY_MIN, PRIORITY_MAX = PRIORITY_RANGE
+
+# The queue's order as SQL (``plan.Waiting.order_key``)
+QUEUE_ORDER = (Experiment.priority.desc(), Experiment.queued_at, Experiment.id)
+
+
+def waiting() -> ColumnElement[bool]:
+    return and_(Experiment.status == ExperimentStatus.QUEUED, Experiment.queued_at.is_not(None))
+
+
+def is_waiting(experiment: Experiment) -> bool:
+    return experiment.status is ExperimentStatus.QUEUED and experiment.queued_at is not None
+
+
+# --- priority ------------------------------------------------------------------------
+
+
+def check_priority(actor: User, priority: int) -> None:
+    """``VALIDATION_FAILED`` out of range; ``FORBIDDEN`` above 0 unless TL, CURATOR, ADMIN."""
+    if not PRIORITY_MIN <= priority <= PRIORITY_MAX:
+        raise ValidationFailed({"priority": f"must be {PRIORITY_MIN}-{PRIORITY_MAX}"})
+    if priority > 0 and not may_raise_priority(actor):
+        raise Forbidden(f"{actor.role.value} may not set a priority above 0")
+
+
+async def set_priority(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, priority: int
+) -> Experiment:
+    """While QUEUED (waiting or not): the place it takes in the queue."""
+    from app.experiments.service import filter_state, get_actionable_experiment
+
+    check_priority(actor, priority)
+    experiment = await get_actionable_experiment(
+        session, actor=actor, experiment_id=experiment_id, lock=True
+    )
+    if experiment.status is not ExperimentStatus.QUEUED:
+        raise _not_queued("set the priority of", experiment)
+    previous = filter_state(experiment, ("status",))
+    await _update_queued(session, experiment, {"priority": priority})
+    await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment, previous)
+    return experiment
+
+
+# --- joining and leaving -------------------------------------------------------------
+
+
+async def enqueue(
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, now: datetime
+) -> Experiment:
+    """QUEUED → waiting for a pool of its GPU type (a waiting one is left as it is)."""
+    from app.experiments.service import filter_state, get_actionable_experiment
+
+    experiment = await get_actionable_experiment(
+        session, actor=actor, experiment_id=experiment_id, lock=True
+    )
+    if experiment.status is not ExperimentStatus.QUEUED:
+        raise _not_queued("queue", experiment)
+    if experiment.queued_at is not None:
+        return experiment
+    pool = await _pool_for(session, experiment)
+    previous = filter_state(experiment, ("status",))
+    ahead = await session.scalar(
+        select(func.count())
+        .select_from(Experiment)
+        .where(
+            waiting(),
+            Experiment.queue_pool == pool,
+            or_(
+                Experiment.priority > experiment.priority,
+                and_(Experiment.priority == experiment.priority, Experiment.queued_at <= now),
+            ),
+        )
+    )
+    values = {
+        "queued_at": now,
+        "queue_pool": pool,
+        "queue_position": int(ahead or 0) + 1,  # until the scheduler's next plan
+        "queue_estimated_start_at": None,
+        "updated_at": now,
+    }
+    await _update_queued(session, experiment, values)
+    await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment, previous)
+    return experiment
+
+
+async def dequeue(session: AsyncSession, *, actor: User, experiment_id: uuid.UUID) -> Experiment:
+    """Waiting → plain QUEUED (no longer waiting; it may be started again later)."""
+    from app.experiments.service import filter_state, get_actionable_experiment
+
+    experiment = await get_actionable_experiment(
+        session, actor=actor, experiment_id=experiment_id, lock=True
+    )
+    if not is_waiting(experiment):
+        raise _not_queued("dequeue", experiment, waiting_needed=True)
+    previous = filter_state(experiment, ("status",))
+    await _update_queued(session, experiment, LEAVE_QUEUE)
+    await append_experiment_event(session, EventType.EXPERIMENT_UPDATED, experiment, previous)
+    return experiment
+
+
+# What leaving the queue clears (a stop too)
+LEAVE_QUEUE: dict[str, Any] = {
+    "queued_at": None,
+    "queue_pool": None,
+    "queue_position": None,
+    "queue_estimated_start_at": None,
+}
+
+
+async def _pool_for(session: AsyncSession, experiment: Experiment) -> str:
+    """The pool an experiment waits for: of its GPU type, the largest (then by name)."""
+    name = await session.scalar(
+        select(ResourcePool.name)
+        .where(ResourcePool.gpu_type == experiment.gpu_type)
+        .order_by(ResourcePool.capacity.desc(), ResourcePool.name)
+        .limit(1)
+    )
+    if name is None or experiment.gpu_count <= 0:
+        raise ResourcesUnavailable(
+            f"no pool of {experiment.gpu_type} GPUs to wait for",
+            details={"gpuType": experiment.gpu_type, "requested": experiment.gpu_count},
+        )
+    return name
+
+
+async def _update_queued(
+    session: AsyncSession, experiment: Experiment, values: dict[str, Any]
+) -> None:
+    result = await session.execute(
+        update(Experiment)
+        .where(Experiment.id == experiment.id, Experiment.status == ExperimentStatus.QUEUED)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(experiment)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise _not_queued("change the queue entry of", experiment)
+
+
+def _not_queued(
+    move: str, experiment: Experiment, *, waiting_needed: bool = False
+) -> InvalidTransition:
+    state = "not waiting in the queue" if waiting_needed else experiment.status.value
+    return InvalidTransition(
+        f"cannot {move} an experiment that is {state}",
+        details={"status": experiment.status.value, "move": move},
+    )
+
+
+# --- admitting a start (the reservation hook) ----------------------------------------
+
+
+async def admit(session: AsyncSession, experiment: Experiment, settings: Settings) -> None:
+    """Inside a start's transaction, before the GPUs are reserved: ``RESOURCES_UNAVAILABLE``
+    when a direct start would jump the queue or a cap would be exceeded. The scheduler's
+    starts (``queue_pool`` set) skip the first check: they are the queue."""
+    if experiment.gpu_count <= 0:
+        return
+    if experiment.queue_pool is None:
+        ahead = await session.scalar(
+            select(func.count())
+            .select_from(Experiment)
+            .join(ResourcePool, ResourcePool.name == Experiment.queue_pool)
+            .where(waiting(), ResourcePool.gpu_type == experiment.gpu_type)
+        )
+        if ahead:
+            raise ResourcesUnavailable(
+                f"{ahead} experiment(s) wait for {experiment.gpu_type} GPUs",
+                details={
+                    "gpuType": experiment.gpu_type,
+                    "requested": experiment.gpu_count,
+                    "waiting": int(ahead),
+                },
+            )
+    await check_caps(session, experiment, settings)
+
+
+async def check_caps(session: AsyncSession, experiment: Experiment, settings: Settings) -> None:
+    per_user = settings.max_running_gpus_per_user
+    per_hypothesis = settings.max_running_gpus_per_hypothesis
+    checks: list[tuple[str, int, Any, Any]] = []
+    if per_user:
+        checks.append(("user", per_user, User, Experiment.owner_id == experiment.owner_id))
+        await _lock(session, User, experiment.owner_id)
+    if per_hypothesis:
+        checks.append(
+            (
+                "hypothesis",
+                per_hypothesis,
+                Hypothesis,
+                Experiment.hypothesis_id == experiment.hypothesis_id,
+            )
+        )
+        await _lock(session, Hypothesis, experiment.hypothesis_id)
+    for scope, cap, _model, condition in checks:
+        held = int(
+            await session.scalar(
+                select(func.coalesce(func.sum(Reservation.gpu_count), 0))
+                .join(Experiment, Experiment.id == Reservation.experiment_id)
+                .where(Reservation.released_at.is_(None), condition)
+            )
+            or 0
+        )
+        if held + experiment.gpu_count > cap:
+            raise ResourcesUnavailable(
+                f"the {scope} holds {held} GPUs; at most {cap} at once",
+                details={"cap": scope, "held": held, "limit": cap},
+            )
+
+
+async def _lock(session: AsyncSession, model: type[User] | type[Hypothesis], id: uuid.UUID) -> None:
+    """Serialise the cap checks of one user / hypothesis (PostgreSQL; SQLite writers are
+    serialised already)."""
+    await session.execute(select(model.id).where(model.id == id).with_for_update())
+
+
+# --- the scheduler's side ------------------------------------------------------------
+
+
+async def start_waiting(
+    session: AsyncSession, *, experiment_id: uuid.UUID, hooks: StartHooks, now: datetime
+) -> Experiment | None:
+    """Waiting → RUNNING, in its pool, with the start hooks (the reservation, the MLflow
+    run) and the ``ExperimentStarted`` event. None if it no longer waits; a hook's
+    ``RESOURCES_UNAVAILABLE`` (a cap, a pool taken meanwhile) propagates: roll back."""
+    result = await session.execute(
+        update(Experiment)
+        .where(Experiment.id == experiment_id, waiting())
+        .values(
+            status=ExperimentStatus.RUNNING,
+            started_at=now,
+            last_activity_at=now,
+            updated_at=now,
+            queued_at=None,
+            queue_position=None,
+            queue_estimated_start_at=None,
+        )
+        .returning(Experiment.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.scalar_one_or_none() is None:
+        return None
+    experiment = await session.get_one(Experiment, experiment_id, populate_existing=True)
+    await hooks.on_started(session, experiment)
+    await append_experiment_event(
+        session,
+        EVENT_FOR_STATUS[ExperimentStatus.RUNNING],
+        experiment,
+        previous={"status": ExperimentStatus.QUEUED.value},
+    )
+    return experiment
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """What a plan for one pool needs, read in one snapshot."""
+
+    name: str
+    capacity: int
+    reserved: int
+    holdings: list[Holding]
+    waiting: list[Waiting]
+    caps: Caps
+    # the scheduler's last plan per waiting entry: (position, estimated start)
+    shown: dict[uuid.UUID, tuple[int | None, datetime | None]]
+
+
+async def pools_with_waiting(session: AsyncSession) -> list[str]:
+    rows = await session.scalars(
+        select(Experiment.queue_pool).where(waiting()).distinct().order_by(Experiment.queue_pool)
+    )
+    return [name for name in rows if name is not None]
+
+
+async def pool_state(session: AsyncSession, name: str, settings: Settings) -> PoolState | None:
+    pool = await session.get(ResourcePool, name, populate_existing=True)
+    if pool is None:
+        return None
+    holdings = [
+        Holding(gpus, ends_at)
+        for gpus, ends_at in (
+            await session.execute(
+                select(Reservation.gpu_count, Reservation.expires_at).where(
+                    Reservation.pool_name == name, Reservation.released_at.is_(None)
+                )
+            )
+        ).all()
+    ]
+    rows = (
+        await session.execute(
+            select(
+                Experiment.id,
+                Experiment.gpu_count,
+                Experiment.max_duration_minutes,
+                Experiment.priority,
+                Experiment.queued_at,
+                Experiment.owner_id,
+                Experiment.hypothesis_id,
+                Experiment.queue_position,
+                Experiment.queue_estimated_start_at,
+            )
+            .where(waiting(), Experiment.queue_pool == name)
+            .order_by(*QUEUE_ORDER)
+        )
+    ).all()
+    entries = [
+        Waiting(id, gpus, minutes, priority, queued_at, owner, hypothesis)
+        for id, gpus, minutes, priority, queued_at, owner, hypothesis, *_ in rows
+        if queued_at is not None  # the WHERE clause's; for the type checker
+    ]
+    shown = {row[0]: (row[7], row[8]) for row in rows}
+    caps = Caps(settings.max_running_gpus_per_user, settings.max_running_gpus_per_hypothesis)
+    if caps.per_user:
+        owners = {entry.owner_id for entry in entries}
+        caps.user_held.update(await _held_by(session, Experiment.owner_id, owners))
+    if caps.per_hypothesis:
+        hypotheses = {entry.hypothesis_id for entry in entries}
+        caps.hypothesis_held.update(await _held_by(session, Experiment.hypothesis_id, hypotheses))
+    return PoolState(name, pool.capacity, pool.reserved, holdings, entries, caps, shown)
+
+
+async def _held_by(
+    session: AsyncSession, column: Any, keys: set[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """GPUs held now (every pool) per owner or hypothesis of ``keys``."""
+    rows = await session.execute(
+        select(column, func.sum(Reservation.gpu_count))
+        .join(Experiment, Experiment.id == Reservation.experiment_id)
+        .where(Reservation.released_at.is_(None), column.in_(keys))
+        .group_by(column)
+    )
+    return {key: int(total) for key, total in rows.all()}
+
+
+async def write_plan(
+    session: AsyncSession, planned: Iterable[Planned], shown: dict[uuid.UUID, Any]
+) -> list[uuid.UUID]:
+    """Store the positions and estimates that changed; the ids whose entry changed."""
+    changed = [
+        p
+        for p in planned
+        if not p.start_now and shown.get(p.experiment_id) != (p.position, p.estimated_start_at)
+    ]
+    if changed:  # one executemany (ORM bulk UPDATE by primary key, still only if waiting)
+        await session.execute(
+            update(Experiment).where(waiting()),
+            [
+                {
+                    "id": entry.experiment_id,
+                    "queue_position": entry.position,
+                    "queue_estimated_start_at": entry.estimated_start_at,
+                }
+                for entry in changed
+            ],
+            execution_options={"synchronize_session": None},
+        )
+    return [entry.experiment_id for entry in changed]
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+async def queue_entries(
+    session: AsyncSession, *, actor: User, pool_names: Sequence[str]
+) -> dict[str, list[Experiment]]:
+    """The waiting experiments of each pool the caller may read, in queue order (their
+    ``queue_position`` counts the ones hidden from the caller too)."""
+    rows = await session.scalars(
+        select(Experiment)
+        .where(waiting(), Experiment.queue_pool.in_(set(pool_names)), experiment_visible(actor))
+        .order_by(*QUEUE_ORDER)
+    )
+    found: dict[str, list[Experiment]] = {name: [] for name in pool_names}
+    for row in rows:
+        assert row.queue_pool is not None
+        found[row.queue_pool].append(row)
+    return found

@@ -1,0 +1,147 @@
+"""The queue's plan for one pool (``app/resources/plan.py``): order, estimates from the
+reservations' ends, conservative backfill, entries too large for the pool, caps."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from app.resources.plan import Caps, Holding, Waiting, plan
+
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+ALICE, BOB = uuid.uuid4(), uuid.uuid4()
+HYPOTHESIS = uuid.uuid4()
+
+
+def entry(
+    gpus: int,
+    minutes: int = 60,
+    *,
+    priority: int = 0,
+    joined: int = 0,
+    owner: uuid.UUID = ALICE,
+) -> Waiting:
+    return Waiting(
+        experiment_id=uuid.uuid4(),
+        gpus=gpus,
+        minutes=minutes,
+        priority=priority,
+        queued_at=NOW - timedelta(seconds=100 - joined),
+        owner_id=owner,
+        hypothesis_id=HYPOTHESIS,
+    )
+
+
+def ends_in(minutes: int, gpus: int) -> Holding:
+    return Holding(gpus, NOW + timedelta(minutes=minutes))
+
+
+def test_fifo_within_a_priority_and_higher_priority_first():
+    first, second, urgent = entry(2, joined=1), entry(2, joined=2), entry(2, joined=3, priority=5)
+    planned = plan(
+        now=NOW,
+        capacity=2,
+        reserved=2,
+        holdings=[ends_in(30, 2)],
+        waiting=[second, urgent, first],
+    )
+    assert [p.experiment_id for p in planned] == [
+        urgent.experiment_id,
+        first.experiment_id,
+        second.experiment_id,
+    ]
+    assert [p.position for p in planned] == [1, 2, 3]
+    assert not any(p.start_now for p in planned)
+    # each books the pool after the one before it: at the reservation's end, then 60' apart
+    assert [p.estimated_start_at for p in planned] == [
+        NOW + timedelta(minutes=30),
+        NOW + timedelta(minutes=90),
+        NOW + timedelta(minutes=150),
+    ]
+
+
+def test_free_gpus_start_entries_in_order():
+    a, b, c = entry(1, joined=1), entry(2, joined=2), entry(4, joined=3)
+    planned = plan(now=NOW, capacity=4, reserved=0, holdings=[], waiting=[a, b, c])
+    assert [(p.start_now, p.position) for p in planned] == [(True, None), (True, None), (False, 1)]
+    assert planned[2].estimated_start_at == NOW + timedelta(minutes=60)
+
+
+def test_a_short_small_entry_backfills_ahead_of_a_large_one():
+    """4 GPUs, 3 held for 60 more minutes: the large entry (4) starts in 60 minutes; a
+    1-GPU, 30-minute entry behind it ends before that and starts now."""
+    large, short = entry(4, joined=1), entry(1, 30, joined=2)
+    planned = plan(
+        now=NOW, capacity=4, reserved=3, holdings=[ends_in(60, 3)], waiting=[large, short]
+    )
+    by_id = {p.experiment_id: p for p in planned}
+    assert by_id[short.experiment_id].start_now
+    assert by_id[large.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
+    assert by_id[large.experiment_id].position == 1
+
+
+def test_a_long_small_entry_does_not_delay_the_large_one():
+    """The same, but the small entry would still hold its GPU at the large one's start."""
+    large, long = entry(4, joined=1), entry(1, 90, joined=2)
+    planned = plan(
+        now=NOW, capacity=4, reserved=3, holdings=[ends_in(60, 3)], waiting=[large, long]
+    )
+    by_id = {p.experiment_id: p for p in planned}
+    assert not by_id[long.experiment_id].start_now
+    assert by_id[large.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
+    # it goes after the large one's booking
+    assert by_id[long.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
+
+
+def test_a_small_entry_fitting_beside_the_large_ones_booking_starts_now():
+    """8 GPUs, 6 held for 60 minutes: the large entry (6) starts in 60 minutes and leaves 2
+    spare then, so a long 2-GPU entry starts now without delaying it."""
+    large, beside = entry(6, joined=1), entry(2, 600, joined=2)
+    planned = plan(
+        now=NOW, capacity=8, reserved=6, holdings=[ends_in(60, 6)], waiting=[large, beside]
+    )
+    by_id = {p.experiment_id: p for p in planned}
+    assert by_id[beside.experiment_id].start_now
+    assert by_id[large.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
+
+
+def test_a_past_due_reservation_counts_as_ending_now():
+    waiting = entry(2)
+    (planned,) = plan(now=NOW, capacity=2, reserved=2, holdings=[ends_in(-5, 2)], waiting=[waiting])
+    # its GPUs are not released yet, so it cannot start; it is due first
+    assert not planned.start_now
+    assert planned.estimated_start_at == NOW + timedelta(microseconds=1)
+
+
+def test_an_entry_larger_than_the_pool_has_no_estimate_and_blocks_nobody():
+    huge, small = entry(8, joined=1), entry(1, joined=2)
+    planned = plan(now=NOW, capacity=4, reserved=0, holdings=[], waiting=[huge, small])
+    assert planned[0].estimated_start_at is None and planned[0].position == 1
+    assert planned[1].start_now
+
+
+def test_a_capped_entry_waits_without_holding_anyone_up():
+    capped, other = entry(2, joined=1, owner=ALICE), entry(2, joined=2, owner=BOB)
+    caps = Caps(per_user=2, user_held={ALICE: 2})
+    planned = plan(
+        now=NOW,
+        capacity=4,
+        reserved=2,
+        holdings=[ends_in(60, 2)],
+        waiting=[capped, other],
+        caps=caps,
+    )
+    assert (planned[0].start_now, planned[0].position, planned[0].estimated_start_at) == (
+        False,
+        1,
+        None,
+    )
+    assert planned[1].start_now
+
+
+def test_caps_count_the_entries_started_in_the_same_plan():
+    a, b = entry(1, joined=1), entry(1, joined=2)
+    caps = Caps(per_hypothesis=1)
+    planned = plan(now=NOW, capacity=4, reserved=0, holdings=[], waiting=[a, b], caps=caps)
+    assert [p.start_now for p in planned] == [True, False]
+    assert planned[1].estimated_start_at is None
