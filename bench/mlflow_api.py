@@ -548,8 +548,8 @@ async def search_phase(kinds: dict[str, list[Server]], args: argparse.Namespace)
         experiment, seconds = await seed(server, args.runs, concurrency)
         print(
             f"(seeded {args.runs:,} runs on {server.name} ({kind}) in {seconds:.0f} s:"
-            f" {args.runs / seconds:.0f} runs/s, 2 requests each, {concurrency} at a time,"
-            f" the {len(jobs)} servers at once)"
+            f" {args.runs / seconds:.0f} runs/s, 2 requests each, {concurrency} at a time"
+            + (f", the {len(jobs)} servers at once)" if len(jobs) > 1 else ")")
         )
         return experiment
 
