@@ -50,57 +50,49 @@ async def update_run(call: MlflowCall) -> Any:
     return {"run_info": (await _run_answer(call, row.id))["info"]}
 
 
-async def log_batch(call: MlflowCall) -> Any:
-    await call.charge_ingest(len(call.items("metrics")))
+async def _log(
+    call: MlflowCall,
+    metrics: list[dict[str, Any]] | None = None,
+    params: dict[str, str] | None = None,
+    tags: dict[str, str] | None = None,
+) -> Any:
+    """Every logging route is one ``tracking.log_batch`` of what it carries."""
     await tracking.log_batch(
         call.services,
         actor=call.actor,
         run_id=call.run_id(),
-        metrics_items=call.items("metrics"),
-        params=tracking.run_params(call.items("params")),
-        tags=tracking.run_tags(call.items("tags")),
+        metrics_items=metrics or [],
+        params=params or {},
+        tags=tags or {},
     )
     return {}
+
+
+async def log_batch(call: MlflowCall) -> Any:
+    await call.charge_ingest(len(call.items("metrics")))
+    return await _log(
+        call,
+        call.items("metrics"),
+        tracking.run_params(call.items("params")),
+        tracking.run_tags(call.items("tags")),
+    )
 
 
 async def log_metric(call: MlflowCall) -> Any:
-    metric = {name: call.args.get(name) for name in ("key", "value", "timestamp", "step")}
     await call.charge_ingest(1)
-    await tracking.log_batch(
-        call.services,
-        actor=call.actor,
-        run_id=call.run_id(),
-        metrics_items=[metric],
-        params={},
-        tags={},
-    )
-    return {}
+    return await _log(call, [{n: call.args.get(n) for n in ("key", "value", "timestamp", "step")}])
+
+
+def _pair(call: MlflowCall) -> dict[str, Any]:
+    return {"key": call.args.get("key"), "value": call.args.get("value", "")}
 
 
 async def log_parameter(call: MlflowCall) -> Any:
-    param = {"key": call.args.get("key"), "value": call.args.get("value", "")}
-    await tracking.log_batch(
-        call.services,
-        actor=call.actor,
-        run_id=call.run_id(),
-        metrics_items=[],
-        params=tracking.run_params([param]),
-        tags={},
-    )
-    return {}
+    return await _log(call, params=tracking.run_params([_pair(call)]))
 
 
 async def set_tag(call: MlflowCall) -> Any:
-    tag = {"key": call.args.get("key"), "value": call.args.get("value", "")}
-    await tracking.log_batch(
-        call.services,
-        actor=call.actor,
-        run_id=call.run_id(),
-        metrics_items=[],
-        params={},
-        tags=tracking.run_tags([tag]),
-    )
-    return {}
+    return await _log(call, tags=tracking.run_tags([_pair(call)]))
 
 
 async def delete_tag(call: MlflowCall) -> Any:
