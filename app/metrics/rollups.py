@@ -8,6 +8,7 @@ rows per output bucket whatever the length of the series.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -60,9 +61,12 @@ def _finite(value: float) -> bool:
 
 
 def rollup_rows(
-    series_ids: list[int], steps: list[int], values: list[float], timestamps: list[datetime]
+    series_ids: list[int], steps: list[int], values: list[float], timestamps: Sequence[Any]
 ) -> dict[tuple[int, int, int], Aggregate]:
     """Aggregates of one batch for every (series, level, bucket) it touches.
+
+    ``timestamps`` are carried to the aggregates as given: datetimes, or on SQLite's write
+    the text the driver stores (``store.driver_times``).
 
     Level 1 is built from the points; each higher level from the one below it, so the
     work is one pass over the points plus a shrinking pass per level. A bucket's minimum
