@@ -56,10 +56,6 @@ class Aggregate:
             self.max_timestamp = other.max_timestamp
 
 
-def _finite(value: float) -> bool:
-    return not (math.isnan(value) or math.isinf(value))
-
-
 def rollup_rows(
     series_ids: list[int], steps: list[int], values: list[float], timestamps: Sequence[Any]
 ) -> dict[tuple[int, int, int], Aggregate]:
@@ -82,7 +78,7 @@ def rollup_rows(
         if bucket is None:
             bucket = level[key] = [0, None, -1, None, -1]
         bucket[0] += 1
-        if _finite(value):
+        if value - value == 0:  # finite: not NaN nor ±inf
             if bucket[1] is None or value < bucket[1]:
                 bucket[1], bucket[2] = value, index
             if bucket[3] is None or value > bucket[3]:

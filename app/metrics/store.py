@@ -86,33 +86,29 @@ async def claim_batch_id(
 
 
 def _summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
+    """Each key's summary of the batch: count, first step, the point at the highest step
+    (the batch's last one on a tie), and the finite minimum and maximum (None when no value
+    is finite). Works per key on whole columns, so the per-point work is in C."""
     summary: dict[str, dict[str, Any]] = {}
-    for key, step, value, stamp in zip(
-        batch.keys, batch.steps, batch.values, batch.timestamps, strict=True
-    ):
-        row = summary.get(key)
-        if row is None:
-            row = summary[key] = {
-                "key": key,
-                "count": 0,
-                "first_step": step,
-                "last_step": step,
-                "last_value": value,
-                "last_timestamp": stamp,
-                "min_value": None,
-                "max_value": None,
-            }
-        row["count"] += 1
-        row["first_step"] = min(row["first_step"], step)
-        if step >= row["last_step"]:
-            row["last_step"], row["last_value"], row["last_timestamp"] = step, value, stamp
-        if not (math.isnan(value) or math.isinf(value)):
-            if row["min_value"] is None or value < row["min_value"]:
-                row["min_value"] = value
-            if row["max_value"] is None or value > row["max_value"]:
-                row["max_value"] = value
-    for row in summary.values():
-        row["last_value"] = stored_value(row["last_value"])
+    for key, positions in batch.positions_by_key().items():
+        if isinstance(positions, range):
+            steps, values = batch.steps, batch.values
+        else:
+            steps = [batch.steps[index] for index in positions]
+            values = [batch.values[index] for index in positions]
+        top = max(steps)
+        last = len(steps) - 1 - steps[::-1].index(top)
+        finite = [value for value in values if value - value == 0]  # not NaN nor ±inf
+        summary[key] = {
+            "key": key,
+            "count": len(steps),
+            "first_step": min(steps),
+            "last_step": top,
+            "last_value": stored_value(values[last]),
+            "last_timestamp": batch.timestamp_at(positions[last]),
+            "min_value": min(finite) if finite else None,
+            "max_value": max(finite) if finite else None,
+        }
     return summary
 
 
