@@ -52,7 +52,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -627,22 +626,6 @@ def phase_breakdown(target: Target, work: Path) -> None:
     segment.close()
 
 
-def sqlite_texts(epoch_ms: list[int]) -> list[str]:
-    """Epoch milliseconds as the text SQLAlchemy's SQLite ``DateTime`` stores
-    (``YYYY-MM-DD HH:MM:SS.ffffff``), formatting each second once."""
-    seconds: dict[int, str] = {}
-    out = []
-    for ms in epoch_ms:
-        second, rest = divmod(ms, 1000)
-        prefix = seconds.get(second)
-        if prefix is None:
-            prefix = seconds[second] = datetime.fromtimestamp(second, UTC).strftime(
-                "%Y-%m-%d %H:%M:%S"
-            )
-        out.append(f"{prefix}.{rest:03d}000")
-    return out
-
-
 async def server_pieces_sqlite(work: Path, points: int = 10_000, runs: int = 7) -> None:
     """The server's steps for one ``points``-point batch on SQLite, in this process, each
     timed on its own (median of ``runs``; CPU of every thread, aiosqlite's included):
@@ -705,33 +688,14 @@ async def server_pieces_sqlite(work: Path, points: int = 10_000, runs: int = 7) 
             took("upsert_series (incl. _summaries)", began)
             series_ids = [ids[key] for key in batch.keys]
             began = time.process_time()
-            await store.insert_points(session, series_ids, batch)
-            took("insert_points (SQLAlchemy executemany)", began)
+            times = store.driver_times(session, batch)
+            took("driver_times (epoch ms -> SQLite's text)", began)
             began = time.process_time()
-            await store.upsert_rollups(session, series_ids, batch)
+            await store.insert_points(session, series_ids, batch, times)
+            took("insert_points (driver executemany)", began)
+            began = time.process_time()
+            await store.upsert_rollups(session, series_ids, batch, times)
             took("upsert_rollups (incl. rollup_rows)", began)
-        # the ceiling of the points' INSERT: sqlite3's executemany with ready tuples
-        began = time.process_time()
-        stamps = sqlite_texts(batch.epoch_ms)
-        took("points, raw: epoch ms as SQLite's text", began)
-        rows = list(zip([-1] * points, batch.steps, batch.values, stamps, strict=True))
-        async with engine.begin() as connection:
-            began = time.process_time()
-            await connection.exec_driver_sql(
-                'INSERT INTO metric_points (series_id, step, value, "timestamp") '
-                "VALUES (?, ?, ?, ?)",
-                rows,
-            )
-            took("points, raw: exec_driver_sql executemany, tuples", began)
-    async with engine.connect() as connection:  # the two ways stored the same text
-        pairs = await connection.exec_driver_sql(
-            'SELECT a."timestamp", b."timestamp" FROM metric_points a JOIN metric_points b'
-            " ON b.series_id = -1 AND b.step = a.step WHERE a.series_id = ?",
-            (series_ids[0],),
-        )
-        compared = [tuple(row) for row in pairs.all()]
-        differ = [row for row in compared if row[0] != row[1]]
-        assert compared and not differ, f"raw INSERT text differs: {differ[:3]}"
     await engine.dispose()
     print(f"server steps on SQLite for one {points:,}-point batch (CPU ms, median of {runs}):")
     for name, values in timings.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +70,27 @@ class MetricBatch:
     @timestamps.setter
     def timestamps(self, value: list[datetime]) -> None:
         self._timestamps = value
+
+    def timestamp_at(self, index: int) -> datetime:
+        """One point's time, without building the whole column."""
+        if self._timestamps is None:
+            assert self.epoch_ms is not None
+            return datetimes_of([self.epoch_ms[index]])[0]
+        return self._timestamps[index]
+
+    def positions_by_key(self) -> Mapping[str, Sequence[int]]:
+        """Each key's points, as their positions in the batch, in batch order."""
+        keys = self.keys
+        if keys and keys.count(keys[0]) == len(keys):  # one key: no per-point work
+            return {keys[0]: range(len(keys))}
+        positions: dict[str, list[int]] = {}
+        for index, key in enumerate(keys):
+            found = positions.get(key)
+            if found is None:
+                positions[key] = [index]
+            else:
+                found.append(index)
+        return positions
 
     def __len__(self) -> int:
         return len(self.steps)

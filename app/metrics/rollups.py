@@ -8,6 +8,7 @@ rows per output bucket whatever the length of the series.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,14 +56,13 @@ class Aggregate:
             self.max_timestamp = other.max_timestamp
 
 
-def _finite(value: float) -> bool:
-    return not (math.isnan(value) or math.isinf(value))
-
-
 def rollup_rows(
-    series_ids: list[int], steps: list[int], values: list[float], timestamps: list[datetime]
+    series_ids: list[int], steps: list[int], values: list[float], timestamps: Sequence[Any]
 ) -> dict[tuple[int, int, int], Aggregate]:
     """Aggregates of one batch for every (series, level, bucket) it touches.
+
+    ``timestamps`` are carried to the aggregates as given: datetimes, or on SQLite's write
+    the text the driver stores (``store.driver_times``).
 
     Level 1 is built from the points; each higher level from the one below it, so the
     work is one pass over the points plus a shrinking pass per level. A bucket's minimum
@@ -78,7 +78,7 @@ def rollup_rows(
         if bucket is None:
             bucket = level[key] = [0, None, -1, None, -1]
         bucket[0] += 1
-        if _finite(value):
+        if value - value == 0:  # finite: not NaN nor ±inf
             if bucket[1] is None or value < bucket[1]:
                 bucket[1], bucket[2] = value, index
             if bucket[3] is None or value > bucket[3]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import case, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import dialect_insert
@@ -23,9 +24,10 @@ from app.metrics.rollups import Aggregate, rollup_rows
 from app.models import MetricSeries, User, metric_batches, metric_points, metric_rollups
 
 CHUNK_ROWS = 1000
+T = TypeVar("T")
 
 
-def _chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK_ROWS) -> Iterable[Sequence[Any]]:
+def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterable[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
@@ -54,8 +56,9 @@ async def write_batch(
     await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
     ids = await upsert_series(session, experiment_id, batch, now)
     series_ids = [ids[key] for key in batch.keys]
-    await insert_points(session, series_ids, batch)
-    await upsert_rollups(session, series_ids, batch)
+    times = driver_times(session, batch)
+    await insert_points(session, series_ids, batch, times)
+    await upsert_rollups(session, series_ids, batch, times)
     return await touch_running_for_metrics(
         session, actor=actor, experiment_id=experiment_id, now=now
     )
@@ -83,33 +86,29 @@ async def claim_batch_id(
 
 
 def _summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
+    """Each key's summary of the batch: count, first step, the point at the highest step
+    (the batch's last one on a tie), and the finite minimum and maximum (None when no value
+    is finite). Works per key on whole columns, so the per-point work is in C."""
     summary: dict[str, dict[str, Any]] = {}
-    for key, step, value, stamp in zip(
-        batch.keys, batch.steps, batch.values, batch.timestamps, strict=True
-    ):
-        row = summary.get(key)
-        if row is None:
-            row = summary[key] = {
-                "key": key,
-                "count": 0,
-                "first_step": step,
-                "last_step": step,
-                "last_value": value,
-                "last_timestamp": stamp,
-                "min_value": None,
-                "max_value": None,
-            }
-        row["count"] += 1
-        row["first_step"] = min(row["first_step"], step)
-        if step >= row["last_step"]:
-            row["last_step"], row["last_value"], row["last_timestamp"] = step, value, stamp
-        if not (math.isnan(value) or math.isinf(value)):
-            if row["min_value"] is None or value < row["min_value"]:
-                row["min_value"] = value
-            if row["max_value"] is None or value > row["max_value"]:
-                row["max_value"] = value
-    for row in summary.values():
-        row["last_value"] = stored_value(row["last_value"])
+    for key, positions in batch.positions_by_key().items():
+        if isinstance(positions, range):
+            steps, values = batch.steps, batch.values
+        else:
+            steps = [batch.steps[index] for index in positions]
+            values = [batch.values[index] for index in positions]
+        top = max(steps)
+        last = len(steps) - 1 - steps[::-1].index(top)
+        finite = [value for value in values if value - value == 0]  # not NaN nor ±inf
+        summary[key] = {
+            "key": key,
+            "count": len(steps),
+            "first_step": min(steps),
+            "last_step": top,
+            "last_value": stored_value(values[last]),
+            "last_timestamp": batch.timestamp_at(positions[last]),
+            "min_value": min(finite) if finite else None,
+            "max_value": max(finite) if finite else None,
+        }
     return summary
 
 
@@ -152,46 +151,109 @@ async def upsert_series(
     return ids
 
 
-async def insert_points(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
-    """Raw points, one multi-row INSERT per chunk."""
-    values = [stored_value(value) for value in batch.values]
-    rows = [
-        {"series_id": s, "step": step, "value": v, "timestamp": t}
-        for s, step, v, t in zip(series_ids, batch.steps, values, batch.timestamps, strict=True)
-    ]
+def _compiled(
+    session: AsyncSession, statement: Any, columns: Sequence[str]
+) -> tuple[str, list[str]]:
+    """``statement`` as the dialect's SQL text with one placeholder per column, and the
+    columns in placeholder order; compiled once per statement and dialect."""
+    dialect = session.get_bind().dialect
+    key = (id(statement), dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+        found = _COMPILED[key] = (compiled.string, list(compiled.positiontup or ()))
+    return found
+
+
+_COMPILED: dict[tuple[int, str], tuple[str, list[str]]] = {}
+
+
+async def _executemany(
+    session: AsyncSession,
+    statement: Any,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """Run ``statement`` once per row (tuples in ``columns`` order) through the driver's
+    ``executemany``: SQLAlchemy neither compiles it again nor processes each row's
+    parameters (that per-row work cost more than SQLite's insert itself). The values must
+    already be what the driver takes (``driver_times`` for timestamps)."""
+    sql, order = _compiled(session, statement, columns)
+    if list(columns) != order:
+        raise AssertionError(f"placeholders in order {order}, columns given {columns}")
+    connection = await session.connection()
     for chunk in _chunks(rows):
-        await session.execute(metric_points.insert(), list(chunk))
+        await connection.exec_driver_sql(sql, list(chunk))
 
 
-def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> dict[str, Any]:
+def driver_times(session: AsyncSession, batch: MetricBatch) -> list[Any]:
+    """The batch's timestamps as the driver stores them: on SQLite the text SQLAlchemy's
+    ``DATETIME`` writes (UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``), elsewhere the datetimes."""
+    if session.get_bind().dialect.name != "sqlite":
+        return batch.timestamps
+    if batch.epoch_ms is None:
+        return [
+            stamp.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            for stamp in batch.timestamps
+        ]
+    seconds: dict[int, str] = {}  # points of one batch share few seconds: format each once
+    texts = []
+    for ms in batch.epoch_ms:
+        second, milli = divmod(ms, 1000)
+        prefix = seconds.get(second)
+        if prefix is None:
+            prefix = seconds[second] = datetime.fromtimestamp(second, UTC).strftime(
+                "%Y-%m-%d %H:%M:%S"
+            )
+        texts.append(f"{prefix}.{milli:03d}000")
+    return texts
+
+
+POINT_COLUMNS = ("series_id", "step", "value", "timestamp")
+INSERT_POINT = metric_points.insert()
+
+
+async def insert_points(
+    session: AsyncSession, series_ids: list[int], batch: MetricBatch, times: list[Any]
+) -> None:
+    """Raw points, by the driver's ``executemany`` (``times``: ``driver_times``)."""
+    values = [stored_value(value) for value in batch.values]
+    rows = list(zip(series_ids, batch.steps, values, times, strict=True))
+    await _executemany(session, INSERT_POINT, POINT_COLUMNS, rows)
+
+
+def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> tuple[Any, ...]:
+    """One row of ``metric_rollups``, its columns in the table's order."""
     series_id, level, bucket = key
-    return {
-        "series_id": series_id,
-        "level": level,
-        "bucket": bucket,
-        "count": agg.count,
-        "min_value": agg.min_value,
-        "min_step": agg.min_step,
-        "min_timestamp": agg.min_timestamp,
-        "max_value": agg.max_value,
-        "max_step": agg.max_step,
-        "max_timestamp": agg.max_timestamp,
-    }
+    return (
+        series_id,
+        level,
+        bucket,
+        agg.count,
+        agg.min_value,
+        agg.min_step,
+        agg.min_timestamp,
+        agg.max_value,
+        agg.max_step,
+        agg.max_timestamp,
+    )
 
 
-async def upsert_rollups(session: AsyncSession, series_ids: list[int], batch: MetricBatch) -> None:
-    aggregates = rollup_rows(series_ids, batch.steps, batch.values, batch.timestamps)
-    rows = [_rollup_row(key, agg) for key, agg in aggregates.items()]
+ROLLUP_COLUMNS = tuple(column.name for column in metric_rollups.c)
+
+
+def _rollup_upsert(insert: Any) -> Any:
+    """Merge a batch's rollup rows into the stored ones (count adds up; the lower minimum
+    and the higher maximum win, with their step and time)."""
     table = metric_rollups
-    statement = dialect_insert(session, table)
-    new = statement.excluded
+    new = insert.excluded
     lower = (table.c.min_value.is_(None) & new.min_value.is_not(None)) | (
         new.min_value < table.c.min_value
     )
     higher = (table.c.max_value.is_(None) & new.max_value.is_not(None)) | (
         new.max_value > table.c.max_value
     )
-    statement = statement.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["series_id", "level", "bucket"],
         set_={
             "count": table.c.count + new.count,
@@ -203,5 +265,19 @@ async def upsert_rollups(session: AsyncSession, series_ids: list[int], batch: Me
             "max_timestamp": case((higher, new.max_timestamp), else_=table.c.max_timestamp),
         },
     )
-    for chunk in _chunks(rows):
-        await session.execute(statement, list(chunk))
+
+
+UPSERT_ROLLUP = {
+    "sqlite": _rollup_upsert(sqlite.insert(metric_rollups)),
+    "postgresql": _rollup_upsert(postgresql.insert(metric_rollups)),
+}
+
+
+async def upsert_rollups(
+    session: AsyncSession, series_ids: list[int], batch: MetricBatch, times: list[Any]
+) -> None:
+    """The batch's rollup rows merged into the stored ones (``times``: ``driver_times``)."""
+    aggregates = rollup_rows(series_ids, batch.steps, batch.values, times)
+    rows = [_rollup_row(key, agg) for key, agg in aggregates.items()]
+    statement = UPSERT_ROLLUP[session.get_bind().dialect.name]
+    await _executemany(session, statement, ROLLUP_COLUMNS, rows)

@@ -54,8 +54,9 @@ async def step_by_step(session: Any, experiment_id: uuid.UUID, batch: MetricBatc
     now = T0
     ids = await store.upsert_series(session, experiment_id, batch, now)
     series_ids = [ids[key] for key in batch.keys]
-    await store.insert_points(session, series_ids, batch)
-    await store.upsert_rollups(session, series_ids, batch)
+    times = store.driver_times(session, batch)
+    await store.insert_points(session, series_ids, batch, times)
+    await store.upsert_rollups(session, series_ids, batch, times)
 
 
 def _same(a: Any, b: Any) -> bool:
