@@ -1,4 +1,4 @@
-"""The GPU queue's scheduler: one replica at a time starts waiting experiments.
+"""The queue's scheduler: one replica at a time starts waiting experiments.
 
 A *pass* plans every pool that has waiting entries (``plan.py``) from one snapshot of the
 database and carries the plan out: each entry the plan starts now is started in its own
@@ -120,6 +120,10 @@ class QueueScheduler:
                 holdings=state.holdings,
                 waiting=state.waiting,
                 caps=state.caps,
+                cpu_cores=state.cpu_cores,
+                cpu_reserved=state.cpu_reserved,
+                memory_gb=state.memory_gb,
+                memory_reserved=state.memory_reserved,
             )
             self.plan_seconds.append(time.perf_counter() - began)
             if not await self._start(p.experiment_id for p in planned if p.start_now):
