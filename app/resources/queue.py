@@ -152,17 +152,24 @@ LEAVE_QUEUE: dict[str, Any] = {
 
 async def _pool_for(session: AsyncSession, experiment: Experiment) -> str:
     """The pool an experiment waits for: of its GPU type, the largest (then by name); for a
-    CPU-only run, a pool without GPUs first, then the one with the most cores."""
+    CPU-only run, a pool without GPUs first, then the one with the most cores. A pool whose
+    capacities can hold the whole request comes first (one too small would never start
+    it)."""
     query = select(ResourcePool.name).where(candidate_pools(experiment))
     if experiment.gpu_count > 0:
-        query = query.order_by(ResourcePool.capacity.desc(), ResourcePool.name)
+        order: tuple[Any, ...] = (ResourcePool.capacity.desc(), ResourcePool.name)
     else:
-        query = query.order_by(
+        order = (
             case((ResourcePool.capacity > 0, 1), else_=0),
             ResourcePool.cpu_cores.desc(),
             ResourcePool.name,
         )
-    name = await session.scalar(query.limit(1))
+    holds_it = and_(
+        ResourcePool.capacity >= experiment.gpu_count,
+        ResourcePool.cpu_cores >= experiment.cpu_cores,
+        ResourcePool.memory_gb >= experiment.memory_gb,
+    )
+    name = await session.scalar(query.order_by(case((holds_it, 0), else_=1), *order).limit(1))
     if name is None:
         what = f"{experiment.gpu_type} GPUs" if experiment.gpu_count > 0 else "CPU-only runs"
         raise ResourcesUnavailable(

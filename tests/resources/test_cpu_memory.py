@@ -384,3 +384,30 @@ async def test_the_pools_show_their_cores_and_memory(client, make_user):
     assert (a100["cpuCores"], a100["cpuAvailable"]) == (256, 256)
     assert (a100["memoryGb"], a100["memoryAvailable"]) == (2048, 2048)
     assert a100["hourlyCostPerCpuCore"] == 0.0
+
+
+async def test_a_cpu_only_run_waits_in_a_pool_large_enough_for_it(client, services, lab):
+    """The CPU pool (8 cores) could never hold a 12-core run: it waits in the one GPU pool
+    with 16 cores, and starts there when they free up."""
+    owner, token, hypothesis = lab
+    await add_pool(services, "cpu-pool", "CPU", 0, cpu_cores=8, memory_gb=32)
+    async with services.db.unit_of_work() as session:
+        await session.execute(
+            update(ResourcePool)
+            .where(ResourcePool.name.not_in(["cpu-pool", "a100-pool"]))
+            .values(cpu_cores=0)
+        )
+        await session.execute(
+            update(ResourcePool).where(ResourcePool.name == "a100-pool").values(cpu_cores=16)
+        )
+    big = await create_experiment(services, owner, hypothesis, resources=cpu_only(16))
+    later = await create_experiment(services, owner, hypothesis, resources=cpu_only(12))
+    first = (await ok(client, START, {"id": str(big.id)}, token=token))["startExperiment"]
+    assert first["reservation"]["pool"] == "a100-pool"
+    queued = (await ok(client, START, {"id": str(later.id)}, token=token))["startExperiment"]
+    assert queued["status"] == "QUEUED" and queued["queue"]["pool"] == "a100-pool"
+
+    await move(services, owner, big, "complete")
+    await QueueScheduler(services).run_pass()
+    assert (await load(services, later.id)).status is ExperimentStatus.RUNNING
+    assert counters(await pool(services, "a100-pool")) == (0, 12, 4)
