@@ -13,7 +13,7 @@ took the GPUs, a cap was reached) ends that pool's attempt and the pool is plann
 
 Reservations past their end are expired at the start of a pass (the expiry job's own use
 case, guarded, so the two never fail a run twice), and the pass after the next end is due
-runs then; so an expiring reservation frees its GPUs for the queue on time.
+runs then; so an expiring reservation frees what it holds for the queue on time.
 
 **When.** The scheduler runs on the replica holding its leader lock (``app/leader.py``). It
 is woken by every commit that wrote outbox rows on its replica (``Database
