@@ -54,10 +54,6 @@ def _add(a: Vector, b: Vector) -> Vector:
     return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
 
 
-def _sub(a: Vector, b: Vector) -> Vector:
-    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
-
-
 @dataclass(frozen=True)
 class Waiting:
     """A queued entry, as the plan needs it."""
@@ -126,8 +122,9 @@ class Planned:
 
 
 class Profile:
-    """Free resources over time: ``free[i]`` (GPUs, cores, GB) holds from ``times[i]``
-    until ``times[i + 1]`` (the last step forever)."""
+    """Free resources over time: ``gpus[i]``, ``cores[i]`` and ``memory[i]`` are free from
+    ``times[i]`` until ``times[i + 1]`` (the last step forever). Three parallel lists, not
+    a list of vectors: the walk in ``earliest`` is the plan's hot loop."""
 
     def __init__(self, now: datetime, free_now: Vector, holdings: list[Holding]) -> None:
         ends: dict[datetime, Vector] = {}
@@ -136,10 +133,16 @@ class Profile:
             at = max(holding.ends_at, now + JUST_AFTER)
             ends[at] = _add(ends.get(at, (0, 0, 0)), holding.held)
         self.times = [now]
-        self.free: list[Vector] = [free_now]
+        self.gpus, self.cores, self.memory = [free_now[0]], [free_now[1]], [free_now[2]]
         for at in sorted(ends):
+            gpus, cores, memory = ends[at]
             self.times.append(at)
-            self.free.append(_add(self.free[-1], ends[at]))
+            self.gpus.append(self.gpus[-1] + gpus)
+            self.cores.append(self.cores[-1] + cores)
+            self.memory.append(self.memory[-1] + memory)
+
+    def free(self, index: int) -> Vector:
+        return (self.gpus[index], self.cores[index], self.memory[index])
 
     def _split(self, at: datetime) -> int:
         """The index of the step starting at ``at`` (made if needed)."""
@@ -147,17 +150,25 @@ class Profile:
         if index < len(self.times) and self.times[index] == at:
             return index
         self.times.insert(index, at)
-        self.free.insert(index, self.free[index - 1])
+        for free in (self.gpus, self.cores, self.memory):
+            free.insert(index, free[index - 1])
         return index
 
     def earliest(self, need: Vector, length: timedelta) -> int:
         """The first step at which ``need`` stays free for ``length``."""
+        gpus, cores, memory = need
+        times, free_gpus, free_cores, free_memory = self.times, self.gpus, self.cores, self.memory
+        steps = len(times)
         start = 0
         while True:
-            end = self.times[start] + length
+            end = times[start] + length
             index = start
-            while index < len(self.times) and self.times[index] < end:
-                if not _fits(need, self.free[index]):
+            while index < steps and times[index] < end:
+                if (
+                    free_gpus[index] < gpus
+                    or free_cores[index] < cores
+                    or free_memory[index] < memory
+                ):
                     break
                 index += 1
             else:
@@ -166,12 +177,14 @@ class Profile:
 
     def book(self, start: int, need: Vector, length: timedelta) -> None:
         end = self._split(self.times[start] + length)
-        for index in range(start, end):
-            self.free[index] = _sub(self.free[index], need)
+        for free, amount in zip((self.gpus, self.cores, self.memory), need, strict=True):
+            if amount:
+                for index in range(start, end):
+                    free[index] -= amount
 
     @property
     def peak(self) -> Vector:
-        return self.free[-1]
+        return self.free(len(self.times) - 1)
 
 
 def plan(

@@ -411,3 +411,19 @@ async def test_a_cpu_only_run_waits_in_a_pool_large_enough_for_it(client, servic
     await QueueScheduler(services).run_pass()
     assert (await load(services, later.id)).status is ExperimentStatus.RUNNING
     assert counters(await pool(services, "a100-pool")) == (0, 12, 4)
+
+
+async def test_a_direct_cpu_only_start_skips_a_pool_where_experiments_wait(client, services, lab):
+    """The a100-pool has the most free cores, but a GPU run waits there: a CPU-only start
+    goes to the next pool instead of taking from the queue's pool."""
+    owner, token, hypothesis = lab
+    for _ in range(2):  # all 16 A100s held
+        await start(services, owner, await gpu_experiment(services, owner, hypothesis, 8))
+    waiting = await gpu_experiment(services, owner, hypothesis, 1)
+    assert (await ok(client, START, {"id": str(waiting.id)}, token=token))["startExperiment"][
+        "queue"
+    ]["pool"] == "a100-pool"
+    cpu = await create_experiment(services, owner, hypothesis, resources=cpu_only(2))
+    answer = (await ok(client, START, {"id": str(cpu.id)}, token=token))["startExperiment"]
+    assert answer["status"] == "RUNNING"
+    assert answer["reservation"]["pool"] == "h100-pool"  # 128 free cores, like t4-pool
