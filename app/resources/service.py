@@ -299,7 +299,9 @@ async def _unavailable(
     """The refusal, from what is free now (the pools read before may be stale: a
     concurrent start took them). ``short``: the dimensions no pool tried has enough of
     (when each fits somewhere but never all in one pool: every dimension short
-    somewhere); ``shortByPool``: per pool tried."""
+    somewhere); ``shortByPool``: per pool tried; ``available``: the free GPUs of the
+    candidate pools, ``cpuCoresAvailable`` / ``memoryGbAvailable``: the most free in one
+    pool tried."""
     fresh = list(
         await session.scalars(
             select(ResourcePool)
@@ -315,8 +317,9 @@ async def _unavailable(
         if by_pool and all(name in dims for dims in by_pool.values())
     ] or sorted({name for dims in by_pool.values() for name in dims})
     gpus_free = sum(max(0, p.capacity - p.reserved) for p in fresh)
-    cores_free = max((max(0, p.cpu_cores - p.cpu_reserved) for p in fresh), default=0)
-    memory_free = max((max(0, p.memory_gb - p.memory_reserved) for p in fresh), default=0)
+    in_one = [p for p in fresh if p.name in tried] or fresh  # the most free in one pool
+    cores_free = max((max(0, p.cpu_cores - p.cpu_reserved) for p in in_one), default=0)
+    memory_free = max((max(0, p.memory_gb - p.memory_reserved) for p in in_one), default=0)
     what = f"{request.cpu_cores} CPU cores, {request.memory_gb} GB"
     if request.gpus:
         what = f"{request.gpus} x {experiment.gpu_type}, {what}"
@@ -325,8 +328,8 @@ async def _unavailable(
     else:
         reason = "short of " + ", ".join(short or [GPUS])
     return ResourcesUnavailable(
-        f"{what} requested; {reason} (free: {gpus_free} GPUs, {cores_free} cores and "
-        f"{memory_free} GB in the best pool)",
+        f"{what} requested; {reason} ({gpus_free} GPUs free; at most {cores_free} cores "
+        f"and {memory_free} GB free in one pool)",
         details={
             "gpuType": experiment.gpu_type if request.gpus else None,
             "requested": request.gpus,
