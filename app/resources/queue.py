@@ -334,15 +334,16 @@ class PoolState:
     name: str
     capacity: int
     reserved: int
-    cpu_cores: int
-    cpu_reserved: int
-    memory_gb: int
-    memory_reserved: int
     holdings: list[Holding]
     waiting: list[Waiting]
     caps: Caps
     # the scheduler's last plan per waiting entry: (position, estimated start)
     shown: dict[uuid.UUID, tuple[int | None, datetime | None]]
+    # the pool's cores and memory (None: not constrained, ``plan.plan``)
+    cpu_cores: int | None = None
+    cpu_reserved: int = 0
+    memory_gb: int | None = None
+    memory_reserved: int = 0
 
 
 async def pools_with_waiting(session: AsyncSession) -> list[str]:
@@ -407,14 +408,14 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
         name,
         pool.capacity,
         pool.reserved,
-        pool.cpu_cores,
-        pool.cpu_reserved,
-        pool.memory_gb,
-        pool.memory_reserved,
         holdings,
         entries,
         caps,
         shown,
+        cpu_cores=pool.cpu_cores,
+        cpu_reserved=pool.cpu_reserved,
+        memory_gb=pool.memory_gb,
+        memory_reserved=pool.memory_reserved,
     )
 
 
