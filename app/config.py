@@ -30,19 +30,62 @@ GiB = 1024**3
 MiB = 1024**2
 
 
+# What a pool holds besides its GPUs when its settings do not say: per GPU, like a
+# DGX-class node (8 GPUs, 128 cores, 1 TB); a pool without GPUs has none unless it says.
+CPU_CORES_PER_GPU = 16
+MEMORY_GB_PER_GPU = 128
+
+
 class PoolSetting(BaseModel):
-    """One GPU pool as configured in ``EXPSVC_RESOURCE_POOLS``."""
+    """One pool as configured in ``EXPSVC_RESOURCE_POOLS``: its GPUs, CPU cores and memory
+    (GB), and the hourly rates (per GPU, per CPU core). ``cpu_cores`` / ``memory_gb`` left
+    out: ``CPU_CORES_PER_GPU`` / ``MEMORY_GB_PER_GPU`` per GPU. A pool of 0 GPUs with CPU
+    cores is a CPU pool (CPU-only runs go to such pools first)."""
 
     name: str
     gpu_type: str
     capacity: int = Field(ge=0)
     hourly_cost_per_gpu: float = Field(ge=0)
+    cpu_cores: int | None = Field(default=None, ge=0)
+    memory_gb: int | None = Field(default=None, ge=0)
+    # 0 by default: a GPU node's hourly rate usually covers its CPUs (as cloud GPU
+    # instances' prices do); set it to bill CPU time (CPU pools, CPU-only runs)
+    hourly_cost_per_cpu_core: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _per_gpu_defaults(self) -> PoolSetting:
+        if self.cpu_cores is None:
+            self.cpu_cores = self.capacity * CPU_CORES_PER_GPU
+        if self.memory_gb is None:
+            self.memory_gb = self.capacity * MEMORY_GB_PER_GPU
+        return self
 
 
 DEFAULT_POOLS = [
-    PoolSetting(name="a100-pool", gpu_type="A100", capacity=16, hourly_cost_per_gpu=2.5),
-    PoolSetting(name="h100-pool", gpu_type="H100", capacity=8, hourly_cost_per_gpu=4.0),
-    PoolSetting(name="t4-pool", gpu_type="T4", capacity=16, hourly_cost_per_gpu=0.35),
+    PoolSetting(
+        name="a100-pool",
+        gpu_type="A100",
+        capacity=16,
+        hourly_cost_per_gpu=2.5,
+        cpu_cores=256,
+        memory_gb=2048,
+    ),
+    PoolSetting(
+        name="h100-pool",
+        gpu_type="H100",
+        capacity=8,
+        hourly_cost_per_gpu=4.0,
+        cpu_cores=128,
+        memory_gb=2048,
+    ),
+    PoolSetting(
+        name="t4-pool",
+        gpu_type="T4",
+        capacity=16,
+        hourly_cost_per_gpu=0.35,
+        cpu_cores=128,
+        memory_gb=512,
+    ),
 ]
 
 

@@ -57,6 +57,9 @@ async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> Resource
             gpu_type=input.gpu_type,
             capacity=input.capacity,
             hourly_cost_per_gpu=input.hourly_cost_per_gpu,
+            cpu_cores=input.cpu_cores,
+            memory_gb=input.memory_gb,
+            hourly_cost_per_cpu_core=input.hourly_cost_per_cpu_core,
         )
     publish_pool_change(info.context.services.live, pool.name)  # the queue may move
     return ResourcePool.from_view(pool)

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from schema.types import QueueEntry
 
 
-@strawberry.type
+@strawberry.type(
+    description="A pool's GPUs (capacity / reserved / available), CPU cores and memory "
+    "(GB): every reservation holds all three in one pool. CPU-only runs may go to any pool "
+    "(pools without GPUs first)."
+)
 class ResourcePool:
     name: str
     gpu_type: str
@@ -25,6 +29,15 @@ class ResourcePool:
     reserved: int
     available: int
     hourly_cost_per_gpu: float
+    cpu_cores: int
+    cpu_reserved: int
+    cpu_available: int
+    memory_gb: int
+    memory_reserved: int
+    memory_available: int
+    hourly_cost_per_cpu_core: float = strawberry.field(
+        description="The CPU cost of a reservation grows by its cores x this per hour"
+    )
 
     @strawberry.field(
         description="The experiments waiting for this pool, in the order they will start "
@@ -50,6 +63,13 @@ class ResourcePool:
             reserved=pool.reserved,
             available=pool.available,
             hourly_cost_per_gpu=pool.hourly_cost_per_gpu,
+            cpu_cores=pool.cpu_cores,
+            cpu_reserved=pool.cpu_reserved,
+            cpu_available=pool.cpu_available,
+            memory_gb=pool.memory_gb,
+            memory_reserved=pool.memory_reserved,
+            memory_available=pool.memory_available,
+            hourly_cost_per_cpu_core=pool.hourly_cost_per_cpu_core,
         )
 
 
@@ -64,6 +84,12 @@ class Reservation:
         description="The pool's rate when it was reserved: the GPU cost grows by "
         "gpuCount x hourlyCostPerGpu per hour until releasedAt."
     )
+    cpu_cores: int = strawberry.field(description="The CPU cores it holds")
+    memory_gb: int = strawberry.field(description="The memory (GB) it holds")
+    hourly_cost_per_cpu_core: float = strawberry.field(
+        description="The pool's CPU rate when it was reserved: the CPU cost grows by "
+        "cpuCores x hourlyCostPerCpuCore per hour until releasedAt."
+    )
 
     @classmethod
     def from_row(cls, row: ReservationRow) -> Reservation:
@@ -74,27 +100,45 @@ class Reservation:
             expires_at=row.expires_at,
             released_at=row.released_at,
             hourly_cost_per_gpu=row.hourly_cost_per_gpu,
+            cpu_cores=row.cpu_cores,
+            memory_gb=row.memory_gb,
+            hourly_cost_per_cpu_core=row.hourly_cost_per_cpu_core,
         )
 
 
-@strawberry.type(description="GPU cost grows while the experiment runs; final at release.")
+@strawberry.type(
+    description="GPU and CPU costs grow while the experiment runs; final at release. "
+    "total = gpu + cpu + api."
+)
 class Cost:
     gpu: float
     api: float
     total: float
     currency: str
+    cpu: float = strawberry.field(
+        description="CPU cores x the pool's hourly rate per core x reserved time"
+    )
 
     @classmethod
     def from_view(cls, cost: CostView) -> Cost:
-        return cls(gpu=cost.gpu, api=cost.api, total=cost.total, currency=cost.currency)
+        return cls(
+            gpu=cost.gpu, api=cost.api, total=cost.total, currency=cost.currency, cpu=cost.cpu
+        )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A pool's settings. cpuCores / memoryGb / hourlyCostPerCpuCore left out: "
+    "a new pool gets 16 cores and 128 GB per GPU and a CPU rate of 0; an existing pool "
+    "keeps what it has."
+)
 class ResourcePoolInput:
     name: str
     gpu_type: str
     capacity: int
     hourly_cost_per_gpu: float
+    cpu_cores: int | None = None
+    memory_gb: int | None = None
+    hourly_cost_per_cpu_core: float | None = None
 
 
 @strawberry.type

@@ -235,3 +235,140 @@ def test_0007_keeps_older_tokens_working_and_its_downgrade_drops_revoked_ones(
         lambda c: [row[0] for row in c.execute(sa.text("SELECT name FROM api_tokens"))],
     )
     assert names == ["kept"]
+
+
+def test_0014_gives_existing_pools_cores_and_memory_and_counts_what_runs_holds(
+    database_url: str,
+) -> None:
+    """Pools made before 0014 get 16 cores and 128 GB per GPU and a CPU rate of 0; an open
+    reservation holds its experiment's requested cores and memory (a released one nothing),
+    so the new reserved counters match what runs."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from app.models.base import UTCDateTime
+
+    upgrade(database_url, "0013")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    ids = {name: uuid.uuid4() for name in ("user", "hypothesis", "running", "done")}
+
+    def table(name: str, *columns: sa.ColumnClause[Any]) -> sa.TableClause:
+        return sa.table(name, *columns)
+
+    def uid(name: str) -> sa.ColumnClause[Any]:
+        return sa.column(name, sa.Uuid())
+
+    def at(name: str) -> sa.ColumnClause[Any]:
+        return sa.column(name, UTCDateTime())
+
+    text = sa.column
+    users = table("users", uid("id"), text("name"), text("email"), text("role"), at("created_at"))
+    hypotheses = table("hypotheses", uid("id"), text("title"), uid("owner_id"), at("created_at"))
+    experiments = table(
+        "experiments",
+        uid("id"),
+        uid("hypothesis_id"),
+        uid("owner_id"),
+        *map(text, ("name", "status", "type", "model", "framework")),
+        *(sa.column(name, sa.JSON()) for name in ("hyperparams", "config", "tags")),
+        *map(text, ("gpu_count", "cpu_cores", "memory_gb", "max_duration_minutes")),
+        at("created_at"),
+        at("updated_at"),
+    )
+    pools = table(
+        "resource_pools",
+        *map(text, ("name", "gpu_type", "capacity", "reserved", "hourly_cost_per_gpu")),
+        at("updated_at"),
+    )
+    reservations = table(
+        "reservations",
+        uid("id"),
+        uid("experiment_id"),
+        *map(text, ("pool_name", "gpu_count", "hourly_cost_per_gpu")),
+        at("reserved_at"),
+        at("expires_at"),
+        at("released_at"),
+    )
+
+    def seed(connection: Connection) -> None:
+        connection.execute(
+            users.insert().values(
+                id=ids["user"], name="old", email="o@x.io", role="DS", created_at=now
+            )
+        )
+        connection.execute(
+            hypotheses.insert().values(
+                id=ids["hypothesis"], title="h", owner_id=ids["user"], created_at=now
+            )
+        )
+        connection.execute(
+            pools.insert().values(
+                name="old-pool",
+                gpu_type="A100",
+                capacity=4,
+                reserved=1,
+                hourly_cost_per_gpu=2.0,
+                updated_at=now,
+            )
+        )
+        for key, cores, released in (("running", 6, None), ("done", 3, now)):
+            connection.execute(
+                experiments.insert().values(
+                    id=ids[key],
+                    hypothesis_id=ids["hypothesis"],
+                    owner_id=ids["user"],
+                    name=key,
+                    status="RUNNING" if released is None else "COMPLETED",
+                    type="ML",
+                    model="m",
+                    framework="f",
+                    hyperparams={},
+                    config={},
+                    tags=[],
+                    gpu_count=1,
+                    cpu_cores=cores,
+                    memory_gb=24,
+                    max_duration_minutes=60,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            connection.execute(
+                reservations.insert().values(
+                    id=uuid.uuid4(),
+                    experiment_id=ids[key],
+                    pool_name="old-pool",
+                    gpu_count=1,
+                    hourly_cost_per_gpu=2.0,
+                    reserved_at=now,
+                    expires_at=now + timedelta(hours=1),
+                    released_at=released,
+                )
+            )
+        connection.commit()
+
+    inspect_db(database_url, seed)
+    upgrade(database_url)
+
+    def read(connection: Connection) -> tuple[Any, ...]:
+        pool_row = connection.execute(
+            sa.text(
+                "SELECT cpu_cores, cpu_reserved, memory_gb, memory_reserved,"
+                " hourly_cost_per_cpu_core FROM resource_pools WHERE name = 'old-pool'"
+            )
+        ).one()
+        held = connection.execute(
+            sa.text(
+                "SELECT cpu_cores, memory_gb, hourly_cost_per_cpu_core FROM reservations"
+                " ORDER BY cpu_cores"
+            )
+        ).all()
+        costs = connection.execute(sa.text("SELECT cpu_cost FROM experiments")).all()
+        return tuple(pool_row), [tuple(row) for row in held], [row[0] for row in costs]
+
+    pool_row, held, costs = inspect_db(database_url, read)
+    assert pool_row == (64, 6, 512, 24, 0.0)
+    assert held == [(3, 24, 0.0), (6, 24, 0.0)]
+    assert costs == [0.0, 0.0]
+    downgrade(database_url, "0013")
+    assert current_revisions(database_url) == ["0013"]

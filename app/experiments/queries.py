@@ -160,21 +160,23 @@ def seconds_between(
 
 
 def cost_expression(dialect: str, now: datetime) -> ColumnElement[float]:
-    """An experiment's total cost at ``now``, in SQL: its API costs plus the GPU cost,
-    final once released, else growing live from its open reservation (the same rule as
-    ``app.resources.costs.cost_of``)."""
+    """An experiment's total cost at ``now``, in SQL: its API costs plus the GPU and CPU
+    costs, final once released, else growing live from its open reservation (the same rule
+    as ``app.resources.costs.cost_of``)."""
     seconds = seconds_between(literal(now, UTCDateTime()), Reservation.reserved_at, dialect)
     live = (
         select(
-            Reservation.gpu_count
-            * Reservation.hourly_cost_per_gpu
+            (
+                Reservation.gpu_count * Reservation.hourly_cost_per_gpu
+                + Reservation.cpu_cores * Reservation.hourly_cost_per_cpu_core
+            )
             * case((seconds > 0, seconds), else_=0.0)
             / 3600.0
         )
         .where(Reservation.experiment_id == Experiment.id, Reservation.released_at.is_(None))
         .scalar_subquery()
     )
-    return Experiment.api_cost + func.coalesce(live, Experiment.gpu_cost)
+    return Experiment.api_cost + func.coalesce(live, Experiment.gpu_cost + Experiment.cpu_cost)
 
 
 def metric_last_value(key: str) -> ColumnElement[float]:

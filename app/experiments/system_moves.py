@@ -27,7 +27,7 @@ async def fail_running(
     now: datetime,
     guard: ColumnElement[bool] | None = None,
 ) -> Experiment | None:
-    """RUNNING → FAILED if ``guard`` still holds; releases its GPUs, writes a ``system``
+    """RUNNING → FAILED if ``guard`` still holds; releases its reservation, writes a ``system``
     log line and the ``ExperimentFailed`` event. None when it was not failed."""
     experiment = await session.get(Experiment, experiment_id)
     if experiment is None:

@@ -68,9 +68,10 @@ class Experiment(UUIDPrimaryKey, Base):
     # Bytes of its artifacts plus the quota reserved by its uploads in flight
     artifact_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
-    # Costs: the sum of API costs, and the GPU cost made final when the reservation ends
+    # Costs: the sum of API costs, and the GPU and CPU costs made final at release
     api_cost: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     gpu_cost: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cpu_cost: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     failure_reason: Mapped[FailureReason | None] = mapped_column(
         Enum(FailureReason, name="failure_reason", native_enum=False, length=32)

@@ -38,7 +38,7 @@ def message_for(kind: str, payload: dict[str, Any]) -> str:
                 f"{details.get('gpuType')} requested, {details.get('available')} available"
             )
         case "RESERVATION_EXPIRING":
-            return f"the GPU reservation of {name} expires at {details.get('expiresAt')}"
+            return f"the reservation of {name} expires at {details.get('expiresAt')}"
         case "STORAGE_LIMIT_EXCEEDED":
             return f"an upload to {name} was refused: {details.get('message', 'storage limit')}"
     return f"{name}: {kind}"

@@ -1,4 +1,6 @@
-"""Reservations running out: warn the watchers once, then fail the run and free the GPUs.
+"""Reservations running out: warn the watchers once, then fail the run and free what it
+held (GPUs, CPU cores, memory; CPU-only runs hold a reservation too, so their
+``maxDurationMinutes`` is enforced here as well).
 
 One replica at a time runs this (``app/leader.py``); every change is guarded, so a
 reservation extended or an experiment finished meanwhile is left alone. ``now`` is an
@@ -97,7 +99,7 @@ async def expire(db: Database, *, now: datetime) -> list[uuid.UUID]:
                 session,
                 experiment_id=experiment_id,
                 reason=FailureReason.RESERVATION_EXPIRED,
-                message="the GPU reservation expired; extend it before it ends",
+                message="the reservation expired; extend it before it ends",
                 now=now,
                 guard=still_due.exists(),
             )

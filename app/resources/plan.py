@@ -1,4 +1,4 @@
-"""The GPU queue's plan for one pool: who starts now, and when each other entry should.
+"""The queue's plan for one pool: who starts now, and when each other entry should.
 
 Pure functions over plain values (no database), so the rules are tested directly.
 
@@ -6,20 +6,25 @@ Pure functions over plain values (no database), so the rules are tested directly
 queue (FIFO), then by id. An entry's *position* is its 1-based place in that order among
 the entries that do not start now.
 
-**Conservative backfill.** The pool's free GPUs over time are a step function (the
-*profile*): free now, plus each running reservation's GPUs from its end (``expiresAt``:
-the latest a run may hold them; one already past it counts as ending just after now: its GPUs are
-free only once the expiry released them). Each entry in
-order books the earliest interval of its length (its ``maxDurationMinutes``) where enough
-GPUs are free throughout, and that interval's start is its estimated start. An entry
-whose booking starts now starts now. Since every entry books only what the entries before
-it left free, a later (smaller, shorter) entry starts ahead of an earlier one only where
-that cannot move the earlier one's estimated start: the classic conservative backfill.
+**Resources.** A pool has three dimensions: GPUs, CPU cores and memory (GB); an entry
+needs a vector of the three and fits only where all three are free.
 
-An entry that needs more GPUs than the pool has gets no booking (no estimate) until the
-pool grows; an entry held back by a per-user or per-hypothesis cap gets none either (its
-start depends on its owner's other runs ending, not on the pool), and it books nothing,
-so it holds nobody up.
+**Conservative backfill.** The pool's free resources over time are a step function of
+vectors (the *profile*): free now, plus each running reservation's GPUs, cores and memory
+from its end (``expiresAt``: the latest a run may hold them; one already past it counts as
+ending just after now: what it holds is free only once the expiry released it). Each entry
+in order books the earliest interval of its length (its ``maxDurationMinutes``) where what
+it needs is free throughout, on every dimension, and that interval's start is its
+estimated start. An entry whose booking starts now starts now. Since every entry books
+only what the entries before it left free, a later (smaller, shorter) entry starts ahead
+of an earlier one only where that cannot move the earlier one's estimated start: the
+classic conservative backfill — on whichever dimension is short (a pool short of CPU cores
+holds a GPU entry back as a pool short of GPUs does).
+
+An entry that needs more of a dimension than the pool has gets no booking (no estimate)
+until the pool grows; an entry held back by a per-user or per-hypothesis cap gets none
+either (its start depends on its owner's other runs ending, not on the pool), and it books
+nothing, so it holds nobody up.
 
 Cost: each entry walks the profile once (its candidate start moves past the step that
 failed), so a plan is O(entries x profile steps), with at most two steps per running
@@ -34,6 +39,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 JUST_AFTER = timedelta(microseconds=1)
+# A dimension the caller does not constrain (``plan(cpu_cores=None)``): never short
+UNLIMITED = 1 << 62
+
+# (GPUs, CPU cores, memory GB)
+Vector = tuple[int, int, int]
+
+
+def _fits(need: Vector, free: Vector) -> bool:
+    return need[0] <= free[0] and need[1] <= free[1] and need[2] <= free[2]
+
+
+def _add(a: Vector, b: Vector) -> Vector:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
 
 
 @dataclass(frozen=True)
@@ -47,18 +65,30 @@ class Waiting:
     queued_at: datetime
     owner_id: uuid.UUID
     hypothesis_id: uuid.UUID
+    cpu_cores: int = 0
+    memory_gb: int = 0
 
     @property
     def order_key(self) -> tuple[int, datetime, uuid.UUID]:
         return (-self.priority, self.queued_at, self.experiment_id)
 
+    @property
+    def need(self) -> Vector:
+        return (self.gpus, self.cpu_cores, self.memory_gb)
+
 
 @dataclass(frozen=True)
 class Holding:
-    """GPUs a running reservation holds until ``ends_at``."""
+    """What a running reservation holds until ``ends_at``."""
 
     gpus: int
     ends_at: datetime
+    cpu_cores: int = 0
+    memory_gb: int = 0
+
+    @property
+    def held(self) -> Vector:
+        return (self.gpus, self.cpu_cores, self.memory_gb)
 
 
 @dataclass(frozen=True)
@@ -92,20 +122,27 @@ class Planned:
 
 
 class Profile:
-    """Free GPUs over time: ``free[i]`` holds from ``times[i]`` until ``times[i + 1]``
-    (the last step forever)."""
+    """Free resources over time: ``gpus[i]``, ``cores[i]`` and ``memory[i]`` are free from
+    ``times[i]`` until ``times[i + 1]`` (the last step forever). Three parallel lists, not
+    a list of vectors: the walk in ``earliest`` is the plan's hot loop."""
 
-    def __init__(self, now: datetime, free_now: int, holdings: list[Holding]) -> None:
-        ends: dict[datetime, int] = {}
+    def __init__(self, now: datetime, free_now: Vector, holdings: list[Holding]) -> None:
+        ends: dict[datetime, Vector] = {}
         for holding in holdings:
             # one past its end is still held until it is released: free just after now
             at = max(holding.ends_at, now + JUST_AFTER)
-            ends[at] = ends.get(at, 0) + holding.gpus
+            ends[at] = _add(ends.get(at, (0, 0, 0)), holding.held)
         self.times = [now]
-        self.free = [free_now]
+        self.gpus, self.cores, self.memory = [free_now[0]], [free_now[1]], [free_now[2]]
         for at in sorted(ends):
+            gpus, cores, memory = ends[at]
             self.times.append(at)
-            self.free.append(self.free[-1] + ends[at])
+            self.gpus.append(self.gpus[-1] + gpus)
+            self.cores.append(self.cores[-1] + cores)
+            self.memory.append(self.memory[-1] + memory)
+
+    def free(self, index: int) -> Vector:
+        return (self.gpus[index], self.cores[index], self.memory[index])
 
     def _split(self, at: datetime) -> int:
         """The index of the step starting at ``at`` (made if needed)."""
@@ -113,31 +150,41 @@ class Profile:
         if index < len(self.times) and self.times[index] == at:
             return index
         self.times.insert(index, at)
-        self.free.insert(index, self.free[index - 1])
+        for free in (self.gpus, self.cores, self.memory):
+            free.insert(index, free[index - 1])
         return index
 
-    def earliest(self, gpus: int, length: timedelta) -> int:
-        """The first step at which ``gpus`` stay free for ``length``."""
+    def earliest(self, need: Vector, length: timedelta) -> int:
+        """The first step at which ``need`` stays free for ``length``."""
+        gpus, cores, memory = need
+        times, free_gpus, free_cores, free_memory = self.times, self.gpus, self.cores, self.memory
+        steps = len(times)
         start = 0
         while True:
-            end = self.times[start] + length
+            end = times[start] + length
             index = start
-            while index < len(self.times) and self.times[index] < end:
-                if self.free[index] < gpus:
+            while index < steps and times[index] < end:
+                if (
+                    free_gpus[index] < gpus
+                    or free_cores[index] < cores
+                    or free_memory[index] < memory
+                ):
                     break
                 index += 1
             else:
                 return start
             start = index + 1  # no interval starting before the short step can fit
 
-    def book(self, start: int, gpus: int, length: timedelta) -> None:
+    def book(self, start: int, need: Vector, length: timedelta) -> None:
         end = self._split(self.times[start] + length)
-        for index in range(start, end):
-            self.free[index] -= gpus
+        for free, amount in zip((self.gpus, self.cores, self.memory), need, strict=True):
+            if amount:
+                for index in range(start, end):
+                    free[index] -= amount
 
     @property
-    def peak(self) -> int:
-        return self.free[-1]
+    def peak(self) -> Vector:
+        return self.free(len(self.times) - 1)
 
 
 def plan(
@@ -148,21 +195,34 @@ def plan(
     holdings: list[Holding],
     waiting: list[Waiting],
     caps: Caps | None = None,
+    cpu_cores: int | None = None,
+    cpu_reserved: int = 0,
+    memory_gb: int | None = None,
+    memory_reserved: int = 0,
 ) -> list[Planned]:
-    """The plan for one pool (see the module docstring); ``waiting`` in any order."""
+    """The plan for one pool (see the module docstring); ``waiting`` in any order.
+
+    ``capacity`` / ``reserved``: the pool's GPUs; ``cpu_cores`` / ``memory_gb`` and their
+    reserved counts likewise (None: that dimension is not constrained)."""
     caps = caps or Caps()
-    # what is not accounted for by the holdings (none, unless capacity shrank) stays taken
-    profile = Profile(now, capacity - reserved, holdings)
+    # what is not accounted for by the holdings (none, unless a capacity shrank) stays taken
+    free_now = (
+        capacity - reserved,
+        UNLIMITED if cpu_cores is None else cpu_cores - cpu_reserved,
+        UNLIMITED if memory_gb is None else memory_gb - memory_reserved,
+    )
+    profile = Profile(now, free_now, holdings)
     planned: list[Planned] = []
     position = 0
     for entry in sorted(waiting, key=lambda e: e.order_key):
         length = timedelta(minutes=max(1, entry.minutes))
-        if entry.gpus > profile.peak or not caps.allow(entry):
+        need = entry.need
+        if not _fits(need, profile.peak) or not caps.allow(entry):
             position += 1
             planned.append(Planned(entry.experiment_id, False, position, None))
             continue
-        start = profile.earliest(entry.gpus, length)
-        profile.book(start, entry.gpus, length)
+        start = profile.earliest(need, length)
+        profile.book(start, need, length)
         if start == 0:
             caps.take(entry)
             planned.append(Planned(entry.experiment_id, True, None, None))

@@ -1,16 +1,20 @@
-"""The GPU queue's use cases: join, leave, reorder, admit a start, start a waiting entry.
+"""The queue's use cases: join, leave, reorder, admit a start, start a waiting entry.
 
 The queue lives on the experiments' rows: an experiment *waits* while it is QUEUED with
 ``queued_at`` set; ``queue_pool`` is the pool it waits for (of its GPU type, the largest
-when there are several), ``priority`` and ``queued_at`` its order (``plan.py``), and
-``queue_position`` / ``queue_estimated_start_at`` the scheduler's last plan
-(``scheduler.py``). A restart therefore loses nothing: the next pass plans from the rows.
+when there are several; for a CPU-only run, a pool without GPUs first, else the one with
+the most cores: where it would be placed first, ``service.py``), ``priority`` and
+``queued_at`` its order (``plan.py``), and ``queue_position`` /
+``queue_estimated_start_at`` the scheduler's last plan (``scheduler.py``). A restart
+therefore loses nothing: the next pass plans from the rows.
 
-A start never jumps the queue: while anything waits for a pool of its GPU type, a direct
-start is refused (``RESOURCES_UNAVAILABLE``; with ``wait`` it joins the queue instead), and
-only the scheduler starts waiting entries, on the one replica that leads it. The per-user
-and per-hypothesis caps on GPUs held at once are checked in the start's transaction with
-the user's and the hypothesis's rows locked, so concurrent starts cannot exceed them.
+A start never jumps the queue: while anything waits for a pool of its GPU type (for a
+CPU-only run: while another CPU-only run waits), a direct start is refused
+(``RESOURCES_UNAVAILABLE``; with ``wait`` it joins the queue instead); a direct start is
+never placed in a pool where anything waits; and only the scheduler starts waiting
+entries, on the one replica that leads it. The per-user and per-hypothesis caps on GPUs
+held at once are checked in the start's transaction with the user's and the hypothesis's
+rows locked, so concurrent starts cannot exceed them.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible, may_raise_priority
@@ -35,6 +39,7 @@ from app.models import Experiment, Hypothesis, User
 from app.models.enums import ExperimentStatus
 from app.models.resource import Reservation, ResourcePool
 from app.resources.plan import Caps, Holding, Planned, Waiting
+from app.resources.service import candidate_pools
 
 PRIORITY_MIN, PRIORITY_MAX = PRIORITY_RANGE
 
@@ -146,16 +151,29 @@ LEAVE_QUEUE: dict[str, Any] = {
 
 
 async def _pool_for(session: AsyncSession, experiment: Experiment) -> str:
-    """The pool an experiment waits for: of its GPU type, the largest (then by name)."""
-    name = await session.scalar(
-        select(ResourcePool.name)
-        .where(ResourcePool.gpu_type == experiment.gpu_type)
-        .order_by(ResourcePool.capacity.desc(), ResourcePool.name)
-        .limit(1)
+    """The pool an experiment waits for: of its GPU type, the largest (then by name); for a
+    CPU-only run, a pool without GPUs first, then the one with the most cores. A pool whose
+    capacities can hold the whole request comes first (one too small would never start
+    it)."""
+    query = select(ResourcePool.name).where(candidate_pools(experiment))
+    if experiment.gpu_count > 0:
+        order: tuple[Any, ...] = (ResourcePool.capacity.desc(), ResourcePool.name)
+    else:
+        order = (
+            case((ResourcePool.capacity > 0, 1), else_=0),
+            ResourcePool.cpu_cores.desc(),
+            ResourcePool.name,
+        )
+    holds_it = and_(
+        ResourcePool.capacity >= experiment.gpu_count,
+        ResourcePool.cpu_cores >= experiment.cpu_cores,
+        ResourcePool.memory_gb >= experiment.memory_gb,
     )
-    if name is None or experiment.gpu_count <= 0:
+    name = await session.scalar(query.order_by(case((holds_it, 0), else_=1), *order).limit(1))
+    if name is None:
+        what = f"{experiment.gpu_type} GPUs" if experiment.gpu_count > 0 else "CPU-only runs"
         raise ResourcesUnavailable(
-            f"no pool of {experiment.gpu_type} GPUs to wait for",
+            f"no pool of {what} to wait for",
             details={"gpuType": experiment.gpu_type, "requested": experiment.gpu_count},
         )
     return name
@@ -189,11 +207,14 @@ def _not_queued(
 
 
 async def admit(session: AsyncSession, experiment: Experiment, settings: Settings) -> None:
-    """Inside a start's transaction, before the GPUs are reserved: ``RESOURCES_UNAVAILABLE``
-    when a direct start would jump the queue or a cap would be exceeded. The scheduler's
-    starts (``queue_pool`` set) skip the first check: they are the queue."""
+    """Inside a start's transaction, before the resources are reserved:
+    ``RESOURCES_UNAVAILABLE`` when a direct start would jump the queue or a cap would be
+    exceeded. The scheduler's starts (``queue_pool`` set) skip the first check: they are
+    the queue."""
     if experiment.gpu_count <= 0:
-        return
+        if experiment.queue_pool is None:
+            await _no_cpu_only_waiting(session, experiment)
+        return  # the caps count GPUs
     if experiment.queue_pool is None:
         ahead = await session.scalar(
             select(func.count())
@@ -211,6 +232,23 @@ async def admit(session: AsyncSession, experiment: Experiment, settings: Setting
                 },
             )
     await check_caps(session, experiment, settings)
+
+
+async def _no_cpu_only_waiting(session: AsyncSession, experiment: Experiment) -> None:
+    ahead = await session.scalar(
+        select(func.count()).select_from(Experiment).where(waiting(), Experiment.gpu_count == 0)
+    )
+    if ahead:
+        raise ResourcesUnavailable(
+            f"{ahead} CPU-only experiment(s) wait",
+            details={
+                "gpuType": None,
+                "requested": 0,
+                "cpuCoresRequested": experiment.cpu_cores,
+                "memoryGbRequested": experiment.memory_gb,
+                "waiting": int(ahead),
+            },
+        )
 
 
 async def check_caps(session: AsyncSession, experiment: Experiment, settings: Settings) -> None:
@@ -301,6 +339,11 @@ class PoolState:
     caps: Caps
     # the scheduler's last plan per waiting entry: (position, estimated start)
     shown: dict[uuid.UUID, tuple[int | None, datetime | None]]
+    # the pool's cores and memory (None: not constrained, ``plan.plan``)
+    cpu_cores: int | None = None
+    cpu_reserved: int = 0
+    memory_gb: int | None = None
+    memory_reserved: int = 0
 
 
 async def pools_with_waiting(session: AsyncSession) -> list[str]:
@@ -315,12 +358,15 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
     if pool is None:
         return None
     holdings = [
-        Holding(gpus, ends_at)
-        for gpus, ends_at in (
+        Holding(gpus, ends_at, cores, memory)
+        for gpus, ends_at, cores, memory in (
             await session.execute(
-                select(Reservation.gpu_count, Reservation.expires_at).where(
-                    Reservation.pool_name == name, Reservation.released_at.is_(None)
-                )
+                select(
+                    Reservation.gpu_count,
+                    Reservation.expires_at,
+                    Reservation.cpu_cores,
+                    Reservation.memory_gb,
+                ).where(Reservation.pool_name == name, Reservation.released_at.is_(None))
             )
         ).all()
     ]
@@ -336,14 +382,18 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
                 Experiment.hypothesis_id,
                 Experiment.queue_position,
                 Experiment.queue_estimated_start_at,
+                Experiment.cpu_cores,
+                Experiment.memory_gb,
             )
             .where(waiting(), Experiment.queue_pool == name)
             .order_by(*QUEUE_ORDER)
         )
     ).all()
     entries = [
-        Waiting(id, gpus, minutes, priority, queued_at, owner, hypothesis)
-        for id, gpus, minutes, priority, queued_at, owner, hypothesis, *_ in rows
+        Waiting(id, gpus, minutes, priority, queued_at, owner, hypothesis, cores, memory)
+        for id, gpus, minutes, priority, queued_at, owner, hypothesis, _p, _e, cores, memory in (
+            rows
+        )
         if queued_at is not None  # the WHERE clause's; for the type checker
     ]
     shown = {row[0]: (row[7], row[8]) for row in rows}
@@ -354,7 +404,19 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
     if caps.per_hypothesis:
         hypotheses = {entry.hypothesis_id for entry in entries}
         caps.hypothesis_held.update(await _held_by(session, Experiment.hypothesis_id, hypotheses))
-    return PoolState(name, pool.capacity, pool.reserved, holdings, entries, caps, shown)
+    return PoolState(
+        name,
+        pool.capacity,
+        pool.reserved,
+        holdings,
+        entries,
+        caps,
+        shown,
+        cpu_cores=pool.cpu_cores,
+        cpu_reserved=pool.cpu_reserved,
+        memory_gb=pool.memory_gb,
+        memory_reserved=pool.memory_reserved,
+    )
 
 
 async def _held_by(

@@ -1,4 +1,4 @@
-"""The GPU queue's scheduler: one replica at a time starts waiting experiments.
+"""The queue's scheduler: one replica at a time starts waiting experiments.
 
 A *pass* plans every pool that has waiting entries (``plan.py``) from one snapshot of the
 database and carries the plan out: each entry the plan starts now is started in its own
@@ -13,7 +13,7 @@ took the GPUs, a cap was reached) ends that pool's attempt and the pool is plann
 
 Reservations past their end are expired at the start of a pass (the expiry job's own use
 case, guarded, so the two never fail a run twice), and the pass after the next end is due
-runs then; so an expiring reservation frees its GPUs for the queue on time.
+runs then; so an expiring reservation frees what it holds for the queue on time.
 
 **When.** The scheduler runs on the replica holding its leader lock (``app/leader.py``). It
 is woken by every commit that wrote outbox rows on its replica (``Database
@@ -120,6 +120,10 @@ class QueueScheduler:
                 holdings=state.holdings,
                 waiting=state.waiting,
                 caps=state.caps,
+                cpu_cores=state.cpu_cores,
+                cpu_reserved=state.cpu_reserved,
+                memory_gb=state.memory_gb,
+                memory_reserved=state.memory_reserved,
             )
             self.plan_seconds.append(time.perf_counter() - began)
             if not await self._start(p.experiment_id for p in planned if p.start_now):

@@ -77,13 +77,23 @@ class ReservationOut(Out):
         description="The pool's rate when reserved: the GPU cost grows by gpu_count x this "
         "per hour until released_at"
     )
+    cpu_cores: int = Field(description="The CPU cores it holds")
+    memory_gb: int = Field(description="The memory (GB) it holds")
+    hourly_cost_per_cpu_core: float = Field(
+        description="The pool's CPU rate when reserved: the CPU cost grows by cpu_cores x "
+        "this per hour until released_at"
+    )
 
 
 class CostOut(Out):
     gpu: float = Field(description="GPUs x hourly rate x reserved time; grows while RUNNING")
     api: float = Field(description="The sum of the API costs added to it")
-    total: float
+    total: float = Field(description="gpu + cpu + api")
     currency: str
+    cpu: float = Field(
+        description="CPU cores x the pool's hourly rate per core x reserved time; grows while "
+        "RUNNING"
+    )
 
 
 class MlflowLinkOut(Out):

@@ -68,12 +68,21 @@ def _reservation(reservation: Reservation | None) -> dict[str, Any] | None:
         "expires_at": iso(reservation.expires_at),
         "released_at": iso(reservation.released_at),
         "hourly_cost_per_gpu": reservation.hourly_cost_per_gpu,
+        "cpu_cores": reservation.cpu_cores,
+        "memory_gb": reservation.memory_gb,
+        "hourly_cost_per_cpu_core": reservation.hourly_cost_per_cpu_core,
     }
 
 
 def _cost(row: Experiment, reservation: Reservation | None, now: datetime) -> dict[str, Any]:
     view = cost_of(row, reservation, now)
-    return {"gpu": view.gpu, "api": view.api, "total": view.total, "currency": view.currency}
+    return {
+        "gpu": view.gpu,
+        "api": view.api,
+        "total": view.total,
+        "currency": view.currency,
+        "cpu": view.cpu,
+    }
 
 
 def _mlflow(row: Experiment, related: Related) -> dict[str, Any] | None:

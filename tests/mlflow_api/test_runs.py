@@ -110,7 +110,9 @@ async def test_create_starts_a_run_with_fields_from_the_tags(client, make_user):
     assert experiment["hyperparams"] == {}  # no preset defaults: params are what was logged
     assert experiment["tags"] == ["team:vision"]
     assert experiment["resources"]["gpu_count"] == 0
-    assert experiment["reservation"] is None
+    # a CPU-only run: its cores and memory are held, its maximum duration enforced
+    assert experiment["reservation"]["gpu_count"] == 0
+    assert experiment["reservation"]["cpu_cores"] == experiment["resources"]["cpu_cores"]
     tags = tags_of(run)
     assert tags["team"] == "vision"
     assert tags["mlflow.user"] == "ann"

@@ -117,7 +117,7 @@ async def test_reservation_expiring(services, team):
     )
     await services.notifier.run_until_empty()
     message = await only(services, running.id, "RESERVATION_EXPIRING", team["people"])
-    assert message == f"the GPU reservation of long expires at {reservation.expires_at.isoformat()}"
+    assert message == f"the reservation of long expires at {reservation.expires_at.isoformat()}"
 
     await expiry.expire(services.db, now=reservation.expires_at)
     await services.notifier.run_until_empty()

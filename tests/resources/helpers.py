@@ -50,8 +50,15 @@ async def gpu_experiment(
 
 
 async def add_pool(
-    services: Services, name: str, gpu_type: str, capacity: int, rate: float = 1.0
+    services: Services,
+    name: str,
+    gpu_type: str,
+    capacity: int,
+    rate: float = 1.0,
+    **cpu_and_memory: Any,
 ) -> None:
+    """``cpu_and_memory``: ``cpu_cores``, ``memory_gb``, ``hourly_cost_per_cpu_core`` (left
+    out: the per-GPU defaults, a CPU rate of 0)."""
     async with services.db.unit_of_work() as session:
         session.add(
             ResourcePool(
@@ -60,6 +67,7 @@ async def add_pool(
                 capacity=capacity,
                 reserved=0,
                 hourly_cost_per_gpu=rate,
+                **cpu_and_memory,
             )
         )
 

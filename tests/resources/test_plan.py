@@ -1,5 +1,7 @@
 """The queue's plan for one pool (``app/resources/plan.py``): order, estimates from the
-reservations' ends, conservative backfill, entries too large for the pool, caps."""
+reservations' ends, conservative backfill, entries too large for the pool, caps; and the
+same over three dimensions (GPUs, CPU cores, memory): an entry books only where all three
+fit."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ def entry(
     priority: int = 0,
     joined: int = 0,
     owner: uuid.UUID = ALICE,
+    cores: int = 0,
+    memory: int = 0,
 ) -> Waiting:
     return Waiting(
         experiment_id=uuid.uuid4(),
@@ -29,11 +33,13 @@ def entry(
         queued_at=NOW - timedelta(seconds=100 - joined),
         owner_id=owner,
         hypothesis_id=HYPOTHESIS,
+        cpu_cores=cores,
+        memory_gb=memory,
     )
 
 
-def ends_in(minutes: int, gpus: int) -> Holding:
-    return Holding(gpus, NOW + timedelta(minutes=minutes))
+def ends_in(minutes: int, gpus: int, cores: int = 0, memory: int = 0) -> Holding:
+    return Holding(gpus, NOW + timedelta(minutes=minutes), cores, memory)
 
 
 def test_fifo_within_a_priority_and_higher_priority_first():
@@ -145,3 +151,101 @@ def test_caps_count_the_entries_started_in_the_same_plan():
     planned = plan(now=NOW, capacity=4, reserved=0, holdings=[], waiting=[a, b], caps=caps)
     assert [p.start_now for p in planned] == [True, False]
     assert planned[1].estimated_start_at is None
+
+
+# --- CPU cores and memory ----------------------------------------------------------------
+
+
+def test_an_entry_starts_only_where_gpus_cores_and_memory_all_fit():
+    """4 GPUs free, but 4 of 8 cores and 16 of 64 GB: the first fits, the second is short
+    of cores, the third of memory."""
+    fits = entry(1, cores=4, memory=16, joined=1)
+    too_many_cores = entry(1, cores=8, memory=8, joined=2)
+    too_much_memory = entry(1, cores=1, memory=64, joined=3)
+    planned = plan(
+        now=NOW,
+        capacity=4,
+        reserved=0,
+        holdings=[ends_in(60, 0, 4, 48)],
+        waiting=[fits, too_many_cores, too_much_memory],
+        cpu_cores=8,
+        cpu_reserved=4,
+        memory_gb=64,
+        memory_reserved=48,
+    )
+    by_id = {p.experiment_id: p for p in planned}
+    assert by_id[fits.experiment_id].start_now
+    # both wait for the holding's end (and the cores and GB the first one books meanwhile)
+    assert by_id[too_many_cores.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
+    assert by_id[too_much_memory.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
+
+
+def test_backfill_in_a_pool_short_of_cores_does_not_delay_an_earlier_entry():
+    """Free GPUs do not make a later entry start if its cores would delay an earlier one:
+    4 GPUs all free, 16 cores with 8 held for 60 minutes. The large entry needs all 16
+    cores (starts in 60); a 1-GPU, 8-core entry behind it fits now on every dimension but
+    would still hold its cores at 60 when it runs 90 minutes, so it books after the large
+    one; a 30-minute one ends in time and starts now."""
+    large = entry(2, 60, cores=16, joined=1)
+    long = entry(1, 90, cores=8, joined=2)
+    short = entry(1, 30, cores=8, joined=3)
+    planned = plan(
+        now=NOW,
+        capacity=4,
+        reserved=0,
+        holdings=[ends_in(60, 0, 8)],
+        waiting=[large, long, short],
+        cpu_cores=16,
+        cpu_reserved=8,
+        memory_gb=None,
+    )
+    by_id = {p.experiment_id: p for p in planned}
+    assert by_id[large.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
+    assert not by_id[long.experiment_id].start_now
+    assert by_id[long.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
+    assert by_id[short.experiment_id].start_now
+    assert [by_id[e.experiment_id].position for e in (large, long)] == [1, 2]
+
+
+def test_a_gpu_only_plan_would_have_let_it_start():
+    """The counter-check of the test above: without the cores constraint the 90-minute
+    entry starts now (GPUs alone never delay the large one)."""
+    large, long = entry(2, 60, cores=16, joined=1), entry(1, 90, cores=8, joined=2)
+    planned = plan(
+        now=NOW, capacity=4, reserved=0, holdings=[ends_in(60, 0, 8)], waiting=[large, long]
+    )
+    assert [p.start_now for p in planned] == [True, True]
+
+
+def test_an_entry_needing_more_cores_or_memory_than_the_pool_has_gets_no_estimate():
+    huge_cores = entry(1, cores=32, joined=1)
+    huge_memory = entry(1, memory=512, joined=2)
+    small = entry(1, cores=2, memory=8, joined=3)
+    planned = plan(
+        now=NOW,
+        capacity=4,
+        reserved=0,
+        holdings=[],
+        waiting=[huge_cores, huge_memory, small],
+        cpu_cores=16,
+        memory_gb=256,
+    )
+    assert [(p.position, p.estimated_start_at) for p in planned[:2]] == [(1, None), (2, None)]
+    assert planned[2].start_now
+
+
+def test_cpu_only_entries_plan_on_cores_alone():
+    """0-GPU entries on a pool of 0 GPUs (a CPU pool): in order as the cores free up."""
+    a, b, c = entry(0, cores=4, joined=1), entry(0, cores=4, joined=2), entry(0, cores=8, joined=3)
+    planned = plan(
+        now=NOW,
+        capacity=0,
+        reserved=0,
+        holdings=[ends_in(30, 0, 4)],
+        waiting=[a, b, c],
+        cpu_cores=12,
+        cpu_reserved=4,
+        memory_gb=64,
+    )
+    assert [p.start_now for p in planned] == [True, True, False]
+    assert planned[2].estimated_start_at == NOW + timedelta(minutes=60)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import delete, update
 
 from app.config import PoolSetting, Settings
@@ -173,6 +174,28 @@ def test_pools_are_read_from_the_environment_as_json(monkeypatch):
         (p.name, p.gpu_type, p.capacity, p.hourly_cost_per_gpu) for p in settings.resource_pools
     ] == [("p", "V100", 3, 1.25)]
     assert settings.gpu_types == frozenset({"V100"})
+
+
+def test_pool_settings_carry_cores_memory_and_the_cpu_rate_with_per_gpu_defaults(monkeypatch):
+    pools = [
+        {"name": "gpu", "gpu_type": "V100", "capacity": 3, "hourly_cost_per_gpu": 1.25},
+        {
+            "name": "cpu",
+            "gpu_type": "CPU",
+            "capacity": 0,
+            "hourly_cost_per_gpu": 0,
+            "cpu_cores": 96,
+            "memory_gb": 384,
+            "hourly_cost_per_cpu_core": 0.04,
+        },
+    ]
+    monkeypatch.setenv("EXPSVC_RESOURCE_POOLS", json.dumps(pools))
+    gpu, cpu = Settings().resource_pools
+    assert (gpu.cpu_cores, gpu.memory_gb, gpu.hourly_cost_per_cpu_core) == (48, 384, 0.0)
+    assert (cpu.cpu_cores, cpu.memory_gb, cpu.hourly_cost_per_cpu_core) == (96, 384, 0.04)
+    monkeypatch.setenv("EXPSVC_RESOURCE_POOLS", json.dumps([{**pools[1], "cpu_cores": -1}]))
+    with pytest.raises(ValidationError):
+        Settings()
 
 
 def test_pools_are_read_from_a_yaml_file(monkeypatch, tmp_path: Path):

@@ -61,13 +61,18 @@ async def test_start_reserves_the_gpus_until_start_plus_max_duration(client, ser
     assert read["reservation"] == reservation
 
 
-async def test_a_cpu_only_experiment_reserves_nothing(client, services, people):
+async def test_a_cpu_only_experiment_reserves_cores_and_memory_but_no_gpus(
+    client, services, people
+):
     owner, token, hypothesis = people
-    experiment = await create_experiment(services, owner, hypothesis)
+    experiment = await create_experiment(services, owner, hypothesis)  # 1 core, 4 GB
     started = (await ok(client, START, {"id": str(experiment.id)}, token=token))["startExperiment"]
     assert started["status"] == "RUNNING"
-    assert started["reservation"] is None
-    assert [(await pool(services, name)).reserved for name in ("a100-pool", "t4-pool")] == [0, 0]
+    # no pool without GPUs in the test settings: the one with the most cores
+    assert started["reservation"]["pool"] == "a100-pool"
+    assert started["reservation"]["gpuCount"] == 0
+    held = await pool(services, "a100-pool")
+    assert (held.reserved, held.cpu_reserved, held.memory_reserved) == (0, 1, 4)
 
 
 async def test_a_start_without_waiting_and_enough_free_gpus_is_refused_and_stays_queued(
@@ -208,6 +213,7 @@ async def test_extend_reservation_needs_a_running_experiment_with_one(
     assert error_codes(body) == ["INVALID_TRANSITION"]
 
     cpu = await start(services, owner, await create_experiment(services, owner, hypothesis))
+    await move(services, owner, cpu, "complete")
     body = await gql(client, EXTEND, {"id": str(cpu.id), "minutes": 5}, token=token)
     assert error_codes(body) == ["INVALID_TRANSITION"]
 

@@ -48,7 +48,13 @@ async def test_api_costs_add_up_and_show_in_the_cost(client, services, make_user
         url, json={"amount": 0.1, "description": "gpt calls"}, headers=bearer(owner[1])
     )
     assert first.status_code == 200, first.text
-    assert first.json()["cost"] == {"gpu": 0.0, "api": 0.1, "total": 0.1, "currency": "USD"}
+    assert first.json()["cost"] == {
+        "gpu": 0.0,
+        "cpu": 0.0,
+        "api": 0.1,
+        "total": 0.1,
+        "currency": "USD",
+    }
     for who in (lead, curator):  # the hypothesis' lead and a curator may act too
         response = await client.post(
             url, json={"amount": 0.1, "description": "more"}, headers=bearer(who[1])
@@ -135,10 +141,9 @@ async def test_extend_reservation_moves_the_end(client, services, make_user):
     assert unchanged.expires_at == before.expires_at + timedelta(minutes=32)
 
     queued = await gpu_experiment(services, owner[0], hypothesis, 1)
-    cpu_only = await start(
-        services, owner[0], await create_experiment(services, owner[0], hypothesis)
-    )
-    for experiment in (queued, cpu_only):
+    done = await start(services, owner[0], await create_experiment(services, owner[0], hypothesis))
+    await move(services, owner[0], done, "complete")
+    for experiment in (queued, done):
         response = await client.post(
             f"{API}/experiments/{experiment.id}/reservation/extend",
             json={"minutes": 5},
@@ -158,7 +163,7 @@ async def test_experiment_json_shows_reservation_live_cost_and_status_message(
 
     queued = (await client.get(url, headers=bearer(token))).json()
     assert queued["reservation"] is None and queued["mlflow"] is None
-    assert queued["cost"] == {"gpu": 0.0, "api": 0.0, "total": 0.0, "currency": "USD"}
+    assert queued["cost"] == {"gpu": 0.0, "cpu": 0.0, "api": 0.0, "total": 0.0, "currency": "USD"}
 
     started = await client.post(f"{url}/start", headers=bearer(token))
     assert started.status_code == 200, started.text

@@ -74,6 +74,7 @@ def _row() -> Experiment:
         last_activity_at=started + timedelta(seconds=5),
         duration_seconds=30.0,
         gpu_cost=1.5,
+        cpu_cost=0.5,
         api_cost=0.25,
         priority=0,
     )
@@ -91,7 +92,7 @@ def test_experiment_json_has_exactly_the_documented_fields():
     assert body["duration_seconds"] == 30.0
     assert body["status_message"] == "boom"
     assert body["reservation"] is None and body["mlflow"] is None
-    assert body["cost"] == {"gpu": 1.5, "api": 0.25, "total": 1.75, "currency": "USD"}
+    assert body["cost"] == {"gpu": 1.5, "cpu": 0.5, "api": 0.25, "total": 2.25, "currency": "USD"}
     assert body["priority"] == 0 and body["queue"] is None
 
 
@@ -121,6 +122,9 @@ def test_experiment_json_shows_the_reservation_the_live_cost_and_the_mlflow_link
         pool_name="a100-pool",
         gpu_count=2,
         hourly_cost_per_gpu=3.0,
+        cpu_cores=8,
+        memory_gb=64,
+        hourly_cost_per_cpu_core=0.1,
         reserved_at=started,
         expires_at=started + timedelta(hours=2),
         released_at=None,
@@ -136,9 +140,13 @@ def test_experiment_json_shows_the_reservation_the_live_cost_and_the_mlflow_link
         "expires_at": "2024-05-01T14:00:00+00:00",
         "released_at": None,
         "hourly_cost_per_gpu": 3.0,
+        "cpu_cores": 8,
+        "memory_gb": 64,
+        "hourly_cost_per_cpu_core": 0.1,
     }
-    # live while held: 2 GPUs x 3.0 an hour x half an hour, not the stored gpu_cost
-    assert body["cost"] == {"gpu": 3.0, "api": 0.25, "total": 3.25, "currency": "USD"}
+    # live while held: 2 GPUs x 3.0 an hour x half an hour, 8 cores x 0.1 an hour x half an
+    # hour, not the stored gpu_cost and cpu_cost
+    assert body["cost"] == {"gpu": 3.0, "cpu": 0.4, "api": 0.25, "total": 3.65, "currency": "USD"}
     assert body["mlflow"] == {
         "experiment_id": "7",
         "run_id": "run-1",

@@ -155,7 +155,7 @@ export function MonitorView() {
         </div>
         <div>
           <dt>Cost</dt>
-          <dd title={cost ? `GPU ${formatMoney(cost.gpu, cost.currency)} · API ${formatMoney(cost.api, cost.currency)}` : undefined}>
+          <dd title={cost ? `GPU ${formatMoney(cost.gpu, cost.currency)} · CPU ${formatMoney(cost.cpu ?? 0, cost.currency)} · API ${formatMoney(cost.api, cost.currency)}` : undefined}>
             {cost ? formatMoney(cost.total, cost.currency) : "—"}
           </dd>
         </div>

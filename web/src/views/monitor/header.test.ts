@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { elapsedSeconds, liveCost, progressText } from "./header";
 
-const cost = { gpu: 1, api: 0.5, total: 1.5, currency: "USD" };
+const cost = { gpu: 1, cpu: 0, api: 0.5, total: 1.5, currency: "USD" };
 const reservation = { gpuCount: 2, hourlyCostPerGpu: 3, reservedAt: "2025-01-01T00:00:00Z" };
 const at = (iso: string) => Date.parse(iso);
 
@@ -10,6 +10,15 @@ describe("liveCost", () => {
   it("grows with the time the GPUs are held while running", () => {
     const now = at("2025-01-01T00:30:00Z");
     expect(liveCost(cost, reservation, true, now)).toEqual({ ...cost, gpu: 3, total: 3.5 });
+  });
+
+  it("adds the cores held at the pool's rate per core-hour", () => {
+    const now = at("2025-01-01T01:00:00Z");
+    const withCores = { ...reservation, cpuCores: 8, hourlyCostPerCpuCore: 0.05 };
+    const live = liveCost(cost, withCores, true, now);
+    expect(live.gpu).toBe(6);
+    expect(live.cpu).toBeCloseTo(0.4);
+    expect(live.total).toBeCloseTo(6.9);
   });
 
   it("is the API's once released, stopped, or without GPUs", () => {

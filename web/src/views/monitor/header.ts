@@ -3,6 +3,7 @@ import { formatCount } from "../../lib/format";
 
 export interface CostLike {
   readonly gpu: number;
+  readonly cpu?: number;
   readonly api: number;
   readonly total: number;
   readonly currency: string;
@@ -11,13 +12,16 @@ export interface CostLike {
 export interface ReservationLike {
   readonly gpuCount: number;
   readonly hourlyCostPerGpu: number;
+  readonly cpuCores?: number;
+  readonly hourlyCostPerCpuCore?: number;
   readonly reservedAt: string;
   readonly releasedAt?: string | null;
 }
 
-/** The cost at `now`: while the run holds its GPUs, the GPU part grows by GPUs × hourly
- * rate × time held (the service's own formula, `app/resources/costs.py`); once released
- * (or without a reservation) it is what the API said. */
+/** The cost at `now`: while the run holds its reservation, the GPU part grows by GPUs ×
+ * hourly rate × time held and the CPU part by cores × hourly rate per core × time held (the
+ * service's own formula, `app/resources/costs.py`); once released (or without a
+ * reservation) it is what the API said. */
 export function liveCost(
   cost: CostLike,
   reservation: ReservationLike | null | undefined,
@@ -29,7 +33,9 @@ export function liveCost(
   if (Number.isNaN(since)) return cost;
   const hours = Math.max(0, now - since) / 3_600_000;
   const gpu = Math.max(cost.gpu, reservation.gpuCount * reservation.hourlyCostPerGpu * hours);
-  return { ...cost, gpu, total: gpu + cost.api };
+  const cpuRate = (reservation.cpuCores ?? 0) * (reservation.hourlyCostPerCpuCore ?? 0);
+  const cpu = Math.max(cost.cpu ?? 0, cpuRate * hours);
+  return { ...cost, gpu, cpu, total: gpu + cpu + cost.api };
 }
 
 /** Seconds from the start to the end (or to `now` while it runs); null before a start. */

@@ -24,6 +24,7 @@ export const MonitorExperimentQuery = graphql(`
       }
       cost {
         gpu
+        cpu
         api
         total
         currency
@@ -31,6 +32,8 @@ export const MonitorExperimentQuery = graphql(`
       reservation {
         gpuCount
         hourlyCostPerGpu
+        cpuCores
+        hourlyCostPerCpuCore
         reservedAt
         releasedAt
       }
