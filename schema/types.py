@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import schema.enums  # noqa: F401  (registers ExperimentAction as the GraphQL enum)
+from app.access import may_raise_priority
 from app.errors import NotFound
 from app.experiments import children as nested
 from app.experiments import service as experiments
@@ -86,6 +87,13 @@ class User:
     @strawberry.field
     def role(self) -> Role:
         return self.row.role
+
+    @strawberry.field(
+        description="Whether this user may put experiments ahead of the FIFO order: a "
+        "priority above 0 (on createExperiment or setExperimentPriority); TL, CURATOR, ADMIN."
+    )
+    def may_raise_priority(self) -> bool:
+        return may_raise_priority(self.row)
 
 
 async def load_user(info: Info, user_id: Any) -> User:
@@ -322,8 +330,11 @@ class Experiment:
 
     @strawberry.field(
         description="What the caller may do to it now: the lifecycle moves its status allows "
-        "(START, COMPLETE, FAIL, STOP), UPDATE while QUEUED, UPLOAD_ARTIFACT and ADD_API_COST; "
-        "empty for a caller who may only read it. The same rules refuse the others."
+        "(START, COMPLETE, FAIL, STOP; START not while it waits in the GPU queue), UPDATE and "
+        "SET_PRIORITY while QUEUED (a priority above 0 only when the caller's "
+        "User.mayRaisePriority), DEQUEUE while it waits in the GPU queue, UPLOAD_ARTIFACT and "
+        "ADD_API_COST; empty for a caller who may only read it. The same rules refuse the "
+        "others."
     )
     async def allowed_actions(self, info: Info) -> list[ExperimentAction]:
         actor = await info.context.actor()

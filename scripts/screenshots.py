@@ -201,6 +201,45 @@ async def notifications(page: Page, demo: Demo) -> None:
     ).to_be_visible()
 
 
+QUEUE_POOL = """mutation { upsertResourcePool(input: {name: "l4-pool", gpuType: "L4",
+  capacity: 2, hourlyCostPerGpu: 0.8}) { name } }"""
+QUEUE_RUN = """mutation ($input: CreateExperimentInput!) {
+  createExperiment(input: $input) { id } }"""
+QUEUE_START = "mutation ($id: ID!) { startExperiment(id: $id) { id } }"
+QUEUE_PRIORITY = """mutation ($id: ID!, $p: Int!) { setExperimentPriority(id: $id, priority: $p) {
+  id } }"""
+
+
+async def gpu_queue(page: Page, demo: Demo) -> None:
+    """A two-GPU pool of its own (L4), full, with three runs waiting; the last one raised.
+    Taken last: the other shots count the demo's nine experiments."""
+    await graphql(demo.client, QUEUE_POOL)
+    runs = [
+        ("vit-b16-l4-baseline", 2, 180),
+        ("vit-b16-l4-warmup-10", 1, 120),
+        ("vit-b16-l4-mixup", 2, 240),
+        ("vit-b16-l4-cutmix", 1, 90),
+    ]
+    ids = []
+    for name, gpus, minutes in runs:
+        experiment = {
+            "hypothesisId": demo.ids.hypothesis,
+            "name": name,
+            "type": "CV",
+            "model": "vit-b16",
+            "framework": "pytorch",
+            "resources": {"gpuType": "L4", "gpuCount": gpus, "maxDurationMinutes": minutes},
+        }
+        created = await graphql(demo.client, QUEUE_RUN, {"input": experiment})
+        ids.append(created["createExperiment"]["id"])
+        await graphql(demo.client, QUEUE_START, {"id": ids[-1]})
+    await graphql(demo.client, QUEUE_PRIORITY, {"id": ids[-1], "p": 10})
+    await page.goto(f"/?hypothesis={demo.ids.hypothesis}&status=QUEUED,RUNNING")
+    rows = page.get_by_role("table", name="Experiments").get_by_role("row")
+    await expect(rows.filter(has_text="vit-b16-l4-cutmix")).to_contain_text("#1 in queue")
+    await expect(rows.filter(has_text="vit-b16-l4-mixup")).to_contain_text("#3 in queue")
+
+
 async def graphiql(page: Page, _demo: Demo) -> None:
     await page.goto("/graphql")
     await page.get_by_role("button", name="Execute query (Ctrl-Enter)").click()
@@ -220,6 +259,7 @@ SHOTS = [
     Shot("compare", compare, full_page=True),
     Shot("notifications", notifications),
     Shot("graphiql", graphiql),
+    Shot("gpu-queue", gpu_queue),
 ]
 
 

@@ -6,15 +6,22 @@ Nothing here is a second copy of a rule: who may act is ``access.may_act`` (what
 ``get_actionable_experiment`` enforces), and the statuses an action may start from are the
 use cases' own tables (``service.TRANSITIONS`` for the lifecycle moves,
 ``service.UPDATABLE`` for a configuration change; artifacts and API costs are accepted in
-any status). A listed action can still be refused when the state changes between the
-read and the call (``INVALID_TRANSITION``) or, for ``START``, when the resources it asks
-for are not free (``RESOURCES_UNAVAILABLE``).
+any status). The GPU queue's actions follow its rule, ``queue.is_waiting``: ``DEQUEUE``
+only while the experiment waits, ``START`` only while it does not (the scheduler starts a
+waiting one). ``SET_PRIORITY`` is listed while QUEUED (waiting or not, as
+``queue.set_priority`` accepts); a value above 0 is further limited by the caller's role,
+which ``User.mayRaisePriority`` tells a client (``access.may_raise_priority``).
+
+A listed action can still be refused when the state changes between the read and the call
+(``INVALID_TRANSITION``), for ``START`` when the resources it asks for are not free and it
+may not wait (``RESOURCES_UNAVAILABLE``), for ``SET_PRIORITY`` above 0 by a caller whose
+role may not (``FORBIDDEN``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +31,7 @@ from app.experiments.service import TRANSITIONS, UPDATABLE
 from app.hypotheses.service import hypotheses_by_ids
 from app.models import Experiment, Hypothesis, User
 from app.models.enums import ExperimentStatus
+from app.resources.queue import is_waiting
 
 
 class ExperimentAction(StrEnum):
@@ -34,20 +42,35 @@ class ExperimentAction(StrEnum):
     UPDATE = "UPDATE"
     UPLOAD_ARTIFACT = "UPLOAD_ARTIFACT"
     ADD_API_COST = "ADD_API_COST"
+    DEQUEUE = "DEQUEUE"
+    SET_PRIORITY = "SET_PRIORITY"
 
 
 ANY_STATUS: frozenset[ExperimentStatus] = frozenset(ExperimentStatus)
+QUEUED: frozenset[ExperimentStatus] = frozenset({ExperimentStatus.QUEUED})
 
-# The statuses each action may start from (for a caller who may act on the experiment)
-ALLOWED_FROM: Mapping[ExperimentAction, frozenset[ExperimentStatus]] = {
-    ExperimentAction.START: TRANSITIONS["start"][0],
-    ExperimentAction.COMPLETE: TRANSITIONS["complete"][0],
-    ExperimentAction.FAIL: TRANSITIONS["fail"][0],
-    ExperimentAction.STOP: TRANSITIONS["stop"][0],
-    ExperimentAction.UPDATE: UPDATABLE,
+
+def _from(statuses: frozenset[ExperimentStatus]) -> Callable[[Experiment], bool]:
+    return lambda experiment: experiment.status in statuses
+
+
+def _startable(experiment: Experiment) -> bool:
+    # a waiting experiment is started by the scheduler: a start of it is refused
+    return experiment.status in TRANSITIONS["start"][0] and not is_waiting(experiment)
+
+
+# When each action is accepted (for a caller who may act on the experiment)
+ALLOWED_WHEN: Mapping[ExperimentAction, Callable[[Experiment], bool]] = {
+    ExperimentAction.START: _startable,
+    ExperimentAction.COMPLETE: _from(TRANSITIONS["complete"][0]),
+    ExperimentAction.FAIL: _from(TRANSITIONS["fail"][0]),
+    ExperimentAction.STOP: _from(TRANSITIONS["stop"][0]),
+    ExperimentAction.UPDATE: _from(UPDATABLE),
     # an artifact or a bill may arrive after the run ended
-    ExperimentAction.UPLOAD_ARTIFACT: ANY_STATUS,
-    ExperimentAction.ADD_API_COST: ANY_STATUS,
+    ExperimentAction.UPLOAD_ARTIFACT: _from(ANY_STATUS),
+    ExperimentAction.ADD_API_COST: _from(ANY_STATUS),
+    ExperimentAction.DEQUEUE: is_waiting,
+    ExperimentAction.SET_PRIORITY: _from(QUEUED),  # queue.set_priority: waiting or not
 }
 
 
@@ -58,7 +81,7 @@ def allowed_actions(
     enum's order; none for a caller who may not act on it."""
     if not may_act(actor, experiment, hypothesis):
         return []
-    return [action for action in ExperimentAction if experiment.status in ALLOWED_FROM[action]]
+    return [action for action in ExperimentAction if ALLOWED_WHEN[action](experiment)]
 
 
 async def allowed_actions_by_experiment(

@@ -150,8 +150,10 @@ class ExperimentOut(Out):
     duration_seconds: float | None
     allowed_actions: list[ExperimentAction] = Field(
         description="What the caller may do to it now: the lifecycle moves its status allows "
-        "(START, COMPLETE, FAIL, STOP), UPDATE while QUEUED, UPLOAD_ARTIFACT and "
-        "ADD_API_COST; empty for a caller who may only read it"
+        "(START, COMPLETE, FAIL, STOP; START not while it waits in the GPU queue), UPDATE and "
+        "SET_PRIORITY while QUEUED (above 0 only for TL, CURATOR, ADMIN), DEQUEUE while it "
+        "waits in the GPU queue, UPLOAD_ARTIFACT and ADD_API_COST; empty for a caller who "
+        "may only read it"
     )
     last_log_seq: int = Field(
         description="The seq of its last log line (0 before any): the tail of N lines is "

@@ -1,7 +1,7 @@
 """What a caller may do to an experiment (GraphQL ``Experiment.allowedActions``, REST
 ``allowed_actions``): written out by hand per role and status, then held to what the use
 cases do — every listed action is accepted and every other one refused, on a fresh
-experiment of that status."""
+experiment of that status; and the GPU queue's actions on a run waiting in the queue."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
+from app.experiments import starting
 from app.models import Experiment, User
 from app.models.enums import Role
 from app.services import Services
 from tests.artifacts.helpers import rest_upload
 from tests.builders import create_experiment, create_hypothesis, move
 from tests.graphql import error_codes, gql, ok
+from tests.resources.helpers import add_pool, gpu_experiment
 from tests.rest.helpers import API, bearer
 
 STATUSES = ("QUEUED", "RUNNING", "COMPLETED", "FAILED", "STOPPED")
@@ -30,7 +32,7 @@ PATH_TO: dict[str, tuple[str, ...]] = {
 
 # For a caller who may act on the experiment
 WHEN_ACTING: dict[str, list[str]] = {
-    "QUEUED": ["START", "STOP", "UPDATE", "UPLOAD_ARTIFACT", "ADD_API_COST"],
+    "QUEUED": ["START", "STOP", "UPDATE", "UPLOAD_ARTIFACT", "ADD_API_COST", "SET_PRIORITY"],
     "RUNNING": ["COMPLETE", "FAIL", "STOP", "UPLOAD_ARTIFACT", "ADD_API_COST"],
     "COMPLETED": ["UPLOAD_ARTIFACT", "ADD_API_COST"],
     "FAILED": ["UPLOAD_ARTIFACT", "ADD_API_COST"],
@@ -138,6 +140,11 @@ MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         'description: "judge") { cost { api } } }',
         {},
     ),
+    "DEQUEUE": ("mutation($id: ID!) { dequeueExperiment(id: $id) { status } }", {}),
+    "SET_PRIORITY": (
+        "mutation($id: ID!) { setExperimentPriority(id: $id, priority: -5) { priority } }",
+        {},
+    ),
 }
 
 
@@ -195,4 +202,82 @@ async def test_a_move_changes_them(
     assert body["data"]["stopExperiment"] == {
         "status": "STOPPED",
         "allowedActions": WHEN_ACTING["STOPPED"],
+    }
+
+
+# A run waiting in the GPU queue (QUEUED, queued_at set): for a caller who may act
+WHEN_WAITING = ["STOP", "UPDATE", "UPLOAD_ARTIFACT", "ADD_API_COST", "DEQUEUE", "SET_PRIORITY"]
+Q_WAITING = """query($id: ID!) { experiment(id: $id) { allowedActions queue { position } } }"""
+START_NOW = "mutation($id: ID!) { startExperiment(id: $id, wait: false) { status } }"
+PRIORITY = """mutation($id: ID!, $p: Int!) { setExperimentPriority(id: $id, priority: $p) {
+  priority } }"""
+ME = "{ me { role mayRaisePriority } }"
+
+
+async def _waiting(
+    services: Services, people: dict[str, tuple[User, str]], name: str
+) -> Experiment:
+    """An experiment of ``owner`` waiting for the one GPU of the ``wait-pool``, which a
+    run of the same owner holds."""
+    owner = people["owner"][0]
+    hypothesis = await create_hypothesis(
+        services,
+        people["hypothesis_owner"][0],
+        title=f"H {name}",
+        team_lead=people["lead"][0],
+        observers=[owner, people["observer"][0], people["other_lead"][0]],
+    )
+    holder = await gpu_experiment(services, owner, hypothesis, gpu_type="W1", name="holder")
+    await move(services, owner, holder, "start")
+    experiment = await gpu_experiment(services, owner, hypothesis, gpu_type="W1", name=name)
+    waiting = await starting.start(services, actor=owner, experiment_id=experiment.id)
+    assert waiting.queued_at is not None
+    return waiting
+
+
+async def test_a_waiting_run_offers_leaving_the_queue_and_its_priority_not_a_start(
+    services: Services, client: httpx.AsyncClient, people: dict[str, tuple[User, str]]
+) -> None:
+    await add_pool(services, "wait-pool", "W1", 1)
+    experiment = await _waiting(services, people, "waits")
+    ident = {"id": str(experiment.id)}
+    for caller, expected in EXPECTED.items():
+        token = people[caller][1]
+        want = WHEN_WAITING if expected is WHEN_ACTING else []
+        data = await ok(client, Q_WAITING, ident, token=token)
+        assert data["experiment"] == {"allowedActions": want, "queue": {"position": 1}}, caller
+        answer = await client.get(f"{API}/experiments/{experiment.id}", headers=bearer(token))
+        assert answer.json()["allowed_actions"] == want, caller
+
+    owner, observer = people["owner"][1], people["observer"][1]
+    # START is not listed: the scheduler starts a waiting run, a start now is refused
+    refused = await gql(client, START_NOW, ident, token=owner)
+    assert error_codes(refused) == ["RESOURCES_UNAVAILABLE"]
+    # who may not act: refused both
+    for action in ("SET_PRIORITY", "DEQUEUE"):
+        assert await _attempt(client, observer, experiment, action) == "FORBIDDEN"
+    # SET_PRIORITY: 0 or less for the DS owner, above 0 for the lead only
+    assert await _attempt(client, owner, experiment, "SET_PRIORITY") == "ok"
+    above = {**ident, "p": 7}
+    assert error_codes(await gql(client, PRIORITY, above, token=owner)) == ["FORBIDDEN"]
+    raised = await ok(client, PRIORITY, above, token=people["lead"][1])
+    assert raised["setExperimentPriority"] == {"priority": 7}
+    # DEQUEUE: accepted, and then neither DEQUEUE nor a waiting run's lack of START holds
+    assert await _attempt(client, owner, experiment, "DEQUEUE") == "ok"
+    data = await ok(client, Q_WAITING, ident, token=owner)
+    assert data["experiment"] == {"allowedActions": WHEN_ACTING["QUEUED"], "queue": None}
+    assert await _attempt(client, owner, experiment, "DEQUEUE") == "INVALID_TRANSITION"
+
+
+async def test_may_raise_priority_follows_the_role(
+    client: httpx.AsyncClient, people: dict[str, tuple[User, str]]
+) -> None:
+    got = {}
+    for caller in ("owner", "lead", "curator", "admin"):
+        got[caller] = (await ok(client, ME, token=people[caller][1]))["me"]
+    assert got == {
+        "owner": {"role": "DS", "mayRaisePriority": False},
+        "lead": {"role": "TL", "mayRaisePriority": True},
+        "curator": {"role": "CURATOR", "mayRaisePriority": True},
+        "admin": {"role": "ADMIN", "mayRaisePriority": True},
     }

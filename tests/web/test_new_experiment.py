@@ -3,21 +3,23 @@ learning rate out of range are refused in the browser under their fields; a fiel
 service refuses (a bidirectional control character) shows the service's message under that
 field; fixed, `Create and start` opens the running experiment, and `Create` a queued one
 (`?hypothesis=` preselects the hypothesis). A start that cannot get its
-GPUs says so, leaves the experiment queued and links to it; `Try to start again` starts it
-once GPUs are free."""
+GPUs waits in the GPU queue (its page shows its place) and starts by itself once they are
+free; a DS is offered a priority of 0 or less, and told why."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.async_api import Page, expect
 
 from tests.web.accounts import new_account, sign_in
 from tests.web.seed import START, STOP
 from tests.web.server import ConsoleServer
+from tests.web.test_queue_controls import shot
 
 EXPERIMENT = """query ($id: ID!) { experiment(id: $id) {
-  name status framework hyperparams resources { gpuType gpuCount } } }"""
+  name status priority framework hyperparams resources { gpuType gpuCount } } }"""
 NAME_MESSAGE = "must not contain control or bidirectional formatting characters"
 
 
@@ -111,11 +113,11 @@ async def test_create_from_a_preset_with_field_errors_then_create_and_start(
     assert queued["hyperparams"]["lora_rank"] == 16
 
 
-async def test_a_start_without_free_gpus_stays_queued_and_says_so(
-    page: Page, server: ConsoleServer
+async def test_a_start_without_free_gpus_waits_in_the_queue_and_starts_by_itself(
+    page: Page, server: ConsoleServer, tmp_path: Path
 ) -> None:
     account = new_account(server.admin, "Gil Pooler", "Bigger batches need more GPUs")
-    # one H100 held elsewhere: a request for all eight cannot be met
+    # one H100 held elsewhere: a request for all eight has to wait
     hog = account.create(
         "h100-holder",
         type="CV",
@@ -124,6 +126,7 @@ async def test_a_start_without_free_gpus_stays_queued_and_says_so(
         resources={"gpuType": "H100", "gpuCount": 1},
     )
     account.api.gql(START, id=hog)
+    queued = None
     try:
         await sign_in(page, account.api.token, "/experiments/new")
         await page.get_by_label("Hypothesis").select_option(label=account.hypothesis_title)
@@ -133,35 +136,49 @@ async def test_a_start_without_free_gpus_stays_queued_and_says_so(
         await expect(page.get_by_label("Advanced: edit as JSON")).to_have_value(
             re.compile(r'"image_size": 224')
         )
+        # a DS is offered priorities of 0 or less, and told why
+        priority = page.get_by_label("Priority")
+        await expect(priority).to_have_value("0")
+        await expect(priority).to_have_attribute("max", "0")
+        await expect(priority).to_have_accessible_description(
+            re.compile("Only team leads, curators and admins may put a run ahead")
+        )
+        await priority.fill("2")
         await page.get_by_label("Name").fill("forms-vit-8xh100")
         await page.get_by_label("GPU type").select_option("H100")
         await page.get_by_label("GPU count").fill("8")
         await expect(page.get_by_label("GPU type")).to_have_accessible_description(
-            re.compile("Only 7 H100 free in one pool now")
+            re.compile("Only 7 H100 free in one pool now: a start would wait in the GPU queue")
         )
         await page.get_by_role("button", name="Create and start").click()
+        await expect(priority).to_have_accessible_description(re.compile("^must be 0 or less"))
+        assert page.url.endswith("/experiments/new"), "refused in the browser, nothing sent"
+        await shot(page, tmp_path, "new-experiment-priority")
+        await priority.fill("-1")
+        await page.get_by_role("button", name="Create and start").click()
 
-        refusal = page.get_by_role("alert").filter(has_text="could not start")
-        await expect(refusal).to_contain_text("resources unavailable")
-        await expect(refusal).to_contain_text("8 x H100 requested, 7 available")
-        await expect(refusal).to_contain_text("It stays Queued")
-        link = refusal.get_by_role("link", name="forms-vit-8xh100")
-        href = await link.get_attribute("href")
-        assert href and href.startswith("/experiments/")
-        queued = href.rsplit("/", 1)[1]
-        assert account.api.gql(EXPERIMENT, id=queued)["experiment"]["status"] == "QUEUED"
-        assert page.url.endswith("/experiments/new"), "nothing created twice, still here"
+        # it waits in the queue: its page shows its place
+        await expect(page).to_have_url(re.compile(r"/experiments/[0-9a-f-]{36}$"))
+        queued = experiment_id(page)
+        await expect(page.get_by_role("status", name="Status")).to_have_text("Queued")
+        await expect(page.get_by_role("definition").filter(has_text="in queue")).to_have_text(
+            re.compile(r"^#1 in queue · ")
+        )
+        waiting = account.api.gql(EXPERIMENT, id=queued)["experiment"]
+        assert waiting["status"] == "QUEUED"
+        assert waiting["priority"] == -1
 
-        # the GPUs come free: starting again works
+        # the GPUs come free: the scheduler starts it, the page follows
         account.api.gql(STOP, id=hog)
-        await refusal.get_by_role("button", name="Try to start again").click()
-        await expect(page).to_have_url(f"{server.base}/experiments/{queued}")
+        await expect(page.get_by_role("status", name="Status")).to_have_text("Running")
         started = account.api.gql(EXPERIMENT, id=queued)["experiment"]
         assert started["status"] == "RUNNING"
         assert started["resources"] == {"gpuType": "H100", "gpuCount": 8}
         assert started["hyperparams"]["image_size"] == 224
-        account.api.gql(STOP, id=queued)
     finally:
-        status = account.api.gql(EXPERIMENT, id=hog)["experiment"]["status"]
-        if status in ("QUEUED", "RUNNING"):
-            account.api.gql(STOP, id=hog)
+        for ident in (queued, hog):
+            if ident is None:
+                continue
+            status = account.api.gql(EXPERIMENT, id=ident)["experiment"]["status"]
+            if status in ("QUEUED", "RUNNING"):
+                account.api.gql(STOP, id=ident)

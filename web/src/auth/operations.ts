@@ -8,6 +8,7 @@ export const MeQuery = graphql(`
       name
       email
       role
+      mayRaisePriority
     }
   }
 `);

@@ -11,7 +11,15 @@ import { useQuery, useSubscription } from "urql";
 import { paths } from "../../app/paths";
 import { useAuth } from "../../auth/AuthContext";
 import type { ExperimentDetailFragment } from "../../gql/graphql";
-import { formatMoney, formatProgress, progressFraction, statusLabel } from "../../lib/format";
+import {
+  formatMoney,
+  formatProgress,
+  formatQueue,
+  progressFraction,
+  statusLabel,
+} from "../../lib/format";
+import { DetailQueueControls } from "../queue/QueueControls";
+import { priorityLabel } from "../queue/priority";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { CodeTab } from "./CodeTab";
 import { CostsTab } from "./CostsTab";
@@ -130,6 +138,20 @@ function DetailPage({
             <dt>Cost</dt>
             <dd>{formatMoney(e.cost.total, e.cost.currency)}</dd>
           </div>
+          {e.queue ? (
+            <div>
+              <dt>GPU queue</dt>
+              <dd aria-label="GPU queue">
+                {formatQueue(e.queue)} <span className="muted">({e.queue.pool})</span>
+              </dd>
+            </div>
+          ) : null}
+          {e.status === "QUEUED" ? (
+            <div>
+              <dt>Priority</dt>
+              <dd>{priorityLabel(e.priority)}</dd>
+            </div>
+          ) : null}
         </dl>
         <div className="header-actions">
           <LifecycleActions experiment={e} onMoved={onChanged} />
@@ -137,6 +159,10 @@ function DetailPage({
             Open monitor
           </Link>
         </div>
+        <DetailQueueControls
+          experiment={e}
+          onChanged={(state) => onChanged({ ...e, ...state })}
+        />
       </header>
       <ChildRunsSection nesting={nesting} />
       <DetailTabs experiment={e} />

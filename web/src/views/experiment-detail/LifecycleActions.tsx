@@ -1,6 +1,8 @@
 /** The lifecycle buttons: only those in the experiment's `allowedActions` (the service
- * computes them from the rules that enforce the moves). `Stop` asks for confirmation,
- * `Fail` for a reason and a message; a refusal shows beside what caused it. */
+ * computes them from the rules that enforce the moves). `Start` starts now when the GPUs
+ * are free and otherwise puts the run in the GPU queue (`wait: true`): the page then shows
+ * its place and the queue's controls (`DetailQueueControls`). `Stop` asks for
+ * confirmation, `Fail` for a reason and a message; a refusal shows beside what caused it. */
 import { useId, useState } from "react";
 import { type AnyVariables, type OperationResult, useMutation } from "urql";
 

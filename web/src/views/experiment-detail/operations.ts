@@ -16,7 +16,7 @@ export const ExperimentDetailFields = graphql(`
     hyperparams
     config
     tags
-    allowedActions
+    ...QueueState
     statusMessage
     hypothesis {
       id
@@ -92,11 +92,11 @@ export const ExperimentUpdatedSubscription = graphql(`
   }
 `);
 
-// wait: false — these buttons start now or say why not (the GPU queue is the API's
-// default: startExperiment waits unless told not to)
+// `Start` starts now when the GPUs are free, else joins the GPU queue (wait: true, the
+// API's default): the page then shows the run's place in the queue, live
 export const StartExperimentMutation = graphql(`
   mutation StartExperimentFromDetail($id: ID!) {
-    startExperiment(id: $id, wait: false) {
+    startExperiment(id: $id, wait: true) {
       ...ExperimentDetail
     }
   }

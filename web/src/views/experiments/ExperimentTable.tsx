@@ -17,6 +17,7 @@ import type { UpdateList } from "./ExperimentsView";
 import type { ChangeFeed } from "./changeFeed";
 import { type ListState, type ListVariables, hasFilters, toggleSort } from "./listState";
 import { comparatorFor } from "./liveList";
+import { RowQueueControls } from "../queue/QueueControls";
 import { ExperimentsPageQuery } from "./operations";
 import { type FetchedPage, type Row, errorText, useLiveList } from "./useLiveList";
 import { visibleRows } from "./windowing";
@@ -343,8 +344,11 @@ function ExperimentRow({ experiment: e, index, fresh, selected, onSelect }: RowP
         {e.model} <span className="muted">{e.type}</span>
       </td>
       {e.queue ? (
-        <td className="queue-cell" title={formatQueue(e.queue)}>
-          {formatQueue(e.queue)}
+        <td className="queue-cell">
+          <span className="queue-text" title={formatQueue(e.queue)}>
+            {formatQueue(e.queue)}
+          </span>
+          <RowQueueControls experiment={e} />
         </td>
       ) : (
         <ProgressCell progress={e.progress} fraction={fraction} />

@@ -31,10 +31,7 @@ export const ExperimentRowFields = graphql(`
       total
       currency
     }
-    queue {
-      position
-      estimatedStartAt
-    }
+    ...QueueState
   }
 `);
 

@@ -2,14 +2,19 @@
  * hypothesis and the type; the type's preset fills the hyperparameters (from its JSON
  * Schema, with its defaults) and the resources. The browser checks each field by the
  * schema's rules before sending; the service's `VALIDATION_FAILED` field errors land under
- * their fields too. `Create` opens the new experiment; `Create and start` starts it as
- * well, and says so when it could not get its GPUs (it then stays queued). */
+ * their fields too. The priority (the GPU queue's order) is offered above 0 only to a user
+ * the service says may raise it; others see the limit. `Create` opens the new experiment;
+ * `Create and start` starts it as well — or, without free GPUs, puts it in the GPU queue
+ * (`wait: true`) — and opens it (its page shows its place in the queue); it says so when
+ * the start was refused (no pool of its GPU type: it then stays queued). */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 
 import { paths } from "../../app/paths";
 import type { ExperimentType, NewExperimentOptionsQuery } from "../../gql/graphql";
+import { RAISE_LIMIT, priorityRange } from "../queue/priority";
+import { useMayRaisePriority } from "../queue/QueueControls";
 import { Field } from "./Field";
 import { HyperparamField, HyperparamFields } from "./HyperparamFields";
 import { ResourcesFields } from "./ResourcesFields";
@@ -108,6 +113,7 @@ function NewExperimentForm({ hypotheses, presets }: FormProps) {
     name: "",
     description: "",
     tags: "",
+    priority: "0",
     ...SUGGESTIONS[firstType],
   }));
   // model and framework follow the type's suggestion until the user types their own
@@ -123,6 +129,8 @@ function NewExperimentForm({ hypotheses, presets }: FormProps) {
   const [created, setCreated] = useState<Created | null>(null);
   const [, create] = useMutation(CreateExperimentMutation);
   const [, start] = useMutation(StartExperimentMutation);
+  const mayRaisePriority = useMayRaisePriority();
+  const priorityLimits = priorityRange(mayRaisePriority);
   const formRef = useRef<HTMLFormElement>(null);
   const focusError = useRef(false);
 
@@ -191,7 +199,7 @@ function NewExperimentForm({ hypotheses, presets }: FormProps) {
   const submit = async (andStart: boolean) => {
     setFormError(null);
     const hyper = buildHyperparams(state.form.fields, state.drafts, state.advanced);
-    const built = buildInput(basics, state.resources, hyper.hyperparams);
+    const built = buildInput(basics, state.resources, hyper.hyperparams, { mayRaisePriority });
     const found = { ...hyper.errors, ...built.errors };
     if (Object.keys(found).length || !built.input) {
       focusError.current = true;
@@ -344,6 +352,28 @@ function NewExperimentForm({ hypotheses, presets }: FormProps) {
           <Field fieldKey="tags" label="Tags" error={errors["tags"]} hint="comma-separated">
             {(props) => (
               <input {...props} type="text" autoComplete="off" value={basics.tags} onChange={(e) => setBasic("tags", e.target.value)} />
+            )}
+          </Field>
+          <Field
+            fieldKey="priority"
+            label="Priority"
+            error={errors["priority"]}
+            hint={
+              mayRaisePriority
+                ? `The GPU queue's order: higher starts first (${priorityLimits.min} to ${priorityLimits.max}); 0 keeps the order of arrival.`
+                : `The GPU queue's order: 0 or less; below 0 lets others start first. ${RAISE_LIMIT}`
+            }
+          >
+            {(props) => (
+              <input
+                {...props}
+                type="number"
+                step={1}
+                min={priorityLimits.min}
+                max={priorityLimits.max}
+                value={basics.priority}
+                onChange={(e) => setBasic("priority", e.target.value)}
+              />
             )}
           </Field>
           <Field fieldKey="description" label="Description" error={errors["description"]} className="wide">

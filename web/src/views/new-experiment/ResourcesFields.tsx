@@ -38,7 +38,7 @@ export function ResourcesFields({ drafts, errors, onChange }: Props) {
           error={errors[RESOURCE_KEYS.gpuType]}
           hint={
             short
-              ? `Only ${chosen.mostInOnePool} ${chosen.gpuType} free in one pool now: a start would fail and leave the experiment queued.`
+              ? `Only ${chosen.mostInOnePool} ${chosen.gpuType} free in one pool now: a start would wait in the GPU queue.`
               : undefined
           }
         >

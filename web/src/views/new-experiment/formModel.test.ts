@@ -11,6 +11,7 @@ const basics: Basics = {
   framework: "pytorch",
   description: "",
   tags: "baseline, sweep, baseline",
+  priority: "0",
 };
 const resources = resourceDrafts({
   gpuType: "A100",
@@ -34,6 +35,19 @@ describe("the createExperiment input", () => {
       resources: { gpuType: "A100", gpuCount: 1, cpuCores: 16, memoryGb: 64, maxDurationMinutes: 480 },
       tags: ["baseline", "sweep"],
     });
+  });
+
+  it("sends a priority other than 0, above 0 only for who may raise it", () => {
+    expect(buildInput({ ...basics, priority: "-5" }, resources, {}).input?.priority).toBe(-5);
+    expect(buildInput(basics, resources, {}).input).not.toHaveProperty("priority");
+    const refused = buildInput({ ...basics, priority: "20" }, resources, {});
+    expect(refused.input).toBeNull();
+    expect(refused.errors["priority"]).toBe("must be 0 or less");
+    const lead = buildInput({ ...basics, priority: "20" }, resources, {}, { mayRaisePriority: true });
+    expect(lead.input?.priority).toBe(20);
+    expect(buildInput({ ...basics, priority: "x" }, resources, {}).errors["priority"]).toBe(
+      "must be a whole number",
+    );
   });
 
   it("sends no GPU type for a CPU-only run", () => {

@@ -2,6 +2,7 @@
  * browser's checks (the service's limits, app/experiments/schemas.py and validators.py),
  * and the `createExperiment` input they make. */
 import type { CreateExperimentInput, ExperimentType } from "../../gql/graphql";
+import { parsePriority } from "../queue/priority";
 import {
   ADVANCED_KEY,
   type FieldErrors,
@@ -35,6 +36,8 @@ export interface Basics {
   description: string;
   /** Comma-separated. */
   tags: string;
+  /** The GPU queue's order (a whole number; "0" is the default, the order of arrival). */
+  priority: string;
 }
 
 export interface ResourceDrafts {
@@ -82,6 +85,7 @@ export function knownKeys(fields: readonly FormField[]): Set<string> {
     "framework",
     "description",
     "tags",
+    "priority",
     ...Object.values(RESOURCE_KEYS),
     ADVANCED_KEY,
     ...leafFields(fields).map((field) => hyperparamKey(field.key)),
@@ -124,11 +128,13 @@ function integer(
   return parsed;
 }
 
-/** The `createExperiment` input, or the errors by field key. */
+/** The `createExperiment` input, or the errors by field key. A priority above 0 is
+ * accepted only with `mayRaisePriority` (the signed-in user's, from the service). */
 export function buildInput(
   basics: Basics,
   resources: ResourceDrafts,
   hyperparams: JsonObject,
+  { mayRaisePriority = false }: { mayRaisePriority?: boolean } = {},
 ): { input: CreateExperimentInput | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (!basics.hypothesisId) errors["hypothesisId"] = "is required";
@@ -151,6 +157,8 @@ export function buildInput(
     1,
   );
   if (gpuCount && !resources.gpuType) errors[RESOURCE_KEYS.gpuType] = "is required when GPU count > 0";
+  const priority = parsePriority(basics.priority, mayRaisePriority);
+  if (priority.error !== undefined) errors["priority"] = priority.error;
 
   if (Object.keys(errors).length) return { input: null, errors };
   const input: CreateExperimentInput = {
@@ -170,6 +178,7 @@ export function buildInput(
   };
   if (basics.description.trim()) input.description = basics.description;
   if (tags.length) input.tags = tags;
+  if (priority.value) input.priority = priority.value;
   return { input, errors };
 }
 

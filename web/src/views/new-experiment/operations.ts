@@ -46,11 +46,11 @@ export const CreateExperimentMutation = graphql(`
   }
 `);
 
-// wait: false — these buttons start now or say why not (the GPU queue is the API's
-// default: startExperiment waits unless told not to)
+// `Create and start`: starts now when the GPUs are free, else joins the GPU queue (wait:
+// true, the API's default); refused only when no pool has its GPU type
 export const StartExperimentMutation = graphql(`
   mutation StartExperiment($id: ID!) {
-    startExperiment(id: $id, wait: false) {
+    startExperiment(id: $id, wait: true) {
       id
       status
     }
