@@ -56,7 +56,7 @@ export function StatsStrip({ filter, version, onTotal }: Props) {
           <dd>{stats ? formatDuration(stats.avgDurationSeconds) : "…"}</dd>
         </div>
         <div>
-          <dt>Total cost (GPU + API)</dt>
+          <dt>Total cost (GPU + CPU + API)</dt>
           <dd>{stats ? formatMoney(stats.totalCost, CURRENCY) : "…"}</dd>
         </div>
       </dl>
