@@ -205,7 +205,7 @@ async def test_stats_strip(page: Page, server: ConsoleServer) -> None:
     strip = page.get_by_role("region", name="Statistics")
     await expect(strip).to_contain_text(re.compile(r"Experiments\s*5"))
     await expect(strip).to_contain_text(re.compile(r"Success rate\s*66\.7%"))
-    await expect(strip).to_contain_text(re.compile(r"Total cost \(GPU \+ API\)\s*\$20\.50"))
+    await expect(strip).to_contain_text(re.compile(r"Total cost \(GPU \+ CPU \+ API\)\s*\$20\.50"))
     statuses = strip.get_by_role("list", name="Experiments by status").get_by_role("listitem")
     await expect(statuses).to_have_text(
         [
