@@ -141,10 +141,10 @@ async def finish_import(
     session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, data: FinishImportData
 ) -> Experiment:
     """The imported run's final status at its own end time: the caller's imports only."""
+    # one the caller may not read is missing to it, as everywhere
+    await experiments.get_experiment(session, actor=actor, experiment_id=experiment_id)
     link = await session.get(WandbImport, experiment_id)
     if link is None:
-        # an experiment that is not an import reads as missing (it may not be visible)
-        await experiments.get_experiment(session, actor=actor, experiment_id=experiment_id)
         raise NotFound("wandb import", experiment_id)
     if link.owner_id != actor.id:
         raise Forbidden("only the importer may finish an imported run")
