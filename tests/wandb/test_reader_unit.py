@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from app.integrations.wandb.framing import (
     read_records,
     write_records,
 )
+from app.integrations.wandb.reader import read_run
 
 HEADER = b":W&B" + struct.pack("<H", 0xBEE1) + b"\x00"
 
@@ -208,3 +210,57 @@ def test_records_encoded_by_wandb_itself() -> None:
     files.files.files.add().path = "model.pt"
     decoded = records.decode_record(files.SerializeToString())
     assert decoded is not None and decoded.value == records.Files(["model.pt"])
+
+
+def _log_of(*record_bytes: bytes) -> bytes:
+    return write_records(list(record_bytes))
+
+
+def test_a_run_folder_read_from_hand_built_records(tmp_path: Path) -> None:
+    """Console chunks joined into lines (a carriage return keeps the last state), nested
+    history values as dotted keys, values that are not numbers counted, and wandb's own
+    files left out of the artifacts."""
+    run = field(17, field(1, "r9") + field(3, "proj") + field(10, "x"))
+    history = (
+        field(1, item("loss", "NaN"))
+        + field(1, item("eval", '{"acc": 0.5, "img": {"_type": "image-file"}}'))
+        + field(1, item("note", '"text"'))
+        + field(1, item("_timestamp", "1700000000.5"))
+        + field(2, field(1, 3))
+    )
+
+    def output(stream: int, text: str) -> bytes:
+        return field(13, field(1, stream) + field(3, text))
+
+    files = field(6, field(1, field(1, "model.pt")) + field(1, field(1, "output.log")))
+    data = _log_of(
+        run,
+        field(2, history),
+        output(1, "epoch 1"),
+        output(1, " 10%\r 50%\r100%\nnext line\n"),
+        output(0, "warning: partial"),
+        files,
+        field(18, field(1, 0)),
+    )
+    folder = tmp_path / "offline-run-x-r9"
+    (folder / "files").mkdir(parents=True)
+    (folder / "run-r9.wandb").write_bytes(data)
+    (folder / "files" / "model.pt").write_bytes(b"w")
+    (folder / "files" / "output.log").write_bytes(b"o")
+
+    got = read_run(folder)
+    assert got.run_id == "r9" and got.run.tags == ["x"] and got.exit_code == 0
+    assert set(got.history) == {"loss", "eval.acc"}
+    assert got.history["loss"].values == ["NaN"]
+    assert got.history["eval.acc"].steps == [3]
+    assert got.history["eval.acc"].epoch_ms == [1_700_000_000_500]
+    assert [(line.stream, line.text) for line in got.console] == [
+        ("stdout", "100%"),  # "epoch 1" + " 10%\r 50%\r100%": the last state
+        ("stdout", "next line"),
+        ("stderr", "warning: partial"),
+    ]
+    assert got.files == ["model.pt"]
+    assert sorted(got.problems) == [
+        "history key 'eval.img': 1 values that are not numbers",
+        "history key 'note': 1 values that are not numbers",
+    ]
