@@ -1,7 +1,7 @@
 """Import of a 1,000,000-point W&B run (issue #16: ≤ 30 s here), end to end.
 
 The run is written by the real ``wandb`` package, offline (``--keys`` keys logged at each
-of ``--steps`` steps: 4 × 250,000 = 1,000,000 points; with ``--data DIR`` it is kept there
+of ``--steps`` steps: 4 x 250,000 = 1,000,000 points; with ``--data DIR`` it is kept there
 and reused), then ``expsvc import wandb`` (the CLI, a process of its own, over HTTP) brings
 it into an ``expsvc serve`` on SQLite or a throw-away PostgreSQL database. Printed: the
 time to write the run (not part of the figure), the CLI's wall time from start to exit
