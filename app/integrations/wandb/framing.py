@@ -82,8 +82,10 @@ def read_records(data: bytes) -> Iterator[Record | Damage]:
             yield Damage(position, size - position, "truncated record at the end")
             pending = []
             break
-        elif crc32(data[start:end], _CRC_SEED[kind]) != checksum:
-            problem = "checksum mismatch"
+        else:
+            payload = data[start:end]
+            if crc32(payload, _CRC_SEED[kind]) != checksum:
+                problem = "checksum mismatch"
         if problem:
             lost_from = pending_offset if pending else position
             next_block = position + left_in_block
@@ -91,7 +93,6 @@ def read_records(data: bytes) -> Iterator[Record | Damage]:
             pending = []
             position = next_block
             continue
-        payload = data[start:end]
         if kind == FULL:
             if pending:
                 yield Damage(pending_offset, position - pending_offset, "record left unfinished")

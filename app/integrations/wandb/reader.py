@@ -1,6 +1,6 @@
 """A W&B run folder as ``wandb`` writes it (``wandb/run-*`` or ``wandb/offline-run-*``):
 its ``.wandb`` transaction log read into what an experiment holds, plus the saved files
-under ``files/``. Needs neither ``wandb`` nor ``protobuf`` (``framing``, ``records``).
+under ``files/``. Needs ``protobuf`` (``proto``, ``records``), not ``wandb``.
 
 What is read: the run (id, project, name, notes, tags, start time, config), history
 (one series per numeric key, with steps and timestamps), console output, the final
@@ -10,6 +10,7 @@ summary, the files the run saved, and the exit. What could not be read is listed
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Iterable, Iterator
@@ -89,10 +90,6 @@ def _loads(text: str) -> Any:
         return text
 
 
-def _set_path(target: dict[str, Any], key: str, value: Any) -> None:
-    target[key] = value
-
-
 def _number(value: Any) -> float | str | None:
     """A history value as a metric value, or None when it is not a number."""
     if isinstance(value, bool):
@@ -166,12 +163,12 @@ def read_run(folder: Path) -> WandbRun:
 
 def _read_log(data: bytes, result: WandbRun) -> None:
     console = _Console()
-    summary: dict[str, Any] = {}
+    summary: dict[str, str] = {}  # key → value JSON, decoded once at the end
     history = result.history
     skipped: dict[str, int] = {}
     listed: list[str] = []
     undecodable = 0
-    loads = json.loads
+    parse = records.parse
     for item in read_records(data):
         if isinstance(item, Damage):
             result.problems.append(
@@ -180,30 +177,37 @@ def _read_log(data: bytes, result: WandbRun) -> None:
             )
             continue
         try:
-            tagged = records.decode_record(item.data)
+            parsed = parse(item.data)
         except records.DecodeError:
             undecodable += 1
             continue
-        if tagged is None:
+        if parsed is None:
             continue
-        value = tagged.value
-        if isinstance(value, records.History):
-            _add_history(value, history, skipped, loads)
-        elif isinstance(value, records.Output):
+        kind, message = parsed
+        if kind == records.HISTORY:  # the frequent ones first, read from the message
+            _add_history(message, history, skipped)
+            continue
+        if kind == records.SUMMARY:
+            for update in message.update:
+                summary[records.item_of(update).key] = update.value_json
+            for removed in message.remove:
+                summary.pop(records.item_of(removed).key, None)
+            continue
+        value = records.decode(kind, message)
+        if isinstance(value, records.Output):
             console.add(value)
             if value.timestamp is not None:
                 result.last_time = value.timestamp
-        elif isinstance(value, records.Updates):
-            target = result.config if tagged.kind == records.CONFIG else summary
+        elif isinstance(value, records.Updates):  # config
             for update in value.update:
-                _set_path(target, update.key, _loads(update.value_json))
+                result.config[update.key] = _loads(update.value_json)
             for key in value.remove:
-                target.pop(key, None)
+                result.config.pop(key, None)
         elif isinstance(value, records.Run):
             if not result.run.run_id:
                 result.run = value
                 for update in value.config:
-                    _set_path(result.config, update.key, _loads(update.value_json))
+                    result.config[update.key] = _loads(update.value_json)
         elif isinstance(value, records.Files):
             listed.extend(value.paths)
         elif isinstance(value, records.Exit):
@@ -215,7 +219,7 @@ def _read_log(data: bytes, result: WandbRun) -> None:
         result.problems.append(f"history key {key!r}: {count} values that are not numbers")
     result.console = console.close()
     result.config.pop("_wandb", None)
-    result.summary = {k: v for k, v in summary.items() if not k.startswith("_")}
+    result.summary = {k: _loads(v) for k, v in summary.items() if not k.startswith("_")}
     result.files = listed
     last_ms = max(
         (series.epoch_ms[-1] for series in history.values() if series.epoch_ms), default=None
@@ -226,32 +230,33 @@ def _read_log(data: bytes, result: WandbRun) -> None:
             result.last_time = stamp
 
 
-def _add_history(
-    record: records.History,
-    history: dict[str, Series],
-    skipped: dict[str, int],
-    loads: Any,
-) -> None:
-    step = record.step
+def _add_history(message: Any, history: dict[str, Series], skipped: dict[str, int]) -> None:
+    """One HistoryRecord message into the columnar series."""
+    step: int | None = message.step.num if message.HasField("step") else None
     stamp_ms = 0
-    values: list[tuple[str, Any]] = []
-    for item in record.items:
-        key = item.key
+    values: list[tuple[str, str]] = []
+    for item in message.item:
+        key = item.key or ".".join(item.nested_key)
         if key == _TIMESTAMP:
-            stamp_ms = int(float(item.value_json) * 1000)
+            with contextlib.suppress(ValueError):
+                stamp_ms = int(float(item.value_json) * 1000)
         elif key == _STEP:
             if step is None:
-                step = int(item.value_json)
+                with contextlib.suppress(ValueError):
+                    step = int(item.value_json)
         elif key != _RUNTIME:
             values.append((key, item.value_json))
     if step is None:
         return
     for key, text in values:
-        try:
-            raw = loads(text)
+        try:  # most values are plain numbers: float() is several times quicker than JSON
+            raw: Any = float(text)
+            if "_" in text:  # float() takes "1_000", JSON does not
+                raise ValueError(text)
         except ValueError:
-            raw = text
-        for leaf, value in _leaves(key, raw) if isinstance(raw, dict) else ((key, raw),):
+            raw = _loads(text)
+        pairs = _leaves(key, raw) if isinstance(raw, dict) else ((key, raw),)
+        for leaf, value in pairs:
             number = _number(value)
             if number is None:
                 skipped[leaf] = skipped.get(leaf, 0) + 1
