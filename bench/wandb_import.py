@@ -16,22 +16,25 @@ file in this process) as a breakdown. Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # app, for the reader
 
-from bench.common import (
+from common import (
     EXPSVC,
     Service,
     add_database_args,
     machine_line,
     throwaway_database,
 )
+from ingest import backend_pids, process_cpu
 
 WRITER = """
 import math, os, sys
@@ -66,22 +69,43 @@ def read_alone(directory: Path) -> tuple[float, int]:
     from app.integrations.wandb.reader import find_runs, read_run
 
     began = time.perf_counter()
+    cpu = time.process_time()
     points = sum(read_run(folder).points for folder in find_runs([directory]))
+    print(f"  (reader CPU {time.process_time() - cpu:.1f} s)")
     return time.perf_counter() - began, points
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def import_once(database_url: str, directory: Path, label: str) -> float:
+    """The CLI's wall time; also prints the CPU seconds of the CLI, the server and (on
+    PostgreSQL) its backends: on a busy machine, what the wall time would be alone."""
     with Service(database_url) as service:
+        assert service.process is not None
         command = [str(EXPSVC), "import", "wandb", str(directory), "--url", service.base_url]
         print(f"$ EXPSVC_TOKEN=… {' '.join(command[1:])}   # {label}", flush=True)
         env = {**os.environ, "EXPSVC_TOKEN": service.token}
+        database = asyncio.run(backend_pids(database_url)) if database_url else set()
+        pids = [service.process.pid, *database]
+        server_before = sum(process_cpu(pid) for pid in pids)
+        cli_before = _children_cpu()
         began = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - began
+        cli = _children_cpu() - cli_before
+        server = sum(process_cpu(pid) for pid in pids) - server_before
         for line in (done.stderr + done.stdout).splitlines():
             print(f"  {line}")
         if done.returncode != 0:
             raise SystemExit(f"the import failed ({done.returncode})")
+        print(
+            f"  CPU: CLI {cli:.1f} s, server {server:.1f} s"
+            + (" (with its PostgreSQL backends)" if database else "")
+            + f"; load avg {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        )
         return seconds
 
 

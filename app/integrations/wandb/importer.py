@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 
 from app.integrations.wandb.reader import Series, WandbRun
 
@@ -36,6 +37,7 @@ _RETRIED = {429, 502, 503, 504}
 _STOPPED_EXIT = 255
 
 Progress = Callable[[str], None]
+_JSON_HEADERS = {"content-type": "application/json"}
 
 
 class ImportFailed(Exception):
@@ -275,10 +277,9 @@ class Importer:
             nonlocal done, shown
             while (item := await queue.get()) is not None:
                 batch_id, documents, size = item
+                body = orjson.dumps({"batches": documents, "batch_id": batch_id})
                 await self._call(
-                    "POST",
-                    base + "/metrics/batch",
-                    json={"batches": documents, "batch_id": batch_id},
+                    "POST", base + "/metrics/batch", content=body, headers=_JSON_HEADERS
                 )
                 done += size
                 percent = done * 100 // max(total, 1)

@@ -189,9 +189,9 @@ def _read_log(data: bytes, result: WandbRun) -> None:
             continue
         if kind == records.SUMMARY:
             for update in message.update:
-                summary[records.item_of(update).key] = update.value_json
+                summary[records.key_of(update)] = update.value_json
             for removed in message.remove:
-                summary.pop(records.item_of(removed).key, None)
+                summary.pop(records.key_of(removed), None)
             continue
         value = records.decode(kind, message)
         if isinstance(value, records.Output):
@@ -236,7 +236,10 @@ def _add_history(message: Any, history: dict[str, Series], skipped: dict[str, in
     stamp_ms = 0
     values: list[tuple[str, str]] = []
     for item in message.item:
-        key = item.key or ".".join(item.nested_key)
+        key = item.key
+        if not key:  # wandb-core sends the key as nested_key, mostly of one part
+            nested = item.nested_key
+            key = nested[0] if len(nested) == 1 else ".".join(nested)
         if key == _TIMESTAMP:
             with contextlib.suppress(ValueError):
                 stamp_ms = int(float(item.value_json) * 1000)

@@ -117,12 +117,18 @@ class Tagged:
     value: Decoded
 
 
+def key_of(message: Any) -> str:
+    """An Item message's key: ``key``, else its ``nested_key`` parts joined with dots."""
+    key: str = message.key
+    if not key:
+        nested = message.nested_key
+        key = nested[0] if len(nested) == 1 else ".".join(nested)
+    return key
+
+
 def item_of(message: Any) -> Item:
     """An Item message (HistoryItem, ConfigItem, SummaryItem) as an ``Item``."""
-    key = message.key
-    if not key and message.nested_key:
-        key = ".".join(message.nested_key)
-    return Item(key, message.value_json)
+    return Item(key_of(message), message.value_json)
 
 
 def _timestamp(message: Any) -> datetime:
