@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from app.errors import ValidationFailed
@@ -21,7 +22,15 @@ def _safe(name: str) -> PurePosixPath | None:
 
 def unpack(archive: Path, target: Path, max_bytes: int) -> list[str]:
     """Unpack ``archive`` into ``target``; the members left out (links, devices, unsafe
-    names) are answered. ``VALIDATION_FAILED`` when it is no archive or too large."""
+    names) are answered. ``VALIDATION_FAILED`` when it is no archive, a damaged one, or
+    too large."""
+    try:
+        return _unpack(archive, target, max_bytes)
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, OSError) as bad:
+        raise ValidationFailed({"archive": f"not a readable archive: {bad}"[:300]}) from None
+
+
+def _unpack(archive: Path, target: Path, max_bytes: int) -> list[str]:
     skipped: list[str] = []
     total = 0
     if zipfile.is_zipfile(archive):

@@ -74,13 +74,15 @@ class WandbRun:
 def find_runs(paths: Iterable[Path]) -> list[Path]:
     """The run folders under ``paths``: a run folder itself (it holds a ``.wandb`` file),
     or any folder above run folders (``./wandb``, a project's directory), sorted."""
-    found: set[Path] = set()
+    found: dict[Path, Path] = {}  # by the resolved folder: wandb's latest-run is a link
     for path in paths:
         if path.is_file() and path.suffix == ".wandb":
-            found.add(path.parent)
+            found.setdefault(path.parent.resolve(), path.parent)
         elif path.is_dir():
-            found.update(log.parent for log in path.rglob("*.wandb") if log.is_file())
-    return sorted(found)
+            for log in path.rglob("*.wandb"):
+                if log.is_file():
+                    found.setdefault(log.parent.resolve(), log.parent)
+    return sorted(found.values())
 
 
 def _loads(text: str) -> Any:
