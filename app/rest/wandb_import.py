@@ -134,10 +134,9 @@ ENDPOINTS: list[Endpoint] = [
         "/imports/wandb",
         import_wandb_archive,
         "Import the W&B run folders of an uploaded archive, as the caller",
+        # the format is read from the bytes, whatever the Content-Type says
         request_content={
-            "application/gzip": {"schema": {"type": "string", "format": "binary"}},
-            "application/zip": {"schema": {"type": "string", "format": "binary"}},
-            "application/x-tar": {"schema": {"type": "string", "format": "binary"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
         },
         query_model=ArchiveQuery,
         response_schema={
@@ -149,9 +148,9 @@ ENDPOINTS: list[Endpoint] = [
         },
         errors=(BadRequest,),
         tags=TAGS,
-        description="The body is a tar, tar.gz or zip of `wandb/run-*` or "
-        "`wandb/offline-run-*` folders (`tar czf runs.tgz wandb`). Each run is imported as "
-        "`expsvc import wandb` imports it, through this API as the uploader, and answered "
+        description="The body is a tar, tar.gz or zip (told apart by its bytes) of "
+        "`wandb/run-*` or `wandb/offline-run-*` folders (`tar czf runs.tgz wandb`). Each "
+        "run is imported as `expsvc import wandb` imports it, through this API as the uploader, and answered "
         "with its report. Links and unsafe names in the archive are left out "
         "(`skipped_members`).",
     ),
