@@ -151,7 +151,7 @@ ENDPOINTS: list[Endpoint] = [
         description="The body is a tar, tar.gz or zip (told apart by its bytes) of "
         "`wandb/run-*` or `wandb/offline-run-*` folders (`tar czf runs.tgz wandb`). Each "
         "run is imported as `expsvc import wandb` imports it, through this API as the "
-        "uploader, and answered with its report. Links and unsafe names in the archive are left out "
-        "(`skipped_members`).",
+        "uploader, and answered with its report. Links and unsafe names in the archive "
+        "are left out (`skipped_members`).",
     ),
 ]
