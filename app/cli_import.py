@@ -62,7 +62,7 @@ async def _import(paths: list[Path], url: str, token: str, hypothesis: str | Non
     import httpx
 
     from app.integrations.wandb.importer import Importer
-    from app.integrations.wandb.reader import find_runs, read_run
+    from app.integrations.wandb.reader import find_runs
 
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
@@ -81,10 +81,9 @@ async def _import(paths: list[Path], url: str, token: str, hypothesis: str | Non
         importer = Importer(client, hypothesis=hypothesis, progress=_say)
         for number, folder in enumerate(folders, 1):
             began = time.monotonic()
-            _say(f"[{number}/{len(folders)}] reading {folder}")
-            run = await asyncio.to_thread(read_run, folder)
+            _say(f"[{number}/{len(folders)}] {folder}")
             try:
-                report = await importer.import_run(run)
+                report = await importer.import_folder(folder)
             except httpx.HTTPError as error:
                 _say(f"expsvc: error: {url}: {error.__class__.__name__}: {error}")
                 return 1

@@ -16,7 +16,7 @@ from app.errors import BadRequest, Forbidden, InvalidTransition, PayloadTooLarge
 from app.integrations.wandb import service as imports
 from app.integrations.wandb.archive import unpack
 from app.integrations.wandb.importer import Importer
-from app.integrations.wandb.reader import find_runs, read_run
+from app.integrations.wandb.reader import find_runs
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
 from app.rest.experiments import experiment_answer
@@ -43,7 +43,11 @@ async def finish_wandb_run(call: Call) -> Any:
     data = call.body_as(imports.FinishImportData)
     async with call.services.db.unit_of_work() as session:
         row = await imports.finish_import(
-            session, actor=call.actor, experiment_id=call.path_id(), data=data
+            session,
+            actor=call.actor,
+            experiment_id=call.path_id(),
+            data=data,
+            settings=call.settings,
         )
         return await experiment_answer(session, call, row)
 
@@ -81,8 +85,7 @@ async def import_wandb_archive(call: Call) -> Any:
         ) as client:
             importer = Importer(client, hypothesis=query.hypothesis_title)
             for folder in folders:
-                run = await asyncio.to_thread(read_run, folder)
-                report = await importer.import_run(run)
+                report = await importer.import_folder(folder)
                 report.folder = str(folder.relative_to(target))
                 reports.append(report.as_json())
     return {"runs": reports, "skipped_members": skipped}

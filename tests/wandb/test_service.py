@@ -131,21 +131,42 @@ async def test_a_run_is_found_again_and_only_its_importer_finishes_it(
     with pytest.raises(NotFound):  # not visible to another DS
         async with services.db.unit_of_work() as session:
             await imports.finish_import(
-                session, actor=other, experiment_id=first.experiment.id, data=end
+                session,
+                actor=other,
+                experiment_id=first.experiment.id,
+                data=end,
+                settings=services.settings,
             )
     with pytest.raises(Forbidden):  # visible to a curator, still not theirs to finish
         async with services.db.unit_of_work() as session:
             await imports.finish_import(
-                session, actor=curator, experiment_id=first.experiment.id, data=end
+                session,
+                actor=curator,
+                experiment_id=first.experiment.id,
+                data=end,
+                settings=services.settings,
             )
     plain = await create_running(services, owner, await create_hypothesis(services, owner))
     with pytest.raises(NotFound):  # not an import
         async with services.db.unit_of_work() as session:
-            await imports.finish_import(session, actor=owner, experiment_id=plain.id, data=end)
+            await imports.finish_import(
+                session, actor=owner, experiment_id=plain.id, data=end, settings=services.settings
+            )
     async with services.db.unit_of_work() as session:
         done = await imports.finish_import(
-            session, actor=owner, experiment_id=first.experiment.id, data=end
+            session,
+            actor=owner,
+            experiment_id=first.experiment.id,
+            data=imports.FinishImportData(
+                status="COMPLETED",
+                finished_at=utcnow(),
+                hyperparams={"lr": 0.2},
+                wandb={"summary": {"acc": 1.0}, "exit_code": 0},
+            ),
+            settings=services.settings,
         )
+    assert done.hyperparams == {"lr": 0.2}  # the run's final config, set while RUNNING
+    assert done.config == {"wandb": {"summary": {"acc": 1.0}, "exit_code": 0}}
     assert done.status is ExperimentStatus.COMPLETED
 
 

@@ -145,7 +145,26 @@ class _Console:
         return self.lines
 
 
-def read_run(folder: Path) -> WandbRun:
+class Stopped(Exception):
+    """Raised by a ``Watch`` to stop reading."""
+
+
+class Watch:
+    """Told as a read goes on, from the reading thread: ``run_known`` once the run record
+    is read (the history so far may already be sent), ``progress`` every few thousand
+    records. Raising ``Stopped`` ends the read."""
+
+    def run_known(self, run: WandbRun) -> None:
+        """The run record was read."""
+
+    def progress(self, run: WandbRun) -> None:
+        """More history was read."""
+
+
+_PROGRESS_EVERY = 4096  # records
+
+
+def read_run(folder: Path, watch: Watch | None = None) -> WandbRun:
     """Read one run folder; damage is listed in ``problems``, never raised (a folder
     without a readable ``.wandb`` file answers a run with only a problem)."""
     logs = sorted(folder.glob("*.wandb"))
@@ -155,7 +174,7 @@ def read_run(folder: Path) -> WandbRun:
         return result
     data = result.log_file.read_bytes()
     try:
-        _read_log(data, result)
+        _read_log(data, result, watch or Watch())
     except NotATransactionLog as wrong:
         result.problems.append(f"{result.log_file.name}: {wrong}")
         return result
@@ -163,7 +182,7 @@ def read_run(folder: Path) -> WandbRun:
     return result
 
 
-def _read_log(data: bytes, result: WandbRun) -> None:
+def _read_log(data: bytes, result: WandbRun, watch: Watch) -> None:
     console = _Console()
     summary: dict[str, str] = {}  # key → value JSON, decoded once at the end
     history = result.history
@@ -171,7 +190,11 @@ def _read_log(data: bytes, result: WandbRun) -> None:
     listed: list[str] = []
     undecodable = 0
     parse = records.parse
+    count = 0
     for item in read_records(data):
+        count += 1
+        if count % _PROGRESS_EVERY == 0:
+            watch.progress(result)
         if isinstance(item, Damage):
             result.problems.append(
                 f"{result.log_file.name}: {item.length} bytes at offset {item.offset} "
@@ -210,6 +233,8 @@ def _read_log(data: bytes, result: WandbRun) -> None:
                 result.run = value
                 for update in value.config:
                     result.config[update.key] = _loads(update.value_json)
+                result.config.pop("_wandb", None)
+                watch.run_known(result)
         elif isinstance(value, records.Files):
             listed.extend(value.paths)
         elif isinstance(value, records.Exit):

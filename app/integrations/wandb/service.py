@@ -17,13 +17,14 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.errors import Forbidden, NotFound
 from app.experiments import service as experiments
-from app.experiments.schemas import ExperimentCreate, Input, ResourceRequestData
+from app.experiments.schemas import ExperimentCreate, ExperimentUpdate, Input, ResourceRequestData
 from app.experiments.start_hooks import StartHooks
 from app.hypotheses.service import create_hypothesis
 from app.models import Experiment, Hypothesis, User, WandbImport
-from app.models.enums import ExperimentType, FailureReason
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason
 from app.validation import UtcDateTime
 
 FRAMEWORK = "wandb"
@@ -54,6 +55,14 @@ class FinishImportData(Input):
     status: Literal["COMPLETED", "FAILED", "STOPPED"]
     finished_at: UtcDateTime
     message: str | None = None
+    hyperparams: dict[str, Any] | None = Field(
+        default=None, description="The run's final config (it may have changed after the start)"
+    )
+    wandb: dict[str, Any] | None = Field(
+        default=None,
+        description="Merged into `config.wandb`: what W&B knew at the end (summary, exit code, "
+        "runtime)",
+    )
 
 
 @dataclass
@@ -94,7 +103,7 @@ async def begin_import(
     *,
     actor: User,
     data: ImportRunData,
-    settings: Any,
+    settings: Settings,
     hooks: StartHooks | None,
 ) -> Begun:
     """The run's experiment: the one an earlier import made (``created`` false, left as
@@ -138,16 +147,40 @@ async def begin_import(
 
 
 async def finish_import(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, data: FinishImportData
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    data: FinishImportData,
+    settings: Settings,
 ) -> Experiment:
-    """The imported run's final status at its own end time: the caller's imports only."""
+    """The imported run's final configuration (``update_experiment``, allowed while
+    RUNNING here, as the MLflow API allows params) and final status at its own end time,
+    in one transaction: the caller's imports only."""
     # one the caller may not read is missing to it, as everywhere
-    await experiments.get_experiment(session, actor=actor, experiment_id=experiment_id)
+    current = await experiments.get_experiment(session, actor=actor, experiment_id=experiment_id)
     link = await session.get(WandbImport, experiment_id)
     if link is None:
         raise NotFound("wandb import", experiment_id)
     if link.owner_id != actor.id:
         raise Forbidden("only the importer may finish an imported run")
+    changes: dict[str, Any] = {}
+    if data.hyperparams is not None:
+        changes["hyperparams"] = data.hyperparams
+    if data.wandb is not None and current.status is ExperimentStatus.RUNNING:
+        config = dict(current.config or {})
+        config["wandb"] = {**dict(config.get("wandb") or {}), **data.wandb}
+        changes["config"] = config
+    if changes and current.status is ExperimentStatus.RUNNING:
+        await experiments.update_experiment(
+            session,
+            actor=actor,
+            experiment_id=experiment_id,
+            data=ExperimentUpdate(**changes),
+            settings=settings,
+            allowed=frozenset({ExperimentStatus.RUNNING}),
+            use_preset=False,
+        )
     at: datetime = data.finished_at
     if data.status == "COMPLETED":
         return await experiments.complete_experiment(
