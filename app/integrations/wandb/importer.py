@@ -415,7 +415,8 @@ class Importer:
                         await queue.put(None)
         except ExceptionGroup as failed:  # the first refusal, as the other steps raise it
             raise failed.exceptions[0] from None
-        self.progress(f"{run.run_id}: {done:,} points sent")
+        if done != reported:
+            self.progress(f"{run.run_id}: {done:,} points sent")
         return done
 
     async def _send_files(self, run: WandbRun, base: str) -> int:
