@@ -15,8 +15,6 @@ from pydantic import Field
 from app.errors import BadRequest, Forbidden, InvalidTransition, PayloadTooLarge
 from app.integrations.wandb import service as imports
 from app.integrations.wandb.archive import unpack
-from app.integrations.wandb.importer import Importer
-from app.integrations.wandb.reader import find_runs
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
 from app.rest.experiments import experiment_answer
@@ -59,6 +57,10 @@ class ArchiveQuery(QueryModel):
 
 
 async def import_wandb_archive(call: Call) -> Any:
+    # the reader needs protobuf: imported when an archive comes, not at start-up
+    from app.integrations.wandb.importer import Importer
+    from app.integrations.wandb.reader import find_runs
+
     query = call.query_as(ArchiveQuery)
     limit = call.settings.artifact_max_bytes
     with tempfile.TemporaryDirectory(prefix="expsvc-wandb-") as work:
