@@ -9,6 +9,7 @@ import io
 import tarfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,8 @@ import pytest
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.experiments import service as experiments
 from app.integrations.wandb import service as imports
+from app.integrations.wandb.importer import Importer
+from app.integrations.wandb.reader import read_run
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, FailureReason, Role
 from app.services import Services
@@ -208,3 +211,51 @@ async def test_an_uploaded_archive_is_imported_as_the_uploader(
     again = await client.post("/api/v1/imports/wandb", content=body, headers=headers)
     (second,) = again.json()["runs"]
     assert second["already_imported"] and second["experiment_id"] == report["experiment_id"]
+
+
+class _CutAfter(httpx.AsyncBaseTransport):
+    """The in-process app's transport that breaks the connection after ``batches`` metric
+    batches went through: an import interrupted half-way."""
+
+    def __init__(self, app: Any, batches: int) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.left = batches
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/metrics/batch"):
+            if self.left <= 0:
+                raise httpx.ConnectError("cut", request=request)
+            self.left -= 1
+        return await self.inner.handle_async_request(request)
+
+
+async def test_an_interrupted_import_resumes_without_duplicates(
+    app: Any, make_user: MakeUser, wandb_dir: Path
+) -> None:
+    _, token = await make_user(Role.DS)
+    folder = run_folder(wandb_dir, "resnet-a")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def importer(transport: httpx.AsyncBaseTransport) -> tuple[httpx.AsyncClient, Importer]:
+        client = httpx.AsyncClient(
+            transport=transport, base_url="http://test/api/v1", headers=headers
+        )
+        return client, Importer(client, batch_points=3_000, senders=1)
+
+    client, first = importer(_CutAfter(app, batches=4))
+    async with client:
+        with pytest.raises(httpx.ConnectError):
+            await first.import_folder(folder)
+    client, second = importer(httpx.ASGITransport(app=app))
+    async with client:
+        report = await second.import_folder(folder)
+        assert report.error is None and not report.created and report.status == "COMPLETED"
+        run = read_run(folder)
+        for key, series in run.history.items():
+            answer = await client.get(
+                f"/experiments/{report.experiment_id}/metrics",
+                params={"key": key, "max_points": 10_000},
+            )
+            points = answer.json()["points"]
+            assert [p["step"] for p in points] == series.steps, key  # each step once
+            assert [p["value"] for p in points] == series.values, key
