@@ -1,5 +1,5 @@
 """The ``expsvc`` command: ``serve``, ``db create|upgrade``, ``users create|list``,
-``tokens list|create|revoke``, ``demo``.
+``tokens list|create|revoke``, ``import wandb``, ``demo``.
 
 Every command reads the same settings (``EXPSVC_*``, ``app/config.py``): run from another
 folder, it finds the server's data only through ``EXPSVC_HOME``. Commands that only use the
@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.cli_help import setting_help, settings_epilog
+from app.cli_import import add_import_commands
 from app.cli_tokens import add_token_commands
 from app.config import Settings
 from app.database_setup import (
@@ -247,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(run=cmd_users_list)
 
     add_token_commands(commands)
+    add_import_commands(commands)
 
     demo = commands.add_parser(
         "demo", help="seed demo experiments and play a live training run on a running server"

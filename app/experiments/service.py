@@ -435,11 +435,14 @@ async def _move(
     experiment_id: uuid.UUID,
     move: str,
     extra: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> Experiment:
     allowed, target = TRANSITIONS[move]
     experiment = await get_actionable_experiment(
         session, actor=actor, experiment_id=experiment_id, lock=True
     )
+    if at is not None:
+        _check_historical(actor, experiment, move, at)
     if experiment.status not in allowed:
         raise _not_allowed(move, experiment.status)
     if move == "start" and experiment.queued_at is not None:
@@ -458,9 +461,10 @@ async def _move(
             "queue_estimated_start_at": None,
         }
     if target.is_terminal:
-        values["finished_at"] = now
+        ended = at or now
+        values["finished_at"] = ended
         if experiment.started_at is not None:
-            values["duration_seconds"] = (now - experiment.started_at).total_seconds()
+            values["duration_seconds"] = (ended - experiment.started_at).total_seconds()
     await _conditional_update(session, experiment, allowed, values, move)
     if target.is_terminal:
         await release(session, experiment.id, now)
@@ -469,21 +473,40 @@ async def _move(
     return experiment
 
 
+def _check_historical(actor: User, experiment: Experiment, move: str, at: datetime) -> None:
+    """A move dated in the past (``at``: an import's run keeps its own start and end) is
+    the owner's alone, and never dated in the future or before the start."""
+    if experiment.owner_id != actor.id:
+        raise Forbidden(f"only the owner may {move} experiment {experiment.id} at a given time")
+    if at.tzinfo is None:
+        raise ValidationFailed({"at": "must carry a time zone"})
+    if at > utcnow():
+        raise ValidationFailed({"at": "may not be in the future"})
+    if experiment.started_at is not None and at < experiment.started_at:
+        raise ValidationFailed({"at": "may not be before the start"})
+
+
 async def start_experiment(
     session: AsyncSession,
     *,
     actor: User,
     experiment_id: uuid.UUID,
     hooks: StartHooks | None = None,
+    at: datetime | None = None,
 ) -> Experiment:
-    """QUEUED → RUNNING. ``hooks`` reserve resources (and open the MLflow run)."""
+    """QUEUED → RUNNING. ``hooks`` reserve resources (and open the MLflow run).
+
+    ``at``: the start's time when it was earlier (an imported run's own start; the
+    owner's experiments only, ``FORBIDDEN`` otherwise). Its activity is still now, so the
+    activity watchdog measures from the import."""
     now = utcnow()
     experiment = await _move(
         session,
         actor=actor,
         experiment_id=experiment_id,
         move="start",
-        extra={"started_at": now, "last_activity_at": now},
+        extra={"started_at": at or now, "last_activity_at": now},
+        at=at,
     )
     if hooks is not None:
         await hooks.on_started(session, experiment)
@@ -491,9 +514,10 @@ async def start_experiment(
 
 
 async def complete_experiment(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID
+    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, at: datetime | None = None
 ) -> Experiment:
-    return await _move(session, actor=actor, experiment_id=experiment_id, move="complete")
+    """RUNNING → COMPLETED; ``at`` as in ``start_experiment`` (the end's time)."""
+    return await _move(session, actor=actor, experiment_id=experiment_id, move="complete", at=at)
 
 
 async def fail_experiment(
@@ -503,18 +527,28 @@ async def fail_experiment(
     experiment_id: uuid.UUID,
     reason: FailureReason,
     message: str | None = None,
+    at: datetime | None = None,
 ) -> Experiment:
     check_texts(message=message)
     extra = {"failure_reason": reason, "failure_message": _clip_message(message)}
-    return await _move(session, actor=actor, experiment_id=experiment_id, move="fail", extra=extra)
+    return await _move(
+        session, actor=actor, experiment_id=experiment_id, move="fail", extra=extra, at=at
+    )
 
 
 async def stop_experiment(
-    session: AsyncSession, *, actor: User, experiment_id: uuid.UUID, message: str | None = None
+    session: AsyncSession,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    message: str | None = None,
+    at: datetime | None = None,
 ) -> Experiment:
     check_texts(message=message)
     extra = {"failure_message": _clip_message(message)} if message else {}
-    return await _move(session, actor=actor, experiment_id=experiment_id, move="stop", extra=extra)
+    return await _move(
+        session, actor=actor, experiment_id=experiment_id, move="stop", extra=extra, at=at
+    )
 
 
 def _clip_message(message: str | None) -> str | None:

@@ -13,6 +13,7 @@ from app.models.notification_delivery import NotificationDelivery, NotificationP
 from app.models.outbox import OutboxEvent
 from app.models.resource import ApiCost, Reservation, ResourcePool
 from app.models.user import ApiToken, User
+from app.models.wandb import WandbImport
 
 __all__ = [
     "ApiCost",
@@ -32,6 +33,7 @@ __all__ = [
     "Reservation",
     "ResourcePool",
     "User",
+    "WandbImport",
     "hypothesis_observers",
     "log_batches",
     "log_lines",

@@ -27,6 +27,7 @@ from app.rest import (
     resources,
     tokens,
     users,
+    wandb_import,
 )
 from app.rest.endpoints import Call, Endpoint, build_routes
 from app.rest.errors import EXCEPTION_HANDLERS, CatchAllMiddleware
@@ -66,6 +67,7 @@ def endpoint_table() -> list[Endpoint]:
         *notifications.ENDPOINTS,
         *users.ENDPOINTS,
         *facets.ENDPOINTS,
+        *wandb_import.ENDPOINTS,
         OPENAPI_ENDPOINT,
         *docs.ENDPOINTS,
     ]
