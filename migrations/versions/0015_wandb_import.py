@@ -1,7 +1,7 @@
 """wandb imports: which experiment each imported W&B run became, per caller
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-05 12:40:00
 """
 
@@ -14,7 +14,7 @@ from app.models.base import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0015"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
