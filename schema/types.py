@@ -372,9 +372,9 @@ class Experiment:
         settings = info.context.settings
         ui = settings.mlflow_ui_url or settings.mlflow_tracking_uri
         return MlflowLink(
-            experiment_id=view.experiment_id,
+            experiment_id=view.remote_group,
             run_id=view.run_id,
-            url=run_url(ui, view.experiment_id, view.run_id),
+            url=run_url(ui, view.remote_group, view.run_id),
             synced_at=view.synced_at,
             pending_points=BigInt(view.pending_points),
             last_error=view.last_error,

@@ -92,9 +92,9 @@ def _mlflow(row: Experiment, related: Related) -> dict[str, Any] | None:
     from app.integrations.mlflow.links import run_url  # a link exists only with MLflow
 
     return {
-        "experiment_id": view.experiment_id,
+        "experiment_id": view.remote_group,
         "run_id": view.run_id,
-        "url": run_url(related.mlflow_ui, view.experiment_id, view.run_id),
+        "url": run_url(related.mlflow_ui, view.remote_group, view.run_id),
         "synced_at": iso(view.synced_at),
         "pending_points": view.pending_points,
         "last_error": view.last_error,

@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import update
 
 from app.main import create_app
-from app.models import MlflowQueueItem, MlflowRun
+from app.models import MirrorQueueItem, MirrorRun
 from app.models.enums import Role
 from app.models.resource import Reservation
 from app.services import Services
@@ -234,16 +234,22 @@ async def test_the_mlflow_link_shows_only_with_mlflow_configured(client, service
     experiment = await start(services, owner, await create_experiment(services, owner, hypothesis))
     async with services.db.unit_of_work() as session:
         session.add(
-            MlflowRun(
+            MirrorRun(
                 experiment_id=experiment.id,
-                mlflow_experiment_id="12",
+                target="mlflow",
+                remote_group="12",
                 run_id="abc",
                 last_error="MLflow answered 503",
             )
         )
         session.add(
-            MlflowQueueItem(
-                experiment_id=experiment.id, kind="metrics", points=5, sent=2, payload=b""
+            MirrorQueueItem(
+                experiment_id=experiment.id,
+                target="mlflow",
+                kind="metrics",
+                points=5,
+                sent=2,
+                payload=b"",
             )
         )
     url = f"{API}/experiments/{experiment.id}"
