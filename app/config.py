@@ -271,7 +271,11 @@ class Settings(BaseSettings):
     # Where wandb keeps its local files (the run folders, wandb's "dir"); empty → WANDB_DIR
     # or the working directory
     wandb_dir: str = ""
+    # "online", "offline" (runs stay in wandb_dir, for `wandb sync`); empty → WANDB_MODE
+    wandb_mode: str = ""
     wandb_mirror_artifacts: bool = False
+    # How long opening a run may wait for W&B before the round fails (and is retried)
+    wandb_init_timeout_seconds: float = Field(default=90.0, gt=0)
     wandb_sync_interval_seconds: float = Field(default=1.0, gt=0)
     # Longest wait between retries while W&B is down or refusing
     wandb_max_backoff_seconds: float = Field(default=60.0, gt=0)

@@ -4,7 +4,9 @@ compared point by point with what we hold, also across a stop of the mirror work
 
 from __future__ import annotations
 
+import asyncio
 import math
+import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -14,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from app.config import Settings
@@ -115,8 +118,14 @@ class Mirrored:
         return row
 
     def folders(self, experiment_id: uuid.UUID) -> list[Path]:
-        """The run's folders, oldest first (offline, each opening writes one)."""
-        return sorted((self.wandb_dir / "wandb").glob(f"offline-run-*-{experiment_id}"))
+        """The run's folders, oldest first (offline, each opening writes one), once wandb's
+        service has written each to its end (``finish`` returns before the file is)."""
+        for _ in range(300):
+            found = sorted((self.wandb_dir / "wandb").glob(f"offline-run-*-{experiment_id}"))
+            if found and all(read_run(folder).exit_code is not None for folder in found):
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"the run folders of {experiment_id} were not written to the end")
 
 
 def value(key: str, step: int) -> float:
@@ -261,6 +270,7 @@ async def test_after_a_stop_of_the_mirror_everything_arrives_once(
     first = mirrored.mirror()
     await mirrored.sync(first)
     await first.close()  # the worker stops (a deploy, a crash after its last commit)
+    await asyncio.sleep(1.1)  # offline, wandb names a run's folder by the second it opened
 
     # meanwhile our requests go on: only queue rows are written
     await mirrored.post_metrics(token, experiment.id, "loss", range(50, 120))
@@ -288,3 +298,52 @@ async def test_after_a_stop_of_the_mirror_everything_arrives_once(
     assert [line.text for run in runs for line in run.console] == ["before", "during"]
     row = await mirrored.row(experiment.id)
     assert row.final_status == str(exit_code) and row.points_synced == 240
+
+
+async def test_with_wandb_down_requests_go_on_and_the_mirror_catches_up_once(
+    mirrored: Mirrored, make_user: MakeUser
+) -> None:
+    """W&B unreachable (online, nothing listening): our requests only write queue rows,
+    the mirror records the error and the gauges show it; once W&B takes runs again
+    (offline here) everything arrives, once."""
+    owner, token, experiment = await mirrored.running(make_user)
+    await mirrored.post_metrics(token, experiment.id, "loss", range(30))
+    await mirrored.post_metrics(token, experiment.id, "acc", range(30))
+    down = WandbMirror(
+        mirrored.services.db,
+        mirrored.settings.model_copy(
+            update={
+                "wandb_mode": "online",
+                "wandb_base_url": "http://127.0.0.1:9",
+                "wandb_api_key": "x" * 40,
+                "wandb_init_timeout_seconds": 2.0,
+            }
+        ),
+        mirrored.services.store,
+    )
+    try:
+        assert await down.run_once(respect_backoff=False) == 0
+    finally:
+        await down.close()
+    await mirrored.post_metrics(token, experiment.id, "loss", range(30, 40))
+    await mirrored.post_metrics(token, experiment.id, "acc", range(30, 40))
+    await mirrored.post_logs(token, experiment.id, "still going")
+    row = await mirrored.row(experiment.id)
+    assert row.run_id is None and row.last_error is not None
+    assert REGISTRY.get_sample_value("expsvc_mirror_failing_runs", {"target": "wandb"}) == 1
+    assert REGISTRY.get_sample_value("expsvc_mirror_pending_points", {"target": "wandb"}) == 60
+    await move(mirrored.services, owner, experiment, "complete")
+
+    back = mirrored.mirror()
+    try:
+        await mirrored.sync(back)
+    finally:
+        await back.close()
+    [folder] = mirrored.folders(experiment.id)
+    run = read_run(folder)
+    assert merged([run]) == expected(range(40))
+    assert [step for step, _keys in history_rows(folder)] == list(range(40))
+    assert [line.text for line in run.console] == ["still going"]
+    assert run.exit_code == 0
+    row = await mirrored.row(experiment.id)
+    assert row.last_error is None and row.points_synced == 80

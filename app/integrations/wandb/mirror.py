@@ -192,18 +192,29 @@ class WandbMirror(MirrorSender):
             "disable_git": True,
             "save_code": False,
             "silent": True,
+            "init_timeout": self.settings.wandb_init_timeout_seconds,
         }
+        if self.settings.wandb_mode:
+            options["mode"] = self.settings.wandb_mode
         if self.settings.wandb_base_url:
             options["base_url"] = self.settings.wandb_base_url
         if self.settings.wandb_api_key:
             options["api_key"] = self.settings.wandb_api_key
-        run = wandb.init(
-            **spec,
-            dir=self.settings.wandb_dir or None,
-            resume="allow",
-            reinit="create_new",
-            settings=wandb.Settings(**options),
-        )
+        try:
+            run = wandb.init(
+                **spec,
+                dir=self.settings.wandb_dir or None,
+                resume="allow",
+                reinit="create_new",
+                settings=wandb.Settings(**options),
+            )
+        except Exception:
+            # wandb's service keeps the failed run's stream and would answer every later
+            # opening of this run id "run ID … is in use": release the open runs (finish
+            # flushes them; each reopens with resume next round) and restart the service
+            self._release_all()
+            wandb.teardown()
+            raise
         self._runs[experiment_id] = run
         return str(run.entity or "")
 
