@@ -5,6 +5,8 @@ compared point by point with what we hold, also across a stop of the mirror work
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import math
 import time
 import uuid
@@ -145,6 +147,7 @@ async def mirrored(
             "wandb_project": "{hypothesis}",
             "wandb_dir": str(tmp_path),  # wandb reads WANDB_DIR once per process
             "wandb_sync_interval_seconds": 0.05,
+            "wandb_mirror_artifacts": True,
         }
     )
     ours = Services.from_settings(ours_settings)
@@ -347,3 +350,33 @@ async def test_with_wandb_down_requests_go_on_and_the_mirror_catches_up_once(
     assert run.exit_code == 0
     row = await mirrored.row(experiment.id)
     assert row.last_error is None and row.points_synced == 80
+
+
+async def test_artifacts_become_wandb_artifacts_when_the_setting_says_so(
+    mirrored: Mirrored, make_user: MakeUser
+) -> None:
+    owner, token, experiment = await mirrored.running(make_user)
+    body = uuid.uuid4().bytes * 4096
+    answer = await mirrored.client.post(
+        f"{API}/experiments/{experiment.id}/artifacts",
+        files={"file": ("weights.bin", body, "application/octet-stream")},
+        data={"kind": "MODEL"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 201, answer.text
+    await move(mirrored.services, owner, experiment, "complete")
+    mirror = mirrored.mirror()
+    try:
+        await mirrored.sync(mirror)
+    finally:
+        await mirror.close()
+    [folder] = mirrored.folders(experiment.id)
+    # the artifact record (a kind the import does not read) names the file and its MD5
+    digest = base64.b64encode(hashlib.md5(body).digest())
+    logged = [
+        item.data
+        for item in read_records(next(folder.glob("*.wandb")).read_bytes())
+        if not isinstance(item, Damage) and b"weights.bin" in item.data
+    ]
+    assert any(digest in data and b"file" in data for data in logged), logged
+    assert read_run(folder).exit_code == 0

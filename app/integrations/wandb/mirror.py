@@ -333,8 +333,10 @@ class WandbMirror(MirrorSender):
         run = self._runs[experiment_id]
         safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)[:120]
         artifact = wandb.Artifact(f"{safe}-{str(experiment_id)[:8]}", type="file")
-        artifact.add_file(str(path), name=name)
-        run.log_artifact(artifact).wait()
+        artifact.add_file(str(path), name=name)  # staged: a copy outlives our temp file
+        logged = run.log_artifact(artifact)
+        if not run.offline:  # online: W&B has it before we commit (offline cannot wait)
+            logged.wait()
 
     async def _finish(self, experiment: Experiment, last_step: int | None) -> None:
         async with self.db.reader() as session:
