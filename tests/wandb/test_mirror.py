@@ -27,7 +27,7 @@ from app.integrations.wandb.framing import Damage, read_records
 from app.integrations.wandb.mirror import WandbMirror
 from app.integrations.wandb.reader import WandbRun, read_run
 from app.main import create_app
-from app.models import Experiment, MirrorRun, User
+from app.models import Experiment, MirrorQueueItem, MirrorRun, User
 from app.models.enums import Role
 from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, move, start
@@ -105,7 +105,9 @@ class Mirrored:
             async with self.services.db.reader() as session:
                 state = tuple(
                     (r.last_step, r.log_seq, r.final_status, r.points_synced, r.last_error)
-                    for r in (await session.scalars(select(MirrorRun))).all()
+                    for r in (
+                        await session.scalars(select(MirrorRun).where(MirrorRun.target == "wandb"))
+                    ).all()
                 )
             assert all(error is None for *_rest, error in state), state
             if seen and seen[-1] == state:
@@ -380,3 +382,46 @@ async def test_artifacts_become_wandb_artifacts_when_the_setting_says_so(
     ]
     assert any(digest in data and b"file" in data for data in logged), logged
     assert read_run(folder).exit_code == 0
+
+
+async def test_mlflow_down_does_not_hold_the_wandb_mirror_back(
+    mirrored: Mirrored, make_user: MakeUser, settings: Settings
+) -> None:
+    """Both targets configured: each accepted batch is queued once per target, and each
+    target's job sends only its own — MLflow unreachable keeps its items and its error,
+    W&B gets everything meanwhile."""
+    from app.integrations.mlflow.mirror import MlflowMirror
+
+    both = mirrored.settings.model_copy(
+        update={"mlflow_tracking_uri": "http://127.0.0.1:9", "mlflow_request_timeout_seconds": 2}
+    )
+    ours = Services.from_settings(both)
+    transport = httpx.ASGITransport(app=create_app(both, ours), raise_app_exceptions=False)
+    owner, token = await make_user(Role.DS)
+    hypothesis = await create_hypothesis(ours, owner, title=f"both {uuid.uuid4().hex[:6]}")
+    experiment = await start(ours, owner, await create_experiment(ours, owner, hypothesis))
+    mlflow = MlflowMirror(ours.db, both, ours.store)
+    wandb_mirror = WandbMirror(ours.db, both, ours.store)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            other = Mirrored(ours, client, both, mirrored.wandb_dir)
+            await other.post_metrics(token, experiment.id, "loss", range(20))
+            await other.post_metrics(token, experiment.id, "acc", range(20))
+            await move(ours, owner, experiment, "complete")
+            assert await mlflow.run_once(respect_backoff=False) == 0  # MLflow is down
+            await other.sync(wandb_mirror)
+            link = (await ok(client, LINK, {"id": str(experiment.id)}, token=token))["experiment"][
+                "wandb"
+            ]
+    finally:
+        await wandb_mirror.close()
+        await mlflow.close()
+        await ours.close()
+    assert link["pendingPoints"] == 0 and link["lastError"] is None
+    [folder] = mirrored.folders(experiment.id)
+    assert merged([read_run(folder)]) == expected(range(20))
+    async with mirrored.services.db.reader() as session:
+        mlflow_row = await session.get(MirrorRun, ("mlflow", experiment.id))
+        queued = (await session.scalars(select(MirrorQueueItem).order_by(MirrorQueueItem.id))).all()
+    assert mlflow_row is not None and "ConnectError" in (mlflow_row.last_error or "")
+    assert [(item.target, item.points) for item in queued] == [("mlflow", 20), ("mlflow", 20)]
