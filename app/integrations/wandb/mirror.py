@@ -348,7 +348,7 @@ class WandbMirror(MirrorSender):
         summary = {
             s.key: s.last_value
             for s in series
-            if s.last_value is not None and not math.isnan(s.last_value)
+            if s.last_value is not None and math.isfinite(s.last_value)
         }
         code = EXIT_CODES[experiment.status]
         await self._call(self._end, experiment.id, summary, code)
