@@ -425,3 +425,22 @@ async def test_mlflow_down_does_not_hold_the_wandb_mirror_back(
         queued = (await session.scalars(select(MirrorQueueItem).order_by(MirrorQueueItem.id))).all()
     assert mlflow_row is not None and "ConnectError" in (mlflow_row.last_error or "")
     assert [(item.target, item.points) for item in queued] == [("mlflow", 20), ("mlflow", 20)]
+
+
+async def test_the_services_own_job_mirrors_a_run(mirrored: Mirrored, make_user: MakeUser) -> None:
+    """With ``EXPSVC_WANDB_PROJECT`` set, the app's lifespan runs the W&B mirror job: a
+    run started and completed through the API shows in W&B, finished."""
+    app = create_app(mirrored.settings, mirrored.services)
+    owner, token, experiment = await mirrored.running(make_user)
+    async with app.router.lifespan_context(app):
+        await mirrored.post_metrics(token, experiment.id, "loss", range(10))
+        await mirrored.post_metrics(token, experiment.id, "acc", range(10))
+        await move(mirrored.services, owner, experiment, "complete")
+        for _ in range(600):
+            if (await mirrored.row(experiment.id)).final_status is not None:
+                break
+            await asyncio.sleep(0.05)
+    row = await mirrored.row(experiment.id)
+    assert (row.final_status, row.last_step, row.last_error) == ("0", 9, None)
+    [folder] = mirrored.folders(experiment.id)
+    assert merged([read_run(folder)]) == expected(range(10))
