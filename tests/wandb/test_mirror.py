@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from app.config import Settings
 from app.integrations.wandb import records
@@ -444,3 +444,54 @@ async def test_the_services_own_job_mirrors_a_run(mirrored: Mirrored, make_user:
     assert (row.final_status, row.last_step, row.last_error) == ("0", 9, None)
     [folder] = mirrored.folders(experiment.id)
     assert merged([read_run(folder)]) == expected(range(10))
+
+
+async def test_rows_sent_again_after_a_lost_commit_are_not_written_twice(
+    mirrored: Mirrored, make_user: MakeUser
+) -> None:
+    """As if our commit after W&B took the rows were lost: the cursor back and the batches
+    queued again. W&B drops rows whose step is not greater than its last (the SDK for the
+    open run, the server for a resumed one), so each step stays one row."""
+    owner, token, experiment = await mirrored.running(make_user)
+    await mirrored.post_metrics(token, experiment.id, "loss", range(40))
+    await mirrored.post_metrics(token, experiment.id, "acc", range(40))
+    async with mirrored.services.db.reader() as session:
+        payloads = [
+            (item.points, item.payload)
+            for item in (
+                await session.scalars(
+                    select(MirrorQueueItem)
+                    .where(MirrorQueueItem.target == "wandb")
+                    .order_by(MirrorQueueItem.id)
+                )
+            ).all()
+        ]
+    mirror = mirrored.mirror()
+    try:
+        await mirrored.sync(mirror)
+        assert (await mirrored.row(experiment.id)).last_step == 38
+        async with mirrored.services.db.unit_of_work() as session:
+            await session.execute(
+                update(MirrorRun)
+                .where(MirrorRun.target == "wandb", MirrorRun.experiment_id == experiment.id)
+                .values(last_step=None)
+            )
+            await session.execute(delete(MirrorQueueItem))
+            for points, payload in payloads:
+                session.add(
+                    MirrorQueueItem(
+                        target="wandb",
+                        experiment_id=experiment.id,
+                        kind="metrics",
+                        points=points,
+                        sent=0,
+                        payload=payload,
+                    )
+                )
+        await move(mirrored.services, owner, experiment, "complete")
+        await mirrored.sync(mirror)
+    finally:
+        await mirror.close()
+    [folder] = mirrored.folders(experiment.id)
+    assert [step for step, _keys in history_rows(folder)] == list(range(40))
+    assert merged([read_run(folder)]) == expected(range(40))
