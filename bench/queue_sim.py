@@ -1,0 +1,688 @@
+"""The GPU queue end to end: ``--experiments`` runs on 4 pools, queued, started and completed
+through the service's API, on a simulated clock; each pool's utilisation while work waits and
+the scheduler's decision times.
+
+**What runs.** The service's app (``create_app``) in this process, called through
+``httpx.ASGITransport`` with real tokens, on a fresh SQLite or PostgreSQL database. An ADMIN
+(made as the CLI makes the first one) creates ``--owners`` DS users (``createUser``) and the
+4 pools (``upsertResourcePool``: A100 x16, H100 x8, L4 x4, V100 x32); each owner makes 3
+hypotheses (``createHypothesis``). Every experiment is created (``createExperiment``, by a
+random owner in one of their hypotheses) and started with ``startExperiment(wait: true)``,
+all at the beginning, 1 ms of simulated time apart, so most of them queue. Its pool is drawn
+in proportion to the pools' capacities; its GPUs are 1 (50 %), 2 (25 %), 4 (15 %) or 8
+(10 %, the most a request may ask), at most the pool's size; its ``maxDurationMinutes`` is
+5-30 (50 %), 30-120 (35 %) or 120-480 (15 %), and it runs for that bound times a random fraction in
+[``--run-fraction``, 1] (the default 1: every bound is exact), less one second so that it
+ends before its reservation expires. A run is completed (``completeExperiment``, by its
+owner) when its duration has elapsed.
+
+**The clock is simulated and the scheduler is driven deterministically.** The service's one
+source of "now" (``app.models.base.utcnow``; nothing else in ``app/`` reads the clock) is
+replaced by a virtual clock for the run. The simulation jumps from one run's end to the next:
+at each it completes the runs ending then, and then runs one scheduler pass
+(``QueueScheduler.run_pass``, exactly what the leader's event-driven loop calls after a
+release) at that same instant. So a release and the starts it allows happen at the same
+simulated time: the figures measure the *plan* (conservative backfill) and that the service
+carries it out exactly, not the event latency from a release to a start, which
+``bench/queue_plan.py`` measures with the real scheduler loop (about 30 ms: next to runs of
+minutes to hours that is under 0.001 % of a pool's time).
+
+**Figures, per pool**, from the service's own rows after the run (reservations'
+``reservedAt``/``releasedAt``, the experiments' ``startedAt``) and the moments each
+experiment joined the queue (its ``startExperiment`` answer):
+
+* *while work waits*: the reserved GPU-seconds over capacity x seconds, over the time the pool
+  has at least one waiting entry (every request fits its pool, so each entry could run
+  there). This is the issue's "utilisation of each pool while work waits".
+* *held for the head*: the GPU-seconds idle in that time while some waiting entry needed no
+  more GPUs than were free, as a share of capacity x that time: the GPUs conservative
+  backfill keeps free so that an entry ahead (a larger one) is not delayed. Idle GPUs while
+  nothing waiting would fit them are the pool draining for a larger entry's start.
+* *queue non-empty*: the plain utilisation over the time any pool's queue is not empty.
+* starts by the scheduler, the direct starts, and the most GPUs held at once (from the
+  reservations' intervals, and the pool rows read after every pass) against the capacity.
+* *plan*: median / p99 of one pool's plan computation (``QueueScheduler.plan_seconds``, one
+  per pool per plan); *pass*: median / p99 of a whole pass (all pools: the reads, the plans,
+  the starts' transactions and the stored positions), timed around ``run_pass``.
+
+    .tools/bin/uv run python bench/queue_sim.py --backend both
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import heapq
+import itertools
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    add_database_args,
+    machine_line,
+    ms,
+    percentile,
+    sqlalchemy_url,
+    throwaway_database,
+)
+
+# name, GPU type, capacity, hourly cost per GPU
+POOLS = [
+    ("sim-a100", "A100", 16, 4.0),
+    ("sim-h100", "H100", 8, 8.0),
+    ("sim-l4", "L4", 4, 1.0),
+    ("sim-v100", "V100", 32, 2.0),
+]
+SUBMIT_STEP = timedelta(milliseconds=1)
+Pool = tuple[str, str, int, float]
+
+
+def pools(scale: float) -> list[Pool]:
+    """``POOLS`` with their capacities times ``scale`` (at least 1 GPU each)."""
+    return [(n, t, max(1, round(c * scale)), h) for n, t, c, h in POOLS]
+
+
+CREATE_USER = """mutation($input: CreateUserInput!) { createUser(input: $input) {
+  user { id } token } }"""
+UPSERT_POOL = """mutation($input: ResourcePoolInput!) { upsertResourcePool(input: $input) {
+  name capacity } }"""
+CREATE_HYPOTHESIS = """mutation($input: CreateHypothesisInput!) {
+  createHypothesis(input: $input) { id } }"""
+CREATE_EXPERIMENT = """mutation($input: CreateExperimentInput!) {
+  createExperiment(input: $input) { id } }"""
+START = """mutation($id: ID!) { startExperiment(id: $id, wait: true) {
+  status queue { pool position } } }"""
+COMPLETE = "mutation($id: ID!) { completeExperiment(id: $id) { status } }"
+
+
+# --- the simulated clock ---------------------------------------------------------------------
+
+
+class VirtualClock:
+    now: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _virtual_utcnow() -> datetime:
+    # runs as ``app.models.base.utcnow``: the name is looked up in that module's globals
+    return VirtualClock.now
+
+
+@contextlib.contextmanager
+def virtual_clock(start: datetime) -> Iterator[type[VirtualClock]]:
+    """Make ``app.models.base.utcnow`` answer ``VirtualClock.now`` until the block ends.
+
+    Its code object is swapped (and restored), so every reference to it follows: the
+    modules' imported names and the models' column defaults alike."""
+    from app.models import base
+
+    original = base.utcnow.__code__
+    base.__dict__["VirtualClock"] = VirtualClock
+    VirtualClock.now = start
+    base.utcnow.__code__ = _virtual_utcnow.__code__
+    try:
+        yield VirtualClock
+    finally:
+        base.utcnow.__code__ = original
+        base.__dict__.pop("VirtualClock", None)
+
+
+# --- where a pass spends its time ------------------------------------------------------------
+
+STAGES = ("expire", "reads", "plan", "starts", "positions")
+
+
+class PassStages:
+    """Wraps the functions a pass calls (``expire``, ``queue.pools_with_waiting`` and
+    ``queue.pool_state``, ``plan``, the scheduler's ``_start``, ``queue.write_plan``) to add
+    up each one's seconds per pass; ``plans`` has (waiting entries, seconds) per plan."""
+
+    def __init__(self) -> None:
+        self.current = dict.fromkeys(STAGES, 0.0)
+        self.per_pass: list[dict[str, float]] = []
+        self.plans: list[tuple[int, float]] = []
+
+    def end_pass(self) -> None:
+        self.per_pass.append(self.current)
+        self.current = dict.fromkeys(STAGES, 0.0)
+
+    def _timed(self, stage: str, function: Any) -> Any:
+        if asyncio.iscoroutinefunction(function):
+
+            async def timed_async(*args: Any, **kwargs: Any) -> Any:
+                began = time.perf_counter()
+                try:
+                    return await function(*args, **kwargs)
+                finally:
+                    self.current[stage] += time.perf_counter() - began
+
+            return timed_async
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds = time.perf_counter() - began
+                self.current[stage] += seconds
+                self.plans.append((len(kwargs.get("waiting", ())), seconds))
+
+        return timed
+
+    @contextlib.contextmanager
+    def installed(self, scheduler: Any) -> Iterator[None]:
+        from app.resources import queue
+        from app.resources import scheduler as module
+
+        patches = [
+            (module, "expire", "expire"),
+            (queue, "pools_with_waiting", "reads"),
+            (queue, "pool_state", "reads"),
+            (module, "plan", "plan"),
+            (scheduler, "_start", "starts"),
+            (queue, "write_plan", "positions"),
+        ]
+        originals = [(target, name, getattr(target, name)) for target, name, _ in patches]
+        for target, name, stage in patches:
+            setattr(target, name, self._timed(stage, getattr(target, name)))
+        try:
+            yield
+        finally:
+            for target, name, original in originals:
+                if target is scheduler:
+                    delattr(target, name)  # back to the class's method
+                else:
+                    setattr(target, name, original)
+
+
+# --- the workload ----------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    id: str
+    pool: str
+    gpus: int
+    bound_minutes: int
+    seconds: float
+    token: str
+    submitted_at: datetime
+    queued: bool = False
+    started_at: datetime | None = None
+    completed: bool = False
+
+
+def draw(rng: random.Random, pools: list[Pool], run_fraction: float) -> tuple[str, int, int, float]:
+    """A request: pool, GPUs, ``maxDurationMinutes``, and how long it actually runs (s)."""
+    name, _type, capacity, _cost = rng.choices(pools, weights=[p[2] for p in pools])[0]
+    size = rng.choices([1, 2, 4, 8], weights=[50, 25, 15, 10])[0]
+    low, high = rng.choices([(5, 30), (30, 120), (120, 480)], weights=[50, 35, 15])[0]
+    bound = rng.randint(low, high)
+    seconds = bound * 60 * rng.uniform(run_fraction, 1.0) - 1
+    return name, min(size, capacity), bound, max(1.0, seconds)
+
+
+@dataclass
+class Result:
+    backend: str
+    pools: list[Pool]
+    jobs: list[Job]
+    # per pool: (reserved_at, released_at, gpus)
+    intervals: dict[str, list[tuple[datetime, datetime, int]]]
+    plan_seconds: list[float]
+    pass_seconds: list[float]
+    stages: PassStages
+    passes: int
+    scheduler_starts: int
+    sampled_max: dict[str, int] = field(default_factory=dict)
+    oversubscribed: list[str] = field(default_factory=list)
+    setup_seconds: float = 0.0
+    simulate_seconds: float = 0.0
+
+    @property
+    def all_completed(self) -> bool:
+        return all(job.completed for job in self.jobs)
+
+
+class Api:
+    """GraphQL over the in-process app; any error stops the benchmark."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def __call__(self, token: str, query: str, variables: dict[str, Any]) -> Any:
+        answer = await self.client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        body = answer.json()
+        if answer.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"{query.split('(')[0]}: {answer.status_code} {body}")
+        return body["data"]
+
+
+async def simulate(url: str, args: argparse.Namespace) -> Result:
+    """Run the whole simulation on the migrated, empty database at ``url``."""
+    from sqlalchemy import select
+
+    from app.config import Settings
+    from app.main import create_app
+    from app.models import Experiment
+    from app.models.enums import ExperimentStatus, Role
+    from app.models.resource import Reservation, ResourcePool
+    from app.resources.scheduler import QueueScheduler
+    from app.runtime import tune_garbage_collector
+    from app.services import Services
+    from app.users.service import create_user
+
+    rng = random.Random(args.seed)
+    sim_pools = pools(args.capacity_scale)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    folder = Path(tempfile.mkdtemp(prefix="queue-sim-"))
+    with virtual_clock(start) as clock:
+        settings = Settings(
+            database_url=url,
+            data_dir=folder,
+            artifact_store_url=f"file://{folder / 'artifacts'}",
+            redis_url="",
+            resource_pools=[],
+            log_level="WARNING",
+            rate_limit_reads_per_minute=0,
+            rate_limit_mutations_per_minute=0,
+            rate_limit_unauthenticated_per_minute=0,
+        )
+        services = Services.from_settings(settings)
+        app = create_app(settings, services)  # its lifespan (and so its scheduler) not run
+        scheduler = QueueScheduler(services)  # driven by the simulation instead
+        transport = httpx.ASGITransport(app=app)
+        began = time.perf_counter()
+        try:
+            async with services.db.unit_of_work() as session:
+                _admin, admin = await create_user(
+                    session, actor=None, name="admin", email="admin@sim.test", role=Role.ADMIN
+                )
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://sim", timeout=60
+            ) as client:
+                api = Api(client)
+                for name, gpu_type, capacity, cost in sim_pools:
+                    await api(
+                        admin,
+                        UPSERT_POOL,
+                        {
+                            "input": {
+                                "name": name,
+                                "gpuType": gpu_type,
+                                "capacity": capacity,
+                                "hourlyCostPerGpu": cost,
+                            }
+                        },
+                    )
+                owners: list[tuple[str, list[str]]] = []
+                for index in range(args.owners):
+                    made = await api(
+                        admin,
+                        CREATE_USER,
+                        {
+                            "input": {
+                                "name": f"owner {index}",
+                                "email": f"owner{index}@sim.test",
+                                "role": "DS",
+                            }
+                        },
+                    )
+                    token = made["createUser"]["token"]
+                    hypotheses = [
+                        (
+                            await api(
+                                token,
+                                CREATE_HYPOTHESIS,
+                                {"input": {"title": f"owner {index} idea {h}"}},
+                            )
+                        )["createHypothesis"]["id"]
+                        for h in range(3)
+                    ]
+                    owners.append((token, hypotheses))
+                gpu_types = {name: gpu_type for name, gpu_type, _c, _h in sim_pools}
+
+                jobs: list[Job] = []
+                running: list[tuple[datetime, int]] = []  # (ends at, index in jobs)
+                for index in range(args.experiments):
+                    clock.now = start + SUBMIT_STEP * index
+                    pool, gpus, bound, seconds = draw(rng, sim_pools, args.run_fraction)
+                    token, hypotheses = rng.choice(owners)
+                    created = await api(
+                        token,
+                        CREATE_EXPERIMENT,
+                        {
+                            "input": {
+                                "hypothesisId": rng.choice(hypotheses),
+                                "name": f"sim {index}",
+                                "type": "ML",
+                                "model": "sim",
+                                "framework": "none",
+                                "resources": {
+                                    "gpuType": gpu_types[pool],
+                                    "gpuCount": gpus,
+                                    "maxDurationMinutes": bound,
+                                },
+                            }
+                        },
+                    )
+                    job = Job(
+                        created["createExperiment"]["id"],
+                        pool,
+                        gpus,
+                        bound,
+                        seconds,
+                        token,
+                        clock.now,
+                    )
+                    jobs.append(job)
+                    answer = (await api(token, START, {"id": job.id}))["startExperiment"]
+                    if answer["status"] == "RUNNING":
+                        job.started_at = clock.now
+                        heapq.heappush(running, (clock.now + timedelta(seconds=seconds), index))
+                    else:
+                        assert answer["status"] == "QUEUED" and answer["queue"]["pool"] == pool
+                        job.queued = True
+                setup_seconds = time.perf_counter() - began
+
+                by_id = {uuid.UUID(job.id): i for i, job in enumerate(jobs)}
+                waiting = {uuid.UUID(job.id) for job in jobs if job.queued}
+                pass_seconds: list[float] = []
+                sampled_max = {name: 0 for name, *_ in sim_pools}
+                capacities = {name: capacity for name, _t, capacity, _c in sim_pools}
+                oversubscribed: list[str] = []
+                stages = PassStages()
+                tune_garbage_collector()  # as `expsvc serve` does
+                began = time.perf_counter()
+                while True:
+                    timer = time.perf_counter()
+                    with stages.installed(scheduler):
+                        await scheduler.run_pass(now=clock.now)
+                    pass_seconds.append(time.perf_counter() - timer)
+                    stages.end_pass()
+                    async with services.db.reader() as session:
+                        if waiting:
+                            for id, started_at in (
+                                await session.execute(
+                                    select(Experiment.id, Experiment.started_at).where(
+                                        Experiment.status == ExperimentStatus.RUNNING,
+                                        Experiment.started_at >= clock.now,
+                                    )
+                                )
+                            ).all():
+                                if id in waiting:
+                                    waiting.discard(id)
+                                    index = by_id[id]
+                                    jobs[index].started_at = started_at
+                                    ends = started_at + timedelta(seconds=jobs[index].seconds)
+                                    heapq.heappush(running, (ends, index))
+                        for name, reserved, capacity in (
+                            await session.execute(
+                                select(
+                                    ResourcePool.name,
+                                    ResourcePool.reserved,
+                                    ResourcePool.capacity,
+                                ).where(ResourcePool.name.in_(sampled_max))
+                            )
+                        ).all():
+                            sampled_max[name] = max(sampled_max[name], reserved)
+                            if reserved > capacity:
+                                oversubscribed.append(f"{name}: {reserved}/{capacity}")
+                    if not running:
+                        break  # nothing runs: nothing can start any more
+                    clock.now = running[0][0]
+                    while running and running[0][0] == clock.now:
+                        _ends, index = heapq.heappop(running)
+                        job = jobs[index]
+                        answer = await api(job.token, COMPLETE, {"id": job.id})
+                        job.completed = answer["completeExperiment"]["status"] == "COMPLETED"
+                simulate_seconds = time.perf_counter() - began
+
+                async with services.db.reader() as session:
+                    rows = (
+                        await session.execute(
+                            select(
+                                Reservation.pool_name,
+                                Reservation.reserved_at,
+                                Reservation.released_at,
+                                Reservation.gpu_count,
+                            )
+                        )
+                    ).all()
+                intervals: dict[str, list[tuple[datetime, datetime, int]]] = {
+                    name: [] for name, *_ in sim_pools
+                }
+                for name, reserved_at, released_at, gpus in rows:
+                    if released_at is None:
+                        oversubscribed.append(f"{name}: a reservation never released")
+                        continue
+                    intervals[name].append((reserved_at, released_at, gpus))
+                for name, capacity in capacities.items():
+                    if sampled_max[name] > capacity:
+                        oversubscribed.append(f"{name}: sampled {sampled_max[name]}/{capacity}")
+        finally:
+            await services.close()
+    return Result(
+        backend=url.split(":", 1)[0],
+        pools=sim_pools,
+        jobs=jobs,
+        intervals=intervals,
+        plan_seconds=list(scheduler.plan_seconds),
+        pass_seconds=pass_seconds,
+        stages=stages,
+        passes=scheduler.passes,
+        scheduler_starts=scheduler.started,
+        sampled_max=sampled_max,
+        oversubscribed=oversubscribed,
+        setup_seconds=setup_seconds,
+        simulate_seconds=simulate_seconds,
+    )
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class PoolFigures:
+    name: str
+    capacity: int
+    starts: int
+    queued: int
+    max_held: int
+    wait_seconds: float  # the time the pool has a waiting entry
+    busy_while_waiting: float  # reserved GPU-seconds in that time
+    held_for_head: float  # idle GPU-seconds in that time while a waiting entry fit the free GPUs
+    busy_any_queue: float  # reserved GPU-seconds while any pool's queue is non-empty
+
+    @property
+    def while_waiting(self) -> float:
+        if not self.wait_seconds:
+            return float("nan")
+        return self.busy_while_waiting / (self.capacity * self.wait_seconds)
+
+
+def pool_figures(result: Result) -> tuple[list[PoolFigures], float]:
+    """Per pool (see the module docstring); and the time any queue is non-empty (s)."""
+    queue_spans = [
+        (job.submitted_at, job.started_at) for job in result.jobs if job.queued and job.started_at
+    ]
+    any_from = min((s for s, _ in queue_spans), default=None)
+    any_until = max((e for _, e in queue_spans), default=None)
+    any_seconds = (any_until - any_from).total_seconds() if any_from and any_until else 0.0
+    figures = []
+    for name, _type, capacity, _cost in result.pools:
+        intervals = result.intervals[name]
+        # the sweep: at each instant, every change of that instant, then the state holds
+        changes: dict[datetime, list[tuple[str, int]]] = {}
+        for reserved_at, released_at, gpus in intervals:
+            changes.setdefault(reserved_at, []).append(("held", gpus))
+            changes.setdefault(released_at, []).append(("held", -gpus))
+        for job in result.jobs:
+            if job.pool == name and job.queued and job.started_at is not None:
+                changes.setdefault(job.submitted_at, []).append(("wait", job.gpus))
+                changes.setdefault(job.started_at, []).append(("wait", -job.gpus))
+        held, max_held = 0, 0
+        waiting: dict[int, int] = {}  # GPUs asked → entries waiting
+        wait_seconds = busy = for_head = busy_any = 0.0
+        instants = sorted(changes)
+        for at, after in itertools.pairwise(instants):
+            for kind, gpus in changes[at]:
+                if kind == "held":
+                    held += gpus
+                else:
+                    waiting[abs(gpus)] = waiting.get(abs(gpus), 0) + (1 if gpus > 0 else -1)
+            max_held = max(max_held, held)
+            seconds = (after - at).total_seconds()
+            if any_from and any_until and any_from <= at < any_until:
+                busy_any += held * min(seconds, (any_until - at).total_seconds())
+            asked = [gpus for gpus, count in waiting.items() if count > 0]
+            if asked:
+                wait_seconds += seconds
+                busy += held * seconds
+                if min(asked) <= capacity - held:
+                    for_head += (capacity - held) * seconds
+        figures.append(
+            PoolFigures(
+                name,
+                capacity,
+                starts=len(intervals),
+                queued=sum(1 for job in result.jobs if job.pool == name and job.queued),
+                max_held=max(max_held, result.sampled_max.get(name, 0)),
+                wait_seconds=wait_seconds,
+                busy_while_waiting=busy,
+                held_for_head=for_head,
+                busy_any_queue=busy_any,
+            )
+        )
+    return figures, any_seconds
+
+
+def report(result: Result) -> None:
+    figures, any_seconds = pool_figures(result)
+    done = sum(job.completed for job in result.jobs)
+    print(
+        f"{result.backend}: {len(result.jobs)} experiments, {done} completed; set-up "
+        f"(create + start through the API) {result.setup_seconds:.1f} s, simulation "
+        f"{result.simulate_seconds:.1f} s for {any_seconds / 3600:.1f} simulated hours of queue, "
+        f"{result.passes} passes, {result.scheduler_starts} starts by the scheduler"
+    )
+    print(
+        f"  {'pool':<9} {'GPUs':>4} {'runs':>5} {'queued':>6} {'max held':>8}"
+        f" {'waits (h)':>9} {'util while waiting':>18} {'held for head':>13}"
+        f" {'util queue non-empty':>20}"
+    )
+    for f in figures:
+        plain = f.busy_any_queue / (f.capacity * any_seconds) if any_seconds else float("nan")
+        share = f.held_for_head / (f.capacity * f.wait_seconds) if f.wait_seconds else 0.0
+        print(
+            f"  {f.name:<9} {f.capacity:>4} {f.starts:>5} {f.queued:>6}"
+            f" {f'{f.max_held}/{f.capacity}':>8} {f.wait_seconds / 3600:>9.1f}"
+            f" {f.while_waiting:>17.2%} {share:>13.2%} {plain:>19.2%}"
+        )
+    plans, passes = result.plan_seconds, result.pass_seconds
+    print(
+        f"  plan (one pool): median {ms(statistics.median(plans))}, "
+        f"p99 {ms(percentile(plans, 99))}, max {ms(max(plans))} ({len(plans)} plans)"
+    )
+    print(
+        f"  pass (every pool, reads + plans + starts + positions): median "
+        f"{ms(statistics.median(passes))}, p99 {ms(percentile(passes, 99))}, "
+        f"max {ms(max(passes))} ({len(passes)} passes)"
+    )
+    per_pass = result.stages.per_pass
+    print(
+        "  pass stages, median / p99 per pass: "
+        + ", ".join(
+            f"{stage} {ms(statistics.median(p[stage] for p in per_pass))}"
+            f" / {ms(percentile([p[stage] for p in per_pass], 99))}"
+            for stage in STAGES
+        )
+    )
+    plans_by_size = result.stages.plans
+    for low, high in ((0, 50), (50, 200), (200, 10**9)):
+        times = [seconds for size, seconds in plans_by_size if low <= size < high]
+        if times:
+            label = f"{low}-{high - 1}" if high < 10**9 else f">={low}"
+            print(
+                f"    plans of {label} waiting entries: median {ms(statistics.median(times))},"
+                f" p99 {ms(percentile(times, 99))} ({len(times)} plans)"
+            )
+    print(
+        "  oversubscribed: "
+        + ("; ".join(result.oversubscribed) if result.oversubscribed else "never")
+    )
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> Result:
+    from app.migrate import upgrade
+
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{folder}/sim.db"
+            upgrade(url)
+            return asyncio.run(simulate(url, args))
+    with throwaway_database(args.pg_server_url, args.database_url, "expsvc_queue_sim") as dsn:
+        url = sqlalchemy_url(dsn)
+        upgrade(url)
+        return asyncio.run(simulate(url, args))
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--experiments", type=int, default=1000)
+    parser.add_argument("--owners", type=int, default=8)
+    parser.add_argument(
+        "--run-fraction",
+        type=float,
+        default=1.0,
+        help="runs last this share of their maxDurationMinutes, or more (0-1; default 1)",
+    )
+    parser.add_argument(
+        "--capacity-scale",
+        type=float,
+        default=1.0,
+        help="multiply the pools' capacities (at least 1 GPU each); default 1",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    add_database_args(parser)
+    args = parser.parse_args(argv)
+    if not 0 < args.run_fraction <= 1:
+        parser.error("--run-fraction must be in (0, 1]")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(machine_line())
+    sim_pools = pools(args.capacity_scale)
+    print(
+        f"{args.experiments} experiments on {len(sim_pools)} pools "
+        f"({', '.join(f'{n} x{c}' for n, _t, c, _h in sim_pools)}), runs lasting "
+        f"{args.run_fraction:g}-1 x their bound, seed {args.seed}; simulated clock"
+    )
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        report(run_backend(backend, args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
