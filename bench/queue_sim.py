@@ -41,9 +41,12 @@ experiment joined the queue (its ``startExperiment`` answer):
 * *queue non-empty*: the plain utilisation over the time any pool's queue is not empty.
 * starts by the scheduler, the direct starts, and the most GPUs held at once (from the
   reservations' intervals, and the pool rows read after every pass) against the capacity.
-* *plan*: median / p99 of one pool's plan computation (``QueueScheduler.plan_seconds``, one
-  per pool per plan); *pass*: median / p99 of a whole pass (all pools: the reads, the plans,
-  the starts' transactions and the stored positions), timed around ``run_pass``.
+* *plan*: median / p99 of one pool's plan computation (one per pool per plan; by the number
+  of entries waiting too); *pass*: median / p99 of a whole pass (all pools: the expiries,
+  the reads, the plans, the starts' transactions and the stored positions), timed around
+  ``run_pass``, and where it spends its time (``PassStages``). The service exports both as
+  Prometheus histograms (``expsvc_queue_plan_seconds``, ``expsvc_queue_pass_seconds``): the
+  share of each within 20 ms is read from the app's ``/metrics`` too.
 
     .tools/bin/uv run python bench/queue_sim.py --backend both
 """
@@ -88,6 +91,8 @@ POOLS = [
     ("sim-v100", "V100", 32, 2.0),
 ]
 SUBMIT_STEP = timedelta(milliseconds=1)
+# "a deep queue": at least this many entries wait for the pool
+DEEP = 10
 Pool = tuple[str, str, int, float]
 
 
@@ -242,12 +247,13 @@ class Result:
     jobs: list[Job]
     # per pool: (reserved_at, released_at, gpus)
     intervals: dict[str, list[tuple[datetime, datetime, int]]]
-    plan_seconds: list[float]
     pass_seconds: list[float]
     stages: PassStages
     passes: int
     scheduler_starts: int
     sampled_max: dict[str, int] = field(default_factory=dict)
+    # per exported histogram: its observations during the simulation, cumulative by bucket
+    exported: dict[str, dict[float, float]] = field(default_factory=dict)
     oversubscribed: list[str] = field(default_factory=list)
     setup_seconds: float = 0.0
     simulate_seconds: float = 0.0
@@ -273,6 +279,30 @@ class Api:
         if answer.status_code != 200 or body.get("errors"):
             raise RuntimeError(f"{query.split('(')[0]}: {answer.status_code} {body}")
         return body["data"]
+
+
+EXPORTED = ("expsvc_queue_plan_seconds", "expsvc_queue_pass_seconds")
+
+
+async def scrape(client: httpx.AsyncClient) -> dict[str, dict[float, float]]:
+    """The scheduler's histograms on ``/metrics``: cumulative count by upper bound."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    answer = await client.get("/metrics")
+    answer.raise_for_status()
+    found: dict[str, dict[float, float]] = {}
+    for family in text_string_to_metric_families(answer.text):
+        if family.name in EXPORTED:
+            for sample in family.samples:
+                if sample.name == family.name + "_bucket":
+                    found.setdefault(family.name, {})[float(sample.labels["le"])] = sample.value
+    return found
+
+
+def within(buckets: dict[float, float], seconds: float) -> str:
+    """The share of observations at most ``seconds`` (a bucket bound), of all."""
+    total = buckets.get(float("inf"), 0.0)
+    return f"{buckets.get(seconds, 0.0) / total:.2%}" if total else "-"
 
 
 async def simulate(url: str, args: argparse.Namespace) -> Result:
@@ -409,6 +439,7 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
                 capacities = {name: capacity for name, _t, capacity, _c in sim_pools}
                 oversubscribed: list[str] = []
                 stages = PassStages()
+                exported_before = await scrape(client)
                 tune_garbage_collector()  # as `expsvc serve` does
                 began = time.perf_counter()
                 while True:
@@ -454,6 +485,14 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
                         answer = await api(job.token, COMPLETE, {"id": job.id})
                         job.completed = answer["completeExperiment"]["status"] == "COMPLETED"
                 simulate_seconds = time.perf_counter() - began
+                exported_after = await scrape(client)
+                exported = {
+                    name: {
+                        le: count - exported_before.get(name, {}).get(le, 0.0)
+                        for le, count in buckets.items()
+                    }
+                    for name, buckets in exported_after.items()
+                }
 
                 async with services.db.reader() as session:
                     rows = (
@@ -484,7 +523,7 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
         pools=sim_pools,
         jobs=jobs,
         intervals=intervals,
-        plan_seconds=list(scheduler.plan_seconds),
+        exported=exported,
         pass_seconds=pass_seconds,
         stages=stages,
         passes=scheduler.passes,
@@ -510,6 +549,8 @@ class PoolFigures:
     busy_while_waiting: float  # reserved GPU-seconds in that time
     held_for_head: float  # idle GPU-seconds in that time while a waiting entry fit the free GPUs
     busy_any_queue: float  # reserved GPU-seconds while any pool's queue is non-empty
+    deep_seconds: float  # the time at least DEEP entries wait for the pool
+    busy_deep: float  # reserved GPU-seconds in that time
 
     @property
     def while_waiting(self) -> float:
@@ -540,7 +581,7 @@ def pool_figures(result: Result) -> tuple[list[PoolFigures], float]:
                 changes.setdefault(job.started_at, []).append(("wait", -job.gpus))
         held, max_held = 0, 0
         waiting: dict[int, int] = {}  # GPUs asked → entries waiting
-        wait_seconds = busy = for_head = busy_any = 0.0
+        wait_seconds = busy = for_head = busy_any = deep_seconds = busy_deep = 0.0
         instants = sorted(changes)
         for at, after in itertools.pairwise(instants):
             for kind, gpus in changes[at]:
@@ -553,6 +594,9 @@ def pool_figures(result: Result) -> tuple[list[PoolFigures], float]:
             if any_from and any_until and any_from <= at < any_until:
                 busy_any += held * min(seconds, (any_until - at).total_seconds())
             asked = [gpus for gpus, count in waiting.items() if count > 0]
+            if sum(waiting.values()) >= DEEP:
+                deep_seconds += seconds
+                busy_deep += held * seconds
             if asked:
                 wait_seconds += seconds
                 busy += held * seconds
@@ -569,13 +613,47 @@ def pool_figures(result: Result) -> tuple[list[PoolFigures], float]:
                 busy_while_waiting=busy,
                 held_for_head=for_head,
                 busy_any_queue=busy_any,
+                deep_seconds=deep_seconds,
+                busy_deep=busy_deep,
             )
         )
     return figures, any_seconds
 
 
-def report(result: Result) -> None:
+def waits_hours(jobs: list[Job]) -> str:
+    """Mean / max time in the queue of the queued ``jobs`` (h)."""
+    hours = [
+        (job.started_at - job.submitted_at).total_seconds() / 3600
+        for job in jobs
+        if job.queued and job.started_at is not None
+    ]
+    return f"{statistics.mean(hours):.1f}/{max(hours):.1f}" if hours else "-"
+
+
+def report_pools(result: Result) -> None:
     figures, any_seconds = pool_figures(result)
+    print(
+        f"  {'pool':<9} {'GPUs':>4} {'runs':>5} {'queued':>6} {'max held':>8}"
+        f" {'waits (h)':>9} {'util while waiting':>18} {'held for head':>13}"
+        f" {f'util >={DEEP} waiting':>17} {'util queue non-empty':>20}"
+        f" {'wait h, all':>11} {'largest':>9}"
+    )
+    for f in figures:
+        plain = f.busy_any_queue / (f.capacity * any_seconds) if any_seconds else float("nan")
+        share = f.held_for_head / (f.capacity * f.wait_seconds) if f.wait_seconds else 0.0
+        deep = f.busy_deep / (f.capacity * f.deep_seconds) if f.deep_seconds else float("nan")
+        mine = [job for job in result.jobs if job.pool == f.name]
+        largest = max((job.gpus for job in mine), default=0)
+        print(
+            f"  {f.name:<9} {f.capacity:>4} {f.starts:>5} {f.queued:>6}"
+            f" {f'{f.max_held}/{f.capacity}':>8} {f.wait_seconds / 3600:>9.1f}"
+            f" {f.while_waiting:>17.2%} {share:>13.2%} {deep:>16.2%} {plain:>19.2%}"
+            f" {waits_hours(mine):>11} {waits_hours([j for j in mine if j.gpus == largest]):>9}"
+        )
+
+
+def report(result: Result) -> None:
+    _figures, any_seconds = pool_figures(result)
     done = sum(job.completed for job in result.jobs)
     print(
         f"{result.backend}: {len(result.jobs)} experiments, {done} completed; set-up "
@@ -583,20 +661,9 @@ def report(result: Result) -> None:
         f"{result.simulate_seconds:.1f} s for {any_seconds / 3600:.1f} simulated hours of queue, "
         f"{result.passes} passes, {result.scheduler_starts} starts by the scheduler"
     )
-    print(
-        f"  {'pool':<9} {'GPUs':>4} {'runs':>5} {'queued':>6} {'max held':>8}"
-        f" {'waits (h)':>9} {'util while waiting':>18} {'held for head':>13}"
-        f" {'util queue non-empty':>20}"
-    )
-    for f in figures:
-        plain = f.busy_any_queue / (f.capacity * any_seconds) if any_seconds else float("nan")
-        share = f.held_for_head / (f.capacity * f.wait_seconds) if f.wait_seconds else 0.0
-        print(
-            f"  {f.name:<9} {f.capacity:>4} {f.starts:>5} {f.queued:>6}"
-            f" {f'{f.max_held}/{f.capacity}':>8} {f.wait_seconds / 3600:>9.1f}"
-            f" {f.while_waiting:>17.2%} {share:>13.2%} {plain:>19.2%}"
-        )
-    plans, passes = result.plan_seconds, result.pass_seconds
+    report_pools(result)
+    plans = [seconds for _size, seconds in result.stages.plans]
+    passes = result.pass_seconds
     print(
         f"  plan (one pool): median {ms(statistics.median(plans))}, "
         f"p99 {ms(percentile(plans, 99))}, max {ms(max(plans))} ({len(plans)} plans)"
@@ -624,9 +691,105 @@ def report(result: Result) -> None:
                 f"    plans of {label} waiting entries: median {ms(statistics.median(times))},"
                 f" p99 {ms(percentile(times, 99))} ({len(times)} plans)"
             )
+    plan_buckets = result.exported.get("expsvc_queue_plan_seconds", {})
+    pass_buckets = result.exported.get("expsvc_queue_pass_seconds", {})
     print(
-        "  oversubscribed: "
-        + ("; ".join(result.oversubscribed) if result.oversubscribed else "never")
+        f"  /metrics: expsvc_queue_plan_seconds {plan_buckets.get(float('inf'), 0):.0f} plans,"
+        f" {within(plan_buckets, 0.02)} within 20 ms; expsvc_queue_pass_seconds"
+        f" {pass_buckets.get(float('inf'), 0):.0f} passes, {within(pass_buckets, 0.02)} within"
+        f" 20 ms, {within(pass_buckets, 0.1)} within 100 ms"
+    )
+    over = "; ".join(result.oversubscribed) if result.oversubscribed else "never"
+    print(f"  oversubscribed: {over}")
+
+
+# --- the same workload without the service ---------------------------------------------------
+
+
+def replay(args: argparse.Namespace, policy: str) -> Result:
+    """The same workload (same seed, same draws) in memory, no service: ``plan`` is
+    ``app.resources.plan.plan`` (what the service should match exactly), ``greedy`` starts
+    every entry, in queue order, that fits the free GPUs (work-conserving, no protection of
+    larger entries ahead: the utilisation bound of the workload, at their expense)."""
+    from app.resources.plan import Holding, Waiting, plan
+
+    rng = random.Random(args.seed)
+    sim_pools = pools(args.capacity_scale)
+    capacity = {name: c for name, _t, c, _h in sim_pools}
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    now = start
+    owners = [(uuid.uuid4(), [uuid.uuid4() for _ in range(3)]) for _ in range(args.owners)]
+    jobs: list[Job] = []
+    waiting: dict[str, list[tuple[int, Waiting]]] = {name: [] for name in capacity}
+    held: dict[str, dict[int, tuple[int, datetime]]] = {name: {} for name in capacity}
+    reserved_at: dict[int, datetime] = {}
+    intervals: dict[str, list[tuple[datetime, datetime, int]]] = {n: [] for n in capacity}
+    running: list[tuple[datetime, int]] = []
+
+    def begin(index: int) -> None:
+        job = jobs[index]
+        job.started_at = now
+        reserved_at[index] = now
+        held[job.pool][index] = (job.gpus, now + timedelta(minutes=job.bound_minutes))
+        heapq.heappush(running, (now + timedelta(seconds=job.seconds), index))
+
+    for index in range(args.experiments):
+        now = start + SUBMIT_STEP * index
+        pool, gpus, bound, seconds = draw(rng, sim_pools, args.run_fraction)
+        owner, hypotheses = rng.choice(owners)
+        hypothesis = rng.choice(hypotheses)  # the same draws as simulate's, in its order
+        jobs.append(Job(str(index), pool, gpus, bound, seconds, "", now))
+        free = capacity[pool] - sum(g for g, _ in held[pool].values())
+        if not waiting[pool] and gpus <= free:
+            begin(index)
+        else:
+            jobs[index].queued = True
+            entry = Waiting(uuid.uuid4(), gpus, bound, 0, now, owner, hypothesis)
+            waiting[pool].append((index, entry))
+    passes = 0
+    while True:
+        passes += 1
+        for name, entries in waiting.items():
+            if not entries:
+                continue
+            free = capacity[name] - sum(g for g, _ in held[name].values())
+            ids = {entry.experiment_id: index for index, entry in entries}
+            if policy == "plan":
+                planned = plan(
+                    now=now,
+                    capacity=capacity[name],
+                    reserved=capacity[name] - free,
+                    holdings=[Holding(g, ends) for g, ends in held[name].values()],
+                    waiting=[entry for _, entry in entries],
+                )
+                starting = {ids[p.experiment_id] for p in planned if p.start_now}
+            else:
+                starting = set()
+                for index, entry in entries:
+                    if entry.gpus <= free:
+                        starting.add(index)
+                        free -= entry.gpus
+            for index in sorted(starting):
+                begin(index)
+            waiting[name] = [(i, e) for i, e in entries if i not in starting]
+        if not running:
+            break
+        now = running[0][0]
+        while running and running[0][0] == now:
+            _ends, index = heapq.heappop(running)
+            job = jobs[index]
+            del held[job.pool][index]
+            intervals[job.pool].append((reserved_at[index], now, job.gpus))
+            job.completed = True
+    return Result(
+        backend=f"in memory, {policy}",
+        pools=sim_pools,
+        jobs=jobs,
+        intervals=intervals,
+        pass_seconds=[],
+        stages=PassStages(),
+        passes=passes,
+        scheduler_starts=sum(job.queued for job in jobs),
     )
 
 
@@ -662,6 +825,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="multiply the pools' capacities (at least 1 GPU each); default 1",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also replay the workload in memory with the plan alone and with a greedy "
+        "first-fit (see replay)",
+    )
     add_database_args(parser)
     args = parser.parse_args(argv)
     if not 0 < args.run_fraction <= 1:
@@ -681,6 +850,11 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     for backend in backends:
         report(run_backend(backend, args))
+    if args.compare:
+        for policy in ("plan", "greedy"):
+            result = replay(args, policy)
+            print(f"{result.backend} (the same workload without the service):")
+            report_pools(result)
     return 0
 
 
