@@ -708,10 +708,11 @@ def report(result: Result) -> None:
 
 def replay(args: argparse.Namespace, policy: str) -> Result:
     """The same workload (same seed, same draws) in memory, no service: ``plan`` is
-    ``app.resources.plan.plan`` (what the service should match exactly), ``greedy`` starts
-    every entry, in queue order, that fits the free GPUs (work-conserving, no protection of
-    larger entries ahead: the utilisation bound of the workload, at their expense)."""
-    from app.resources.plan import Holding, Waiting, plan
+    ``app.resources.plan.plan`` (what the service should match exactly); ``easy`` is EASY
+    backfill (only the first entry that cannot start is protected: later ones start if they
+    fit now without delaying it, whatever they do to the entries behind it); ``greedy``
+    starts every entry, in queue order, that fits the free GPUs (no protection at all)."""
+    from app.resources.plan import Holding, Profile, Waiting, plan
 
     rng = random.Random(args.seed)
     sim_pools = pools(args.capacity_scale)
@@ -763,6 +764,19 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
                     waiting=[entry for _, entry in entries],
                 )
                 starting = {ids[p.experiment_id] for p in planned if p.start_now}
+            elif policy == "easy":
+                # EASY backfill: only the first entry that cannot start books its interval
+                profile = Profile(now, free, [Holding(g, ends) for g, ends in held[name].values()])
+                starting, head_booked = set(), False
+                for index, entry in entries:
+                    length = timedelta(minutes=entry.minutes)
+                    at = profile.earliest(entry.gpus, length)
+                    if at == 0:
+                        starting.add(index)
+                        profile.book(0, entry.gpus, length)
+                    elif not head_booked:
+                        profile.book(at, entry.gpus, length)
+                        head_booked = True
             else:
                 starting = set()
                 for index, entry in entries:
@@ -809,7 +823,12 @@ def run_backend(backend: str, args: argparse.Namespace) -> Result:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument(
+        "--backend",
+        choices=["sqlite", "postgres", "both", "none"],
+        default="sqlite",
+        help="none: no service, only --compare's replays",
+    )
     parser.add_argument("--experiments", type=int, default=1000)
     parser.add_argument("--owners", type=int, default=8)
     parser.add_argument(
@@ -828,8 +847,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--compare",
         action="store_true",
-        help="also replay the workload in memory with the plan alone and with a greedy "
-        "first-fit (see replay)",
+        help="also replay the workload in memory: with the plan alone, EASY backfill and a "
+        "greedy first-fit (see replay)",
     )
     add_database_args(parser)
     args = parser.parse_args(argv)
@@ -847,11 +866,11 @@ def main(argv: list[str] | None = None) -> int:
         f"({', '.join(f'{n} x{c}' for n, _t, c, _h in sim_pools)}), runs lasting "
         f"{args.run_fraction:g}-1 x their bound, seed {args.seed}; simulated clock"
     )
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    backends = {"both": ["sqlite", "postgres"], "none": []}.get(args.backend, [args.backend])
     for backend in backends:
         report(run_backend(backend, args))
     if args.compare:
-        for policy in ("plan", "greedy"):
+        for policy in ("plan", "easy", "greedy"):
             result = replay(args, policy)
             print(f"{result.backend} (the same workload without the service):")
             report_pools(result)
