@@ -57,6 +57,10 @@ def test_a_small_simulation_completes_every_experiment_within_capacity(
         assert pool.max_held <= pool.capacity
     assert sum(pool.starts for pool in figures) == 20
 
+    # the service started each run when the plan alone, replayed in memory, does
+    replayed = queue_sim.replay(args, "plan")
+    assert [job.started_at for job in result.jobs] == [job.started_at for job in replayed.jobs]
+
     queue_sim.report(result)
     printed = capsys.readouterr().out
     assert "20 experiments, 20 completed" in printed
