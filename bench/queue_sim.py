@@ -11,9 +11,9 @@ random owner in one of their hypotheses) and started with ``startExperiment(wait
 all at the beginning, 1 ms of simulated time apart, so most of them queue. Its pool is drawn
 in proportion to the pools' capacities; its GPUs are 1 (50 %), 2 (25 %), 4 (15 %) or 8
 (10 %, the most a request may ask), at most the pool's size; its ``maxDurationMinutes`` is
-5-30 (50 %), 30-120 (35 %) or 120-480 (15 %), and it runs for that bound times a random fraction in
-[``--run-fraction``, 1] (the default 1: every bound is exact), less one second so that it
-ends before its reservation expires. A run is completed (``completeExperiment``, by its
+5-30 (50 %), 30-120 (35 %) or 120-480 (15 %), and it runs for that bound times a random
+fraction in [``--run-fraction``, 1] (the default 1: every bound is exact), less one second
+so that it ends before its reservation expires. A run is completed (``completeExperiment``, by its
 owner) when its duration has elapsed.
 
 **The clock is simulated and the scheduler is driven deterministically.** The service's one
@@ -38,9 +38,12 @@ experiment joined the queue (its ``startExperiment`` answer):
   more GPUs than were free, as a share of capacity x that time: the GPUs conservative
   backfill keeps free so that an entry ahead (a larger one) is not delayed. Idle GPUs while
   nothing waiting would fit them are the pool draining for a larger entry's start.
+* *>=10 waiting*: as *while work waits*, over the time at least 10 entries wait (a deep
+  queue, without the pool's last entries).
 * *queue non-empty*: the plain utilisation over the time any pool's queue is not empty.
-* starts by the scheduler, the direct starts, and the most GPUs held at once (from the
-  reservations' intervals, and the pool rows read after every pass) against the capacity.
+* the runs, how many of them queued, and the most GPUs held at once (from the
+  reservations' intervals, and the pool rows read after every pass) against the capacity;
+  the mean / max hours in the queue, of all its entries and of its largest requests.
 * *plan*: median / p99 of one pool's plan computation (one per pool per plan; by the number
   of entries waiting too); *pass*: median / p99 of a whole pass (all pools: the expiries,
   the reads, the plans, the starts' transactions and the stored positions), timed around
@@ -48,7 +51,11 @@ experiment joined the queue (its ``startExperiment`` answer):
   Prometheus histograms (``expsvc_queue_plan_seconds``, ``expsvc_queue_pass_seconds``): the
   share of each within 20 ms is read from the app's ``/metrics`` too.
 
-    .tools/bin/uv run python bench/queue_sim.py --backend both
+``--compare`` replays the same workload in memory (``replay``): with the plan alone (the
+service must match it exactly), EASY backfill and a greedy first-fit; ``--backend none``
+runs only those.
+
+    .tools/bin/uv run python bench/queue_sim.py --backend both --compare
 """
 
 from __future__ import annotations
