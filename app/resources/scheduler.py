@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -113,15 +114,16 @@ class QueueScheduler:
                 state = await queue.pool_state(session, name, services.settings)
             if state is None:
                 return
-            with PLAN_SECONDS.time():
-                planned = plan(
-                    now=now,
-                    capacity=state.capacity,
-                    reserved=state.reserved,
-                    holdings=state.holdings,
-                    waiting=state.waiting,
-                    caps=state.caps,
-                )
+            began = time.perf_counter()
+            planned = plan(
+                now=now,
+                capacity=state.capacity,
+                reserved=state.reserved,
+                holdings=state.holdings,
+                waiting=state.waiting,
+                caps=state.caps,
+            )
+            PLAN_SECONDS.observe(time.perf_counter() - began)
             if not await self._start(p.experiment_id for p in planned if p.start_now):
                 now = utcnow()
                 continue  # the pool changed under the plan: plan it again
