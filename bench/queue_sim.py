@@ -63,6 +63,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import heapq
 import itertools
 import random
@@ -329,6 +330,7 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
     rng = random.Random(args.seed)
     sim_pools = pools(args.capacity_scale)
     start = datetime(2026, 1, 1, tzinfo=UTC)
+    thresholds = gc.get_threshold()
     folder = Path(tempfile.mkdtemp(prefix="queue-sim-"))
     with virtual_clock(start) as clock:
         settings = Settings(
@@ -525,6 +527,8 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
                         oversubscribed.append(f"{name}: sampled {sampled_max[name]}/{capacity}")
         finally:
             await services.close()
+            gc.unfreeze()  # undo tune_garbage_collector (a test runs this in its process)
+            gc.set_threshold(*thresholds)
     return Result(
         backend=url.split(":", 1)[0],
         pools=sim_pools,
