@@ -67,6 +67,7 @@ import gc
 import heapq
 import itertools
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -529,6 +530,7 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
             await services.close()
             gc.unfreeze()  # undo tune_garbage_collector (a test runs this in its process)
             gc.set_threshold(*thresholds)
+            shutil.rmtree(folder, ignore_errors=True)
     return Result(
         backend=url.split(":", 1)[0],
         pools=sim_pools,
