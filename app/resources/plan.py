@@ -134,6 +134,8 @@ class Profile:
             ends[at] = _add(ends.get(at, (0, 0, 0)), holding.held)
         self.times = [now]
         self.gpus, self.cores, self.memory = [free_now[0]], [free_now[1]], [free_now[2]]
+        # per need, the first time it was free (``earliest``)
+        self.fits_from: dict[Vector, datetime] = {}
         for at in sorted(ends):
             gpus, cores, memory = ends[at]
             self.times.append(at)
@@ -155,11 +157,17 @@ class Profile:
         return index
 
     def earliest(self, need: Vector, length: timedelta) -> int:
-        """The first step at which ``need`` stays free for ``length``."""
+        """The first step at which ``need`` stays free for ``length``.
+
+        The walk starts where ``need`` was first free in the previous search for it
+        (``fits_from``): a plan only books, so what is free never grows and no earlier step
+        can have become free enough. This keeps long queues from walking the whole
+        profile from its start for every entry."""
         gpus, cores, memory = need
         times, free_gpus, free_cores, free_memory = self.times, self.gpus, self.cores, self.memory
         steps = len(times)
-        start = 0
+        start = bisect.bisect_left(times, self.fits_from.get(need, times[0]))
+        first_fit: int | None = None
         while True:
             end = times[start] + length
             index = start
@@ -172,7 +180,10 @@ class Profile:
                     break
                 index += 1
             else:
+                self.fits_from[need] = times[start if first_fit is None else first_fit]
                 return start
+            if first_fit is None and index > start:
+                first_fit = start  # free enough here, only not for long enough
             start = index + 1  # no interval starting before the short step can fit
 
     def book(self, start: int, need: Vector, length: timedelta) -> None:
