@@ -121,6 +121,45 @@ class Planned:
     estimated_start_at: datetime | None
 
 
+ZERO = timedelta(0)
+
+
+class _Bounds:
+    """Lower bounds of ``Profile.earliest`` for one need, by length.
+
+    Within a plan the profile is only ever booked, so what is free never grows: a start
+    found for a length stays a lower bound for that length and every longer one (a window
+    that fits also fits when shortened), and so does the first step where the need was
+    free at all (length zero). ``lengths`` is sorted and ``starts`` never decreases along
+    it, so a lookup is one bisection."""
+
+    def __init__(self, first: datetime) -> None:
+        self.lengths: list[timedelta] = [ZERO]
+        self.starts: list[datetime] = [first]
+
+    def lowest(self, length: timedelta) -> datetime:
+        """The latest known bound for a search of ``length``."""
+        return self.starts[bisect.bisect_right(self.lengths, length) - 1]
+
+    def learn(self, length: timedelta, start: datetime) -> None:
+        """A search of ``length`` found nothing before ``start``."""
+        index = bisect.bisect_left(self.lengths, length)
+        if index == len(self.lengths) or self.lengths[index] != length:
+            if start <= self.starts[index - 1]:
+                return  # a shorter length's bound already says as much
+            self.lengths.insert(index, length)
+            self.starts.insert(index, start)
+        elif start > self.starts[index]:
+            self.starts[index] = start
+        else:
+            return
+        # every longer length starts no earlier
+        for later in range(index + 1, len(self.starts)):
+            if self.starts[later] >= start:
+                break
+            self.starts[later] = start
+
+
 class Profile:
     """Free resources over time: ``gpus[i]``, ``cores[i]`` and ``memory[i]`` are free from
     ``times[i]`` until ``times[i + 1]`` (the last step forever). Three parallel lists, not
@@ -134,8 +173,8 @@ class Profile:
             ends[at] = _add(ends.get(at, (0, 0, 0)), holding.held)
         self.times = [now]
         self.gpus, self.cores, self.memory = [free_now[0]], [free_now[1]], [free_now[2]]
-        # per need, the first time it was free (``earliest``)
-        self.fits_from: dict[Vector, datetime] = {}
+        # per need, where its searches may start (``earliest``)
+        self.bounds: dict[Vector, _Bounds] = {}
         for at in sorted(ends):
             gpus, cores, memory = ends[at]
             self.times.append(at)
@@ -159,14 +198,16 @@ class Profile:
     def earliest(self, need: Vector, length: timedelta) -> int:
         """The first step at which ``need`` stays free for ``length``.
 
-        The walk starts where ``need`` was first free in the previous search for it
-        (``fits_from``): a plan only books, so what is free never grows and no earlier step
-        can have become free enough. This keeps long queues from walking the whole
-        profile from its start for every entry."""
+        The walk starts at the latest lower bound the previous searches left
+        (``_Bounds``), not at the profile's first step, so that a long queue does not walk
+        the whole profile for every entry."""
         gpus, cores, memory = need
         times, free_gpus, free_cores, free_memory = self.times, self.gpus, self.cores, self.memory
         steps = len(times)
-        start = bisect.bisect_left(times, self.fits_from.get(need, times[0]))
+        bounds = self.bounds.get(need)
+        if bounds is None:
+            bounds = self.bounds[need] = _Bounds(times[0])
+        start = bisect.bisect_left(times, bounds.lowest(length))
         first_fit: int | None = None
         while True:
             end = times[start] + length
@@ -180,7 +221,8 @@ class Profile:
                     break
                 index += 1
             else:
-                self.fits_from[need] = times[start if first_fit is None else first_fit]
+                bounds.learn(ZERO, times[start if first_fit is None else first_fit])
+                bounds.learn(length, times[start])
                 return start
             if first_fit is None and index > start:
                 first_fit = start  # free enough here, only not for long enough
