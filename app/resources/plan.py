@@ -137,9 +137,11 @@ class _Bounds:
         self.lengths: list[timedelta] = [ZERO]
         self.starts: list[datetime] = [first]
 
-    def lowest(self, length: timedelta) -> datetime:
-        """The latest known bound for a search of ``length``."""
-        return self.starts[bisect.bisect_right(self.lengths, length) - 1]
+    def lowest(self, length: timedelta) -> tuple[timedelta, datetime]:
+        """The latest known bound for a search of ``length``, and the shortest length that
+        bound holds for."""
+        index = bisect.bisect_right(self.lengths, length) - 1
+        return self.lengths[index], self.starts[index]
 
     def learn(self, length: timedelta, start: datetime) -> None:
         """A search of ``length`` found nothing before ``start``."""
@@ -207,7 +209,8 @@ class Profile:
         bounds = self.bounds.get(need)
         if bounds is None:
             bounds = self.bounds[need] = _Bounds(times[0])
-        start = bisect.bisect_left(times, bounds.lowest(length))
+        covered, since = bounds.lowest(length)
+        start = bisect.bisect_left(times, since)
         first_fit: int | None = None
         while True:
             end = times[start] + length
@@ -221,7 +224,9 @@ class Profile:
                     break
                 index += 1
             else:
-                bounds.learn(ZERO, times[start if first_fit is None else first_fit])
+                # nothing was free enough between ``since`` and the first fit: a bound for
+                # every length the one the walk started from covers
+                bounds.learn(covered, times[start if first_fit is None else first_fit])
                 bounds.learn(length, times[start])
                 return start
             if first_fit is None and index > start:
