@@ -402,9 +402,12 @@ def _uuid(text: str) -> uuid.UUID | None:
     return found if str(found) == text else None
 
 
-def _run_order(sql: Dialect, query: Select[Any], keys: Sequence[OrderKey]) -> Select[Any]:
-    """``query`` ordered by ``keys``: for each, runs without the value last, then the
-    value; then start time (newest first) unless ordered by it, then run id."""
+def _run_order(
+    sql: Dialect, query: Select[Any], keys: Sequence[OrderKey]
+) -> tuple[Select[Any], list[Any]]:
+    """``query`` with what ordering by ``keys`` joins, and the ORDER BY clauses: for each
+    key, runs without the value last, then the value; then start time (newest first)
+    unless ordered by it, then run id."""
     clauses: list[Any] = []
     for number, key in enumerate(keys):
         missing: ColumnElement[int]
@@ -439,7 +442,7 @@ def _run_order(sql: Dialect, query: Select[Any], keys: Sequence[OrderKey]) -> Se
     if not any(k.entity == ATTRIBUTE and k.key == "start_time" for k in keys):
         clauses.append(start_time().desc())
     clauses.append(Experiment.id)
-    return query.order_by(*clauses)
+    return query, clauses
 
 
 def _attribute_value(sql: Dialect, key: str) -> Expr:
@@ -463,20 +466,37 @@ def run_query(
     comparisons: Sequence[Comparison],
     order: Sequence[OrderKey],
     view: str,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Select[Any]:
-    """The runs (our experiments) of ``hypothesis_ids`` the caller may read that match
-    every comparison, in ``view`` (``ACTIVE_ONLY``, ``DELETED_ONLY``, ``ALL``), ordered."""
+    """A page of the runs (our experiments) of ``hypothesis_ids`` the caller may read that
+    match every comparison, in ``view`` (``ACTIVE_ONLY``, ``DELETED_ONLY``, ``ALL``),
+    ordered, as ``RunRow``s. The runs are matched, ordered and cut to the page in a
+    subquery of ids; a run's rendered columns are computed for the page alone (computed in
+    the ordered query, SQLite computes them for every match before it sorts)."""
     deleted = is_deleted()
     lifecycle = {"ACTIVE_ONLY": not_(deleted), "DELETED_ONLY": deleted, "ALL": true()}[view]
-    # whether a run is deleted, as its JSON says: known from the filter but for ALL
-    marked = {"ACTIVE_ONLY": false(), "DELETED_ONLY": true(), "ALL": deleted}[view]
-    query = select(*run_columns(sql.postgresql, marked)).where(
+    matching = select(Experiment.id.label("page_id")).where(
         Experiment.hypothesis_id.in_(hypothesis_ids),
         experiment_visible(actor),
         lifecycle,
         *(run_clause(sql, comparison) for comparison in comparisons),
     )
-    return _run_order(sql, query, order)
+    matching, clauses = _run_order(sql, matching, order)
+    page = (
+        matching.add_columns(func.row_number().over(order_by=clauses).label("position"))
+        .order_by(*clauses)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    # whether a run is deleted, as its JSON says: known from the filter but for ALL
+    marked = {"ACTIVE_ONLY": false(), "DELETED_ONLY": true(), "ALL": is_deleted()}[view]
+    return (
+        select(*run_columns(sql.postgresql, marked))
+        .join(page, Experiment.id == page.c.page_id)
+        .order_by(page.c.position)
+    )
 
 
 async def search_runs(
@@ -501,8 +521,10 @@ async def search_runs(
         comparisons=comparisons,
         order=order,
         view=view,
+        offset=offset,
+        limit=limit + 1,
     )
-    rows = list((await session.execute(query.offset(offset).limit(limit + 1))).all())
+    rows = list((await session.execute(query)).all())
     return rows[:limit], len(rows) > limit
 
 
