@@ -106,7 +106,12 @@ def start_time() -> ColumnElement[datetime]:
 
 
 def status_text() -> ColumnElement[str]:
-    return case(RUN_STATUS, value=Experiment.status)
+    """The status in MLflow's names (keyed by the stored names, so the SQL also renders
+    with literal values, as ``bench/mlflow_search.py --explain`` does)."""
+    return case(
+        {ours.name: theirs for ours, theirs in RUN_STATUS.items()},
+        value=type_coerce(Experiment.status, String),
+    )
 
 
 def owner_email() -> ColumnElement[str]:
