@@ -81,6 +81,22 @@ TICK = os.sysconf("SC_CLK_TCK")
 # --- the servers ----------------------------------------------------------------------------
 
 
+# One pool with room for every seeded run: an MLflow run without GPUs takes 1 CPU core and
+# 4 GB while it runs
+BENCH_POOLS = orjson.dumps(
+    [
+        {
+            "name": "bench-pool",
+            "gpu_type": "A100",
+            "capacity": 16,
+            "hourly_cost_per_gpu": 2.5,
+            "cpu_cores": 100_000,
+            "memory_gb": 1_000_000,
+        }
+    ]
+).decode()
+
+
 def group_pids(pgid: int) -> list[int]:
     """The processes of a process group."""
     found = []
@@ -163,11 +179,15 @@ def servers(kind: str, args: argparse.Namespace, mlflow: bool) -> Iterator[list[
                     throwaway_database(args.pg_server_url, prefix="mlflow_bench")
                 )
         # seeding creates runs faster than a token's default allowance of mutations (6,000 a
-        # minute) on a quicker machine
+        # minute) on a quicker machine; and each seeded run holds 1 CPU core and 4 GB while
+        # it runs (they are never ended), more than the default pools' 512 cores hold
         service = stack.enter_context(
             Service(
                 database_url=ours_dsn or "",
-                extra_env={"EXPSVC_RATE_LIMIT_MUTATIONS_PER_MINUTE": "0"},
+                extra_env={
+                    "EXPSVC_RATE_LIMIT_MUTATIONS_PER_MINUTE": "0",
+                    "EXPSVC_RESOURCE_POOLS": BENCH_POOLS,
+                },
             )
         )
         assert service.process is not None

@@ -41,7 +41,7 @@ from app.metrics.batch import MetricBatch, parse_batch
 from app.metrics.events import publish_metrics
 from app.mlflow_api import service
 from app.mlflow_api.errors import MlflowError
-from app.mlflow_api.shapes import runs_json
+from app.mlflow_api.shapes import run_rows, runs_json
 from app.mlflow_terms import param_value, params_of
 from app.models import Experiment, User
 from app.models.base import utcnow
@@ -466,6 +466,6 @@ async def set_deleted(services: Services, *, actor: User, run_id: uuid.UUID, del
 async def get_run(services: Services, *, actor: User, run_id: uuid.UUID) -> dict[str, Any]:
     """The run as MLflow's ``Run`` JSON, if the caller may read it."""
     async with services.db.reader() as session:
-        row = await experiments.get_experiment(session, actor=actor, experiment_id=run_id)
-        (run,) = await runs_json(session, [row])
+        await experiments.get_experiment(session, actor=actor, experiment_id=run_id)
+        (run,) = await runs_json(session, await run_rows(session, [run_id]))
     return run
