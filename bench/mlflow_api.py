@@ -81,22 +81,6 @@ TICK = os.sysconf("SC_CLK_TCK")
 # --- the servers ----------------------------------------------------------------------------
 
 
-# One pool with room for every seeded run: an MLflow run without GPUs takes 1 CPU core and
-# 4 GB while it runs
-BENCH_POOLS = orjson.dumps(
-    [
-        {
-            "name": "bench-pool",
-            "gpu_type": "A100",
-            "capacity": 16,
-            "hourly_cost_per_gpu": 2.5,
-            "cpu_cores": 100_000,
-            "memory_gb": 1_000_000,
-        }
-    ]
-).decode()
-
-
 def group_pids(pgid: int) -> list[int]:
     """The processes of a process group."""
     found = []
@@ -186,7 +170,6 @@ def servers(kind: str, args: argparse.Namespace, mlflow: bool) -> Iterator[list[
                 database_url=ours_dsn or "",
                 extra_env={
                     "EXPSVC_RATE_LIMIT_MUTATIONS_PER_MINUTE": "0",
-                    "EXPSVC_RESOURCE_POOLS": BENCH_POOLS,
                 },
             )
         )
