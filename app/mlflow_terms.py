@@ -12,6 +12,7 @@ with a visible marker; bad key characters become ``_``.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -20,7 +21,6 @@ from typing import Any
 
 import orjson
 
-from app.compare.params import flatten
 from app.models import Experiment
 
 MAX_METRICS_PER_BATCH = 1000
@@ -80,13 +80,47 @@ def params_of(experiment: Experiment) -> list[dict[str, str]]:
     return params_of_hyperparams(experiment.hyperparams)
 
 
-def params_of_hyperparams(hyperparams: dict[str, Any]) -> list[dict[str, str]]:
-    flat = flatten("hyperparams", hyperparams)
+def params_of_hyperparams(hyperparams: Any) -> list[dict[str, str]]:
+    """``params_of`` of a hyperparams document: ``compare.params.flatten``'s paths without
+    the ``hyperparams.`` prefix (the bare document, or an empty key, under
+    ``hyperparams``), keys cleaned, values as ``param_text`` clipped; the first of keys
+    that clean alike wins. One walk, building no path for a top-level key (a page of a
+    thousand runs renders every run's params)."""
     params: dict[str, str] = {}
-    for path, value in flat.items():
-        key = clean_key(path.removeprefix("hyperparams").removeprefix(".") or "hyperparams")
-        params.setdefault(key, clip(param_text(value), MAX_PARAM_VALUE))
+    if type(hyperparams) is not dict or not hyperparams:
+        _add_param(params, "", hyperparams)
+        return [{"key": key, "value": value} for key, value in params.items()]
+    for name, value in hyperparams.items():
+        if type(value) is dict and value:
+            _walk_params(params, name, value)
+            continue
+        key = _clean_key(name or "hyperparams")
+        if key not in params:
+            if type(value) is str:
+                params[key] = (
+                    value if len(value) <= MAX_PARAM_VALUE else clip(value, MAX_PARAM_VALUE)
+                )
+            else:
+                params[key] = clip(param_text(value), MAX_PARAM_VALUE)
     return [{"key": key, "value": value} for key, value in params.items()]
+
+
+def _walk_params(params: dict[str, str], path: str, document: dict[str, Any]) -> None:
+    for name, value in document.items():
+        if isinstance(value, dict) and value:
+            _walk_params(params, f"{path}.{name}", value)
+        else:
+            _add_param(params, f"{path}.{name}", value)
+
+
+def _add_param(params: dict[str, str], path: str, value: Any) -> None:
+    params.setdefault(_clean_key(path or "hyperparams"), clip(param_text(value), MAX_PARAM_VALUE))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_key(key: str) -> str:
+    """``clean_key``, remembered: runs share their keys."""
+    return clean_key(key)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -184,7 +184,8 @@ async def explain(
             comparisons=comparisons,
             order=order,
             view="ACTIVE_ONLY",
-        ).limit(body.get("max_results", 1000) + 1)
+            limit=body.get("max_results", 1000) + 1,
+        )
         compiled = query.compile(
             dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
         )

@@ -30,6 +30,11 @@ class StartHooks:
         for hook in self.hooks:
             await hook(session, experiment)
 
+    def without_reservation(self) -> StartHooks:
+        """These hooks but the reservation: for a run computing on machines that are not
+        our pools' (an MLflow run that asks for no GPUs), which holds nothing of them."""
+        return StartHooks([hook for hook in self.hooks if not isinstance(hook, ReserveResources)])
+
 
 class ReserveResources:
     """The first hook: admit the start (the queue and the caps, ``app/resources/queue.py``)

@@ -196,17 +196,20 @@ def driver_times(session: AsyncSession, batch: MetricBatch) -> list[Any]:
             stamp.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
             for stamp in batch.timestamps
         ]
-    seconds: dict[int, str] = {}  # points of one batch share few seconds: format each once
-    texts = []
-    for ms in batch.epoch_ms:
-        second, milli = divmod(ms, 1000)
-        prefix = seconds.get(second)
-        if prefix is None:
-            prefix = seconds[second] = datetime.fromtimestamp(second, UTC).strftime(
-                "%Y-%m-%d %H:%M:%S"
-            )
-        texts.append(f"{prefix}.{milli:03d}000")
-    return texts
+    seconds = _SecondTexts()  # points of one batch share few seconds: format each once
+    millis = _MILLI_TEXTS
+    return [seconds[ms // 1000] + millis[ms % 1000] for ms in batch.epoch_ms]
+
+
+class _SecondTexts(dict[int, str]):
+    """Epoch seconds → ``YYYY-MM-DD HH:MM:SS`` (UTC), each formatted when first asked."""
+
+    def __missing__(self, second: int) -> str:
+        text = self[second] = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return text
+
+
+_MILLI_TEXTS = [f".{milli:03d}000" for milli in range(1000)]  # the fraction, in microseconds
 
 
 POINT_COLUMNS = ("series_id", "step", "value", "timestamp")

@@ -12,7 +12,7 @@ What a run's values are, as ``shapes.runs_json`` renders them:
   items as the database writes them (so a number under 1e-4 inside a list, and on
   SQLite non-ASCII text inside one, may read differently from the run's text);
 - a **tag** is the stored MLflow tag, except the system tags our columns hold
-  (``shapes.field_tags``), read from the column when it is set;
+  (``shapes.runs_json``), read from the column when it is set;
 - **attributes**: ``status`` in MLflow's names, ``start_time`` (started, else created),
   ``end_time`` in epoch milliseconds, ``user_id`` the owner's email, ``run_name``,
   ``run_id``, ``artifact_uri``; no run has datasets, so a ``datasets.*`` comparison
@@ -71,10 +71,19 @@ from app.mlflow_api.search import (
     Comparison,
     OrderKey,
 )
-from app.mlflow_api.shapes import RUN_COLUMNS, RUN_STATUS, RunRow
+from app.mlflow_api.shapes import (
+    RUN_STATUS,
+    RunRow,
+    is_deleted,
+    owner_email,
+    run_columns,
+    start_time,
+    status_text,
+    uuid_text,
+)
 from app.mlflow_terms import MAX_KEY, MAX_PARAM_VALUE, TRUNCATED
 from app.models import Experiment, Hypothesis, MetricSeries, User
-from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
+from app.models.mlflow_tracking import mlflow_tags
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Epoch milliseconds beyond these are clamped (Python's datetimes end at year 9999)
@@ -171,17 +180,7 @@ class Dialect:
 
     def uuid_text(self, column: Expr) -> Expr:
         """A UUID column as ``str(uuid)`` writes it (SQLite stores 32 hex digits)."""
-        if self.postgresql:
-            return cast(column, Text)
-        hex_ = type_coerce(column, String)
-        parts = [
-            func.substr(hex_, start, length)
-            for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
-        ]
-        text: Expr = parts[0]
-        for part in parts[1:]:
-            text = text + "-" + part
-        return text
+        return uuid_text(self.postgresql, column)
 
     # --- params ---
 
@@ -298,7 +297,7 @@ def _paths(key: str) -> list[list[str]]:
 
 
 def _field_tags(sql: Dialect) -> dict[str, Expr]:
-    """The system tags ``shapes.field_tags`` reads from our columns."""
+    """The system tags ``shapes.runs_json`` reads from our columns."""
     return {
         "mlflow.runName": Experiment.name,
         "mlflow.note.content": Experiment.description,
@@ -309,14 +308,6 @@ def _field_tags(sql: Dialect) -> dict[str, Expr]:
     }
 
 
-def _start_time() -> ColumnElement[datetime]:
-    return func.coalesce(Experiment.started_at, Experiment.created_at)
-
-
-def _status_text() -> ColumnElement[str]:
-    return case(RUN_STATUS, value=Experiment.status)
-
-
 def _artifact_uri(sql: Dialect) -> ColumnElement[str]:
     return (
         "mlflow-artifacts:/"
@@ -325,10 +316,6 @@ def _artifact_uri(sql: Dialect) -> ColumnElement[str]:
         + sql.uuid_text(Experiment.id)
         + "/artifacts"
     )
-
-
-def _owner_email() -> ColumnElement[str]:
-    return select(User.email).where(User.id == Experiment.owner_id).scalar_subquery()
 
 
 def _stored_tag(key: str) -> Select[Any]:
@@ -380,7 +367,7 @@ def _tag_clause(sql: Dialect, key: str, op: str, value: Any) -> ColumnElement[bo
 
 def _attribute_clause(sql: Dialect, key: str, op: str, value: Any) -> ColumnElement[bool]:
     if key == "start_time":
-        return time_compare(_start_time(), op, value)
+        return time_compare(start_time(), op, value)
     if key == "end_time":
         return time_compare(Experiment.finished_at, op, value)
     if key == "status":
@@ -415,9 +402,12 @@ def _uuid(text: str) -> uuid.UUID | None:
     return found if str(found) == text else None
 
 
-def _run_order(sql: Dialect, query: Select[Any], keys: Sequence[OrderKey]) -> Select[Any]:
-    """``query`` ordered by ``keys``: for each, runs without the value last, then the
-    value; then start time (newest first) unless ordered by it, then run id."""
+def _run_order(
+    sql: Dialect, query: Select[Any], keys: Sequence[OrderKey]
+) -> tuple[Select[Any], list[Any]]:
+    """``query`` with what ordering by ``keys`` joins, and the ORDER BY clauses: for each
+    key, runs without the value last, then the value; then start time (newest first)
+    unless ordered by it, then run id."""
     clauses: list[Any] = []
     for number, key in enumerate(keys):
         missing: ColumnElement[int]
@@ -450,18 +440,18 @@ def _run_order(sql: Dialect, query: Select[Any], keys: Sequence[OrderKey]) -> Se
             missing = case((value.is_(None), 1), else_=0)
         clauses += [missing, value if key.ascending else value.desc()]
     if not any(k.entity == ATTRIBUTE and k.key == "start_time" for k in keys):
-        clauses.append(_start_time().desc())
+        clauses.append(start_time().desc())
     clauses.append(Experiment.id)
-    return query.order_by(*clauses)
+    return query, clauses
 
 
 def _attribute_value(sql: Dialect, key: str) -> Expr:
     values: dict[str, Callable[[], Expr]] = {
-        "start_time": _start_time,
+        "start_time": start_time,
         "end_time": lambda: Experiment.finished_at,
-        "status": _status_text,
+        "status": status_text,
         "run_name": lambda: Experiment.name,
-        "user_id": _owner_email,
+        "user_id": owner_email,
         "artifact_uri": lambda: _artifact_uri(sql),
         "run_id": lambda: Experiment.id,
     }
@@ -476,22 +466,37 @@ def run_query(
     comparisons: Sequence[Comparison],
     order: Sequence[OrderKey],
     view: str,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Select[Any]:
-    """The runs (our experiments) of ``hypothesis_ids`` the caller may read that match
-    every comparison, in ``view`` (``ACTIVE_ONLY``, ``DELETED_ONLY``, ``ALL``), ordered."""
-    deleted = exists(
-        select(mlflow_deleted_runs.c.experiment_id).where(
-            mlflow_deleted_runs.c.experiment_id == Experiment.id
-        )
-    )
+    """A page of the runs (our experiments) of ``hypothesis_ids`` the caller may read that
+    match every comparison, in ``view`` (``ACTIVE_ONLY``, ``DELETED_ONLY``, ``ALL``),
+    ordered, as ``RunRow``s. The runs are matched, ordered and cut to the page in a
+    subquery of ids; a run's rendered columns are computed for the page alone (computed in
+    the ordered query, SQLite computes them for every match before it sorts)."""
+    deleted = is_deleted()
     lifecycle = {"ACTIVE_ONLY": not_(deleted), "DELETED_ONLY": deleted, "ALL": true()}[view]
-    query = select(*RUN_COLUMNS).where(
+    matching = select(Experiment.id.label("page_id")).where(
         Experiment.hypothesis_id.in_(hypothesis_ids),
         experiment_visible(actor),
         lifecycle,
         *(run_clause(sql, comparison) for comparison in comparisons),
     )
-    return _run_order(sql, query, order)
+    matching, clauses = _run_order(sql, matching, order)
+    page = (
+        matching.add_columns(func.row_number().over(order_by=clauses).label("position"))
+        .order_by(*clauses)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    # whether a run is deleted, as its JSON says: known from the filter but for ALL
+    marked = {"ACTIVE_ONLY": false(), "DELETED_ONLY": true(), "ALL": is_deleted()}[view]
+    return (
+        select(*run_columns(sql.postgresql, marked))
+        .join(page, Experiment.id == page.c.page_id)
+        .order_by(page.c.position)
+    )
 
 
 async def search_runs(
@@ -516,8 +521,10 @@ async def search_runs(
         comparisons=comparisons,
         order=order,
         view=view,
+        offset=offset,
+        limit=limit + 1,
     )
-    rows = list((await session.execute(query.offset(offset).limit(limit + 1))).all())
+    rows = list((await session.execute(query)).all())
     return rows[:limit], len(rows) > limit
 
 

@@ -35,13 +35,14 @@ from app.experiments.schemas import (
     GitRefData,
     ResourceRequestData,
 )
+from app.experiments.start_hooks import StartHooks
 from app.experiments.validators import git_errors
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch, parse_batch
 from app.metrics.events import publish_metrics
 from app.mlflow_api import service
 from app.mlflow_api.errors import MlflowError
-from app.mlflow_api.shapes import runs_json
+from app.mlflow_api.shapes import run_rows, runs_json
 from app.mlflow_terms import param_value, params_of
 from app.models import Experiment, User
 from app.models.base import utcnow
@@ -286,8 +287,17 @@ async def create_run(
         )
         await store_tags(session, row.id, tags)
         return await experiments.start_experiment(
-            session, actor=actor, experiment_id=row.id, hooks=services.start_hooks
+            session, actor=actor, experiment_id=row.id, hooks=start_hooks(services, row)
         )
+
+
+def start_hooks(services: Services, row: Experiment) -> StartHooks:
+    """An MLflow run computes wherever its script runs: it holds GPUs (with the cores and
+    memory that go with them) only when its tags ask for them (``expsvc.gpuCount``), and
+    nothing of our pools otherwise."""
+    if row.gpu_count > 0:
+        return services.start_hooks
+    return services.start_hooks.without_reservation()
 
 
 async def _end(
@@ -299,7 +309,7 @@ async def _end(
             return
         if row.status is ExperimentStatus.QUEUED and wanted is ExperimentStatus.RUNNING:
             await experiments.start_experiment(
-                session, actor=actor, experiment_id=row.id, hooks=services.start_hooks
+                session, actor=actor, experiment_id=row.id, hooks=start_hooks(services, row)
             )
             return
         raise MlflowError("INVALID_STATE", f"the run is {row.status.value}; it cannot be {status}")
@@ -466,6 +476,6 @@ async def set_deleted(services: Services, *, actor: User, run_id: uuid.UUID, del
 async def get_run(services: Services, *, actor: User, run_id: uuid.UUID) -> dict[str, Any]:
     """The run as MLflow's ``Run`` JSON, if the caller may read it."""
     async with services.db.reader() as session:
-        row = await experiments.get_experiment(session, actor=actor, experiment_id=run_id)
-        (run,) = await runs_json(session, [row])
+        await experiments.get_experiment(session, actor=actor, experiment_id=run_id)
+        (run,) = await runs_json(session, await run_rows(session, [run_id]))
     return run

@@ -121,6 +121,47 @@ class Planned:
     estimated_start_at: datetime | None
 
 
+ZERO = timedelta(0)
+
+
+class _Bounds:
+    """Lower bounds of ``Profile.earliest`` for one need, by length.
+
+    Within a plan the profile is only ever booked, so what is free never grows: a start
+    found for a length stays a lower bound for that length and every longer one (a window
+    that fits also fits when shortened), and so does the first step where the need was
+    free at all (length zero). ``lengths`` is sorted and ``starts`` never decreases along
+    it, so a lookup is one bisection."""
+
+    def __init__(self, first: datetime) -> None:
+        self.lengths: list[timedelta] = [ZERO]
+        self.starts: list[datetime] = [first]
+
+    def lowest(self, length: timedelta) -> tuple[timedelta, datetime]:
+        """The latest known bound for a search of ``length``, and the shortest length that
+        bound holds for."""
+        index = bisect.bisect_right(self.lengths, length) - 1
+        return self.lengths[index], self.starts[index]
+
+    def learn(self, length: timedelta, start: datetime) -> None:
+        """A search of ``length`` found nothing before ``start``."""
+        index = bisect.bisect_left(self.lengths, length)
+        if index == len(self.lengths) or self.lengths[index] != length:
+            if start <= self.starts[index - 1]:
+                return  # a shorter length's bound already says as much
+            self.lengths.insert(index, length)
+            self.starts.insert(index, start)
+        elif start > self.starts[index]:
+            self.starts[index] = start
+        else:
+            return
+        # every longer length starts no earlier
+        for later in range(index + 1, len(self.starts)):
+            if self.starts[later] >= start:
+                break
+            self.starts[later] = start
+
+
 class Profile:
     """Free resources over time: ``gpus[i]``, ``cores[i]`` and ``memory[i]`` are free from
     ``times[i]`` until ``times[i + 1]`` (the last step forever). Three parallel lists, not
@@ -134,6 +175,8 @@ class Profile:
             ends[at] = _add(ends.get(at, (0, 0, 0)), holding.held)
         self.times = [now]
         self.gpus, self.cores, self.memory = [free_now[0]], [free_now[1]], [free_now[2]]
+        # per need, where its searches may start (``earliest``)
+        self.bounds: dict[Vector, _Bounds] = {}
         for at in sorted(ends):
             gpus, cores, memory = ends[at]
             self.times.append(at)
@@ -155,11 +198,20 @@ class Profile:
         return index
 
     def earliest(self, need: Vector, length: timedelta) -> int:
-        """The first step at which ``need`` stays free for ``length``."""
+        """The first step at which ``need`` stays free for ``length``.
+
+        The walk starts at the latest lower bound the previous searches left
+        (``_Bounds``), not at the profile's first step, so that a long queue does not walk
+        the whole profile for every entry."""
         gpus, cores, memory = need
         times, free_gpus, free_cores, free_memory = self.times, self.gpus, self.cores, self.memory
         steps = len(times)
-        start = 0
+        bounds = self.bounds.get(need)
+        if bounds is None:
+            bounds = self.bounds[need] = _Bounds(times[0])
+        covered, since = bounds.lowest(length)
+        start = bisect.bisect_left(times, since)
+        first_fit: int | None = None
         while True:
             end = times[start] + length
             index = start
@@ -172,7 +224,13 @@ class Profile:
                     break
                 index += 1
             else:
+                # nothing was free enough between ``since`` and the first fit: a bound for
+                # every length the one the walk started from covers
+                bounds.learn(covered, times[start if first_fit is None else first_fit])
+                bounds.learn(length, times[start])
                 return start
+            if first_fit is None and index > start:
+                first_fit = start  # free enough here, only not for long enough
             start = index + 1  # no interval starting before the short step can fit
 
     def book(self, start: int, need: Vector, length: timedelta) -> None:

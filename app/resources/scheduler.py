@@ -45,6 +45,7 @@ from app.models.base import utcnow
 from app.models.resource import Reservation
 from app.resources import queue
 from app.resources.expiry import expire
+from app.resources.gauges import PASS_SECONDS, PLAN_SECONDS
 from app.resources.plan import plan
 from app.services import Services
 
@@ -76,8 +77,6 @@ class QueueScheduler:
         self.poll_seconds = services.settings.queue_poll_seconds
         self.passes = 0
         self.started = 0
-        # seconds each pool's planning took (read by the benchmark)
-        self.plan_seconds: list[float] = []
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._subscription: Subscription | None = None
@@ -88,14 +87,17 @@ class QueueScheduler:
     # --- one pass ------------------------------------------------------------------------
 
     async def run_pass(self, now: datetime | None = None) -> float | None:
-        """Plan and start; the seconds until the next reservation end (None: none)."""
+        """Plan and start; the seconds until the next reservation end (None: none).
+        Timed in ``expsvc_queue_pass_seconds`` (each pool's plan alone in
+        ``expsvc_queue_plan_seconds``)."""
         db = self.services.db
         now = now or utcnow()
-        await expire(db, now=now)
-        async with db.reader() as session:
-            pools = await queue.pools_with_waiting(session)
-        for name in pools:
-            await self._schedule_pool(name, now)
+        with PASS_SECONDS.time():
+            await expire(db, now=now)
+            async with db.reader() as session:
+                pools = await queue.pools_with_waiting(session)
+            for name in pools:
+                await self._schedule_pool(name, now)
         self.passes += 1
         async with db.reader() as session:
             next_end = await session.scalar(
@@ -125,7 +127,7 @@ class QueueScheduler:
                 memory_gb=state.memory_gb,
                 memory_reserved=state.memory_reserved,
             )
-            self.plan_seconds.append(time.perf_counter() - began)
+            PLAN_SECONDS.observe(time.perf_counter() - began)
             if not await self._start(p.experiment_id for p in planned if p.start_now):
                 now = utcnow()
                 continue  # the pool changed under the plan: plan it again

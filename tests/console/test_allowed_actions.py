@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.experiments import starting
-from app.models import Experiment, User
+from app.models import Experiment, Hypothesis, User
 from app.models.enums import Role
 from app.services import Services
 from tests.artifacts.helpers import rest_upload
@@ -68,17 +68,25 @@ async def people(services: Services, make_user: Any) -> dict[str, tuple[User, st
     }
 
 
-async def _experiment_in(
-    services: Services, people: dict[str, tuple[User, str]], status: str, name: str = "e"
-) -> Experiment:
-    owner = people["owner"][0]
-    hypothesis = await create_hypothesis(
+async def _team_hypothesis(
+    services: Services, people: dict[str, tuple[User, str]], name: str
+) -> Hypothesis:
+    """A hypothesis of ``hypothesis_owner`` led by ``lead``, observed by the owner of its
+    experiments, ``observer`` and ``other_lead``."""
+    return await create_hypothesis(
         services,
         people["hypothesis_owner"][0],
         title=f"H {name}",
         team_lead=people["lead"][0],
-        observers=[owner, people["observer"][0], people["other_lead"][0]],
+        observers=[people["owner"][0], people["observer"][0], people["other_lead"][0]],
     )
+
+
+async def _experiment_in(
+    services: Services, people: dict[str, tuple[User, str]], status: str, name: str = "e"
+) -> Experiment:
+    owner = people["owner"][0]
+    hypothesis = await _team_hypothesis(services, people, name)
     experiment = await create_experiment(services, owner, hypothesis, name=name)
     for step in PATH_TO[status]:
         experiment = await move(services, owner, experiment, step)
@@ -220,13 +228,7 @@ async def _waiting(
     """An experiment of ``owner`` waiting for the one GPU of the ``wait-pool``, which a
     run of the same owner holds."""
     owner = people["owner"][0]
-    hypothesis = await create_hypothesis(
-        services,
-        people["hypothesis_owner"][0],
-        title=f"H {name}",
-        team_lead=people["lead"][0],
-        observers=[owner, people["observer"][0], people["other_lead"][0]],
-    )
+    hypothesis = await _team_hypothesis(services, people, name)
     holder = await gpu_experiment(services, owner, hypothesis, gpu_type="W1", name="holder")
     await move(services, owner, holder, "start")
     experiment = await gpu_experiment(services, owner, hypothesis, gpu_type="W1", name=name)

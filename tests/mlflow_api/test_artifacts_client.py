@@ -18,7 +18,6 @@ import requests
 from mlflow.store.artifact.mlflow_artifacts_repo import MlflowArtifactsRepository
 
 from app.mlflow_api.shapes import artifact_uri
-from app.models import Experiment
 from tests.conftest import BACKENDS
 from tests.pg import TEST_DATABASE_ENV
 from tests.service_process import ServiceProcess, service_process
@@ -76,8 +75,7 @@ class Account:
             },
         )
         self.rest("POST", f"/experiments/{experiment['id']}/start")
-        row = Experiment(id=uuid.UUID(experiment["id"]), hypothesis_id=uuid.UUID(hypothesis["id"]))
-        return artifact_uri(row)
+        return artifact_uri(hypothesis["id"], experiment["id"])
 
     def artifacts(self, uri: str) -> list[dict[str, Any]]:
         """The run's artifacts as our REST API lists them."""

@@ -110,14 +110,44 @@ async def test_create_starts_a_run_with_fields_from_the_tags(client, make_user):
     assert experiment["hyperparams"] == {}  # no preset defaults: params are what was logged
     assert experiment["tags"] == ["team:vision"]
     assert experiment["resources"]["gpu_count"] == 0
-    # a CPU-only run: its cores and memory are held, its maximum duration enforced
-    assert experiment["reservation"]["gpu_count"] == 0
-    assert experiment["reservation"]["cpu_cores"] == experiment["resources"]["cpu_cores"]
+    # the script computes wherever it runs: nothing of our pools is held for it
+    assert experiment["reservation"] is None
     tags = tags_of(run)
     assert tags["team"] == "vision"
     assert tags["mlflow.user"] == "ann"
     assert tags["mlflow.runName"] == "run one"
     assert tags["mlflow.source.git.commit"] == "abcdef1234567"
+
+
+async def test_a_run_asking_for_gpus_holds_them_and_is_refused_when_none_are_free(
+    client, services, make_user
+):
+    _, token = await make_user(Role.DS)
+    experiment = await ok(client, token, "POST", "/experiments/create", name="on our GPUs")
+    asks = [{"key": "expsvc.gpuType", "value": "H100"}, {"key": "expsvc.gpuCount", "value": "2"}]
+    run = await ok(
+        client,
+        token,
+        "POST",
+        "/runs/create",
+        experiment_id=experiment["experiment_id"],
+        tags=asks,
+    )
+    held = (await ours(client, token, run["run"]["info"]["run_id"]))["reservation"]
+    assert (held["gpu_count"], held["cpu_cores"]) == (2, 1)  # with the default core
+    too_many = [
+        {"key": "expsvc.gpuType", "value": "H100"},
+        {"key": "expsvc.gpuCount", "value": "8"},
+    ]
+    status = await refused(
+        client,
+        token,
+        "POST",
+        "/runs/create",
+        experiment_id=experiment["experiment_id"],
+        tags=too_many,
+    )
+    assert status[1] == "RESOURCE_LIMIT_EXCEEDED"  # 2 of the pool's 8 H100s are held
 
 
 async def test_a_bad_type_tag_creates_nothing(client, services, make_user):

@@ -8,7 +8,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from app.resources.plan import Caps, Holding, Waiting, plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.resources.plan import Caps, Holding, Profile, Waiting, plan
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 ALICE, BOB = uuid.uuid4(), uuid.uuid4()
@@ -249,3 +252,61 @@ def test_cpu_only_entries_plan_on_cores_alone():
     )
     assert [p.start_now for p in planned] == [True, True, False]
     assert planned[2].estimated_start_at == NOW + timedelta(minutes=60)
+
+
+def walk_from_the_start(profile: Profile, need: tuple[int, int, int], length: timedelta) -> int:
+    """``Profile.earliest`` without its bounds: every search walks from the first step."""
+    start = 0
+    while True:
+        end = profile.times[start] + length
+        index = start
+        while index < len(profile.times) and profile.times[index] < end:
+            if any(free < amount for free, amount in zip(profile.free(index), need, strict=True)):
+                break
+            index += 1
+        else:
+            return start
+        start = index + 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    holdings=st.lists(
+        st.tuples(st.integers(-30, 600), st.integers(1, 4), st.sampled_from([0, 0, 8])),
+        max_size=8,
+    ),
+    waiting=st.lists(
+        st.tuples(
+            st.sampled_from([1, 2, 2, 4]),  # needs repeat, so earlier searches' bounds apply
+            st.one_of(st.sampled_from([10, 30, 60, 240]), st.integers(1, 600)),
+            st.integers(-1, 1),
+            st.sampled_from([0, 0, 0, 8]),
+        ),
+        max_size=120,
+    ),
+)
+def test_the_bounds_of_earlier_searches_change_no_plan(holdings, waiting):
+    held = [ends_in(minutes, gpus, cores) for minutes, gpus, cores in holdings]
+    reserved = sum(h.gpus for h in held)
+    cores_reserved = sum(h.cpu_cores for h in held)
+    entries = [
+        entry(gpus, minutes, priority=priority, joined=number, cores=cores)
+        for number, (gpus, minutes, priority, cores) in enumerate(waiting)
+    ]
+    args = dict(
+        now=NOW,
+        capacity=max(8, reserved),
+        reserved=reserved,
+        holdings=held,
+        waiting=entries,
+        cpu_cores=max(32, cores_reserved),
+        cpu_reserved=cores_reserved,
+    )
+    memoised = plan(**args)
+    real = Profile.earliest
+    Profile.earliest = walk_from_the_start  # type: ignore[method-assign]
+    try:
+        reference = plan(**args)
+    finally:
+        Profile.earliest = real  # type: ignore[method-assign]
+    assert memoised == reference

@@ -24,6 +24,7 @@ from app.models.enums import ExperimentStatus, FailureReason, Role
 from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, create_running
 from tests.conftest import MakeUser
+from tests.resources.helpers import reservation_of
 from tests.wandb.conftest import run_folder
 
 
@@ -112,9 +113,15 @@ async def test_a_run_is_found_again_and_only_its_importer_finishes_it(
     curator, _ = await make_user(Role.CURATOR)
     async with services.db.unit_of_work() as session:
         first = await imports.begin_import(
-            session, actor=owner, data=_run_data(), settings=services.settings, hooks=None
+            session,
+            actor=owner,
+            data=_run_data(),
+            settings=services.settings,
+            hooks=services.start_hooks,
         )
     assert first.created and first.experiment.status is ExperimentStatus.RUNNING
+    # it ran elsewhere, long ago: nothing of our pools is held for it
+    assert await reservation_of(services, first.experiment.id) is None
     async with services.db.unit_of_work() as session:
         again = await imports.begin_import(
             session,

@@ -107,7 +107,9 @@ async def begin_import(
     hooks: StartHooks | None,
 ) -> Begun:
     """The run's experiment: the one an earlier import made (``created`` false, left as
-    it is), or a new one owned by the caller, RUNNING since the run's start."""
+    it is), or a new one owned by the caller, RUNNING since the run's start. The run
+    computed elsewhere, long ago: it holds nothing of our pools (``hooks`` without the
+    reservation)."""
     existing = await find_import(session, actor=actor, project=data.project, run_id=data.run_id)
     if existing is not None:
         return Begun(existing, created=False)
@@ -141,7 +143,11 @@ async def begin_import(
     )
     await session.flush()
     started = await experiments.start_experiment(
-        session, actor=actor, experiment_id=created.id, hooks=hooks, at=data.started_at
+        session,
+        actor=actor,
+        experiment_id=created.id,
+        hooks=hooks.without_reservation() if hooks is not None else None,
+        at=data.started_at,
     )
     return Begun(started, created=True)
 
