@@ -256,6 +256,11 @@ async def test_a_run_reads_back_with_config_history_output_summary_and_exit(
     assert rows == [(step, frozenset({"loss", "acc"})) for step in range(150)]
     assert math.isclose(run.summary["loss"], value("loss", 149))
     assert math.isclose(run.summary["acc"], value("acc", 149))
+    # the best either way: loss falls, acc rises over the 150 steps
+    assert math.isclose(run.summary["loss.min"], value("loss", 149))
+    assert math.isclose(run.summary["loss.max"], value("loss", 0))
+    assert math.isclose(run.summary["acc.max"], value("acc", 149))
+    assert math.isclose(run.summary["acc.min"], value("acc", 0))
     assert run.exit_code == 0
     assert [(line.stream, line.text) for line in run.console] == [
         ("stdout", "epoch 0 starting"),

@@ -28,7 +28,7 @@ import logging
 import math
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,11 +345,7 @@ class WandbMirror(MirrorSender):
                     select(MetricSeries).where(MetricSeries.experiment_id == experiment.id)
                 )
             ).all()
-        summary = {
-            s.key: s.last_value
-            for s in series
-            if s.last_value is not None and math.isfinite(s.last_value)
-        }
+        summary = _summary(series)
         code = EXIT_CODES[experiment.status]
         await self._call(self._end, experiment.id, summary, code)
         await self.update_run(experiment.id, final_status=str(code))
@@ -358,3 +354,17 @@ class WandbMirror(MirrorSender):
         run = self._runs.pop(experiment_id)
         run.summary.update(summary)
         run.finish(exit_code=code)
+
+
+def _summary(series: Sequence[MetricSeries]) -> dict[str, float]:
+    """Each series' last finite value under its key, and its best either way (experiments
+    store no goal: ``<key>.min`` and ``<key>.max``, over its finite values)."""
+    summary: dict[str, float] = {}
+    for row in series:
+        if row.last_value is not None and math.isfinite(row.last_value):
+            summary[row.key] = row.last_value
+        if row.min_value is not None:
+            summary[f"{row.key}.min"] = row.min_value
+        if row.max_value is not None:
+            summary[f"{row.key}.max"] = row.max_value
+    return summary
