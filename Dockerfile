@@ -36,7 +36,10 @@ WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 # the training client (client/) is a workspace member the server does not install
 COPY client/pyproject.toml client/README.md client/
-RUN uv sync --frozen --no-dev --no-install-project --no-install-workspace \
+# Optional extras: `docker compose build --build-arg EXTRAS="--extra wandb"` for the W&B
+# mirror (docs/wandb.md); the default image leaves wandb out
+ARG EXTRAS=""
+RUN uv sync --frozen --no-dev $EXTRAS --no-install-project --no-install-workspace \
     --python /usr/local/bin/python3
 
 COPY app ./app
@@ -44,7 +47,7 @@ COPY schema ./schema
 COPY migrations ./migrations
 COPY alembic.ini ./
 COPY --from=web /src/web/dist ./web/dist
-RUN uv sync --frozen --no-dev --python /usr/local/bin/python3
+RUN uv sync --frozen --no-dev $EXTRAS --python /usr/local/bin/python3
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin expsvc \
     && mkdir -p /app/.expsvc \

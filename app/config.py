@@ -258,6 +258,28 @@ class Settings(BaseSettings):
     # Longest wait between retries while MLflow is down or refusing
     mlflow_max_backoff_seconds: float = Field(default=60.0, gt=0)
 
+    # W&B mirror (active when wandb_project is set; see app/integrations/wandb/mirror.py).
+    # The project a run goes to: {hypothesis} is the hypothesis title, {hypothesis_id} its
+    # id (W&B spells project names without "/", "\\", "#", "?", "%", ":")
+    wandb_project: str = Field(
+        default="", description="W&B project runs are mirrored to (default: none)"
+    )
+    # Empty → wandb's own WANDB_ENTITY / WANDB_BASE_URL / WANDB_API_KEY (or its login)
+    wandb_entity: str = ""
+    wandb_base_url: str = ""
+    wandb_api_key: str = ""
+    # Where wandb keeps its local files (the run folders, wandb's "dir"); empty → WANDB_DIR
+    # or the working directory
+    wandb_dir: str = ""
+    # "online", "offline" (runs stay in wandb_dir, for `wandb sync`); empty → WANDB_MODE
+    wandb_mode: str = ""
+    wandb_mirror_artifacts: bool = False
+    # How long opening a run may wait for W&B before the round fails (and is retried)
+    wandb_init_timeout_seconds: float = Field(default=90.0, gt=0)
+    wandb_sync_interval_seconds: float = Field(default=1.0, gt=0)
+    # Longest wait between retries while W&B is down or refusing
+    wandb_max_backoff_seconds: float = Field(default=60.0, gt=0)
+
     # Notification delivery beyond the console (app/notifications/delivery): the
     # installation's transports; each user picks channels per kind and may give their own
     # email address, webhook and Slack URLs (which then win over these)

@@ -53,6 +53,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             mirror = MlflowMirror(services.db, services.settings, services.store)
             jobs.append(mlflow_job(mirror))
             closers.append(mirror.close)
+        if services.settings.wandb_project:  # its own job: neither mirror waits on the other
+            from app.integrations.wandb.mirror import WandbMirror
+
+            wandb_mirror = WandbMirror(services.db, services.settings, services.store)
+            jobs.append(wandb_mirror.job())
+            closers.append(wandb_mirror.close)
         for job in jobs:
             job.start()
         scheduler = QueueScheduler(services)

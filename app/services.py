@@ -21,9 +21,19 @@ from app.storage import ArtifactStore, open_store
 from app.users.auth_cache import AuthCache
 
 if TYPE_CHECKING:
-    from app.integrations.mlflow.queue import MlflowQueue
+    from app.integrations.mirror.queue import MirrorQueue
 
 EVENT_STREAM = "events"
+
+
+def mirror_targets(settings: Settings) -> list[tuple[str, bool]]:
+    """The configured mirrors and whether each mirrors artifacts."""
+    targets: list[tuple[str, bool]] = []
+    if settings.mlflow_tracking_uri:
+        targets.append(("mlflow", settings.mlflow_mirror_artifacts))
+    if settings.wandb_project:
+        targets.append(("wandb", settings.wandb_mirror_artifacts))
+    return targets
 
 
 @dataclass
@@ -40,8 +50,8 @@ class Services:
     notifier: NotificationProducer = field(init=False)
     # The artifact store named by the settings (tests may swap it)
     store: ArtifactStore = field(init=False)
-    # The request path's side of the MLflow mirror; None when MLflow is not configured
-    mlflow: MlflowQueue | None = field(init=False, default=None)
+    # The request path's side of the mirrors (MLflow, W&B); None when none is configured
+    mirrors: MirrorQueue | None = field(init=False, default=None)
     # Rate limits (app/rate_limits.py): given (counted in Redis), or counted in this process
     rate_limits: RateLimits | None = None
     limits: RateLimits = field(init=False)
@@ -57,11 +67,12 @@ class Services:
         self.auth = AuthCache(self.db, ttl=self.settings.auth_cache_ttl_seconds)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
         self.limits = self.rate_limits or RateLimits(self.settings)
-        if self.settings.mlflow_tracking_uri:
-            from app.integrations.mlflow.queue import MlflowQueue
+        targets = mirror_targets(self.settings)
+        if targets:  # (the hook is idempotent, so a copy's second one does no harm)
+            from app.integrations.mirror.queue import MirrorQueue, Target
 
-            self.mlflow = MlflowQueue(self.settings)
-            self.start_hooks.hooks.append(self.mlflow.on_started)
+            self.mirrors = MirrorQueue([Target(name, artifacts) for name, artifacts in targets])
+            self.start_hooks.hooks.append(self.mirrors.on_started)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

@@ -30,6 +30,7 @@ from app.resources.service import reservations_by_experiment
 from app.users.service import users_by_ids
 
 if TYPE_CHECKING:
+    from app.integrations.mirror.links import LinkView
     from app.integrations.mlflow.links import MlflowLinkView
 
 K = TypeVar("K")
@@ -80,6 +81,7 @@ class Loaders:
     reservations: DataLoader[uuid.UUID, Reservation | None] = field(init=False)
     experiments: DataLoader[uuid.UUID, Experiment | None] = field(init=False)
     mlflow_links: DataLoader[uuid.UUID, MlflowLinkView | None] = field(init=False)
+    wandb_links: DataLoader[uuid.UUID, LinkView | None] = field(init=False)
     api_costs: DataLoader[ApiCostRead, ApiCostPage] = field(init=False)
     deliveries: DataLoader[uuid.UUID, list[NotificationDelivery] | None] = field(init=False)
     _visible: dict[tuple[uuid.UUID, Role], VisibleLoaders] = field(init=False)
@@ -98,6 +100,7 @@ class Loaders:
         self.reservations = batched(self.db, reservations_by_experiment)
         self.experiments = batched(self.db, experiments_by_ids)
         self.mlflow_links = batched(self.db, _mlflow_links)
+        self.wandb_links = batched(self.db, _wandb_links)
         self.api_costs = DataLoader(load_fn=self._api_costs)
         self.deliveries = batched(self.db, deliveries_by_notification, list)
 
@@ -163,3 +166,11 @@ async def _mlflow_links(
     from app.integrations.mlflow.links import links_by_experiment  # only when asked for
 
     return await links_by_experiment(session, ids)
+
+
+async def _wandb_links(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> Mapping[uuid.UUID, LinkView]:
+    from app.integrations.mirror.links import links_by_experiment  # only when asked for
+
+    return await links_by_experiment(session, "wandb", ids)

@@ -91,7 +91,7 @@ async def _log_metrics(
         experiment_id=experiment,
         batch=batch,
         batch_id=batch_id,
-        mirror=info.context.services.mlflow,
+        mirror=info.context.services.mirrors,
     )
     if not result.duplicate:
         publish_metrics(info.context.services.live, experiment, batch, result.seq)

@@ -196,6 +196,25 @@ class MlflowLink:
     last_error_at: datetime | None
 
 
+@strawberry.type(description="The experiment's run in W&B, and how far the mirror got.")
+class WandbLink:
+    run_path: str = strawberry.field(description="entity/project/run id (W&B's run path).")
+    url: str | None = strawberry.field(
+        description="The run in the W&B UI; null while W&B has not named its entity (offline)."
+    )
+    synced_at: datetime | None = strawberry.field(
+        description="When W&B last accepted something of this run."
+    )
+    pending_points: BigInt = strawberry.field(
+        description="Metric points accepted here and not yet in W&B (a running experiment's "
+        "latest step waits for its other keys)."
+    )
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed; null once a later one succeeded."
+    )
+    last_error_at: datetime | None
+
+
 def progress_of(row: ExperimentRow) -> Progress:
     view = progress_view(row, utcnow())
     return Progress(
@@ -372,9 +391,27 @@ class Experiment:
         settings = info.context.settings
         ui = settings.mlflow_ui_url or settings.mlflow_tracking_uri
         return MlflowLink(
-            experiment_id=view.experiment_id,
+            experiment_id=view.remote_group,
             run_id=view.run_id,
-            url=run_url(ui, view.experiment_id, view.run_id),
+            url=run_url(ui, view.remote_group, view.run_id),
+            synced_at=view.synced_at,
+            pending_points=BigInt(view.pending_points),
+            last_error=view.last_error,
+            last_error_at=view.last_error_at,
+        )
+
+    @strawberry.field(
+        description="Its run in W&B; null until the mirror opened it (or without W&B)."
+    )
+    async def wandb(self, info: Info) -> WandbLink | None:
+        view = await info.context.loaders.wandb_links.load(self.row.id)
+        if view is None:
+            return None
+        from app.integrations.wandb.links import run_path, run_url
+
+        return WandbLink(
+            run_path=run_path(view.remote_group, view.run_id),
+            url=run_url(info.context.settings.wandb_base_url, view.remote_group, view.run_id),
             synced_at=view.synced_at,
             pending_points=BigInt(view.pending_points),
             last_error=view.last_error,

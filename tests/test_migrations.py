@@ -372,3 +372,146 @@ def test_0014_gives_existing_pools_cores_and_memory_and_counts_what_runs_holds(
     assert costs == [0.0, 0.0]
     downgrade(database_url, "0013")
     assert current_revisions(database_url) == ["0013"]
+
+
+def test_0016_moves_the_mlflow_mirror_rows_to_the_shared_tables_and_back(
+    database_url: str,
+) -> None:
+    """0016: MLflow's queue items (ids kept, the id sequence going on after them) and run
+    rows become target 'mlflow' rows of mirror_queue and mirror_runs; the downgrade brings
+    MLflow's back and drops what other targets queued."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from app.models.base import UTCDateTime
+
+    upgrade(database_url, "0015")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    user, hypothesis, experiment = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    def typed(sql: str, values: dict[str, Any]) -> sa.TextClause:
+        def bind(name: str, value: Any) -> sa.BindParameter[Any]:
+            if isinstance(value, uuid.UUID):
+                return sa.bindparam(name, value, type_=sa.Uuid())
+            if isinstance(value, datetime):
+                return sa.bindparam(name, value, type_=UTCDateTime())
+            return sa.bindparam(name, value)
+
+        return sa.text(sql).bindparams(*(bind(k, v) for k, v in values.items()))
+
+    def seed(connection: Connection) -> None:
+        def run(statement: Any, values: dict[str, Any] | None = None) -> None:
+            if values is None:
+                connection.execute(statement)
+            else:
+                connection.execute(typed(statement.text, values))
+
+        run(
+            sa.text(
+                "INSERT INTO users (id, name, email, role, created_at)"
+                " VALUES (:id, 'old', 'o@x.io', 'DS', :now)"
+            ),
+            {"id": user, "now": now},
+        )
+        run(
+            sa.text(
+                "INSERT INTO hypotheses (id, title, owner_id, created_at)"
+                " VALUES (:id, 'h', :user, :now)"
+            ),
+            {"id": hypothesis, "user": user, "now": now},
+        )
+        run(
+            sa.table(
+                "experiments",
+                *(sa.column(name, sa.Uuid()) for name in ("id", "hypothesis_id", "owner_id")),
+                *map(sa.column, ("name", "status", "type", "model", "framework")),
+                *(sa.column(name, sa.JSON()) for name in ("hyperparams", "config", "tags")),
+                *map(sa.column, ("gpu_count", "cpu_cores", "memory_gb", "max_duration_minutes")),
+                sa.column("created_at", UTCDateTime()),
+                sa.column("updated_at", UTCDateTime()),
+            )
+            .insert()
+            .values(
+                id=experiment,
+                hypothesis_id=hypothesis,
+                owner_id=user,
+                name="e",
+                status="RUNNING",
+                type="ML",
+                model="m",
+                framework="f",
+                hyperparams={},
+                config={},
+                tags=[],
+                gpu_count=0,
+                cpu_cores=1,
+                memory_gb=1,
+                max_duration_minutes=60,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        for item_id, sent in ((7, 500), (9, 0)):
+            run(
+                sa.text(
+                    "INSERT INTO mlflow_queue (id, experiment_id, kind, points, sent, payload,"
+                    " created_at) VALUES (:id, :e, 'metrics', 1000, :sent, :payload, :now)"
+                ),
+                {"id": item_id, "e": experiment, "sent": sent, "payload": b"{}", "now": now},
+            )
+        run(
+            sa.text(
+                "INSERT INTO mlflow_runs (experiment_id, mlflow_experiment_id, run_id,"
+                " artifact_uri, points_synced, last_error, created_at)"
+                " VALUES (:e, '12', 'abc', 'mlflow-artifacts:/12/abc', 500, 'HTTP 503', :now)"
+            ),
+            {"e": experiment, "now": now},
+        )
+        connection.commit()
+
+    inspect_db(database_url, seed)
+    upgrade(database_url, "0016")
+
+    def read(connection: Connection) -> tuple[Any, ...]:
+        queue = connection.execute(
+            sa.text("SELECT id, target, kind, points, sent FROM mirror_queue ORDER BY id")
+        ).all()
+        runs = connection.execute(
+            sa.text(
+                "SELECT target, remote_group, run_id, artifact_uri, points_synced, last_error,"
+                " last_step, log_seq FROM mirror_runs"
+            )
+        ).all()
+        return [tuple(row) for row in queue], [tuple(row) for row in runs]
+
+    queue, runs = inspect_db(database_url, read)
+    assert queue == [(7, "mlflow", "metrics", 1000, 500), (9, "mlflow", "metrics", 1000, 0)]
+    assert runs == [("mlflow", "12", "abc", "mlflow-artifacts:/12/abc", 500, "HTTP 503", None, 0)]
+
+    def queue_more(connection: Connection) -> int:
+        for target in ("mlflow", "wandb"):
+            connection.execute(
+                typed(
+                    "INSERT INTO mirror_queue (target, experiment_id, kind, points, sent,"
+                    " payload, created_at) VALUES (:t, :e, 'metrics', 1, 0, :p, :now)",
+                    {"t": target, "e": experiment, "p": b"{}", "now": now},
+                )
+            )
+        connection.commit()
+        return int(
+            connection.execute(
+                sa.text("SELECT MIN(id) FROM mirror_queue WHERE id > 9")
+            ).scalar_one()
+        )
+
+    assert inspect_db(database_url, queue_more) == 10  # after the copied ids
+    downgrade(database_url, "0015")
+
+    def read_old(connection: Connection) -> tuple[Any, ...]:
+        queue = connection.execute(sa.text("SELECT id, sent FROM mlflow_queue ORDER BY id")).all()
+        runs = connection.execute(
+            sa.text("SELECT mlflow_experiment_id, run_id, points_synced FROM mlflow_runs")
+        ).all()
+        return [tuple(row) for row in queue], [tuple(row) for row in runs]
+
+    assert inspect_db(database_url, read_old) == ([(7, 500), (9, 0), (10, 0)], [("12", "abc", 500)])

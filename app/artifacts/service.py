@@ -421,8 +421,8 @@ async def _record(
         )
         session.add(artifact)
         await session.flush()
-        if services.mlflow is not None:
-            await services.mlflow.on_artifact(session, artifact)
+        if services.mirrors is not None:
+            await services.mirrors.on_artifact(session, artifact)
     return artifact, replaced
 
 

@@ -407,7 +407,7 @@ async def log_batch(
     if not params and not tags:
         if batch is not None:
             alone = await metrics.ingest_metrics_alone(
-                services.db, actor=actor, experiment_id=run_id, batch=batch, mirror=services.mlflow
+                services.db, actor=actor, experiment_id=run_id, batch=batch, mirror=services.mirrors
             )
             publish_metrics(services.live, run_id, batch, alone.seq)
         else:
@@ -434,7 +434,7 @@ async def log_batch(
         result: metrics.IngestResult | None = None
         if batch is not None:
             result = await metrics.ingest_metrics(
-                session, actor=actor, experiment_id=run_id, batch=batch, mirror=services.mlflow
+                session, actor=actor, experiment_id=run_id, batch=batch, mirror=services.mirrors
             )
     if batch is not None and result is not None:
         publish_metrics(services.live, run_id, batch, result.seq)

@@ -6,7 +6,7 @@ from app.models.experiment import Experiment
 from app.models.hypothesis import Hypothesis, hypothesis_observers
 from app.models.log import log_batches, log_lines
 from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
-from app.models.mlflow import MlflowQueueItem, MlflowRun
+from app.models.mirror import MirrorQueueItem, MirrorRun
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
 from app.models.notification import Notification
 from app.models.notification_delivery import NotificationDelivery, NotificationPreference
@@ -24,8 +24,8 @@ __all__ = [
     "Experiment",
     "Hypothesis",
     "MetricSeries",
-    "MlflowQueueItem",
-    "MlflowRun",
+    "MirrorQueueItem",
+    "MirrorRun",
     "Notification",
     "NotificationDelivery",
     "NotificationPreference",

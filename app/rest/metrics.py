@@ -143,7 +143,7 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
         experiment_id=experiment_id,
         batch=batch,
         batch_id=batch_id,
-        mirror=call.services.mlflow,
+        mirror=call.services.mirrors,
     )
     if not result.duplicate:
         publish_metrics(call.services.live, experiment_id, batch, result.seq)

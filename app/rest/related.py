@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from app.models.resource import Reservation
 from app.resources.service import reservations_by_experiment
 
 if TYPE_CHECKING:
+    from app.integrations.mirror.links import LinkView
     from app.integrations.mlflow.links import MlflowLinkView
 
 
@@ -35,6 +36,8 @@ class Related:
     mlflow_ui: str = ""  # the MLflow UI the links point into ("" → no URL)
     allowed_actions: Mapping[uuid.UUID, Sequence[ExperimentAction]] = field(default_factory=dict)
     visible_parents: frozenset[uuid.UUID] = frozenset()  # the parents the caller may read
+    wandb_links: Mapping[uuid.UUID, LinkView] = field(default_factory=dict)
+    wandb_base_url: str = ""  # the W&B the links point into ("" → W&B cloud)
 
 
 async def load_related(
@@ -48,14 +51,21 @@ async def load_related(
     actions = await allowed_actions_by_experiment(session, actor=actor, experiments=experiments)
     parent_ids = [row.parent_id for row in experiments if row.parent_id is not None]
     parents = await visible_ids(session, actor=actor, ids=parent_ids)
-    if not settings.mlflow_tracking_uri:
-        return Related(reservations, allowed_actions=actions, visible_parents=parents)
-    from app.integrations.mlflow.links import links_by_experiment  # only with MLflow
+    related = Related(reservations, allowed_actions=actions, visible_parents=parents)
+    if settings.mlflow_tracking_uri:
+        from app.integrations.mlflow.links import links_by_experiment  # only with MLflow
 
-    return Related(
-        reservations,
-        await links_by_experiment(session, ids),
-        settings.mlflow_ui_url or settings.mlflow_tracking_uri,
-        actions,
-        parents,
-    )
+        related = replace(
+            related,
+            mlflow_links=await links_by_experiment(session, ids),
+            mlflow_ui=settings.mlflow_ui_url or settings.mlflow_tracking_uri,
+        )
+    if settings.wandb_project:
+        from app.integrations.mirror import links  # only with W&B
+
+        related = replace(
+            related,
+            wandb_links=await links.links_by_experiment(session, "wandb", ids),
+            wandb_base_url=settings.wandb_base_url,
+        )
+    return related

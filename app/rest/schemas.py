@@ -106,6 +106,17 @@ class MlflowLinkOut(Out):
     last_error_at: datetime | None
 
 
+class WandbLinkOut(Out):
+    run_path: str = Field(description="entity/project/run id (W&B's run path)")
+    url: str | None = Field(
+        description="The run in the W&B UI; null while W&B has not named its entity (offline)"
+    )
+    synced_at: datetime | None = Field(description="When W&B last accepted part of it")
+    pending_points: int = Field(description="Metric points not yet in W&B")
+    last_error: str | None = Field(description="Why the last attempt failed, if it did")
+    last_error_at: datetime | None
+
+
 class QueueOut(Out):
     pool: str = Field(description="The pool it waits for")
     position: int = Field(description="Its place in the pool's queue, from 1")
@@ -142,6 +153,9 @@ class ExperimentOut(Out):
     cost: CostOut
     mlflow: MlflowLinkOut | None = Field(
         description="Its MLflow run; null until opened, and without MLflow"
+    )
+    wandb: WandbLinkOut | None = Field(
+        description="Its W&B run; null until opened, and without W&B"
     )
     created_at: datetime
     started_at: datetime | None

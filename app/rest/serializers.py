@@ -92,9 +92,25 @@ def _mlflow(row: Experiment, related: Related) -> dict[str, Any] | None:
     from app.integrations.mlflow.links import run_url  # a link exists only with MLflow
 
     return {
-        "experiment_id": view.experiment_id,
+        "experiment_id": view.remote_group,
         "run_id": view.run_id,
-        "url": run_url(related.mlflow_ui, view.experiment_id, view.run_id),
+        "url": run_url(related.mlflow_ui, view.remote_group, view.run_id),
+        "synced_at": iso(view.synced_at),
+        "pending_points": view.pending_points,
+        "last_error": view.last_error,
+        "last_error_at": iso(view.last_error_at),
+    }
+
+
+def _wandb(row: Experiment, related: Related) -> dict[str, Any] | None:
+    view = related.wandb_links.get(row.id)
+    if view is None:
+        return None
+    from app.integrations.wandb.links import run_path, run_url  # a link exists only with W&B
+
+    return {
+        "run_path": run_path(view.remote_group, view.run_id),
+        "url": run_url(related.wandb_base_url, view.remote_group, view.run_id),
         "synced_at": iso(view.synced_at),
         "pending_points": view.pending_points,
         "last_error": view.last_error,
@@ -129,6 +145,7 @@ def experiment_json(row: Experiment, now: datetime, related: Related) -> dict[st
         "reservation": _reservation(reservation),
         "cost": _cost(row, reservation, now),
         "mlflow": _mlflow(row, related),
+        "wandb": _wandb(row, related),
         "created_at": iso(row.created_at),
         "started_at": iso(row.started_at),
         "finished_at": iso(row.finished_at),

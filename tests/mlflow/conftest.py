@@ -19,7 +19,7 @@ import pytest
 from app.config import Settings
 from app.integrations.mlflow.mirror import MlflowMirror
 from app.main import create_app
-from app.models import Experiment, MlflowRun, User
+from app.models import Experiment, MirrorRun, User
 from app.models.enums import Role
 from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, start
@@ -101,10 +101,10 @@ class Mirrored:
         experiment = await create_experiment(self.services, owner, hypothesis)
         return owner, token, await start(self.services, owner, experiment)
 
-    async def opened_run(self, experiment_id: uuid.UUID) -> MlflowRun:
+    async def opened_run(self, experiment_id: uuid.UUID) -> MirrorRun:
         """Our row of the experiment's MLflow run, which must be open."""
         async with self.services.db.reader() as session:
-            row = await session.get(MlflowRun, experiment_id)
+            row = await session.get(MirrorRun, ("mlflow", experiment_id))
         assert row is not None and row.run_id is not None
         return row
 

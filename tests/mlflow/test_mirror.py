@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.compare.params import flatten
 from app.experiments.schemas import GitRefData
 from app.mlflow_terms import MAX_PARAM_VALUE, TRUNCATED
-from app.models import MlflowQueueItem, MlflowRun
+from app.models import MirrorQueueItem, MirrorRun
 from app.models.base import utcnow
 from app.models.enums import Role
 from tests.builders import create_experiment, create_hypothesis, move, start
@@ -164,10 +164,10 @@ async def test_experiments_of_one_hypothesis_share_an_mlflow_experiment(
     await start(mirrored.services, owner, second)
     await mirrored.sync()
     async with mirrored.services.db.reader() as session:
-        rows = [await session.get(MlflowRun, e.id) for e in (first, second)]
+        rows = [await session.get(MirrorRun, ("mlflow", e.id)) for e in (first, second)]
     assert all(row is not None and row.run_id for row in rows)
     assert rows[0] is not None and rows[1] is not None
-    assert rows[0].mlflow_experiment_id == rows[1].mlflow_experiment_id
+    assert rows[0].remote_group == rows[1].remote_group
     assert rows[0].run_id != rows[1].run_id
 
 
@@ -186,17 +186,18 @@ async def test_a_crash_after_mlflow_answered_makes_no_second_run_and_no_duplicat
         [float(step) for step in range(1500)],
     )
     async with mirrored.services.db.reader() as session:
-        payload = await session.scalar(select(MlflowQueueItem.payload))
+        payload = await session.scalar(select(MirrorQueueItem.payload))
     assert payload is not None
     await mirrored.sync()
     async with mirrored.services.db.unit_of_work() as session:
-        run_row = await session.get(MlflowRun, experiment.id)
+        run_row = await session.get(MirrorRun, ("mlflow", experiment.id))
         assert run_row is not None and run_row.run_id is not None
         run_id = run_row.run_id
         # as if our commits after MLflow's answers were lost: no run id, the batch unsent
         run_row.run_id = None
         session.add(
-            MlflowQueueItem(
+            MirrorQueueItem(
+                target="mlflow",
                 experiment_id=experiment.id,
                 kind="metrics",
                 points=1500,
@@ -207,13 +208,13 @@ async def test_a_crash_after_mlflow_answered_makes_no_second_run_and_no_duplicat
         )
     await mirrored.sync()
     async with mirrored.services.db.reader() as session:
-        again = await session.get(MlflowRun, experiment.id)
+        again = await session.get(MirrorRun, ("mlflow", experiment.id))
     assert again is not None and again.run_id == run_id
     runs = (
         await mirrored.mlflow.post(
             "/api/2.0/mlflow/runs/search",
             json={
-                "experiment_ids": [again.mlflow_experiment_id],
+                "experiment_ids": [again.remote_group],
                 "filter": f"tags.`expsvc.experiment_id` = '{experiment.id}'",
             },
         )
@@ -234,7 +235,7 @@ async def test_a_batch_we_refuse_is_not_queued(mirrored: Mirrored, make_user: Ma
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "VALIDATION_FAILED"
     async with mirrored.services.db.reader() as session:
-        queued = await session.scalar(select(func.count()).select_from(MlflowQueueItem))
+        queued = await session.scalar(select(func.count()).select_from(MirrorQueueItem))
     assert queued == 0
 
 

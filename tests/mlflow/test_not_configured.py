@@ -1,4 +1,5 @@
-"""Without ``EXPSVC_MLFLOW_TRACKING_URI`` nothing of MLflow is loaded or written."""
+"""Without ``EXPSVC_MLFLOW_TRACKING_URI`` nothing of MLflow is loaded or written (and
+without ``EXPSVC_WANDB_PROJECT`` nothing of wandb or of the mirrors' machinery)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.config import Settings
 from app.migrate import upgrade
-from app.models import MlflowQueueItem, MlflowRun
+from app.models import MirrorQueueItem, MirrorRun
 from app.models.enums import Role
 from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, start
@@ -31,7 +32,9 @@ async def main() -> None:
         pass
     loaded = sorted(
         name for name in sys.modules
-        if name.split(".")[0] == "mlflow" or name.startswith("app.integrations")
+        if name.split(".")[0] in ("mlflow", "wandb")
+        or name.startswith(("app.integrations.mlflow", "app.integrations.mirror"))
+        or name == "app.integrations.wandb.mirror"
     )
     print("LOADED", loaded)
 
@@ -52,6 +55,7 @@ def test_start_up_without_the_uri_imports_nothing_of_mlflow(
         "EXPSVC_DATA_DIR": str(settings.data_dir),
         "EXPSVC_ARTIFACT_STORE_URL": settings.artifact_store_url,
         "EXPSVC_MLFLOW_TRACKING_URI": "",
+        "EXPSVC_WANDB_PROJECT": "",
         "EXPSVC_REDIS_URL": "",
     }
     result = subprocess.run(
@@ -70,7 +74,7 @@ def test_start_up_without_the_uri_imports_nothing_of_mlflow(
 async def test_without_the_uri_nothing_is_queued_and_there_is_no_link(
     services: Services, client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
-    assert services.mlflow is None
+    assert services.mirrors is None
     owner, token = await make_user(Role.DS)
     hypothesis = await create_hypothesis(services, owner)
     experiment = await create_experiment(services, owner, hypothesis)
@@ -82,8 +86,8 @@ async def test_without_the_uri_nothing_is_queued_and_there_is_no_link(
     )
     assert answer.status_code == 202
     async with services.db.reader() as session:
-        assert await session.scalar(select(func.count()).select_from(MlflowQueueItem)) == 0
-        assert await session.scalar(select(func.count()).select_from(MlflowRun)) == 0
+        assert await session.scalar(select(func.count()).select_from(MirrorQueueItem)) == 0
+        assert await session.scalar(select(func.count()).select_from(MirrorRun)) == 0
     data = await ok(
         client,
         "query($id: ID!) { experiment(id: $id) { mlflow { runId } } }",

@@ -9,7 +9,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
 from app.main import create_app
-from app.models import MlflowQueueItem, MlflowRun
+from app.models import MirrorQueueItem, MirrorRun
 from app.models.enums import Role
 from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, move, start
@@ -22,8 +22,8 @@ LINK = """query($id: ID!) { experiment(id: $id) { status mlflow {
   runId pendingPoints lastError lastErrorAt syncedAt } } }"""
 
 
-def gauge(name: str) -> float:
-    value = REGISTRY.get_sample_value(name)
+def gauge(name: str, target: str) -> float:
+    value = REGISTRY.get_sample_value(name, {"target": target})
     assert value is not None, name
     return value
 
@@ -57,10 +57,10 @@ async def test_an_outage_midway_converges_to_exactly_our_data(
         assert link["mlflow"]["pendingPoints"] == 2500
         assert "ConnectError" in link["mlflow"]["lastError"]
         assert link["mlflow"]["lastErrorAt"] is not None
-        assert gauge("expsvc_mlflow_pending_points") == 2500
-        assert gauge("expsvc_mlflow_pending_items") == 5
-        assert gauge("expsvc_mlflow_failing_runs") == 1
-        assert gauge("expsvc_mlflow_lag_seconds") > 0
+        assert gauge("expsvc_mirror_pending_points", "mlflow") == 2500
+        assert gauge("expsvc_mirror_pending_items", "mlflow") == 5
+        assert gauge("expsvc_mirror_failing_runs", "mlflow") == 1
+        assert gauge("expsvc_mirror_lag_seconds", "mlflow") > 0
     finally:
         mirrored.server.start()
 
@@ -76,8 +76,8 @@ async def test_an_outage_midway_converges_to_exactly_our_data(
         "mlflow"
     ]
     assert link["pendingPoints"] == 0 and link["lastError"] is None
-    assert gauge("expsvc_mlflow_pending_points") == 0
-    assert gauge("expsvc_mlflow_failing_runs") == 0
+    assert gauge("expsvc_mirror_pending_points", "mlflow") == 0
+    assert gauge("expsvc_mirror_failing_runs", "mlflow") == 0
 
 
 async def test_a_batch_cut_short_resumes_after_what_mlflow_took(
@@ -94,11 +94,11 @@ async def test_a_batch_cut_short_resumes_after_what_mlflow_took(
         [float(step) for step in range(2500)],
     )
     async with mirrored.services.db.unit_of_work() as session:
-        await session.execute(update(MlflowQueueItem).values(sent=1000))
+        await session.execute(update(MirrorQueueItem).values(sent=1000))
     await mirrored.sync()
     async with mirrored.services.db.reader() as session:
-        run_row = await session.get(MlflowRun, experiment.id)
-        left = (await session.scalars(select(MlflowQueueItem))).all()
+        run_row = await session.get(MirrorRun, ("mlflow", experiment.id))
+        left = (await session.scalars(select(MirrorQueueItem))).all()
     assert run_row is not None and run_row.run_id is not None and left == []
     steps = [point[0] for point in await history(mirrored.mlflow, run_row.run_id, "loss")]
     assert steps == list(range(1000, 2500))
@@ -120,7 +120,7 @@ async def test_the_mirror_runs_by_itself_in_the_app(
         await post_batch(mirrored.client, token, experiment.id, "acc", [0, 1, 2], [0.1, 0.2, 0.3])
         for _ in range(400):
             async with services.db.reader() as session:
-                row = await session.get(MlflowRun, experiment.id)
+                row = await session.get(MirrorRun, ("mlflow", experiment.id))
             if row is not None and row.points_synced == 3:
                 break
             await asyncio.sleep(0.05)

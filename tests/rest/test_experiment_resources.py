@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import update
 
 from app.main import create_app
-from app.models import MlflowQueueItem, MlflowRun
+from app.models import MirrorQueueItem, MirrorRun
 from app.models.enums import Role
 from app.models.resource import Reservation
 from app.services import Services
@@ -234,16 +234,22 @@ async def test_the_mlflow_link_shows_only_with_mlflow_configured(client, service
     experiment = await start(services, owner, await create_experiment(services, owner, hypothesis))
     async with services.db.unit_of_work() as session:
         session.add(
-            MlflowRun(
+            MirrorRun(
                 experiment_id=experiment.id,
-                mlflow_experiment_id="12",
+                target="mlflow",
+                remote_group="12",
                 run_id="abc",
                 last_error="MLflow answered 503",
             )
         )
         session.add(
-            MlflowQueueItem(
-                experiment_id=experiment.id, kind="metrics", points=5, sent=2, payload=b""
+            MirrorQueueItem(
+                experiment_id=experiment.id,
+                target="mlflow",
+                kind="metrics",
+                points=5,
+                sent=2,
+                payload=b"",
             )
         )
     url = f"{API}/experiments/{experiment.id}"
@@ -271,3 +277,56 @@ async def test_the_mlflow_link_shows_only_with_mlflow_configured(client, service
         "last_error_at": None,
     }
     assert listed["items"][0]["mlflow"] == body["mlflow"]
+
+
+async def test_the_wandb_link_shows_only_with_wandb_configured(client, services, make_user):
+    """Each target reads only its own rows: an MLflow row and queue item beside the W&B
+    ones change nothing of the W&B link."""
+    owner, token = await make_user(Role.DS)
+    hypothesis = await create_hypothesis(services, owner)
+    experiment = await start(services, owner, await create_experiment(services, owner, hypothesis))
+    async with services.db.unit_of_work() as session:
+        for target, group, points in (("wandb", "team/vision", 7), ("mlflow", "12", 100)):
+            session.add(
+                MirrorRun(
+                    experiment_id=experiment.id,
+                    target=target,
+                    remote_group=group,
+                    run_id=str(experiment.id),
+                    last_error=f"{target} down",
+                )
+            )
+            session.add(
+                MirrorQueueItem(
+                    experiment_id=experiment.id,
+                    target=target,
+                    kind="metrics",
+                    points=points,
+                    sent=1,
+                    payload=b"",
+                )
+            )
+    url = f"{API}/experiments/{experiment.id}"
+    assert (await client.get(url, headers=bearer(token))).json()["wandb"] is None
+
+    settings = services.settings.model_copy(
+        update={"wandb_project": "{hypothesis}", "wandb_base_url": "https://wandb.example"}
+    )
+    mirrored = Services.from_settings(settings)
+    transport = httpx.ASGITransport(app=create_app(settings, mirrored), raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+            body = (await other.get(url, headers=bearer(token))).json()
+            listed = (await other.get(f"{API}/experiments", headers=bearer(token))).json()
+    finally:
+        await mirrored.close()
+    assert body["mlflow"] is None  # MLflow is not configured there
+    assert body["wandb"] == {
+        "run_path": f"team/vision/{experiment.id}",
+        "url": f"https://wandb.example/team/vision/runs/{experiment.id}",
+        "synced_at": None,
+        "pending_points": 6,
+        "last_error": "wandb down",
+        "last_error_at": None,
+    }
+    assert listed["items"][0]["wandb"] == body["wandb"]

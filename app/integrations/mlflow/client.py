@@ -13,18 +13,13 @@ from typing import Any
 import httpx
 
 from app.config import Settings
+from app.integrations.mirror.sender import MirrorError
 
 API = "/api/2.0/mlflow"
 
 
-class MlflowError(Exception):
-    """A call MLflow did not accept. ``retryable``: worth trying again later (MLflow
-    down, slow, overloaded or failing); otherwise MLflow refused what we sent."""
-
-    def __init__(self, message: str, *, retryable: bool, code: str = "") -> None:
-        super().__init__(message)
-        self.retryable = retryable
-        self.code = code
+class MlflowError(MirrorError):
+    """A call MLflow did not accept (``retryable``: worth trying again later)."""
 
 
 def _auth(settings: Settings) -> tuple[dict[str, str], httpx.BasicAuth | None]:
