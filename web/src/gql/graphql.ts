@@ -254,6 +254,8 @@ export type Experiment = {
   statusMessage?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
   type: ExperimentType;
+  /** Its run in W&B; null until the mirror opened it (or without W&B). */
+  wandb?: Maybe<WandbLink>;
 };
 
 
@@ -1230,6 +1232,22 @@ export type UserWithToken = {
   __typename?: 'UserWithToken';
   token: Scalars['String']['output'];
   user: User;
+};
+
+/** The experiment's run in W&B, and how far the mirror got. */
+export type WandbLink = {
+  __typename?: 'WandbLink';
+  /** Why the last attempt failed; null once a later one succeeded. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastErrorAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Metric points accepted here and not yet in W&B (a running experiment's latest step waits for its other keys). */
+  pendingPoints: Scalars['BigInt']['output'];
+  /** entity/project/run id (W&B's run path). */
+  runPath: Scalars['String']['output'];
+  /** When W&B last accepted something of this run. */
+  syncedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The run in the W&B UI; null while W&B has not named its entity (offline). */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type MetricSeriesQueryVariables = Exact<{
