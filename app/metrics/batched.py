@@ -20,7 +20,7 @@ So a page or a comparison costs at most five statements (on PostgreSQL usually t
 ``SET LOCAL jit = off`` and the buckets; twice that on the second connection of a split)
 whatever the number of series. The answers are
 ``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``),
-and its helpers are reused: ``_bucket_width``, ``_pick_level``, ``_assemble``.
+and its helpers are reused: ``rules.bucketing``, ``_assemble``.
 
 **Answers are kept** (``ANSWERS``, a process-wide LRU bounded by points): a series only
 ever grows by appended batches, and every batch adds its count to the summary row in the
@@ -43,18 +43,16 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics import batched_sql as sql
-from app.metrics.batched_sql import Bucketing, Buckets, Extremes, PointsRequest, Range
+from app.metrics.batched_sql import Buckets, Extremes, PointsRequest, Range
 from app.metrics.history import (
     Derived,
     Point,
     PointColumns,
     Series,
     _assemble,
-    _bucket_width,
-    _pick_level,
     _value,
 )
-from app.metrics.rollups import Aggregate, level_width
+from app.metrics.rules import Aggregate, Bucketing, bucketing
 from app.models import MetricSeries
 
 
@@ -132,18 +130,8 @@ def _plan(read: SeriesRead) -> _Plan:
     if whole and series.count <= read.max_points:
         plan.whole_raw = True
         return plan
-    target = max(1, (read.max_points - 3) // 2)
-    plan.width = _bucket_width(plan.lo, plan.hi, target)
-    level = _pick_level(plan.width)
-    rollup = level_width(level) if level is not None else 0
-    first_full = -(-plan.lo // rollup) if rollup else 0
-    end_full = (plan.hi + 1) // rollup if rollup else 0
-    lo, hi, width = plan.lo, plan.hi, plan.width
-    if level is None or first_full >= end_full:  # all raw: no right edge, no rollups
-        plan.bucketing = (series.id, lo, hi, hi + 1, hi, width, 0, 1, 0)
-        return plan
-    left, right = first_full * rollup - 1, end_full * rollup
-    plan.bucketing = (series.id, lo, left, right, hi, width, level, first_full, end_full - 1)
+    plan.bucketing = bucketing(series.id, plan.lo, plan.hi, read.max_points)
+    plan.width = plan.bucketing.width
     return plan
 
 

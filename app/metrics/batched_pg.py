@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import FromClause, Select, select, text, true
 
-from app.metrics.rollups import level_width
+from app.metrics.rules import level_width
 from app.models import metric_points
 
 # The columns of one downsampling request, in the order of ``Bucketing`` (+ rollup width)

@@ -22,7 +22,7 @@ from sqlalchemy.pool import QueuePool
 
 from app.metrics import batched_pg as pg
 from app.metrics.history import Point, _value
-from app.metrics.rollups import Aggregate, level_width
+from app.metrics.rules import Aggregate, Bucketing, level_width
 from app.models import metric_points, metric_rollups
 
 # Ranges per statement on SQLite (4-7 parameters each, below its 32766-parameter limit)
@@ -30,8 +30,6 @@ SQLITE_CHUNK = 2000
 
 Range = tuple[int, int, int]  # series id, first step, last step (inclusive)
 FoldRange = tuple[int, int, int, int]  # series id, first step, last step, output width
-# series id, lo, e1, e2, hi, output width, rollup level, first and last rollup bucket
-Bucketing = tuple[int, int, int, int, int, int, int, int, int]
 Buckets = list[tuple[int, Aggregate]]  # (output bucket, its aggregate), several per bucket
 # A request of ``bucket_points``: a ``Bucketing`` and the width its points are grouped by
 # (the output width, or ``hi + 1`` for one bucket over the whole range)
@@ -161,11 +159,10 @@ async def _sqlite_rollups(
         found[key].append((int(answer[1]), Aggregate(*answer[2:])))
 
     def columns(key: Bucketing) -> Sequence[int]:
-        series_id, _, _, _, _, width, level, first, last = key
-        return (series_id, level, first, last, level_width(level), width)
+        return (key.series_id, key.level, key.first, key.last, level_width(key.level), key.width)
 
     names = ("s", "level", "first", "last", "rollup", "width")
-    live = [key for key in found if key[7] <= key[8]]
+    live = [key for key in found if key.first <= key.last]
     await _each_chunk(session, live, names, _sqlite_rollups_query, row, columns)
     return found
 
@@ -180,7 +177,7 @@ async def bucketed(
     if is_postgresql(session):
         found: dict[Bucketing, Buckets] = {r: [] for r in requests}
         keys = list(found)
-        rows = [(at, *key, level_width(key[6])) for at, key in enumerate(keys)]
+        rows = [(at, *key, level_width(key.level)) for at, key in enumerate(keys)]
         params = {
             name: [row[column] for row in rows] for column, name in enumerate(pg.BUCKETED_COLUMNS)
         }
@@ -189,8 +186,12 @@ async def bucketed(
         return found
 
     def edges(key: Bucketing) -> tuple[FoldRange, FoldRange]:
-        series_id, lo, e1, e2, hi, width = key[:6]
-        return (series_id, lo, e1, width), (series_id, e2, hi, width)
+        return (key.series_id, key.lo, key.e1, key.width), (
+            key.series_id,
+            key.e2,
+            key.hi,
+            key.width,
+        )
 
     points = await _sqlite_folded_points(session, [e for key in requests for e in edges(key)])
     rolled = await _sqlite_rollups(session, requests)
@@ -286,7 +287,8 @@ async def _bucket_points(
 ) -> dict[PointsRequest, Extremes]:
     found: dict[PointsRequest, Extremes] = {}
     rows = [
-        (at, *key[:5], group, *key[6:], level_width(key[6])) for at, (key, group) in enumerate(keys)
+        (at, *key[:5], group, *key[6:], level_width(key.level))
+        for at, (key, group) in enumerate(keys)
     ]
     params = {name: [row[at] for row in rows] for at, name in enumerate(pg.BUCKETED_COLUMNS)}
     for at, total, steps, values, stamps in (await session.execute(pg.POINTS, params)).all():

@@ -18,7 +18,7 @@ from typing import Any, TypeVar, overload
 from sqlalchemy import and_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.metrics.rollups import LEVELS, Aggregate, level_width
+from app.metrics.rules import Aggregate, bucket_width, level_width, pick_level
 from app.models import MetricSeries, metric_points, metric_rollups
 
 MAX_POINTS_CAP = 10_000
@@ -238,12 +238,6 @@ async def _grouped_rollups(
     ]
 
 
-def _pick_level(bucket_width: int) -> int | None:
-    """The coarsest rollup level whose buckets fit in an output bucket."""
-    fitting = [level for level in LEVELS if level_width(level) <= bucket_width]
-    return fitting[-1] if fitting else None
-
-
 def _extremes(aggregate: Aggregate) -> list[Point]:
     if aggregate.min_value is None or aggregate.max_value is None:
         return []
@@ -277,7 +271,7 @@ async def _bucketed(
             single.add(point.step, point.value, point.timestamp)
             fold(point.step // width, single)
 
-    level = _pick_level(width)
+    level = pick_level(width)
     if level is None:
         fold_raw(await _raw(session, series_id, lo, hi))
         return buckets, total
@@ -293,16 +287,6 @@ async def _bucketed(
         fold(index, aggregate)
     fold_raw(await _raw(session, series_id, end_full * rollup, hi))
     return buckets, total
-
-
-def _bucket_width(lo: int, hi: int, buckets: int) -> int:
-    """A width ≥ span/buckets that is a multiple of a rollup level (so buckets align)."""
-    wanted = max(1, -(-(hi - lo + 1) // buckets))
-    level = _pick_level(wanted)
-    if level is None:
-        return wanted
-    rollup = level_width(level)
-    return -(-wanted // rollup) * rollup
 
 
 async def read_series(
@@ -324,7 +308,7 @@ async def read_series(
     if whole and series.count <= max_points:
         return Series(key, await _raw(session, series.id, lo, hi), series.count, False)
     target = max(1, (max_points - 3) // 2)
-    width = _bucket_width(lo, hi, target)
+    width = bucket_width(lo, hi, target)
     buckets, total = await _bucketed(session, series.id, lo, hi, width)
     if total <= max_points:
         return Series(key, await _raw(session, series.id, lo, hi), total, False)

@@ -21,6 +21,7 @@ from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, _plan, read_many
 from app.metrics.batched_sql import PointsRequest
 from app.metrics.history import Series
+from app.metrics.rules import Bucketing
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
@@ -203,7 +204,7 @@ async def test_a_failing_half_is_raised_after_both_halves_end(services, loaded):
     def whole(row: MetricSeries, width: int) -> PointsRequest:
         assert row.last_step is not None
         last = row.last_step
-        return (row.id, 0, last, last + 1, last, width, 0, 1, 0), width
+        return Bucketing(row.id, 0, last, last + 1, last, width, 0, 1, 0), width
 
     rows = sorted(loaded.values(), key=lambda r: -r.count)[:24]
     heavy = [whole(row, 1) for row in rows]
