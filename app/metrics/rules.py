@@ -361,3 +361,31 @@ def bucketing(series_id: int, lo: int, hi: int, max_points: int) -> Bucketing:
         return Bucketing(series_id, lo, hi, hi + 1, hi, width, 0, 1, 0)
     left, right = first_full * rollup - 1, end_full * rollup
     return Bucketing(series_id, lo, left, right, hi, width, level, first_full, end_full - 1)
+
+
+def _extremes(aggregate: Aggregate) -> list[tuple[Any, float, Any]]:
+    """A bucket's lowest and highest point in step order (the lowest first on one step),
+    one when they are the same point, none when no value is finite."""
+    if aggregate.min_value is None or aggregate.max_value is None:
+        return []
+    low = (aggregate.min_step, aggregate.min_value, aggregate.min_timestamp)
+    high = (aggregate.max_step, aggregate.max_value, aggregate.max_timestamp)
+    if low[0] == high[0] and low[1] == high[1]:
+        return [low]
+    return [low, high] if (low[0], 0) <= (high[0], 1) else [high, low]
+
+
+def bucket_extremes(buckets: dict[int, Aggregate]) -> tuple[list[int], list[float], list[Any]]:
+    """What a downsampled read shows of its output buckets, before the series' true last
+    point: each bucket's extremes (``_extremes``), buckets in order, as three columns
+    (steps, values, times). The assembler (``app.metrics.batched``) then cuts them at the
+    last point."""
+    steps: list[int] = []
+    values: list[float] = []
+    stamps: list[Any] = []
+    for index in sorted(buckets):
+        for step, value, stamp in _extremes(buckets[index]):
+            steps.append(step)
+            values.append(value)
+            stamps.append(stamp)
+    return steps, values, stamps

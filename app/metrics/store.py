@@ -1,4 +1,5 @@
-"""SQL for the metric hot path: summaries, points, rollups, batch ids (PostgreSQL: pg_store)."""
+"""SQLite's metric writes (summaries, points, rollups) and the batch ids of both databases
+(PostgreSQL's write: ``pg_store``)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import dialect_insert
-from app.experiments.activity import (
-    check_running_for_metrics,
-    refuse,
-    touch_running_for_metrics,
-)
-from app.metrics import pg_store
+from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
 from app.metrics.batch import MetricBatch
 from app.metrics.rules import (
     Aggregate,
@@ -41,19 +37,11 @@ def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterable[Sequence[T]]:
 async def write_batch(
     session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
 ) -> int:
-    """A batch's summaries, points and rollups, then the experiment's activity touch;
-    returns the batch's sequence number, or refuses (``refuse``: NOT_FOUND, FORBIDDEN or
-    INVALID_TRANSITION) having written nothing.
-
-    On PostgreSQL this is one statement (computed there from the batch's columns) that
-    takes the experiment's row lock only after the write; elsewhere a check, three steps
-    computed in Python and the touch.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        seq = await pg_store.write_batch(session, experiment_id, batch, now, actor)
-        if seq is None:
-            await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
-        return seq
+    """SQLite's write of a batch (``stores.SQLiteMetricStore``): the check that ``actor``
+    may log to the RUNNING experiment, its summaries, points and rollups computed by
+    ``app.metrics.rules``, then the experiment's activity touch; returns the batch's
+    sequence number, or refuses (NOT_FOUND, FORBIDDEN or INVALID_TRANSITION) having
+    written nothing."""
     await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
     ids = await upsert_series(session, experiment_id, batch, now)
     series_ids = [ids[key] for key in batch.keys]

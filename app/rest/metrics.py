@@ -144,6 +144,7 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
         batch=batch,
         batch_id=batch_id,
         mirror=call.services.mirrors,
+        store=call.services.metrics,
     )
     if not result.duplicate:
         publish_metrics(call.services.live, experiment_id, batch, result.seq)
@@ -201,7 +202,9 @@ async def get_metrics(call: Call) -> Any:
     experiment_id = call.path_id()
     async with call.services.db.reader() as session:
         if query.key is None:
-            rows = await metrics.summaries(session, actor=call.actor, experiment_id=experiment_id)
+            rows = await metrics.summaries(
+                session, actor=call.actor, experiment_id=experiment_id, store=call.services.metrics
+            )
             return {"summaries": [_summary_json(row) for row in rows]}
         await get_experiment(session, actor=call.actor, experiment_id=experiment_id)
         series = await metrics.series_of(
@@ -211,6 +214,7 @@ async def get_metrics(call: Call) -> Any:
             max_points=query.max_points,
             step_from=query.step_from,
             step_to=query.step_to,
+            store=call.services.metrics,
         )
     return _series_json(series)
 

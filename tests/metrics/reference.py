@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.metrics.history import Point, Series, _assemble
+from app.metrics.history import Point, Series
 from app.metrics.rules import Aggregate, bucketing
+from tests.compare.reference import _assemble
 
 
 def reference_read(

@@ -117,9 +117,10 @@ async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def write_both(services, one, other, user, batch) -> None:
-    """The batch into ``one`` by ``store.write_batch``, into ``other`` step by step."""
+    """The batch into ``one`` by the services' store (one statement on PostgreSQL), into
+    ``other`` step by step."""
     async with services.db.unit_of_work() as session:
-        await store.write_batch(session, one, batch, T0, user)
+        await services.metrics.write_batch(session, one, batch, T0, user)
     async with services.db.unit_of_work() as session:
         await step_by_step(session, other, batch)
 
