@@ -10,9 +10,11 @@ Rollup level ``n`` (1…8) groups steps into buckets ``16**n`` steps wide. A dow
 read picks the coarsest level finer than the bucket it wants, so it reads at most ~16
 rollup rows per output bucket whatever the length of the series.
 
-Adding a summary statistic: a field of ``Summary`` and its rule in ``batch_summaries``
-and ``summary_merge``; the same in ``pg_store``'s statement; a column of ``metric_series``
-(the model, a migration) and the GraphQL / REST type that shows it.
+Adding a summary statistic (say the mean): its rule in ``batch_summaries`` (per batch),
+``summary_merge`` (into the stored row; a mean needs a sum beside the count) and
+``summary_statistics`` (what REST shows); if PostgreSQL needs a per-bucket figure for it,
+a field of ``Level1``; the same in ``pg_store.WRITE_BATCH``; a column of ``metric_series``
+(the model and a migration); the GraphQL type ``schema.metric_types.MetricSummary``.
 """
 
 from __future__ import annotations
@@ -108,6 +110,19 @@ def summary_merge(table: Any, new: Any) -> dict[str, Any]:
         "min_value": _least(table.c.min_value, new.min_value),
         "max_value": _greatest(table.c.max_value, new.max_value),
         "updated_at": new.updated_at,
+    }
+
+
+def summary_statistics(row: Any) -> dict[str, Any]:
+    """A series' summary row (``metric_series``) as the statistics REST and GraphQL show,
+    by their public names: the last value (NaN as NaN; None before any point), its step,
+    the finite minimum and maximum, the count."""
+    return {
+        "last": None if row.last_step is None else read_value(row.last_value),
+        "last_step": row.last_step,
+        "min": row.min_value,
+        "max": row.max_value,
+        "count": row.count,
     }
 
 

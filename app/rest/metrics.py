@@ -17,6 +17,7 @@ from app.metrics import service as metrics
 from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
 from app.metrics.events import publish_metrics
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
+from app.metrics.rules import summary_statistics
 from app.models import MetricSeries
 from app.models.base import utcnow
 from app.offload import sized_by
@@ -173,16 +174,10 @@ async def post_metrics_batch(call: Call) -> Any:
 
 
 def _summary_json(row: MetricSeries) -> dict[str, Any]:
-    return {
-        "key": row.key,
-        "last": None
-        if row.last_step is None
-        else raw_json_value(float("nan") if row.last_value is None else row.last_value),
-        "last_step": row.last_step,
-        "min": row.min_value,
-        "max": row.max_value,
-        "count": row.count,
-    }
+    statistics = summary_statistics(row)
+    if statistics["last"] is not None:
+        statistics["last"] = raw_json_value(statistics["last"])
+    return {"key": row.key, **statistics}
 
 
 def _series_json(series: Series) -> dict[str, Any]:
