@@ -55,7 +55,7 @@ def batched(
 
 @dataclass(frozen=True)
 class SeriesKey:
-    """One metric history of one experiment, with the arguments of ``read_series``."""
+    """One metric history of one experiment, with the arguments of a ``SeriesRead``."""
 
     experiment_id: uuid.UUID
     key: str

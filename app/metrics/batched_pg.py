@@ -108,10 +108,10 @@ def last_points_query(r: FromClause) -> Select[Any]:
     return select(r.c.i, *inner.c).select_from(r.join(inner, true()))
 
 
-# Requests (``REQUEST_COLUMNS``; the last column, ``width``, is the grouping width:
+# Requests (``REQUEST_COLUMNS``, whose ``width`` is here the grouping width:
 # ``hi + 1`` puts every point in one bucket, for reads of fewer than 5 points), answered as
-# one row per request: the number of points in the range, and the points ``_assemble``
-# emits before the true last point — each bucket's lowest and highest point (one when they
+# one row per request: the number of points in the range, and ``rules.bucket_extremes``
+# of its buckets — each bucket's lowest and highest point (one when they
 # are the same point), buckets in order, in a bucket by step, the lowest first on equal
 # steps — as three arrays. Python then only cuts at the last point and builds the points.
 POINTS = text(

@@ -1,4 +1,5 @@
-"""The statements of ``app.metrics.batched``: each reads one kind of range for many series.
+"""The store reads of the history path (``app.metrics.stores``, ``app.metrics.batched``):
+each reads one kind of range for many series.
 
 The ranges travel as one relation ``r`` (column ``i`` numbers them, so every answer row
 says which range it belongs to): ``unnest`` of arrays on PostgreSQL, so the statement text
@@ -244,10 +245,9 @@ async def last_points(
 async def bucket_points(
     session: AsyncSession, requests: Sequence[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
-    """PostgreSQL only: every request's output buckets reduced in SQL to what
-    ``history._assemble`` emits before the true last point (each bucket's lowest and
-    highest point, in order), as one row of arrays per request, and the number of points
-    in its range.
+    """PostgreSQL's ``bucket_points``: every request's output buckets reduced in SQL to
+    their extremes (``rules.bucket_extremes``: each bucket's lowest and highest point, in
+    order), as one row of arrays per request, and the number of points in its range.
 
     One statement for all requests — or, when there are two or more and the pool has a
     connection to spare (``_spare_engine``), two statements at once: half the requests on
