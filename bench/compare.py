@@ -73,6 +73,7 @@ from app.metrics.service import ingest_metrics
 from app.migrate import upgrade
 from app.models import Experiment, MetricSeries, User
 from app.models.enums import ExperimentType, Role
+from app.resources.service import seed_pools
 from app.runtime import tune_garbage_collector
 from app.services import Services
 from app.users.service import create_user
@@ -364,6 +365,7 @@ async def run(url: str, args: argparse.Namespace) -> None:
                 email=f"bench-{uuid.uuid4().hex[:8]}@example.test",
                 role=Role.ADMIN,
             )
+            await seed_pools(session, settings)  # as the app does at start-up
         if args.reuse:
             ids, seconds = await loaded_experiments(services), math.nan
             print(f"reusing {len(ids)} experiments")

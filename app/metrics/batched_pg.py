@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import FromClause, Select, select, text, true
 
+from app.metrics.pg_store import finite_sql
 from app.metrics.rules import level_width
 from app.models import metric_points
 
@@ -31,7 +32,7 @@ from app.models import metric_points
 REQUEST_COLUMNS = ("i", "s", "lo", "e1", "e2", "hi", "width", "level", "first", "last", "rollup")
 
 # Neither NaN (stored as NULL) nor an infinity: what min and max count
-_FINITE = "p.value > '-Infinity' AND p.value < 'Infinity'"
+_FINITE = finite_sql("p.value")
 
 # The start of ``POINTS``: the requests (one row each, the columns above), and per
 # request (a LATERAL subquery: index scans of one series) ``u``, as (output bucket, count,

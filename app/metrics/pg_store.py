@@ -36,9 +36,11 @@ _HIGHER = (
     " OR EXCLUDED.max_value > metric_rollups.max_value)"
 )
 
-# Finite values only count in min/max: in PostgreSQL NaN sorts above +Infinity, so these
-# two comparisons leave out NaN, +Infinity and -Infinity.
-_FINITE = "u.value > '-Infinity'::float8 AND u.value < 'Infinity'::float8"
+
+def finite_sql(column: str) -> str:
+    """``rules.is_finite`` in SQL: in PostgreSQL NaN sorts above +Infinity, so these two
+    comparisons leave out NaN, +Infinity and -Infinity (and NULL, a stored NaN)."""
+    return f"{column} > '-Infinity'::float8 AND {column} < 'Infinity'::float8"
 
 
 def _stamp(at: str) -> str:
