@@ -111,13 +111,20 @@ class Subscription:
         async for notification in notification_stream(info):
             yield notification
 
-    @strawberry.subscription(description="The experiment after each change of its state.")
+    @strawberry.subscription(
+        description="The experiment after each change of its state; with includeCurrent, "
+        "first as it is once the subscription is open (a client that read it before "
+        "subscribing then misses no change made in between)."
+    )
     async def experiment_updated(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: strawberry.ID, include_current: bool = False
     ) -> AsyncGenerator[Experiment, None]:
         actor = await info.context.actor()
         feed = experiment_updates(
-            info.context.services, actor=actor, experiment_id=parse_id(id, "experiment")
+            info.context.services,
+            actor=actor,
+            experiment_id=parse_id(id, "experiment"),
+            include_current=include_current,
         )
         async for row in feed:
             yield Experiment(row=row)
