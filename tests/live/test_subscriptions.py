@@ -175,9 +175,7 @@ async def test_experiment_updated_with_include_current_sends_the_state_first(run
         await sub.stop()
 
 
-async def test_experiment_updated_with_include_current_refuses_an_unreadable_one(
-    run, make_user
-):
+async def test_experiment_updated_with_include_current_refuses_an_unreadable_one(run, make_user):
     _, stranger = await make_user(Role.DS)
     query = """subscription($id: ID!) { experimentUpdated(id: $id, includeCurrent: true) {
         status } }"""
