@@ -809,7 +809,8 @@ def summary(
     per_round = [a / b * 100 for a, b in zip(ours.rates(), copy.rates(), strict=True)]
     print(
         f"expsvc / raw COPY:  {ours.median / copy.median * 100:.0f} % of the medians, "
-        f"{min(per_round):.0f}-{max(per_round):.0f} % round by round, "
+        f"{min(per_round):.0f}-{max(per_round):.0f} % round by round "
+        f"(median {statistics.median(per_round):.0f} %), "
         f"{copy.cpu_per_point() / ours.cpu_per_point() * 100:.0f} % by CPU time"
         "   (target >= 70 %)"
     )
@@ -817,7 +818,8 @@ def summary(
         per_round = [a / b for a, b in zip(ours.rates(), lane.rates(), strict=True)]
         print(
             f"expsvc / MLflow:    {ours.median / lane.median:.1f}x of the medians, "
-            f"{min(per_round):.1f}-{max(per_round):.1f}x round by round, "
+            f"{min(per_round):.1f}-{max(per_round):.1f}x round by round "
+            f"(median {statistics.median(per_round):.1f}x), "
             f"{lane.cpu_per_point() / ours.cpu_per_point():.1f}x by CPU time"
             "   (target >= 20x)"
         )
