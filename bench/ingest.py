@@ -1,17 +1,19 @@
-"""Metric ingestion: REST batches into a running service on PostgreSQL, against raw COPY
-and MLflow, side by side in the same run.
+"""Metric ingestion: REST batches into a running service, against raw COPY and MLflow, side
+by side in the same run.
 
 Each side takes loads of the same shape — ``--batch``-point batches, one key per batch
 (``--keys`` keys in turn, each key's steps rising), ``--clients`` concurrent senders:
 
 1. ours: ``POST /api/v1/experiments/{id}/metrics/batch`` with a columnar body
    ``{key, steps, values, timestamps}``, each sender its own HTTP/1.1 keep-alive client;
-2. the ceiling: the same rows ``(series_id, step, value, timestamp)`` with asyncpg's
-   ``copy_records_to_table`` into a plain table shaped like ``metric_points`` (same columns,
-   same index) in the same database, one connection per sender;
+   on a throw-away PostgreSQL database, or with ``--backend sqlite`` its embedded SQLite;
+2. on PostgreSQL, the ceiling: the same rows ``(series_id, step, value, timestamp)`` with
+   asyncpg's ``copy_records_to_table`` into a plain table shaped like ``metric_points``
+   (same columns, same index) in the same database, one connection per sender;
 3. with ``--start-mlflow`` or ``--mlflow-url``: an MLflow tracking server's
    ``/api/2.0/mlflow/runs/log-batch`` (1,000 metrics a request at most), senders as for ours.
-   ``--start-mlflow`` starts it with its job execution off
+   ``--start-mlflow`` starts it on the same kind of store as ours (``--mlflow-backend``),
+   with its job execution off
    (``MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false``): MLflow 3's GenAI job runner polls its
    store all the time and serves nothing of tracking.
 
@@ -322,7 +324,9 @@ class Ours:
     name = "expsvc REST batch"
     short = "expsvc"
 
-    def __init__(self, service: Service, dsn: str, senders: list[Sender], ids: list[str]):
+    def __init__(
+        self, service: Service, dsn: str | None, senders: list[Sender], ids: list[str]
+    ) -> None:
         self.service = service
         self.dsn = dsn
         self.senders = senders
@@ -330,7 +334,7 @@ class Ours:
 
     @classmethod
     async def open(
-        cls, service: Service, dsn: str, clients: int, experiments: int, client: str
+        cls, service: Service, dsn: str | None, clients: int, experiments: int, client: str
     ) -> Ours:
         async with service.client() as setup:
             ids = [await running_experiment(setup, f"ingest-{n}") for n in range(experiments)]
@@ -610,7 +614,7 @@ async def timed(lanes: list[Lane], args: argparse.Namespace) -> None:
         pairs.sort(key=lambda p: lanes.index(p[0]))
         ours = pairs[0][1]
         ratios = "  ".join(ratio(ours, rate, lane.side.short) for lane, rate in pairs[1:])
-        print(round_line(f"round {number + 1}", pairs) + "   " + ratios)
+        print((round_line(f"round {number + 1}", pairs) + "   " + ratios).rstrip())
 
 
 def ratio(ours: float, other: float, short: str) -> str:
@@ -653,8 +657,10 @@ def start_mlflow(stack: contextlib.ExitStack, args: argparse.Namespace) -> Mlflo
 
 
 async def bench(
-    args: argparse.Namespace, service: Service, dsn: str, mlflow: MlflowPlace | None
+    args: argparse.Namespace, service: Service, dsn: str | None, mlflow: MlflowPlace | None
 ) -> tuple[list[Lane], int, dict[str, float]]:
+    """The lanes measured (ours first); ``dsn`` is ours' PostgreSQL (``None``: SQLite, and
+    then no COPY ceiling)."""
 
     def feed() -> Feed:  # each side the same batches
         return Feed(args.batch, args.keys)
@@ -665,9 +671,10 @@ async def bench(
             await Ours.open(service, dsn, args.clients, args.experiments, args.client),
             feed(),
             slice_points,
-        ),
-        Lane(await Copy.open(dsn, args.clients), feed(), slice_points),
+        )
     ]
+    if dsn is not None:
+        lanes.append(Lane(await Copy.open(dsn, args.clients), feed(), slice_points))
     if mlflow is not None:
         side = await Mlflow.open(mlflow.url, args.clients, args.client, mlflow.pid, mlflow.dsn)
         lanes.append(Lane(side, feed(), args.mlflow_points // args.rounds))
@@ -739,10 +746,16 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--mlflow-workers", type=int, help="mlflow server --workers (default 4)")
     parser.add_argument(
-        "--mlflow-backend",
+        "--backend",
         choices=["postgresql", "sqlite"],
         default="postgresql",
-        help="the MLflow server's backend store with --start-mlflow",
+        help="the service's database: a throw-away PostgreSQL one (and the raw COPY ceiling "
+        "in it), or its embedded SQLite (no ceiling)",
+    )
+    parser.add_argument(
+        "--mlflow-backend",
+        choices=["postgresql", "sqlite"],
+        help="the MLflow server's backend store with --start-mlflow (default: --backend)",
     )
     parser.add_argument(
         "--mlflow-jobs",
@@ -762,6 +775,9 @@ def parse_args() -> argparse.Namespace:
         parser.error("MLflow takes at most 1000 metrics per log-batch request")
     if args.mlflow_url:
         require_loopback(args.mlflow_url)
+    if args.backend == "sqlite" and args.database_url:
+        parser.error("--database-url is a PostgreSQL database (--backend postgresql)")
+    args.mlflow_backend = args.mlflow_backend or args.backend
     if args.rounds < 1 or args.points_total < args.rounds or args.mlflow_points < args.rounds:
         parser.error("each side needs at least one point a round")
     return args
@@ -777,9 +793,9 @@ def summary(
 ) -> None:
     print()
     print(
-        f"== ingest: {args.batch}-point batches, {args.clients} concurrent clients, "
-        f"{args.keys} keys, {args.experiments} experiment(s), {args.client} senders; "
-        f"{machine_line()}"
+        f"== ingest ({args.backend}): {args.batch}-point batches, "
+        f"{args.clients} concurrent clients, {args.keys} keys, "
+        f"{args.experiments} experiment(s), {args.client} senders; {machine_line()}"
     )
     if mlflow is not None:
         print(mlflow.described)
@@ -805,25 +821,27 @@ def summary(
         print(lane.row())
     for lane in lanes:
         print(lane.cpu().line(lane.side.name, lane.points_timed))
-    ours, copy, *rest = lanes
-    per_round = [a / b * 100 for a, b in zip(ours.rates(), copy.rates(), strict=True)]
-    print(
-        f"expsvc / raw COPY:  {ours.median / copy.median * 100:.0f} % of the medians, "
-        f"{min(per_round):.0f}-{max(per_round):.0f} % round by round "
-        f"(median {statistics.median(per_round):.0f} %), "
-        f"{copy.cpu_per_point() / ours.cpu_per_point() * 100:.0f} % by CPU time"
-        "   (target >= 70 %)"
-    )
-    for lane in rest:
+    ours = lanes[0]
+    for lane in lanes[1:]:
         per_round = [a / b for a, b in zip(ours.rates(), lane.rates(), strict=True)]
-        print(
-            f"expsvc / MLflow:    {ours.median / lane.median:.1f}x of the medians, "
-            f"{min(per_round):.1f}-{max(per_round):.1f}x round by round "
-            f"(median {statistics.median(per_round):.1f}x), "
-            f"{lane.cpu_per_point() / ours.cpu_per_point():.1f}x by CPU time"
-            "   (target >= 20x)"
-        )
-    print("(CPU time: server + PostgreSQL + client, per point, over the timed slices)")
+        medians = ours.median / lane.median
+        by_cpu = lane.cpu_per_point() / ours.cpu_per_point()
+        if lane.side.short == "COPY":
+            print(
+                f"expsvc / raw COPY:  {medians * 100:.0f} % of the medians, "
+                f"{min(per_round) * 100:.0f}-{max(per_round) * 100:.0f} % round by round "
+                f"(median {statistics.median(per_round) * 100:.0f} %), "
+                f"{by_cpu * 100:.0f} % by CPU time   (target >= 70 %)"
+            )
+        else:
+            print(
+                f"expsvc / MLflow:    {medians:.1f}x of the medians, "
+                f"{min(per_round):.1f}-{max(per_round):.1f}x round by round "
+                f"(median {statistics.median(per_round):.1f}x), "
+                f"{by_cpu:.1f}x by CPU time   (target >= 20x)"
+            )
+    if len(lanes) > 1:
+        print("(CPU time: server + PostgreSQL + client, per point, over the timed slices)")
     print(
         f"server RSS: peak {rss[0]:.0f} MB in the timed rounds (VmRSS every 100 ms), "
         f"VmHWM since start {rss[1]:.0f} MB   (target <= 300 MB)"
@@ -833,9 +851,11 @@ def summary(
 def main() -> int:
     args = parse_args()
     with contextlib.ExitStack() as stack:
-        dsn = stack.enter_context(throwaway_database(args.pg_server_url, args.database_url))
-        service = stack.enter_context(Service(dsn, command_prefix=profiler(args)))
-        print(f"service up at {service.base_url}")
+        dsn = None
+        if args.backend == "postgresql":
+            dsn = stack.enter_context(throwaway_database(args.pg_server_url, args.database_url))
+        service = stack.enter_context(Service(dsn or "", command_prefix=profiler(args)))
+        print(f"service up at {service.base_url} ({args.backend})")
         mlflow = None
         if args.mlflow_url:
             mlflow = MlflowPlace(
