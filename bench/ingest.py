@@ -176,7 +176,7 @@ class Cpu:
         per = 1000 / points * 1000  # ms per 1,000 points
         return (
             f"{name:<28} CPU ms per 1,000 points: server {self.server * per:5.2f}, "
-            f"PostgreSQL {self.database * per:5.2f}, client {self.client * per:5.2f}"
+            f"PostgreSQL backends {self.database * per:5.2f}, client {self.client * per:5.2f}"
         )
 
 
@@ -841,7 +841,10 @@ def summary(
                 f"{by_cpu:.1f}x by CPU time   (target >= 20x)"
             )
     if len(lanes) > 1:
-        print("(CPU time: server + PostgreSQL + client, per point, over the timed slices)")
+        print(
+            "(CPU time: server + PostgreSQL backends + client, per point, over the timed "
+            "slices; on SQLite the store's work is the server's)"
+        )
     print(
         f"server RSS: peak {rss[0]:.0f} MB in the timed rounds (VmRSS every 100 ms), "
         f"VmHWM since start {rss[1]:.0f} MB   (target <= 300 MB)"
