@@ -45,7 +45,7 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -694,7 +694,7 @@ async def bench(
     return lanes, warmup_rounds, idle
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--points-total",
@@ -770,7 +770,7 @@ def parse_args() -> argparse.Namespace:
         "with `uv run --with pyinstrument`); written when the server stops",
     )
     add_database_args(parser)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.batch > 1000 and (args.mlflow_url or args.start_mlflow):
         parser.error("MLflow takes at most 1000 metrics per log-batch request")
     if args.mlflow_url:
@@ -851,8 +851,8 @@ def summary(
     )
 
 
-def main() -> int:
-    args = parse_args()
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     with contextlib.ExitStack() as stack:
         dsn = None
         if args.backend == "postgresql":
