@@ -37,7 +37,7 @@ default limit of 50,000, as are 20 aliases of ``logs(first: 5000) { lines { mess
 (20 * 5,000 * 4.1 = 410,000), while the compare view of 50 experiments with three series
 of 500 points, their metrics and parameters costs about 10,000, and one page of 5,000
 log lines 20,500. The planning sizes are not bounds: data larger than planned (a page of
-64 KiB lines) is stopped by the response size cap (``schema/response_size.py``).
+64 KiB lines) is stopped by the response size cap (``schema/engine/response_size.py``).
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ from app.logs import service as logs
 from app.metrics.history import MAX_POINTS_CAP
 from app.resources import api_costs
 from app.users import api_tokens, directory
+from schema.engine import graphql_schema
 from schema.limits import CODE
 
 DEFAULT_LIST_SIZE = 10
@@ -311,10 +312,10 @@ def cost_errors(
 
 class QueryCostLimiter(SchemaExtension):
     """Estimates the document's cost with this request's variables, once validation has
-    found it valid (``schema/validation_cache.py`` runs first and leaves no errors): the
-    cost of a document that is invalid anyway (or too deep) means nothing, and its client
-    should hear about the first problem only. No visit of the AST: a walk of the
-    operations, each fragment costed once per sizing context."""
+    found it valid (``schema.engine``'s validation extension runs first and leaves no
+    errors): the cost of a document that is invalid anyway (or too deep) means nothing,
+    and its client should hear about the first problem only. No visit of the AST: a walk
+    of the operations, each fragment costed once per sizing context."""
 
     def __init__(self, max_cost: int) -> None:
         self.max_cost = max_cost
@@ -323,7 +324,7 @@ class QueryCostLimiter(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors == []:
-            schema: GraphQLSchema = context.schema._schema
+            schema = graphql_schema(context.schema)
             errors = cost_errors(schema, document, context.variables or {}, self.max_cost)
             if errors:
                 context.pre_execution_errors = errors

@@ -12,7 +12,7 @@ import pytest
 
 from app.events.broker import DELIVERY_CHUNK, InProcessBroker
 from app.models.enums import Role
-from schema import live_delivery, shared_events
+from schema.engine import live_delivery, shared_events
 from tests.builders import create_hypothesis, create_running
 from tests.live.client import Collector, ws_session
 from tests.live.test_subscriptions import post_lines, post_points
