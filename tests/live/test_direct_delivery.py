@@ -33,6 +33,7 @@ def _lines(items: list[dict[str, Any]]) -> list[str]:
     return [line["message"] for event in events for line in event["lines"]]
 
 
+@pytest.mark.engine_tricks
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
 async def test_one_encoding_per_shape_and_direct_sends(
     live_server, services, make_user, monkeypatch, protocol
