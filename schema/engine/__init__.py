@@ -19,8 +19,10 @@ here were written for graphql-core 3.3 and strawberry 0.341 (``versions.py``; pi
   - ``plain_inputs``: input objects of plain values built in one call.
 
 * **Features** that need the internals, on either way: the response size cap
-  (``response_size``: an executor that counts what it completes) and the websocket
-  handlers' admission, idle limits and pings (``websockets``).
+  (``response_size``: an executor that counts what it completes), the websocket
+  handlers' admission, idle limits and pings (``websockets``), and the ASGI app itself
+  (``asgi``: request size limit, streamed uploads; ``app/main.py`` mounts
+  ``schema.engine.asgi.GraphQLApp``, which builds the schema with ``schema/build.py``).
 """
 
 from __future__ import annotations
@@ -44,23 +46,11 @@ from schema.engine.tricks import mark, tricks_on
 from schema.engine.validation_cache import PlainValidation, cached_validation
 from schema.engine.variable_coercion import ThreadedCoercionExecutor, ThreadedVariableCoercion
 from schema.engine.versions import installed_match
-from schema.engine.websockets import (
-    CLOSE_TRY_AGAIN_LATER,
-    LegacyWSHandler,
-    LimitedWebSocketAdapter,
-    TransportWSHandler,
-    WebSocketPolicy,
-)
 
 __all__ = [
-    "CLOSE_TRY_AGAIN_LATER",
     "Columns",
     "DirectDelivery",
     "Engine",
-    "LegacyWSHandler",
-    "LimitedWebSocketAdapter",
-    "TransportWSHandler",
-    "WebSocketPolicy",
     "direct_delivery",
     "encoded_payload",
     "graphql_schema",

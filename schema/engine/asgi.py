@@ -8,6 +8,11 @@ as soon as that is known (``app/request_body.py``, the rule REST uses). File upl
 the GraphQL multipart request spec; the body is parsed as a stream
 (``app.artifacts.uploads``) instead of strawberry's ``request.form()``, which would spool
 every file before the resolver runs. Websockets: ``schema/engine/websockets.py``.
+
+Relies on strawberry 0.341's ASGI view beyond its documented hooks (``get_context``,
+``encode_json``): it overrides ``run`` and ``parse_multipart``, sets
+``request_adapter_class`` to a subclass of ``cross_web``'s ``StarletteRequestAdapter``,
+and names its websocket handler and adapter classes.
 """
 
 from __future__ import annotations
@@ -31,14 +36,14 @@ from app.services import Services
 from app.users.tokens import bearer_token
 from schema.build import build_schema
 from schema.context import Context
-from schema.engine import (
+from schema.engine.shared_events import encoded_payload
+from schema.engine.tricks import tricks_on
+from schema.engine.websockets import (
     CLOSE_TRY_AGAIN_LATER,
     LegacyWSHandler,
     LimitedWebSocketAdapter,
     TransportWSHandler,
     WebSocketPolicy,
-    encoded_payload,
-    tricks_on,
 )
 from schema.errors import error_entry
 
