@@ -15,9 +15,8 @@ request may make the server build:
   rows, ~100 bytes of JSON each) which cost 1/10. Small scalars and enums are free.
 * Leaves that can be large cost their planning size (``LEAF_COSTS``, in KiB): a log
   line's ``message`` (up to 64 KiB) 4, an experiment's ``hyperparams`` and ``config``
-  JSON documents (up to ``EXPSVC_MAX_JSON_DOCUMENT_BYTES``) 4 each; a leaf holding a
-  list of rows (``SIZED_LEAVES``: the points of ``ComparedSeries.columns``) costs what
-  the rows would. Introspection is free.
+  JSON documents (up to ``EXPSVC_MAX_JSON_DOCUMENT_BYTES``) 4 each. Introspection is
+  free.
 * A field resolves once per object of its parent; a list field resolves its length times.
 * A list's length is its own ``first`` (or the length of its ``keys``) when it has one;
   else the nearest enclosing argument named in ``LIST_SIZE_FROM`` (``edges`` of a
@@ -114,8 +113,6 @@ LIST_LENGTHS: Mapping[str, int] = {
     "Experiment.artifacts": 100,
     "Notification.deliveries": 3,  # at most one per channel besides IN_APP
 }
-# Leaves that hold a sized list of rows (cost like the rows would, by the named argument)
-SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}
 # Lists sized by an enclosing field's argument
 LIST_SIZE_FROM: Mapping[str, str] = {
     "ExperimentConnection.edges": "first",
@@ -236,11 +233,7 @@ class CostEstimator:
             return 0.0
         named = get_named_type(definition.type)
         if is_leaf_type(named):
-            coordinate = f"{parent.name}.{name}"
-            rows = SIZED_LEAVES.get(coordinate)
-            if rows is not None:
-                return multiplier * sizes.get(rows, DEFAULT_LIST_SIZE) * ROW_WEIGHTS["MetricPoint"]
-            return multiplier * LEAF_COSTS.get(coordinate, 0.0)
+            return multiplier * LEAF_COSTS.get(f"{parent.name}.{name}", 0.0)
         own = self.size_arguments(f"{parent.name}.{name}", definition, node)
         count = multiplier
         if is_list_type(get_nullable_type(definition.type)):

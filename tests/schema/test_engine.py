@@ -119,8 +119,8 @@ REPRESENTATIVE = [
     (METRIC, {"max": 50}),  # downsampled
     (
         """query($id: ID!) { compareExperiments(ids: [$id]) {
-          series(key: "loss", maxPoints: 100) { experimentId columns
-            series { key points { s: step v: value } } }
+          series(key: "loss", maxPoints: 100) { experimentId
+            series { key points { s: step v: value timestamp } } }
           metrics { key goal cells { last min max best } } } }""",
         None,
     ),
