@@ -21,7 +21,7 @@ from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.offload import sized
 from schema.context import Info, parse_id
-from schema.plain_inputs import plain_input
+from schema.engine import plain_input
 
 
 @strawberry.type(description="One log line; seq increases by one per line of the experiment.")
@@ -92,7 +92,7 @@ def log_messages(
     """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted.
 
     A plain function returning the work: a large batch's lines are converted in a worker
-    thread (``schema/threaded_arguments.py``)."""
+    thread (``schema/engine/threaded_arguments.py``)."""
     return _append_lines(info, experiment_id, lines, batch_id)
 
 

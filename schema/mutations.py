@@ -335,5 +335,5 @@ class Mutation:
         batch_id: str | None = None,
     ) -> Awaitable[int]:
         # a plain function returning the work: a large batch's points are converted in a
-        # worker thread (schema/threaded_arguments.py)
+        # worker thread (schema/engine/threaded_arguments.py)
         return _log_metrics(info, experiment_id, points, batch_id)
