@@ -1,6 +1,6 @@
 """The artifact proxy routes ``mlflow`` uses with ``--serve-artifacts``, over our artifact
-use cases (``app/artifacts/``: reading, streamed, removal): the same permissions, per-file limit, quotas and
-all-or-nothing uploads as REST and GraphQL.
+use cases (``app/artifacts/``: reading, streamed, removal): the same permissions, per-file
+limit, quotas and all-or-nothing uploads as REST and GraphQL.
 
 A run's artifact URI is ``mlflow-artifacts:/<hypothesis id>/<experiment id>/artifacts``
 (``shapes.artifact_uri``), so every path here is
