@@ -50,8 +50,8 @@ async def experiment_channel_of(
 # How many live messages the per-process memos keep (decoded event, points, GraphQL event
 # and result, encoded text). Subscribers of one batch are served within a few batches of
 # each other; one further behind rebuilds (same answer, more CPU). Kept small on purpose:
-# a 1,000-point batch leaves ~10,000 objects in these memos, and with 64 batches the
-# ~700,000 survivors made each full garbage collection stall the loop 160-290 ms.
+# a 1,000-point batch leaves ~10,000 objects in these memos, and with 64 batches kept the
+# ~700,000 survivors make each full garbage collection stall the loop 160-290 ms.
 LIVE_MEMO_SIZE = 8
 
 
