@@ -54,9 +54,9 @@ async def transition(
     (a caller's move is refused, the service's own is moot).
 
     It sets the target status, ``updated_at`` and ``values``; a waiting experiment leaves
-    the queue (``LEFT_THE_QUEUE``); a terminal move sets ``finished_at`` (``ended_at``, else now) and the
-    duration, and releases what the run held. Then the status event, with the status it
-    left, goes to the outbox, and ``experiment`` is refreshed."""
+    the queue (``LEFT_THE_QUEUE``); a terminal move sets ``finished_at`` (``ended_at``,
+    else now) and the duration, and releases what the run held. Then the status event,
+    with the status it left, goes to the outbox, and ``experiment`` is refreshed."""
     allowed, target = TRANSITIONS[move]
     left = experiment.status
     if left not in allowed:
