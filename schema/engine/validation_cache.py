@@ -38,9 +38,9 @@ private ``Schema._schema`` (the graphql-core schema), read through
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 
+from cachetools import LRUCache
 from graphql import GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
@@ -53,19 +53,13 @@ class ValidDocuments:
 
     def __init__(self, max_documents: int) -> None:
         self.max_documents = max_documents
-        self._known: OrderedDict[Hashable, None] = OrderedDict()
+        self._known: LRUCache[Hashable, bool] = LRUCache(max_documents)
 
     def __contains__(self, key: Hashable) -> bool:
-        if key in self._known:
-            self._known.move_to_end(key)
-            return True
-        return False
+        return self._known.get(key, False)  # a hit is the most recently used
 
     def add(self, key: Hashable) -> None:
-        self._known[key] = None
-        self._known.move_to_end(key)
-        while len(self._known) > self.max_documents:
-            self._known.popitem(last=False)
+        self._known[key] = True
 
     def __len__(self) -> int:
         return len(self._known)
