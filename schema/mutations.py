@@ -11,7 +11,7 @@ import strawberry
 from app.errors import ValidationFailed
 from app.experiments import service as experiments
 from app.experiments import starting
-from app.experiments.events import publish_progress
+from app.experiments import workflows as experiment_workflows
 from app.experiments.schemas import (
     HEARTBEAT_DESCRIPTION,
     ExperimentCreate,
@@ -312,14 +312,12 @@ class Mutation:
     ) -> Experiment:
         actor = await info.context.actor()
         data = to_model(ProgressData, progress, prefix="progress")
-        async with info.context.transaction() as session:
-            row = await experiments.report_progress(
-                session,
-                actor=actor,
-                experiment_id=parse_id(experiment_id, "experiment"),
-                data=data,
-            )
-        publish_progress(info.context.services.live, row.id, data)
+        row = await experiment_workflows.report_progress(
+            info.context.services,
+            actor=actor,
+            experiment_id=parse_id(experiment_id, "experiment"),
+            data=data,
+        )
         return Experiment(row=row)
 
     @strawberry.mutation(
