@@ -21,8 +21,8 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import actor_params, running_and_actable
 from app.db import asyncpg_connection
-from app.experiments.activity import actor_params, running_and_actable
 from app.metrics.batch import MetricBatch, all_finite
 from app.models import User
 
