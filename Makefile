@@ -45,7 +45,8 @@ export UV_PYTHON_DOWNLOADS := never
 help:
 	@echo "make run    install what serving needs and serve on http://127.0.0.1:8000"
 	@echo "           (HOST=… PORT=…, or EXPSVC_HOST / EXPSVC_PORT; migrates first)"
-	@echo "make test   install, lint, type-check, then pytest (PYTEST_ARGS=... passes through)"
+	@echo "make test   install, lint, type-check, then pytest (PYTEST_ARGS=... passes through),"
+	@echo "           then the GraphQL tests again with EXPSVC_GRAPHQL_ENGINE_TRICKS=false"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make web    build the web console into web/dist (make run and make test do it)"
@@ -107,9 +108,17 @@ lint: $(DEV_SYNCED)
 	$(RUN) mypy app schema
 	$(RUN) mypy client/src
 
+# The GraphQL-heavy tests again with the engine's speed tricks off (schema/engine/): the
+# plain graphql-core/strawberry path must give the same answers (about a minute)
+TRICKS_OFF_TESTS := tests/schema tests/test_contract.py tests/compare \
+	tests/metrics/test_ingest_graphql.py tests/metrics/test_point_columns.py \
+	tests/metrics/test_history.py tests/live/test_subscriptions.py \
+	tests/live/test_query_limits_ws.py tests/live/test_slow_clients.py tests/test_ws_compression.py
+
 # pytest includes the browser tests (tests/web), against the built console
 test: lint web-check $(WEB_BUILT) $(FRAMEWORKS_READY)
 	$(RUN) pytest -q $(PYTEST_ARGS)
+	EXPSVC_GRAPHQL_ENGINE_TRICKS=false $(RUN) pytest -q $(TRICKS_OFF_TESTS)
 
 fmt: $(DEV_SYNCED)
 	$(RUN) ruff format .

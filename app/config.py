@@ -242,6 +242,10 @@ class Settings(BaseSettings):
     # Introspection (__schema, __type) for callers without a valid token; off in production
     # keeps the schema from strangers (GraphiQL then needs the Authorization header)
     graphql_anonymous_introspection: bool = True
+    # The GraphQL engine's speed tricks (schema/engine/: fast lists, shared live events,
+    # the validation cache, work in threads). Off, answers are the same, only slower; they
+    # are off anyway when graphql-core or strawberry is not the version they were written for
+    graphql_engine_tricks: bool = True
 
     # MLflow mirror (active when mlflow_tracking_uri is set; see app/integrations/mlflow)
     # The MLflow experiment a run goes to: {hypothesis} is the hypothesis title,

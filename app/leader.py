@@ -15,7 +15,6 @@ the leader for its name. A failing run is logged and the loop carries on.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import weakref
@@ -24,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.background import BackgroundLoop, Loop
 from app.db import Database
 
 log = logging.getLogger("expsvc.leader")
@@ -171,7 +171,7 @@ async def _close_quietly(connection: AsyncConnection, *, invalidate: bool = Fals
         log.warning("closing a leader connection failed: %s", exc)
 
 
-class PeriodicJob:
+class PeriodicJob(BackgroundLoop):
     """Run ``run()`` every ``interval_seconds`` on whichever replica holds ``lock``."""
 
     def __init__(
@@ -187,24 +187,13 @@ class PeriodicJob:
         self.lock = lock
         self.runs = 0
         self.failures = 0
-        self._task: asyncio.Task[None] | None = None
+        self._tasks = []
 
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+    def _loops(self) -> dict[str, Loop]:
+        return {f"job:{self.name}": self._loop}  # the first tick is immediate
 
-    def start(self) -> None:
-        """Start the loop (the first tick is immediate); starting twice is a no-op."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(), name=f"job:{self.name}")
-
-    async def stop(self) -> None:
-        """Cancel the loop, wait for it, and give up leadership."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def _after_stop(self, *, started: bool) -> None:
+        """Give up leadership."""
         try:
             await self.lock.release()
         except Exception as exc:

@@ -25,7 +25,7 @@ from app.rest.routes import rest_app
 from app.services import Services
 from app.web_console import GraphiQLOrAPI, WebConsole
 from app.ws_frames import ServerSend
-from schema.app import GraphQLApp
+from schema.engine.asgi import GraphQLApp
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:

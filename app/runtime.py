@@ -11,9 +11,9 @@ GC_THRESHOLDS = (10_000, 10, 10)
 
 def tune_garbage_collector() -> None:
     """Freeze what start-up created (modules, the schema, the app: never garbage) so full
-    collections stop walking it, and collect the young generation less often. Measured on
-    ``bench/compare.py``'s cold reads: full collections went from 200-350 ms to ~75 ms a
-    request (docs/performance.md, "Compare")."""
+    collections stop walking it, and collect the young generation less often. On
+    ``bench/compare.py``'s cold reads, full collections cost 200-350 ms a request with
+    CPython's defaults and ~75 ms with this (docs/performance.md, "Compare")."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)

@@ -1,7 +1,8 @@
 """What ``expsvc serve`` tells a newcomer before its banner: one line for each backing
-service (Redis, the S3 bucket, MLflow, the SMTP server) that does not answer. The service
-starts anyway — each of them is waited for at run time — but a missing bucket or a stopped
-Redis should not first show as a failed upload or a silent live view."""
+service (Redis, the S3 bucket, MLflow, the SMTP server) that does not answer, and a
+``wandb`` the W&B mirror cannot use. The service starts anyway — each of them is waited
+for at run time — but a missing bucket or a stopped Redis should not first show as a
+failed upload or a silent live view."""
 
 from __future__ import annotations
 
@@ -120,8 +121,19 @@ async def _smtp(settings: Settings) -> str | None:
     )
 
 
+async def _wandb(settings: Settings) -> str | None:
+    if not settings.wandb_project:
+        return None
+    from app.integrations.wandb.console import problem
+
+    found = problem()
+    if found is None:
+        return None
+    return f"{found}; the W&B mirror's runs fail until it is fixed (EXPSVC_WANDB_PROJECT)"
+
+
 async def backing_service_warnings(settings: Settings) -> list[str]:
     """One line per configured backing service that does not answer. One after the other:
     opening the S3 client keeps the loop busy long enough to fail a concurrent Redis ping."""
-    found = [await check(settings) for check in (_redis, _s3, _mlflow, _smtp)]
+    found = [await check(settings) for check in (_redis, _s3, _mlflow, _smtp, _wandb)]
     return [line for line in found if line is not None]

@@ -4,7 +4,7 @@ A live batch goes to thousands of subscribers as the same bytes but for the oper
 The ASGI way (``websocket.send`` → uvicorn's protocol → websockets' framing →
 ``transport.write``) needs an awaiting task per subscriber and frames in Python each time;
 ``text_frame`` frames once and ``FrameWriter.write`` writes synchronously, so the broker's
-fan-out can send without waking anyone (``schema/live_delivery.py``).
+fan-out can send without waking anyone (``schema/engine/live_delivery.py``).
 
 This is the one place that reaches past the ASGI interface, into uvicorn's protocol
 objects (pinned by ``uv.lock``: uvicorn 0.54 with websockets 17; the ``websockets-sansio``

@@ -344,6 +344,21 @@ async def running_experiment(client: httpx.AsyncClient, name: str = "bench") -> 
 # --- MLflow ---------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    """``values`` in ``os.environ`` for the block (a child started in it inherits them)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @dataclass
 class MlflowServer:
     """``mlflow server`` (through uvx, ``tests/mlflow_server.py``) on a free loopback port,
@@ -352,6 +367,8 @@ class MlflowServer:
     backend_uri: str
     workers: int | None = None
     startup_timeout: float = 420  # the first run downloads MLflow
+    # set in the server's environment, e.g. ``MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false``
+    env: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
     server: TestMlflowServer | None = None
     work_dir: Path | None = None
@@ -365,7 +382,8 @@ class MlflowServer:
             with_packages=["psycopg2-binary"],
         )
         try:
-            self.server.start(timeout=self.startup_timeout)
+            with _environ(self.env):
+                self.server.start(timeout=self.startup_timeout)
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -18,8 +18,6 @@ read is repeated ``--repeat`` times after ``--warmup`` untimed runs:
 * ``GraphQL cold``: the same with the kept answers dropped before each request (the
   first comparison of these series, or of running ones after each batch);
 * ``GraphQL step+value``: the same without ``timestamp``;
-* ``GraphQL columns``: the same with ``columns`` (one JSON value of parallel lists per
-  series) instead of ``series { points }``;
 * ``GraphQL no series``: experiments, params and metrics only (every key's cells);
 * ``REST``: ``POST /api/v1/experiments/compare`` with the same ``series_keys``;
 * ``read_many cold``: ``app.metrics.batched.read_many`` of the same series, in-process,
@@ -86,14 +84,10 @@ EXPERIMENT_FIELDS = """
 """
 
 
-def compare_query(keys: list[str], point_fields: str | None) -> str:
-    """The compare view; ``point_fields`` of ``series.points``, or ``None`` for ``columns``;
-    no ``keys``: no series at all."""
-    shape = (
-        "columns series { key totalPoints downsampled }"
-        if point_fields is None
-        else f"series {{ key totalPoints downsampled points {{ {point_fields} }} }}"
-    )
+def compare_query(keys: list[str], point_fields: str) -> str:
+    """The compare view with ``point_fields`` of ``series.points``; no ``keys``: no series
+    at all."""
+    shape = f"series {{ key totalPoints downsampled points {{ {point_fields} }} }}"
     series = "\n".join(
         f"""  s{n}: series(key: "{key}", maxPoints: $max) {{ experimentId {shape} }}"""
         for n, key in enumerate(keys)
@@ -252,10 +246,7 @@ def graphql_points(body: dict[str, Any], keys: list[str]) -> int:
         raise RuntimeError(body["errors"])
     result = body["data"]["compareExperiments"]
     items = [item for n in range(len(keys)) for item in result[f"s{n}"]]
-    return sum(
-        len(item["columns"]["steps"]) if "columns" in item else len(item["series"]["points"])
-        for item in items
-    )
+    return sum(len(item["series"]["points"]) for item in items)
 
 
 async def measure(
@@ -275,7 +266,7 @@ async def measure(
     ) as client:
 
         def graphql(
-            point_fields: str | None, cold: bool = False
+            point_fields: str, cold: bool = False
         ) -> Callable[[], Awaitable[tuple[int, int]]]:
             query = compare_query(keys, point_fields)
 
@@ -291,7 +282,7 @@ async def measure(
             return run
 
         async def graphql_without_series() -> tuple[int, int]:
-            query = compare_query([], None)
+            query = compare_query([], "step")
             given = {"ids": variables["ids"], "baseline": variables["baseline"]}
             answer = await client.post("/graphql", json={"query": query, "variables": given})
             answer.raise_for_status()
@@ -329,7 +320,6 @@ async def measure(
             ("GraphQL", graphql("step value timestamp")),
             ("GraphQL cold", graphql("step value timestamp", cold=True)),
             ("GraphQL step+value", graphql("step value")),
-            ("GraphQL columns", graphql(None)),
             ("GraphQL no series", graphql_without_series),
             ("REST", rest),
             ("read_many cold", in_process),
@@ -358,6 +348,7 @@ async def run(url: str, args: argparse.Namespace) -> None:
     total = args.experiments * args.metrics * args.points
     try:
         async with services.db.unit_of_work() as session:
+            await seed_pools(session, settings)  # the configured pools, as at start
             admin, token = await create_user(
                 session,
                 actor=None,

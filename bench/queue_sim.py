@@ -779,16 +779,18 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
                 starting = {ids[p.experiment_id] for p in planned if p.start_now}
             elif policy == "easy":
                 # EASY backfill: only the first entry that cannot start books its interval
-                profile = Profile(now, free, [Holding(g, ends) for g, ends in held[name].values()])
+                # (GPUs only: the simulated requests ask for no cores or memory)
+                holdings = [Holding(g, ends) for g, ends in held[name].values()]
+                profile = Profile(now, (free, 0, 0), holdings)
                 starting, head_booked = set(), False
                 for index, entry in entries:
                     length = timedelta(minutes=entry.minutes)
-                    at = profile.earliest(entry.gpus, length)
+                    at = profile.earliest(entry.need, length)
                     if at == 0:
                         starting.add(index)
-                        profile.book(0, entry.gpus, length)
+                        profile.book(0, entry.need, length)
                     elif not head_booked:
-                        profile.book(at, entry.gpus, length)
+                        profile.book(at, entry.need, length)
                         head_booked = True
             else:
                 starting = set()

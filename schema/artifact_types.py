@@ -17,12 +17,12 @@ from starlette.requests import Request
 from strawberry.file_uploads import Upload
 
 import schema.enums  # noqa: F401  (registers ArtifactKind as the GraphQL enum)
-from app.artifacts import service as artifacts
+from app.artifacts import direct, streamed
 from app.artifacts.uploads import StreamedUpload
 from app.errors import ValidationFailed
 from app.models import Artifact as ArtifactRow
 from app.models.enums import ArtifactKind
-from app.rest.artifacts import origin
+from app.rest.artifact_links import direct_upload_urls, download_url, origin
 from schema.context import Info, parse_id
 from schema.scalars import BigInt
 
@@ -67,7 +67,7 @@ class Artifact:
         "is set."
     )
     def download_url(self, info: Info) -> str:
-        return artifacts.download_url(info.context.settings, self.row)
+        return download_url(info.context.settings, self.row)
 
 
 @strawberry.type(
@@ -119,7 +119,7 @@ async def upload_artifact(
         chunks = _spooled_chunks(upload)
     else:
         raise ValidationFailed({"file": "must be a file part of a multipart request"})
-    row = await artifacts.upload_artifact(
+    row = await streamed.upload_artifact(
         info.context.services,
         actor=actor,
         experiment_id=parse_id(experiment_id, "experiment"),
@@ -149,7 +149,7 @@ async def create_artifact_upload(
     sha256: str | None = None,
 ) -> ArtifactUpload:
     actor = await info.context.actor()
-    upload = await artifacts.create_direct_upload(
+    upload = await direct.create_direct_upload(
         info.context.services,
         actor=actor,
         experiment_id=parse_id(experiment_id, "experiment"),
@@ -157,11 +157,10 @@ async def create_artifact_upload(
         kind=kind,
         size_bytes=size_bytes,
         sha256=sha256,
-        base_url=_base_url(info),
     )
     return ArtifactUpload(
         id=strawberry.ID(str(upload.id)),
-        urls=upload.urls,
+        urls=direct_upload_urls(upload, _base_url(info)),
         part_size_bytes=BigInt(upload.part_size),
         expires_at=upload.expires_at,
     )
@@ -176,7 +175,7 @@ CREATE_ARTIFACT_UPLOAD_DESCRIPTION = (
 
 async def complete_artifact_upload(info: Info, id: strawberry.ID) -> Artifact:
     actor = await info.context.actor()
-    row = await artifacts.complete_direct_upload(
+    row = await direct.complete_direct_upload(
         info.context.services, actor=actor, upload_id=parse_id(id, "artifact upload")
     )
     return Artifact(row=row)

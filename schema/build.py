@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 
 from app.config import Settings
 from schema.cost import cost_extension
+from schema.engine import Engine
 from schema.errors import ErrorCodes, log_unexpected
 from schema.introspection import introspection_extensions
 from schema.limits import limit_extensions
@@ -18,13 +19,9 @@ from schema.mutations import Mutation
 from schema.observability import OperationMetrics
 from schema.queries import Query
 from schema.rate_limits import OperationRateLimit
-from schema.response_size import bounded_executor
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
-from schema.threaded_arguments import convert_large_arguments_in_threads
 from schema.threaded_parsing import ThreadedParsing
-from schema.validation_cache import cached_validation
-from schema.variable_coercion import ThreadedVariableCoercion
 
 
 class Schema(strawberry.Schema):
@@ -35,13 +32,9 @@ class Schema(strawberry.Schema):
         log_unexpected(errors)
 
 
-# Fields whose list arguments run to thousands of input objects: converted in a worker
-# thread when large (schema/threaded_arguments.py)
-BULK_INPUT_FIELDS = (("Mutation", "logMetrics"), ("Mutation", "logMessages"))
-
-
 def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
     settings = settings or Settings()
+    engine = Engine.for_settings(settings)
     schema = Schema(
         query=Query,
         mutation=Mutation,
@@ -53,15 +46,15 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> Schema:
             OperationRateLimit,  # once parsed: app/rate_limits.py
             *introspection_extensions(settings),  # before the cache: it adds a rule
             ThreadedParsing,
-            cached_validation(),
+            *engine.validation(),
             cost_extension(settings),
             ErrorCodes,
             OperationMetrics,
-            ThreadedVariableCoercion,  # large variables coerced in a worker thread
+            *engine.execution(),  # large variables coerced in a worker thread
         ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        execution_context_class=bounded_executor(settings.max_response_bytes),
+        execution_context_class=engine.executor(),  # with the response size cap
         **extra,
     )
-    convert_large_arguments_in_threads(schema._schema, BULK_INPUT_FIELDS)
+    engine.finish(schema)
     return schema

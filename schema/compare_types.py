@@ -15,7 +15,7 @@ from app.compare import metrics as compare_metrics
 from app.compare import params as compare_params
 from app.compare import service as compare
 from app.compare.goals import MetricGoal
-from app.metrics.history import Series, as_float_or_none, columns_of
+from app.metrics.history import Series, as_float_or_none
 from app.metrics.service import check_history_args
 from app.models import Experiment as ExperimentRow
 from schema.context import Info
@@ -104,14 +104,6 @@ class MetricRow:
         )
 
 
-COLUMNS_DESCRIPTION = (
-    "The points of `series`, as one JSON object of parallel lists: `{steps, values, "
-    "timestamps}` (values null for NaN and infinities, timestamps ISO-8601). The same "
-    "data as `series.points`, far cheaper to serialise than one object per point: what a "
-    "chart of many experiments wants."
-)
-
-
 @strawberry.type
 class ComparedSeries:
     experiment_id: strawberry.ID
@@ -122,17 +114,6 @@ class ComparedSeries:
         """``MetricSeries.from_series``: the points as columns, made once per kept answer
         (a comparison returns tens of thousands of points)."""
         return MetricSeries.from_series(self.data)
-
-    @strawberry.field(description=COLUMNS_DESCRIPTION)
-    def columns(self) -> JSON:
-        steps, values, stamps = columns_of(self.data.points)
-        return JSON(
-            {
-                "steps": list(steps),
-                "values": [as_float_or_none(v) for v in values],
-                "timestamps": [t.isoformat() for t in stamps],
-            }
-        )
 
 
 @strawberry.type

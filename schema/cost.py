@@ -15,9 +15,8 @@ request may make the server build:
   rows, ~100 bytes of JSON each) which cost 1/10. Small scalars and enums are free.
 * Leaves that can be large cost their planning size (``LEAF_COSTS``, in KiB): a log
   line's ``message`` (up to 64 KiB) 4, an experiment's ``hyperparams`` and ``config``
-  JSON documents (up to ``EXPSVC_MAX_JSON_DOCUMENT_BYTES``) 4 each; a leaf holding a
-  list of rows (``SIZED_LEAVES``: the points of ``ComparedSeries.columns``) costs what
-  the rows would. Introspection is free.
+  JSON documents (up to ``EXPSVC_MAX_JSON_DOCUMENT_BYTES``) 4 each. Introspection is
+  free.
 * A field resolves once per object of its parent; a list field resolves its length times.
 * A list's length is its own ``first`` (or the length of its ``keys``) when it has one;
   else the nearest enclosing argument named in ``LIST_SIZE_FROM`` (``edges`` of a
@@ -37,7 +36,7 @@ default limit of 50,000, as are 20 aliases of ``logs(first: 5000) { lines { mess
 (20 * 5,000 * 4.1 = 410,000), while the compare view of 50 experiments with three series
 of 500 points, their metrics and parameters costs about 10,000, and one page of 5,000
 log lines 20,500. The planning sizes are not bounds: data larger than planned (a page of
-64 KiB lines) is stopped by the response size cap (``schema/response_size.py``).
+64 KiB lines) is stopped by the response size cap (``schema/engine/response_size.py``).
 """
 
 from __future__ import annotations
@@ -76,6 +75,7 @@ from app.logs import service as logs
 from app.metrics.history import MAX_POINTS_CAP
 from app.resources import api_costs
 from app.users import api_tokens, directory
+from schema.engine import graphql_schema
 from schema.limits import CODE
 
 DEFAULT_LIST_SIZE = 10
@@ -113,8 +113,6 @@ LIST_LENGTHS: Mapping[str, int] = {
     "Experiment.artifacts": 100,
     "Notification.deliveries": 3,  # at most one per channel besides IN_APP
 }
-# Leaves that hold a sized list of rows (cost like the rows would, by the named argument)
-SIZED_LEAVES: Mapping[str, str] = {"ComparedSeries.columns": "maxPoints"}
 # Lists sized by an enclosing field's argument
 LIST_SIZE_FROM: Mapping[str, str] = {
     "ExperimentConnection.edges": "first",
@@ -235,11 +233,7 @@ class CostEstimator:
             return 0.0
         named = get_named_type(definition.type)
         if is_leaf_type(named):
-            coordinate = f"{parent.name}.{name}"
-            rows = SIZED_LEAVES.get(coordinate)
-            if rows is not None:
-                return multiplier * sizes.get(rows, DEFAULT_LIST_SIZE) * ROW_WEIGHTS["MetricPoint"]
-            return multiplier * LEAF_COSTS.get(coordinate, 0.0)
+            return multiplier * LEAF_COSTS.get(f"{parent.name}.{name}", 0.0)
         own = self.size_arguments(f"{parent.name}.{name}", definition, node)
         count = multiplier
         if is_list_type(get_nullable_type(definition.type)):
@@ -311,10 +305,10 @@ def cost_errors(
 
 class QueryCostLimiter(SchemaExtension):
     """Estimates the document's cost with this request's variables, once validation has
-    found it valid (``schema/validation_cache.py`` runs first and leaves no errors): the
-    cost of a document that is invalid anyway (or too deep) means nothing, and its client
-    should hear about the first problem only. No visit of the AST: a walk of the
-    operations, each fragment costed once per sizing context."""
+    found it valid (``schema.engine``'s validation extension runs first and leaves no
+    errors): the cost of a document that is invalid anyway (or too deep) means nothing,
+    and its client should hear about the first problem only. No visit of the AST: a walk
+    of the operations, each fragment costed once per sizing context."""
 
     def __init__(self, max_cost: int) -> None:
         self.max_cost = max_cost
@@ -323,7 +317,7 @@ class QueryCostLimiter(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors == []:
-            schema: GraphQLSchema = context.schema._schema
+            schema = graphql_schema(context.schema)
             errors = cost_errors(schema, document, context.variables or {}, self.max_cost)
             if errors:
                 context.pre_execution_errors = errors

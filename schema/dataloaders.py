@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from app.artifacts.service import artifacts_by_experiment
+from app.artifacts.reading import artifacts_by_experiment
 from app.db import Database
 from app.experiments import children as nested
 from app.experiments.service import experiments_by_ids, visible_experiments_by_ids

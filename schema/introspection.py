@@ -2,7 +2,7 @@
 says. Off, a document asking for ``__schema`` or ``__type`` without a valid token fails
 validation with ``UNAUTHENTICATED`` (``__typename`` stays allowed); with a token it runs.
 
-The rule is added per request, so the validation cache (``schema/validation_cache.py``),
+The rule is added per request, so the validation cache (``schema/engine/validation_cache.py``),
 which skips only graphql-core's static rules for a known text, always runs it.
 """
 

@@ -13,15 +13,15 @@ import strawberry
 
 import schema.enums  # noqa: F401  (registers LogLevel as the GraphQL enum)
 from app.logs import service as logs
-from app.logs.events import publish_logs
 from app.logs.schemas import parse_lines
 from app.logs.service import LogLineRow
 from app.logs.service import LogPage as LogPageData
+from app.logs.workflows import ingest_lines
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.offload import sized
 from schema.context import Info, parse_id
-from schema.plain_inputs import plain_input
+from schema.engine import plain_input
 
 
 @strawberry.type(description="One log line; seq increases by one per line of the experiment.")
@@ -92,7 +92,7 @@ def log_messages(
     """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted.
 
     A plain function returning the work: a large batch's lines are converted in a worker
-    thread (``schema/threaded_arguments.py``)."""
+    thread (``schema/engine/threaded_arguments.py``)."""
     return _append_lines(info, experiment_id, lines, batch_id)
 
 
@@ -117,11 +117,9 @@ async def _append_lines(
         limit=info.context.settings.logs_max_batch_lines,
     )
     await info.context.charge_ingest(len(lines))
-    async with info.context.transaction() as session:
-        result = await logs.append_lines(
-            session, actor=actor, experiment_id=experiment, lines=data, batch_id=batch_id
-        )
-    publish_logs(info.context.services.live, experiment, result.rows)
+    result = await ingest_lines(
+        info.context.services, actor=actor, experiment_id=experiment, lines=data, batch_id=batch_id
+    )
     return result.accepted
 
 

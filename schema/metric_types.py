@@ -11,8 +11,7 @@ import strawberry
 from app.metrics.history import Point, Series, as_float_or_none, columns_of
 from app.metrics.rules import all_finite
 from app.models import MetricSeries as SeriesRow
-from schema.fast_lists import Columns
-from schema.plain_inputs import plain_input
+from schema.engine import Columns, plain_input
 from schema.scalars import BigInt
 
 
@@ -57,7 +56,7 @@ class MetricSeries:
 
     @classmethod
     def from_series(cls, series: Series) -> MetricSeries:
-        """The points as ``Columns`` (``schema.fast_lists``): no ``MetricPoint`` per point
+        """The points as ``Columns`` (``schema.engine``): no ``MetricPoint`` per point
         unless graphql-core must complete them one by one; for a kept answer the columns
         (and their coerced forms) are made once and shared by every read of it."""
         derived = series.derived

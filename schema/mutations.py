@@ -11,7 +11,7 @@ import strawberry
 from app.errors import ValidationFailed
 from app.experiments import service as experiments
 from app.experiments import starting
-from app.experiments.events import publish_progress
+from app.experiments import workflows as experiment_workflows
 from app.experiments.schemas import (
     HEARTBEAT_DESCRIPTION,
     ExperimentCreate,
@@ -313,14 +313,12 @@ class Mutation:
     ) -> Experiment:
         actor = await info.context.actor()
         data = to_model(ProgressData, progress, prefix="progress")
-        async with info.context.transaction() as session:
-            row = await experiments.report_progress(
-                session,
-                actor=actor,
-                experiment_id=parse_id(experiment_id, "experiment"),
-                data=data,
-            )
-        publish_progress(info.context.services.live, row.id, data)
+        row = await experiment_workflows.report_progress(
+            info.context.services,
+            actor=actor,
+            experiment_id=parse_id(experiment_id, "experiment"),
+            data=data,
+        )
         return Experiment(row=row)
 
     @strawberry.mutation(
@@ -336,5 +334,5 @@ class Mutation:
         batch_id: str | None = None,
     ) -> Awaitable[int]:
         # a plain function returning the work: a large batch's points are converted in a
-        # worker thread (schema/threaded_arguments.py)
+        # worker thread (schema/engine/threaded_arguments.py)
         return _log_metrics(info, experiment_id, points, batch_id)

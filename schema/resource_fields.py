@@ -7,9 +7,8 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from app.experiments.events import publish_cost
 from app.notifications import service as notifications
-from app.resources import actions
+from app.resources import actions, workflows
 from app.resources import service as resources
 from app.resources.scheduler import publish_pool_change
 from schema.context import Info, parse_id
@@ -82,15 +81,13 @@ async def add_api_cost(
     info: Info, experiment_id: strawberry.ID, amount: float, description: str
 ) -> Experiment:
     actor = await info.context.actor()
-    async with info.context.transaction() as session:
-        row = await actions.add_api_cost(
-            session,
-            actor=actor,
-            experiment_id=parse_id(experiment_id, "experiment"),
-            amount=amount,
-            description=description,
-        )
-    publish_cost(info.context.services.live, row.id)
+    row = await workflows.add_api_cost(
+        info.context.services,
+        actor=actor,
+        experiment_id=parse_id(experiment_id, "experiment"),
+        amount=amount,
+        description=description,
+    )
     return Experiment(row=row)
 
 

@@ -3,7 +3,7 @@
 Each subscription authorises once (``NOT_FOUND`` for an experiment the caller may not
 read), then streams from ``app.live``: replay from the database where a position is
 given, then live events, each once. A shared live event whose result for this
-subscription's shape is known goes straight to the socket (``schema/live_delivery.py``).
+subscription's shape is known goes straight to the socket (``schema/engine/live_delivery.py``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from app.live.metrics import LivePoint, SharedPoints, metric_feed
 from app.logs.service import LogLineRow
 from app.models.enums import ExperimentStatus, LogLevel
 from schema.context import Info, parse_id
+from schema.engine import direct_delivery, shared
 from schema.inputs import ExperimentFilter, to_model
-from schema.live_delivery import direct_delivery
 from schema.log_fields import LogLine
 from schema.resource_fields import notification_stream
 from schema.scalars import BigInt
-from schema.shared_events import shared
 from schema.types import Experiment, Failure, Notification, Progress, failure_of, progress_of
 
 
@@ -89,7 +88,7 @@ def _point(point: LivePoint) -> MetricEventPoint:
 
 def _metrics_event(ident: strawberry.ID, points: list[LivePoint]) -> MetricsEvent:
     """Built (and executed) once per live batch its subscribers share
-    (``schema/shared_events.py``); a replay chunk is the caller's own."""
+    (``schema/engine/shared_events.py``); a replay chunk is the caller's own."""
 
     def make() -> MetricsEvent:
         return MetricsEvent(experiment_id=ident, points=[_point(p) for p in points])
@@ -111,13 +110,20 @@ class Subscription:
         async for notification in notification_stream(info):
             yield notification
 
-    @strawberry.subscription(description="The experiment after each change of its state.")
+    @strawberry.subscription(
+        description="The experiment after each change of its state; with includeCurrent, "
+        "first as it is once the subscription is open (a client that read it before "
+        "subscribing then misses no change made in between)."
+    )
     async def experiment_updated(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: strawberry.ID, include_current: bool = False
     ) -> AsyncGenerator[Experiment, None]:
         actor = await info.context.actor()
         feed = experiment_updates(
-            info.context.services, actor=actor, experiment_id=parse_id(id, "experiment")
+            info.context.services,
+            actor=actor,
+            experiment_id=parse_id(id, "experiment"),
+            include_current=include_current,
         )
         async for row in feed:
             yield Experiment(row=row)

@@ -17,7 +17,9 @@ from contextlib import suppress
 from graphql import GraphQLError, parse
 from strawberry.extensions import SchemaExtension
 
-from schema.validation_cache import INLINE_TEXT_CHARS
+# Texts up to this long parse (and validate, ``schema/engine/validation_cache.py``) on the
+# event loop: a few ms at most
+INLINE_TEXT_CHARS = 4096
 
 
 class ThreadedParsing(SchemaExtension):

@@ -23,6 +23,24 @@ from app.services import Services
 from app.users.service import create_user
 from tests.pg import TEST_DATABASE_ENV, TEST_REDIS_ENV, create_database, drop_database
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "engine_tricks: a test of one of the GraphQL engine's speed tricks over the app this "
+        "run builds, so not run when the run has them off (EXPSVC_GRAPHQL_ENGINE_TRICKS=false)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Settings().graphql_engine_tricks:
+        return
+    off = pytest.mark.skip(reason="this run has the GraphQL engine tricks off")
+    for item in items:
+        if "engine_tricks" in item.keywords:
+            item.add_marker(off)
+
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(TEST_DATABASE_ENV) else [])
 
 

@@ -67,3 +67,16 @@ def test_a_small_simulation_completes_every_experiment_within_capacity(
     assert "oversubscribed: never" in printed
     # the service's clock is its own again
     assert abs((utcnow() - datetime.now(utcnow().tzinfo)).total_seconds()) < 5
+
+
+@pytest.mark.parametrize("policy", ["plan", "easy", "greedy"])
+def test_each_in_memory_replay_runs_every_request_within_capacity(policy: str) -> None:
+    """``--compare`` and ``--backend none``: the same workload in memory, per policy."""
+    args = queue_sim.parse_args(["--experiments", "40", "--capacity-scale", "0.25"])
+    result = queue_sim.replay(args, policy)
+    assert len(result.jobs) == 40
+    assert all(job.started_at is not None for job in result.jobs)
+    assert any(job.queued for job in result.jobs)
+    figures, _ = queue_sim.pool_figures(result)
+    assert all(pool.max_held <= pool.capacity for pool in figures)
+    assert sum(pool.starts for pool in figures) == 40

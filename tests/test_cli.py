@@ -99,7 +99,7 @@ def test_first_start_creates_one_admin_and_saves_its_token(tmp_path):
 
 def test_users_commands_refuse_to_start_a_new_database(tmp_path):
     """Run from a folder without the server's data, they say where they looked, and leave
-    nothing behind (they used to create an empty database and print a useless token)."""
+    nothing behind (no empty database created, no token printed for it)."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     for args in (

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.artifacts.service import take_upload
+from app.artifacts.reservations import take_upload
 from app.leader import LeaderLock, PeriodicJob
 from app.models import ArtifactUpload
 from app.models.base import utcnow

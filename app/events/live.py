@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from app.background import BackgroundLoop, Loop
 from app.events.broker import Broker
 
 log = logging.getLogger("expsvc.live")
@@ -23,14 +24,16 @@ log = logging.getLogger("expsvc.live")
 RETRYABLE_ERRORS = frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError"})
 
 
-class LivePublisher:
+class LivePublisher(BackgroundLoop):
+    name = "live-publisher"
+
     def __init__(self, broker: Broker, *, queue_size: int = 10_000, timeout: float = 2.0) -> None:
         self.broker = broker
         self.timeout = timeout
         self.queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(queue_size)
         self.dropped = 0
         self.failed = 0
-        self._task: asyncio.Task[None] | None = None
+        self._tasks = []
         # publish_throttled: when each key was last published, and the event waiting for
         # the end of its key's interval
         self._throttled_at: dict[str, float] = {}
@@ -84,9 +87,8 @@ class LivePublisher:
             if now - at >= interval and key not in self._throttled_next:
                 del self._throttled_at[key]
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._drain(), name="live-publisher")
+    def _loops(self) -> dict[str, Loop]:
+        return {self.name: self._drain}
 
     async def _drain(self) -> None:
         while True:
@@ -119,20 +121,20 @@ class LivePublisher:
 
     async def flush(self, wait_seconds: float = 5.0) -> None:
         """Wait until every queued event was handed to the broker (tests, shutdown)."""
-        if self._task is None:
+        if not self.running:
             return
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(wait_seconds):
                 await self.queue.join()
 
     async def stop(self) -> None:
+        """Drop the throttled events still waiting, hand what is queued to the broker
+        (for up to a second), then stop."""
         for timer in self._throttle_timers.values():
             timer.cancel()
         self._throttle_timers.clear()
         self._throttled_next.clear()
-        if self._task is not None:
-            await self.flush(1.0)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await super().stop()
+
+    async def _before_stop(self) -> None:
+        await self.flush(1.0)

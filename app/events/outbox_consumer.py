@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 
+from app.background import BackgroundLoop, Loop
 from app.db import Database
 
 
-class OutboxConsumer(ABC):
+class OutboxConsumer(BackgroundLoop):
     name = "outbox-consumer"
 
     def __init__(self, db: Database, *, batch_size: int, idle_seconds: float) -> None:
@@ -21,7 +22,7 @@ class OutboxConsumer(ABC):
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks = []
         self.log = logging.getLogger(f"expsvc.{self.name}")
 
     @abstractmethod
@@ -53,20 +54,12 @@ class OutboxConsumer(ABC):
                         await self._wake.wait()
                 self._wake.clear()
 
-    @property
-    def running(self) -> bool:
-        return self._task is not None
+    def _loops(self) -> dict[str, Loop]:
+        return {self.name: self._loop}
 
-    def start(self) -> None:
-        if self._task is None:
-            self.db.after_outbox_commit.append(self.wake)
-            self._task = asyncio.create_task(self._loop(), name=self.name)
+    def _starting(self) -> None:
+        self.db.after_outbox_commit.append(self.wake)
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-            with contextlib.suppress(ValueError):
-                self.db.after_outbox_commit.remove(self.wake)
+    async def _after_stop(self, *, started: bool) -> None:
+        with contextlib.suppress(ValueError):
+            self.db.after_outbox_commit.remove(self.wake)

@@ -4,7 +4,7 @@ it, so that a client offers only those (GraphQL ``Experiment.allowedActions``, R
 
 Nothing here is a second copy of a rule: who may act is ``access.may_act`` (what
 ``get_actionable_experiment`` enforces), and the statuses an action may start from are the
-use cases' own tables (``service.TRANSITIONS`` for the lifecycle moves,
+use cases' own tables (``lifecycle.TRANSITIONS`` for the lifecycle moves,
 ``service.UPDATABLE`` for a configuration change; artifacts and API costs are accepted in
 any status). The GPU queue's actions follow its rule, ``queue.is_waiting``: ``DEQUEUE``
 only while the experiment waits, ``START`` only while it does not (the scheduler starts a
@@ -27,7 +27,8 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import may_act
-from app.experiments.service import TRANSITIONS, UPDATABLE
+from app.experiments.lifecycle import TRANSITIONS
+from app.experiments.service import UPDATABLE
 from app.hypotheses.service import hypotheses_by_ids
 from app.models import Experiment, Hypothesis, User
 from app.models.enums import ExperimentStatus

@@ -9,28 +9,12 @@ from typing import Any, NoReturn, cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access import experiment_actable, sees_everything
+from app.access import actor_params, experiment_actable, running_and_actable
 from app.db import asyncpg_connection
 from app.errors import InvalidTransition
 from app.experiments.service import get_actionable_experiment
 from app.models import Experiment, User
-from app.models.enums import ExperimentStatus, Role
-
-
-def running_and_actable(experiment: str, sees_all: str, actor: str, is_tl: str) -> str:
-    """SQL: experiment ``e`` is the one ``experiment`` names, RUNNING, and the actor may act
-    on it (the arguments are the parameters holding the id and ``actor_params``: whether
-    the actor sees everything, the actor's id and whether the actor is a TL)."""
-    return f"""e.id = {experiment} AND e.status = '{ExperimentStatus.RUNNING.value}'
-  AND ({sees_all} OR e.owner_id = {actor}
-       OR ({is_tl} AND EXISTS (SELECT 1 FROM hypotheses AS h
-                               WHERE h.id = e.hypothesis_id AND h.team_lead_id = {actor})))"""
-
-
-def actor_params(actor: User) -> tuple[bool, uuid.UUID, bool]:
-    """``running_and_actable``'s parameters for ``actor``, in its order."""
-    return sees_everything(actor), actor.id, actor.role is Role.TL
-
+from app.models.enums import ExperimentStatus
 
 # ``_touch`` for a metric batch as one prepared statement on the session's asyncpg
 # connection: the SQLAlchemy UPDATE costs ~0.4 ms of CPU per batch to build and run, more

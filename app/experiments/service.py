@@ -26,9 +26,10 @@ from app.errors import (
     ResourcesUnavailable,
     ValidationFailed,
 )
-from app.events.names import EVENT_FOR_STATUS, EventType
+from app.events.names import EventType
 from app.events.outbox import append_experiment_event
 from app.experiments import queries, validators
+from app.experiments.lifecycle import transition
 from app.experiments.presets import preset_for
 from app.experiments.progress import _units, next_rate
 from app.experiments.schemas import (
@@ -45,21 +46,11 @@ from app.hypotheses.service import get_visible_hypothesis
 from app.models import Experiment, Hypothesis, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, FailureReason
-from app.resources.service import known_gpu_types, release
+from app.resources.service import known_gpu_types
 from app.validation import check_texts
 
 MAX_PAGE = 500
 
-# Which statuses each move may leave from, and where it goes
-TRANSITIONS: dict[str, tuple[frozenset[ExperimentStatus], ExperimentStatus]] = {
-    "start": (frozenset({ExperimentStatus.QUEUED}), ExperimentStatus.RUNNING),
-    "complete": (frozenset({ExperimentStatus.RUNNING}), ExperimentStatus.COMPLETED),
-    "fail": (frozenset({ExperimentStatus.RUNNING}), ExperimentStatus.FAILED),
-    "stop": (
-        frozenset({ExperimentStatus.QUEUED, ExperimentStatus.RUNNING}),
-        ExperimentStatus.STOPPED,
-    ),
-}
 # The statuses whose configuration may still change (``update_experiment``)
 UPDATABLE: frozenset[ExperimentStatus] = frozenset({ExperimentStatus.QUEUED})
 
@@ -437,39 +428,18 @@ async def _move(
     extra: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Experiment:
-    allowed, target = TRANSITIONS[move]
     experiment = await get_actionable_experiment(
         session, actor=actor, experiment_id=experiment_id, lock=True
     )
     if at is not None:
         _check_historical(actor, experiment, move, at)
-    if experiment.status not in allowed:
-        raise _not_allowed(move, experiment.status)
     if move == "start" and experiment.queued_at is not None:
         raise ResourcesUnavailable(
             "the experiment waits in the queue; the scheduler starts it",
             details={"waiting": True, "position": experiment.queue_position},
         )
-    previous = filter_state(experiment, ("status",))
-    now = utcnow()
-    values: dict[str, Any] = {"status": target, "updated_at": now, **(extra or {})}
-    if experiment.queued_at is not None:  # a stop leaves the queue
-        values |= {
-            "queued_at": None,
-            "queue_pool": None,
-            "queue_position": None,
-            "queue_estimated_start_at": None,
-        }
-    if target.is_terminal:
-        ended = at or now
-        values["finished_at"] = ended
-        if experiment.started_at is not None:
-            values["duration_seconds"] = (ended - experiment.started_at).total_seconds()
-    await _conditional_update(session, experiment, allowed, values, move)
-    if target.is_terminal:
-        await release(session, experiment.id, now)
-        await session.refresh(experiment)
-    await append_experiment_event(session, EVENT_FOR_STATUS[target], experiment, previous)
+    if not await transition(session, experiment, move, now=utcnow(), values=extra, ended_at=at):
+        raise _not_allowed(move, experiment.status)
     return experiment
 
 

@@ -30,11 +30,14 @@ UPDATE_EVENTS = STATE_EVENTS | {"cost"}
 
 
 async def experiment_updates(
-    services: Services, *, actor: User, experiment_id: uuid.UUID
+    services: Services, *, actor: User, experiment_id: uuid.UUID, include_current: bool = False
 ) -> AsyncIterator[Experiment]:
     """The experiment as it is after each lifecycle move, update, progress report or API
-    cost."""
+    cost; with ``include_current``, first as it is once the channel is open, so a client
+    that read it before subscribing misses no change made in between."""
     async with experiment_channel_of(services, actor, experiment_id) as subscription:
+        if include_current:
+            yield await readable_experiment(services, actor, experiment_id)
         async for message in subscription:
             if message == LAGGED:
                 raise SubscriptionLagged("the subscriber fell behind; resubscribe")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cachetools import LRUCache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.broker import GAP, LAGGED, Message, Subscription
@@ -50,8 +50,8 @@ async def experiment_channel_of(
 # How many live messages the per-process memos keep (decoded event, points, GraphQL event
 # and result, encoded text). Subscribers of one batch are served within a few batches of
 # each other; one further behind rebuilds (same answer, more CPU). Kept small on purpose:
-# a 1,000-point batch leaves ~10,000 objects in these memos, and with 64 batches the
-# ~700,000 survivors made each full garbage collection stall the loop 160-290 ms.
+# a 1,000-point batch leaves ~10,000 objects in these memos, and with 64 batches kept the
+# ~700,000 survivors make each full garbage collection stall the loop 160-290 ms.
 LIVE_MEMO_SIZE = 8
 
 
@@ -63,7 +63,7 @@ class SharedMemo:
 
     def __init__(self, size: int = LIVE_MEMO_SIZE) -> None:
         self.size = size
-        self._entries: OrderedDict[int, tuple[object, Any]] = OrderedDict()
+        self._entries: LRUCache[int, tuple[object, Any]] = LRUCache(size)
 
     def get(self, key: object, make: Callable[[], Any]) -> Any:
         hit = self._entries.get(id(key))
@@ -71,8 +71,6 @@ class SharedMemo:
             return hit[1]
         value = make()
         self._entries[id(key)] = (key, value)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
         return value
 
 

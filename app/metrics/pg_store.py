@@ -20,8 +20,8 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access import actor_params, running_and_actable
 from app.db import asyncpg_connection
-from app.experiments.activity import actor_params, running_and_actable
 from app.metrics.batch import MetricBatch
 from app.metrics.rules import level1_buckets
 from app.models import User

@@ -1,6 +1,6 @@
 """The artifact proxy routes ``mlflow`` uses with ``--serve-artifacts``, over our artifact
-use cases (``app/artifacts/service.py``): the same permissions, per-file limit, quotas and
-all-or-nothing uploads as REST and GraphQL.
+use cases (``app/artifacts/``: reading, streamed, removal): the same permissions, per-file
+limit, quotas and all-or-nothing uploads as REST and GraphQL.
 
 A run's artifact URI is ``mlflow-artifacts:/<hypothesis id>/<experiment id>/artifacts``
 (``shapes.artifact_uri``), so every path here is
@@ -38,7 +38,7 @@ from typing import Any
 
 from starlette.responses import Response, StreamingResponse
 
-from app.artifacts import service as artifacts
+from app.artifacts import reading, removal, streamed
 from app.artifacts.names import file_name, name_error
 from app.errors import NotFound
 from app.experiments.service import get_experiment
@@ -131,7 +131,7 @@ async def upload_artifact(call: MlflowCall) -> Any:
         raise invalid("Artifact path must include a filename (cannot end with '/').")
     await _check_run(call, where)
     headers = call.request.headers
-    await artifacts.upload_artifact(
+    await streamed.upload_artifact(
         call.services,
         actor=call.actor,
         experiment_id=where.experiment_id,
@@ -151,7 +151,7 @@ async def download_artifact(call: MlflowCall) -> Any:
         raise invalid("Artifact path refers to a directory, not a file: the run's root")
     await _check_run(call, where)
     async with call.services.db.reader() as session:
-        row = await artifacts.find_artifact(
+        row = await reading.find_artifact(
             session, actor=call.actor, experiment_id=where.experiment_id, name=where.name
         )
     headers = {
@@ -189,7 +189,7 @@ async def list_artifacts(call: MlflowCall) -> Any:
     where = parse_path(raw, folder=True)
     await _check_run(call, where)
     async with call.services.db.reader() as session:
-        rows = await artifacts.list_artifacts(
+        rows = await reading.list_artifacts(
             session,
             actor=call.actor,
             experiment_id=where.experiment_id,
@@ -201,7 +201,7 @@ async def list_artifacts(call: MlflowCall) -> Any:
 async def delete_artifacts(call: MlflowCall) -> Any:
     where = _path_of(call)
     await _check_run(call, where)
-    await artifacts.delete_artifacts(
+    await removal.delete_artifacts(
         call.services, actor=call.actor, experiment_id=where.experiment_id, path=where.name
     )
     return {}

@@ -31,8 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import experiment_visible, may_raise_priority
 from app.config import Settings
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable, ValidationFailed
-from app.events.names import EVENT_FOR_STATUS, EventType
+from app.events.names import EventType
 from app.events.outbox import append_experiment_event
+from app.experiments.lifecycle import transition
 from app.experiments.start_hooks import StartHooks
 from app.experiments.validators import PRIORITY_RANGE
 from app.models import Experiment, Hypothesis, User
@@ -299,31 +300,13 @@ async def start_waiting(
     """Waiting → RUNNING, in its pool, with the start hooks (the reservation, the MLflow
     run) and the ``ExperimentStarted`` event. None if it no longer waits; a hook's
     ``RESOURCES_UNAVAILABLE`` (a cap, a pool taken meanwhile) propagates: roll back."""
-    result = await session.execute(
-        update(Experiment)
-        .where(Experiment.id == experiment_id, waiting())
-        .values(
-            status=ExperimentStatus.RUNNING,
-            started_at=now,
-            last_activity_at=now,
-            updated_at=now,
-            queued_at=None,
-            queue_position=None,
-            queue_estimated_start_at=None,
-        )
-        .returning(Experiment.id)
-        .execution_options(synchronize_session=False)
-    )
-    if result.scalar_one_or_none() is None:
+    experiment = await session.get(Experiment, experiment_id, populate_existing=True)
+    if experiment is None:
         return None
-    experiment = await session.get_one(Experiment, experiment_id, populate_existing=True)
+    values = {"started_at": now, "last_activity_at": now}
+    if not await transition(session, experiment, "start", now=now, values=values, guard=waiting()):
+        return None
     await hooks.on_started(session, experiment)
-    await append_experiment_event(
-        session,
-        EVENT_FOR_STATUS[ExperimentStatus.RUNNING],
-        experiment,
-        previous={"status": ExperimentStatus.QUEUED.value},
-    )
     return experiment
 
 

@@ -37,6 +37,7 @@ from datetime import datetime
 import orjson
 from sqlalchemy import func, select
 
+from app.background import BackgroundLoop, Loop
 from app.errors import ResourcesUnavailable
 from app.events.broker import LAGGED, Subscription
 from app.events.live import LivePublisher
@@ -64,7 +65,7 @@ def publish_pool_change(live: LivePublisher, name: str) -> None:
     live.publish_nowait(RESOURCES_CHANNEL, {"type": "pool", "name": name})
 
 
-class QueueScheduler:
+class QueueScheduler(BackgroundLoop):
     """See the module docstring. ``run_pass`` is one pass (tests call it directly)."""
 
     name = "queue-scheduler"
@@ -212,20 +213,14 @@ class QueueScheduler:
                 await subscription.close()
             self.wake()  # something may have been missed
 
-    def start(self) -> None:
-        if not self._tasks:
-            self.services.db.after_outbox_commit.append(self.wake)
-            self._tasks = [
-                asyncio.create_task(self._loop(), name=self.name),
-                asyncio.create_task(self._listen(), name=self.name + "-listen"),
-            ]
+    def _loops(self) -> dict[str, Loop]:
+        return {self.name: self._loop, self.name + "-listen": self._listen}
 
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+    def _starting(self) -> None:
+        self.services.db.after_outbox_commit.append(self.wake)
+
+    async def _after_stop(self, *, started: bool) -> None:
+        """Unregister the wake-up and give up leadership."""
         with contextlib.suppress(ValueError):
             self.services.db.after_outbox_commit.remove(self.wake)
         try:

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import may_manage_users
 from app.config import CPU_CORES_PER_GPU, MEMORY_GB_PER_GPU, Settings
 from app.db import dialect_insert
-from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable, ValidationFailed
+from app.errors import Forbidden, ResourcesUnavailable, ValidationFailed
 from app.models import Experiment, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus
@@ -411,42 +411,3 @@ async def reservations_by_experiment(
         .execution_options(populate_existing=True)
     )
     return {row.experiment_id: row for row in rows}
-
-
-async def extend_reservation(
-    session: AsyncSession,
-    *,
-    experiment: Experiment,
-    minutes: int,
-    settings: Settings,
-    now: datetime,
-) -> Reservation:
-    """Push the expiry back; the whole reservation may last at most the configured maximum.
-
-    The caller checked the actor may act on ``experiment``."""
-    if experiment.status is not ExperimentStatus.RUNNING:
-        raise InvalidTransition(
-            "only a RUNNING experiment's reservation can be extended",
-            details={"status": experiment.status.value},
-        )
-    if not 1 <= minutes <= settings.max_duration_minutes:
-        raise ValidationFailed({"minutes": f"must be 1-{settings.max_duration_minutes}"})
-    reservation = (
-        await session.scalars(
-            select(Reservation).where(
-                Reservation.experiment_id == experiment.id, Reservation.released_at.is_(None)
-            )
-        )
-    ).one_or_none()
-    if reservation is None:
-        raise InvalidTransition("this experiment holds no reservation", details={})
-    limit = reservation.reserved_at + timedelta(minutes=settings.max_duration_minutes)
-    wanted = max(reservation.expires_at, now) + timedelta(minutes=minutes)
-    if wanted > limit:
-        raise ValidationFailed(
-            {"minutes": f"a reservation lasts at most {settings.max_duration_minutes} minutes"}
-        )
-    reservation.expires_at = wanted
-    reservation.warned_at = None  # a new "expires soon" warning is due before the new end
-    await session.flush()
-    return reservation

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from app.artifacts import service as artifacts
+from app.artifacts import direct, reading, streamed
 from app.artifacts.multipart import MultipartReader, boundary_of
 from app.artifacts.names import file_name
 from app.artifacts.ranges import ByteRange, Unsatisfiable, parse_range
@@ -29,6 +29,7 @@ from app.errors import (
 )
 from app.models import Artifact
 from app.models.enums import ArtifactKind
+from app.rest.artifact_links import direct_upload_urls, download_url, origin
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
 from app.rest.errors import envelope
@@ -121,15 +122,8 @@ def artifact_json(settings: Settings, row: Artifact) -> dict[str, Any]:
         "sha256": row.sha256,
         "content_type": row.content_type,
         "created_at": iso(row.created_at),
-        "download_url": artifacts.download_url(settings, row),
+        "download_url": download_url(settings, row),
     }
-
-
-def origin(settings: Settings, request: Request) -> str:
-    """Where clients reach the service: ``EXPSVC_PUBLIC_BASE_URL``, else this request's."""
-    if settings.public_base_url:
-        return settings.public_base_url.rstrip("/")
-    return f"{request.url.scheme}://{request.url.netloc}"
 
 
 # --- uploading -------------------------------------------------------------------------
@@ -158,7 +152,7 @@ async def _multipart_upload(call: Call, query: UploadQuery, boundary: bytes) -> 
                 value = await reader.read_value(FORM_FIELD_LIMIT)
                 fields[part.name] = value.decode("utf-8", errors="replace")
             continue
-        return await artifacts.upload_artifact(
+        return await streamed.upload_artifact(
             call.services,
             actor=call.actor,
             experiment_id=call.path_id(),
@@ -177,7 +171,7 @@ async def _raw_upload(call: Call, query: UploadQuery) -> Artifact:
     if declared is None and length is not None:
         declared = _size(length, "Content-Length")
     content_type = call.request.headers.get("content-type")
-    return await artifacts.upload_artifact(
+    return await streamed.upload_artifact(
         call.services,
         actor=call.actor,
         experiment_id=call.path_id(),
@@ -204,15 +198,13 @@ async def upload_artifact(call: Call) -> Any:
 
 async def list_artifacts(call: Call) -> Any:
     async with call.services.db.reader() as session:
-        rows = await artifacts.list_artifacts(
-            session, actor=call.actor, experiment_id=call.path_id()
-        )
+        rows = await reading.list_artifacts(session, actor=call.actor, experiment_id=call.path_id())
     return {"artifacts": [artifact_json(call.settings, row) for row in rows]}
 
 
 async def _artifact(call: Call) -> Artifact:
     async with call.services.db.reader() as session:
-        return await artifacts.get_artifact(
+        return await reading.get_artifact(
             session,
             actor=call.actor,
             experiment_id=call.path_id(),
@@ -280,10 +272,10 @@ async def get_artifact_content(call: Call) -> Any:
 # --- direct uploads --------------------------------------------------------------------
 
 
-def upload_json(upload: artifacts.DirectUpload) -> dict[str, Any]:
+def upload_json(upload: direct.DirectUpload, base_url: str) -> dict[str, Any]:
     return {
         "id": str(upload.id),
-        "urls": upload.urls,
+        "urls": direct_upload_urls(upload, base_url),
         "part_size_bytes": upload.part_size,
         "expires_at": iso(upload.expires_at),
     }
@@ -291,7 +283,7 @@ def upload_json(upload: artifacts.DirectUpload) -> dict[str, Any]:
 
 async def create_artifact_upload(call: Call) -> Any:
     body = call.body_as(ArtifactUploadIn)
-    upload = await artifacts.create_direct_upload(
+    upload = await direct.create_direct_upload(
         call.services,
         actor=call.actor,
         experiment_id=call.path_id(),
@@ -300,13 +292,12 @@ async def create_artifact_upload(call: Call) -> Any:
         size_bytes=body.size_bytes,
         sha256=body.sha256,
         content_type=body.content_type,
-        base_url=origin(call.settings, call.request),
     )
-    return upload_json(upload)
+    return upload_json(upload, origin(call.settings, call.request))
 
 
 async def complete_artifact_upload(call: Call) -> Any:
-    row = await artifacts.complete_direct_upload(
+    row = await direct.complete_direct_upload(
         call.services, actor=call.actor, upload_id=call.path_id("id", "artifact upload")
     )
     return artifact_json(call.settings, row)
@@ -315,7 +306,7 @@ async def complete_artifact_upload(call: Call) -> Any:
 async def put_artifact_upload(call: Call) -> Any:
     if boundary_of(call.request.headers.get("content-type")) is not None:
         raise BadRequest("send the bytes as they are, not as multipart/form-data")
-    size, digest = await artifacts.receive_direct_body(
+    size, digest = await direct.receive_direct_body(
         call.services,
         upload_id=call.path_id("id", "artifact upload"),
         token=call.query_as(TokenQuery).token,

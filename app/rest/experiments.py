@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable
 from app.experiments import service as experiments
-from app.experiments import starting
-from app.experiments.events import publish_progress
+from app.experiments import starting, workflows
 from app.experiments.schemas import (
     HEARTBEAT_DESCRIPTION,
     ExperimentCreate,
@@ -146,13 +145,10 @@ async def stop_experiment(call: Call) -> Any:
 
 async def report_progress(call: Call) -> Any:
     data = call.body_as(ProgressData)
-    async with call.services.db.unit_of_work() as session:
-        row = await experiments.report_progress(
-            session, actor=call.actor, experiment_id=call.path_id(), data=data
-        )
-        answer = await experiment_answer(session, call, row)
-    publish_progress(call.services.live, row.id, data)
-    return answer
+    row = await workflows.report_progress(
+        call.services, actor=call.actor, experiment_id=call.path_id(), data=data
+    )
+    return await answer_after(call, row)
 
 
 _ACT = (Forbidden, InvalidTransition)

@@ -13,9 +13,9 @@ from starlette.responses import StreamingResponse
 
 from app.errors import Forbidden, InvalidTransition
 from app.logs import service as logs
-from app.logs.events import publish_logs
 from app.logs.schemas import MAX_MESSAGE_BYTES, SOURCES, parse_batch
 from app.logs.service import LogLineRow, LogPage
+from app.logs.workflows import ingest_lines
 from app.models.base import utcnow
 from app.models.enums import LogLevel
 from app.offload import sized_by
@@ -144,11 +144,9 @@ async def post_logs(call: Call) -> Any:
         body, parse_batch, body, now=utcnow(), limit=call.settings.logs_max_batch_lines
     )
     await call.charge_ingest(len(lines))
-    async with call.services.db.unit_of_work() as session:
-        result = await logs.append_lines(
-            session, actor=call.actor, experiment_id=experiment_id, lines=lines, batch_id=batch_id
-        )
-    publish_logs(call.services.live, experiment_id, result.rows)
+    result = await ingest_lines(
+        call.services, actor=call.actor, experiment_id=experiment_id, lines=lines, batch_id=batch_id
+    )
     return {"accepted": result.accepted}
 
 

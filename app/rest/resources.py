@@ -15,11 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.errors import Forbidden, InvalidTransition
-from app.experiments.events import publish_cost
-from app.resources import actions, api_costs
+from app.resources import actions, api_costs, workflows
 from app.rest.body import QueryModel
 from app.rest.endpoints import Call, Endpoint
-from app.rest.experiments import experiment_answer
+from app.rest.experiments import answer_after, experiment_answer
 from app.rest.schemas import ExperimentOut, Out, PageInfoOut
 from app.rest.serializers import iso
 
@@ -62,17 +61,14 @@ class ExtendReservationBody(BaseModel):
 
 async def add_api_cost(call: Call) -> Any:
     data = call.body_as(ApiCostBody)
-    async with call.services.db.unit_of_work() as session:
-        row = await actions.add_api_cost(
-            session,
-            actor=call.actor,
-            experiment_id=call.path_id(),
-            amount=data.amount,
-            description=data.description,
-        )
-        answer = await experiment_answer(session, call, row)
-    publish_cost(call.services.live, row.id)
-    return answer
+    row = await workflows.add_api_cost(
+        call.services,
+        actor=call.actor,
+        experiment_id=call.path_id(),
+        amount=data.amount,
+        description=data.description,
+    )
+    return await answer_after(call, row)
 
 
 async def list_api_costs(call: Call) -> Any:

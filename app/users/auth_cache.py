@@ -19,10 +19,11 @@ import asyncio
 import contextvars
 import logging
 import uuid
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from cachetools import LRUCache
 
 from app.db import Database
 from app.errors import Unauthenticated
@@ -57,7 +58,7 @@ class AuthCache:
         self.ttl = ttl
         self.size = size
         self.clock = clock
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: LRUCache[str, _Entry] = LRUCache(size)
         self._writes: set[asyncio.Task[None]] = set()
 
     async def user(
@@ -70,9 +71,8 @@ class AuthCache:
             raise Unauthenticated()
         key = hash_token(token)
         now = self.clock()
-        entry = self._entries.get(key)
+        entry = self._entries.get(key)  # a hit is the most recently used
         if entry is not None and now < entry.until:
-            self._entries.move_to_end(key)
             if now >= entry.use_due:
                 self._record_use(entry, now)
             return entry.user
@@ -91,9 +91,6 @@ class AuthCache:
             use_due = now
         entry = _Entry(until, found.user, found.token_id, use_due)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
         if now >= entry.use_due:
             self._record_use(entry, now)
         return found.user

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.artifacts import service as artifacts_service
+from app.artifacts import direct, reservations
 from app.artifacts.sweeper import sweep_expired_uploads
 from app.models.base import utcnow
 from app.models.enums import ArtifactKind
@@ -213,26 +213,26 @@ async def test_sweeper_cleans_up_after_a_crashed_stream(services, make_user, sto
     """A process died mid-upload: its row, reservation and partial object remain until
     the lease runs out."""
     run = await owned(services, make_user)
-    spec = artifacts_service.UploadSpec(
+    spec = reservations.UploadSpec(
         experiment_id=run.id,
         name="model.bin",
         kind=ArtifactKind.MODEL,
         content_type=None,
         declared_size=8 * MiB,
     )
-    upload = await artifacts_service._begin(
+    upload = await reservations.begin(
         services,
         actor=run.user,
         spec=spec,
-        mode=artifacts_service.STREAM,
-        expires_at=utcnow() + timedelta(seconds=artifacts_service.STREAM_LEASE_SECONDS),
+        mode=reservations.STREAM,
+        expires_at=utcnow() + timedelta(seconds=reservations.STREAM_LEASE_SECONDS),
     )
     writer = await services.store.open_writer(upload.store_key)
     await writer.write(random_bytes(6 * MiB))  # then the process "dies"
     assert await services.store.leftovers(f"experiments/{run.id}/") != []
     assert await rows_of(services, run.id) == (0, 1)
     await assert_accounting(services)
-    later = utcnow() + timedelta(seconds=artifacts_service.STREAM_LEASE_SECONDS + 1)
+    later = utcnow() + timedelta(seconds=reservations.STREAM_LEASE_SECONDS + 1)
     assert await sweep_expired_uploads(services, now=later) == 1
     with contextlib.suppress(StoreError):  # only to let go of the dead writer's file handle
         await writer.abort()
@@ -248,7 +248,7 @@ async def test_completing_an_expired_upload_cleans_it_up(
     upload = (await create(client, run.token, run.id, 10, None))["data"]["createArtifactUpload"]
     await put_parts(client, upload, b"0123456789")
     future = utcnow() + timedelta(seconds=120)
-    monkeypatch.setattr(artifacts_service, "utcnow", lambda: future)
+    monkeypatch.setattr(direct, "utcnow", lambda: future)
     refused = await gql(client, COMPLETE, {"id": upload["id"]}, token=run.token)
     assert error_codes(refused) == ["NOT_FOUND"]
     await nothing_left(services, run.id)

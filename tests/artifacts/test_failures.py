@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.artifacts import service as artifacts_service
+from app.artifacts import streamed
 from app.storage.base import ArtifactStore, DirectPlan, ObjectWriter, StoreError
 from tests.artifacts.helpers import (
     UPLOAD,
@@ -208,7 +208,7 @@ async def test_database_failure_after_the_bytes_are_stored(
     async def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise ConnectionError("the database went away")
 
-    monkeypatch.setattr(artifacts_service, "_record", broken)
+    monkeypatch.setattr(streamed, "record", broken)
     run = await owned(services, make_user)
     response = await rest_upload(client, run.token, run.id, random_bytes(6 * MiB))
     assert response.status_code == 500

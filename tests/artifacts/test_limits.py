@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.artifacts import service as artifacts
+from app.artifacts import streamed
 from app.errors import StorageLimitExceeded
 from app.logs import service as logs
 from tests.artifacts.helpers import (
@@ -144,7 +144,7 @@ async def _upload_all(services, run, sizes: list[int], *, declared: bool) -> lis
 
     async def one(number: int, size: int) -> str:
         try:
-            await artifacts.upload_artifact(
+            await streamed.upload_artifact(
                 services,
                 actor=run.user,
                 experiment_id=run.id,

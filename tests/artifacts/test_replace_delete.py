@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.artifacts import service as artifacts
+from app.artifacts import reading, removal, streamed
 from app.errors import Forbidden, NotFound
 from app.models import Artifact
 from app.models.enums import ArtifactKind, Role
@@ -35,7 +35,7 @@ async def upload(
     chunks: AsyncIterator[bytes] | None = None,
     declared: bool = False,
 ) -> Artifact:
-    return await artifacts.upload_artifact(
+    return await streamed.upload_artifact(
         services,
         actor=run.user,
         experiment_id=run.id,
@@ -50,7 +50,7 @@ async def upload(
 
 async def names_and_sizes(services: Services, run: Owned) -> list[tuple[str, int]]:
     async with services.db.reader() as session:
-        rows = await artifacts.list_artifacts(session, actor=run.user, experiment_id=run.id)
+        rows = await reading.list_artifacts(session, actor=run.user, experiment_id=run.id)
     return sorted((row.name, row.size_bytes) for row in rows)
 
 
@@ -72,7 +72,7 @@ async def test_replace_deletes_only_the_same_name(services, make_user):
     ]
     assert await objects(services, run) == 3
     async with services.db.reader() as session:
-        found = await artifacts.find_artifact(
+        found = await reading.find_artifact(
             session, actor=run.user, experiment_id=run.id, name="a/model.bin"
         )
     assert found.id == latest.id
@@ -121,11 +121,11 @@ async def test_delete_a_name_and_a_folder(services, make_user):
     for name in ("dir", "dir/a.txt", "dir/sub/b.txt", "dir2/c.txt", "dir.txt", "d%r/x", "d_r/y"):
         await upload(services, run, name, name.encode())
     assert (
-        await artifacts.delete_artifacts(services, actor=run.user, experiment_id=run.id, path="dir")
+        await removal.delete_artifacts(services, actor=run.user, experiment_id=run.id, path="dir")
         == 3
     )
     assert (
-        await artifacts.delete_artifacts(services, actor=run.user, experiment_id=run.id, path="d%r")
+        await removal.delete_artifacts(services, actor=run.user, experiment_id=run.id, path="d%r")
         == 1
     )  # a LIKE wildcard in a name matches only itself
     assert [name for name, _ in await names_and_sizes(services, run)] == [
@@ -136,8 +136,7 @@ async def test_delete_a_name_and_a_folder(services, make_user):
     assert await objects(services, run) == 3
     await assert_accounting(services)
     assert (
-        await artifacts.delete_artifacts(services, actor=run.user, experiment_id=run.id, path="")
-        == 3
+        await removal.delete_artifacts(services, actor=run.user, experiment_id=run.id, path="") == 3
     )
     await nothing_left(services, run.id)
 
@@ -148,12 +147,12 @@ async def test_who_may_delete(services, make_user):
     await upload(services, run, "kept.txt", b"kept")
     stranger, _token = await make_user(Role.DS)
     with pytest.raises(NotFound):
-        await artifacts.delete_artifacts(services, actor=stranger, experiment_id=run.id, path="")
+        await removal.delete_artifacts(services, actor=stranger, experiment_id=run.id, path="")
     with pytest.raises(Forbidden):
-        await artifacts.delete_artifacts(services, actor=observer, experiment_id=run.id, path="")
+        await removal.delete_artifacts(services, actor=observer, experiment_id=run.id, path="")
     assert await names_and_sizes(services, run) == [("kept.txt", 4)]
     curator, _token = await make_user(Role.CURATOR)
-    deleted = await artifacts.delete_artifacts(
+    deleted = await removal.delete_artifacts(
         services, actor=curator, experiment_id=run.id, path="kept.txt"
     )
     assert deleted == 1

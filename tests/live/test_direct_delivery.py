@@ -12,7 +12,7 @@ import pytest
 
 from app.events.broker import DELIVERY_CHUNK, InProcessBroker
 from app.models.enums import Role
-from schema import live_delivery, shared_events
+from schema.engine import live_delivery, shared_events
 from tests.builders import create_hypothesis, create_running
 from tests.live.client import Collector, ws_session
 from tests.live.test_subscriptions import post_lines, post_points
@@ -33,6 +33,7 @@ def _lines(items: list[dict[str, Any]]) -> list[str]:
     return [line["message"] for event in events for line in event["lines"]]
 
 
+@pytest.mark.engine_tricks
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
 async def test_one_encoding_per_shape_and_direct_sends(
     live_server, services, make_user, monkeypatch, protocol

@@ -206,6 +206,7 @@ def one_woken_per_pass(monkeypatch):
     monkeypatch.setattr(broker_module, "DELIVERY_CHUNK", 1)
 
 
+@pytest.mark.engine_tricks
 @pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
 async def test_batches_taken_in_place_arrive_whole_and_in_order(
     start_server, services, make_user, counted_writes, one_woken_per_pass, protocol
@@ -264,6 +265,7 @@ async def _subscribed(server: str, token: str, ident: dict[str, str], **options:
     return ws
 
 
+@pytest.mark.engine_tricks
 async def test_a_slow_socket_falls_back_to_the_queue_and_lags(
     start_server, services, make_user, counted_writes, one_woken_per_pass
 ):

@@ -25,7 +25,7 @@ SUBSCRIPTION = bomb(40, root="subscription{notifications{...F%d}}", on="Notifica
 async def refusal(server: str, token: str, protocol: str, query: str) -> dict[str, Any]:
     async with ws_session(server, token=token, protocol=protocol) as session:
         with call_budget(BUDGET), pytest.raises(TransportQueryError) as refused:
-            async with asyncio.timeout(10):  # the old walkers fail at the budget, not here
+            async with asyncio.timeout(10):  # an expanding walker fails at the budget, not here
                 if query.startswith("subscription"):
                     async for _ in session.subscribe(document(query)):
                         pass

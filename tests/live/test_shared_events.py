@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.models.enums import Role
@@ -16,6 +17,7 @@ QUERY = """subscription($id: ID!) { metricPoints(experimentId: $id) {
     experimentId points { key step value } } }"""
 
 
+@pytest.mark.engine_tricks
 async def test_subscribers_of_one_batch_share_one_execution(
     live_server, services, make_user, monkeypatch
 ):

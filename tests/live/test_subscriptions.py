@@ -159,6 +159,34 @@ async def test_experiment_updated_on_progress_and_completion(run):
     assert sub.items[-1]["experimentUpdated"]["progress"]["step"] == 10
 
 
+async def test_experiment_updated_with_include_current_sends_the_state_first(run):
+    """The first answer is the experiment as it is once the channel is open, with no
+    change made; a change made as soon as it arrives follows it (none falls in between)."""
+    query = """subscription($id: ID!) { experimentUpdated(id: $id, includeCurrent: true) {
+        status progress { step } } }"""
+    await run["http"].post(f"{run['base']}/progress", json={"step": 3})
+    async with ws_session(run["server"], run["token"]) as session:
+        sub = Collector(session, query, {"id": run["id"]})
+        await sub.wait_for(lambda items: len(items) >= 1)
+        first = sub.items[0]["experimentUpdated"]
+        assert first == {"status": "RUNNING", "progress": {"step": 3}}
+        await run["http"].post(f"{run['base']}/complete")
+        await sub.wait_for(lambda items: items[-1]["experimentUpdated"]["status"] == "COMPLETED")
+        await sub.stop()
+
+
+async def test_experiment_updated_with_include_current_refuses_an_unreadable_one(run, make_user):
+    _, stranger = await make_user(Role.DS)
+    query = """subscription($id: ID!) { experimentUpdated(id: $id, includeCurrent: true) {
+        status } }"""
+    async with ws_session(run["server"], stranger) as session:
+        sub = Collector(session, query, {"id": run["id"]})
+        await sub.wait_for(lambda items: sub.error is not None or bool(items))
+        await sub.stop()
+    assert sub.items == []
+    assert "NOT_FOUND" in str(sub.error)
+
+
 async def test_experiment_updated_on_an_api_cost(run):
     query = "subscription($id: ID!) { experimentUpdated(id: $id) { cost { api } } }"
     async with ws_session(run["server"], run["token"]) as session:

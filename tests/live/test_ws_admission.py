@@ -1,4 +1,4 @@
-"""Who may hold a websocket, and for how long (``schema/websockets.py``), over real sockets:
+"""Who may hold a websocket, and for how long (``schema/engine/websockets.py``), over real sockets:
 admission at ``connection_init`` (a bad token never gets ``connection_ack``), the limits
 per token and per address, the idle limits, the message size, and the codes on errors."""
 

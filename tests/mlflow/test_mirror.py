@@ -27,6 +27,7 @@ from tests.mlflow.helpers import (
     post_batch,
     tags,
 )
+from tests.rest.helpers import upload_artifact
 
 LINK = """query($id: ID!) { experiment(id: $id) { mlflow {
   experimentId runId url syncedAt pendingPoints lastError lastErrorAt } } }"""
@@ -244,13 +245,7 @@ async def test_artifacts_are_mirrored_when_the_setting_says_so(
 ) -> None:
     _owner, token, experiment = await mirrored.running(make_user)
     body = uuid.uuid4().bytes * 4096
-    answer = await mirrored.client.post(
-        f"/api/v1/experiments/{experiment.id}/artifacts",
-        files={"file": ("weights.bin", body, "application/octet-stream")},
-        data={"kind": "MODEL"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert answer.status_code == 201, answer.text
+    await upload_artifact(mirrored.client, token, experiment.id, "weights.bin", body)
     await mirrored.sync()
     run_row = await mirrored.opened_run(experiment.id)
     listed = await mlflow_get(mirrored.mlflow, "artifacts/list", run_id=run_row.run_id)

@@ -10,7 +10,7 @@ import pytest
 
 from app.models.enums import ExperimentStatus, FailureReason, Role
 from app.resources import expiry
-from app.resources.service import extend_reservation
+from app.resources.actions import extend_reservation
 from tests.builders import create_hypothesis, move, start
 from tests.resources.helpers import (
     A100_RATE,
@@ -81,18 +81,17 @@ async def test_an_expired_reservation_fails_the_run_and_frees_the_gpus(services,
 
 
 async def test_an_extension_postpones_expiry_and_rearms_the_warning(services, running):
-    _, experiment = running
+    owner, experiment = running
     reservation = await reservation_of(services, experiment.id)
     assert reservation is not None
     ends = reservation.expires_at
     assert await warn(services, ends - timedelta(minutes=5)) == [experiment.id]
 
     async with services.db.unit_of_work() as session:
-        row = await load(services, experiment.id)
-        session.add(row)
         await extend_reservation(
             session,
-            experiment=row,
+            actor=owner,
+            experiment_id=experiment.id,
             minutes=30,
             settings=services.settings,
             now=ends - timedelta(minutes=5),

@@ -64,3 +64,21 @@ async def act(
 def error_of(response: httpx.Response) -> dict[str, Any]:
     error: dict[str, Any] = response.json()["error"]
     return error
+
+
+async def upload_artifact(
+    client: httpx.AsyncClient,
+    token: str,
+    experiment_id: uuid.UUID,
+    name: str,
+    body: bytes,
+    kind: str = "MODEL",
+) -> None:
+    """``POST …/artifacts`` (multipart), which must answer 201."""
+    answer = await client.post(
+        f"{API}/experiments/{experiment_id}/artifacts",
+        files={"file": (name, body, "application/octet-stream")},
+        data={"kind": kind},
+        headers=bearer(token),
+    )
+    assert answer.status_code == 201, answer.text

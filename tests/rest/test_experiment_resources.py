@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import update
@@ -228,6 +229,24 @@ async def test_a_list_page_costs_the_same_statements_whatever_its_size(client, s
     assert len(items) == 7 and all(item["reservation"] is not None for item in items)
 
 
+async def read_configured(
+    services: Services, update: dict[str, str], url: str, token: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The experiment at ``url`` and the experiments list, read from a second app on the
+    same database whose settings carry ``update`` (a mirror target configured)."""
+    settings = services.settings.model_copy(update=update)
+    configured = Services.from_settings(settings)
+    app = create_app(settings, configured)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+            body = (await other.get(url, headers=bearer(token))).json()
+            listed = (await other.get(f"{API}/experiments", headers=bearer(token))).json()
+    finally:
+        await configured.close()
+    return body, listed
+
+
 async def test_the_mlflow_link_shows_only_with_mlflow_configured(client, services, make_user):
     owner, token = await make_user(Role.DS)
     hypothesis = await create_hypothesis(services, owner)
@@ -256,17 +275,12 @@ async def test_the_mlflow_link_shows_only_with_mlflow_configured(client, service
     # without EXPSVC_MLFLOW_TRACKING_URI: null (and nothing of MLflow is read)
     assert (await client.get(url, headers=bearer(token))).json()["mlflow"] is None
 
-    settings = services.settings.model_copy(
-        update={"mlflow_tracking_uri": "http://127.0.0.1:9", "mlflow_ui_url": "http://ui.test"}
+    body, listed = await read_configured(
+        services,
+        {"mlflow_tracking_uri": "http://127.0.0.1:9", "mlflow_ui_url": "http://ui.test"},
+        url,
+        token,
     )
-    mirrored = Services.from_settings(settings)
-    transport = httpx.ASGITransport(app=create_app(settings, mirrored), raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
-            body = (await other.get(url, headers=bearer(token))).json()
-            listed = (await other.get(f"{API}/experiments", headers=bearer(token))).json()
-    finally:
-        await mirrored.close()
     assert body["mlflow"] == {
         "experiment_id": "12",
         "run_id": "abc",
@@ -309,17 +323,12 @@ async def test_the_wandb_link_shows_only_with_wandb_configured(client, services,
     url = f"{API}/experiments/{experiment.id}"
     assert (await client.get(url, headers=bearer(token))).json()["wandb"] is None
 
-    settings = services.settings.model_copy(
-        update={"wandb_project": "{hypothesis}", "wandb_base_url": "https://wandb.example"}
+    body, listed = await read_configured(
+        services,
+        {"wandb_project": "{hypothesis}", "wandb_base_url": "https://wandb.example"},
+        url,
+        token,
     )
-    mirrored = Services.from_settings(settings)
-    transport = httpx.ASGITransport(app=create_app(settings, mirrored), raise_app_exceptions=False)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
-            body = (await other.get(url, headers=bearer(token))).json()
-            listed = (await other.get(f"{API}/experiments", headers=bearer(token))).json()
-    finally:
-        await mirrored.close()
     assert body["mlflow"] is None  # MLflow is not configured there
     assert body["wandb"] == {
         "run_path": f"team/vision/{experiment.id}",

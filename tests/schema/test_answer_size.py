@@ -10,10 +10,11 @@ import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from app.config import Settings
-from schema import dataloaders, fast_lists
+from schema import dataloaders
 from schema.build import build_schema
 from schema.context import Context
 from schema.cost import CostEstimator
+from schema.engine import fast_lists
 from tests.builders import create_experiment
 from tests.graphql import error_codes, gql
 from tests.logs.helpers import append, running
@@ -82,8 +83,13 @@ async def big_lines(services, make_user):
     return run
 
 
-async def run_capped(services: Any, run: Any, query: str, cap: int, ident: Any = None) -> Any:
-    schema = build_schema(Settings(max_response_bytes=cap))
+async def run_capped(
+    services: Any, run: Any, query: str, cap: int, ident: Any = None, tricks: bool | None = None
+) -> Any:
+    """The query on a schema with the cap (and the tricks as given, else as the run has
+    them)."""
+    tricks = Settings().graphql_engine_tricks if tricks is None else tricks
+    schema = build_schema(Settings(max_response_bytes=cap, graphql_engine_tricks=tricks))
     context = Context(services=services, token=run.token)
     return await schema.execute(query, {"id": str(ident or run.id)}, context_value=context)
 
@@ -112,7 +118,7 @@ async def test_once_past_the_cap_no_further_list_is_built(services, big_lines, m
         return result
 
     monkeypatch.setattr(fast_lists, "_build", counting)
-    result = await run_capped(services, big_lines, aliased_pages(5, 100), cap=500_000)
+    result = await run_capped(services, big_lines, aliased_pages(5, 100), cap=500_000, tricks=True)
     assert error_codes({"errors": [e.formatted for e in result.errors or []]}) == [
         "QUERY_TOO_COMPLEX"
     ]

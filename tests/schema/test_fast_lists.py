@@ -1,4 +1,4 @@
-"""``schema/fast_lists.py``: lists of plain objects answer exactly as graphql-core does.
+"""``schema/engine/fast_lists.py``: lists of plain objects answer exactly as graphql-core does.
 
 Every query runs twice on the same schema: with strawberry's own execution context (the
 plain graphql-core path) and with ``FastListExecutor``; data and errors (message, path,
@@ -18,11 +18,12 @@ from strawberry.permission import BasePermission
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema import fast_lists
+from app.config import Settings
 from schema.build import build_schema
-from schema.fast_lists import FastListExecutor
+from schema.engine import fast_lists
+from schema.engine.fast_lists import FastListExecutor
+from schema.engine.shared_events import SharedEventExecutor
 from schema.scalars import SCALAR_MAP, BigInt
-from schema.shared_events import SharedEventExecutor
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -351,7 +352,8 @@ def test_an_extension_hooking_resolve_disables_it(shortcuts: list[bool]) -> None
 
 def test_the_service_schema_uses_it() -> None:
     assert issubclass(SharedEventExecutor, FastListExecutor)
-    assert issubclass(build_schema().execution_context_class, SharedEventExecutor)
+    schema = build_schema(Settings(graphql_engine_tricks=True))
+    assert issubclass(schema.execution_context_class, SharedEventExecutor)
 
 
 @pytest.fixture

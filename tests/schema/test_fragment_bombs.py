@@ -3,7 +3,7 @@ linear in the document's size, and a fragment bomb is refused before any rule wa
 
 The bomb: ``fragment F<k> on User { ...F<k-1> ...F<k-1> }`` 40 levels deep is 1.4 KB and
 2^41 fields written out. Each test runs under ``call_budget``: a walker that expands every
-spread again makes 2^40 calls, so with the old walkers these tests fail at the budget (in
+spread again makes 2^40 calls, so with such a walker these tests fail at the budget (in
 well under a second) instead of hanging.
 """
 

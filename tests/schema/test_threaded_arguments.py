@@ -12,9 +12,9 @@ from strawberry.schema import schema_converter
 
 from app.config import Settings
 from app.models.enums import Role
-from schema import threaded_arguments
 from schema.build import build_schema
-from schema.threaded_arguments import convert_large_arguments_in_threads
+from schema.engine import threaded_arguments
+from schema.engine.threaded_arguments import convert_large_arguments_in_threads
 from tests.builders import create_hypothesis, create_running
 from tests.graphql import LOG_MESSAGES, LOG_METRICS, error_codes, gql
 from tests.graphql import metric_points as points
@@ -41,6 +41,7 @@ async def running(services, make_user):
     return token, str(experiment.id)
 
 
+@pytest.mark.engine_tricks
 async def test_large_metric_batches_are_converted_in_a_worker_thread(client, running, conversions):
     token, ident = running
     loop_thread = threading.current_thread()
@@ -53,6 +54,7 @@ async def test_large_metric_batches_are_converted_in_a_worker_thread(client, run
     assert conversions[1:] == [loop_thread]
 
 
+@pytest.mark.engine_tricks
 async def test_large_log_batches_given_inline_are_converted_in_a_worker_thread(
     client, running, conversions
 ):
@@ -107,7 +109,7 @@ def test_only_plain_resolvers_returning_awaitables_can_be_wrapped():
 
 
 def test_the_service_schema_wraps_its_bulk_mutations():
-    core = build_schema(Settings())._schema
+    core = build_schema(Settings(graphql_engine_tricks=True))._schema
     mutation = core.mutation_type
     assert mutation is not None
     wrapped = {

@@ -8,9 +8,10 @@ from typing import Any
 
 from app.config import Settings
 from app.models.enums import Role
-from schema import threaded_parsing, validation_cache
+from schema import threaded_parsing
 from schema.build import build_schema
-from schema.validation_cache import ValidDocuments
+from schema.engine import validation_cache
+from schema.engine.validation_cache import ValidDocuments
 from tests.graphql import error_codes, gql
 
 PAGE = """
@@ -35,7 +36,7 @@ async def test_a_known_document_is_costed_with_each_requests_variables(client, m
 async def test_the_static_rules_run_once_per_valid_text_and_every_time_for_an_invalid_one(
     monkeypatch,
 ):
-    schema = build_schema(Settings(query_max_cost=10))
+    schema = build_schema(Settings(query_max_cost=10, graphql_engine_tricks=True))
     calls: list[str] = []
     real = validation_cache.validate_document
 
@@ -76,7 +77,7 @@ def test_known_documents_are_bounded_least_recently_used_first():
 async def test_a_long_text_is_validated_off_the_event_loop(monkeypatch):
     """Validation of a long document can take a second (graphql-core's overlapping-fields
     rule is quadratic in a field's repeats): it runs in a worker thread, short ones inline."""
-    schema = build_schema(Settings())
+    schema = build_schema(Settings(graphql_engine_tricks=True))
     threads: list[int] = []
     real = validation_cache.validate_document
 

@@ -12,8 +12,8 @@ from graphql.execution import executor as graphql_executor
 from app import offload
 from app.config import Settings
 from app.models.enums import Role
-from schema import variable_coercion
 from schema.build import build_schema
+from schema.engine import variable_coercion
 from tests.builders import create_hypothesis, create_running
 from tests.graphql import LOG_MESSAGES, LOG_METRICS, error_codes, gql
 from tests.graphql import metric_points as points
@@ -42,6 +42,7 @@ class Coercions:
         monkeypatch.setattr(graphql_executor, "get_variable_values", inline)
 
 
+@pytest.mark.engine_tricks
 async def test_large_variables_are_coerced_in_a_worker_thread_once(
     client, services, make_user, monkeypatch
 ):
@@ -64,6 +65,7 @@ async def test_large_variables_are_coerced_in_a_worker_thread_once(
     assert len(seen.threaded) == 1 and seen.inline == [loop_thread]
 
 
+@pytest.mark.engine_tricks
 async def test_a_large_log_batch_is_validated_off_the_loop(
     client, services, make_user, monkeypatch
 ):

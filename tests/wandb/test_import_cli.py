@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.integrations.wandb.framing import BLOCK_LEN
+from app.integrations.wandb.framing import BLOCK_LEN, Record, read_records
 from app.integrations.wandb.reader import WandbRun, read_run
 from tests.service_process import ServiceProcess
 from tests.wandb.conftest import STEPS, Caller, new_caller, run_folder
@@ -155,7 +155,17 @@ def test_corrupt_block_is_skipped_and_reported(
     folder, log = _copy(wandb_dir, tmp_path)
     data = bytearray(log.read_bytes())
     assert len(data) > 4 * BLOCK_LEN
-    data[2 * BLOCK_LEN + 100 : 2 * BLOCK_LEN + 140] = bytes(40)  # inside the third block
+    # a record's payload inside the third block, its bytes changed (not its chunk header)
+    target = next(
+        item
+        for item in read_records(bytes(data))
+        if isinstance(item, Record)
+        and item.offset >= 2 * BLOCK_LEN
+        and item.offset + 7 + len(item.data) < 3 * BLOCK_LEN
+        and len(item.data) > 40
+    )
+    start = target.offset + 7 + 10
+    data[start : start + 20] = bytes(b ^ 0xFF for b in data[start : start + 20])
     log.write_bytes(bytes(data))
     run = read_run(folder)
     assert any("checksum mismatch" in problem for problem in run.problems)

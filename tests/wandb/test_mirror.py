@@ -33,6 +33,7 @@ from app.services import Services
 from tests.builders import create_experiment, create_hypothesis, move, start
 from tests.conftest import MakeUser
 from tests.graphql import ok
+from tests.rest.helpers import upload_artifact
 
 API = "/api/v1"
 HYPERPARAMS = {"lr": 0.01, "layers": 4, "optimizer": {"name": "adam", "beta": 0.9}}
@@ -364,13 +365,7 @@ async def test_artifacts_become_wandb_artifacts_when_the_setting_says_so(
 ) -> None:
     owner, token, experiment = await mirrored.running(make_user)
     body = uuid.uuid4().bytes * 4096
-    answer = await mirrored.client.post(
-        f"{API}/experiments/{experiment.id}/artifacts",
-        files={"file": ("weights.bin", body, "application/octet-stream")},
-        data={"kind": "MODEL"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert answer.status_code == 201, answer.text
+    await upload_artifact(mirrored.client, token, experiment.id, "weights.bin", body)
     await move(mirrored.services, owner, experiment, "complete")
     mirror = mirrored.mirror()
     try:

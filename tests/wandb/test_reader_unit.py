@@ -100,6 +100,18 @@ def test_a_corrupt_chunk_costs_the_rest_of_its_block_only() -> None:
     assert damage.offset == 7 + 11 and damage.offset + damage.length == BLOCK_LEN
 
 
+def test_zeros_over_a_chunk_header_are_damage_and_a_zeroed_tail_is_padding() -> None:
+    wiped = chunk(1, b"wiped")
+    block0 = HEADER + chunk(1, b"good") + bytes(7) + wiped[7:] + chunk(1, b"after")
+    block0 += bytes(BLOCK_LEN - len(block0))  # the zeroed tail: padding, not damage
+    data = block0 + chunk(1, b"next block")
+    items = list(read_records(data))
+    assert payloads(items) == [b"good", b"next block"]
+    (damage,) = damages(items)
+    assert damage.reason == "zeroed chunk header"
+    assert damage.offset == 7 + 11 and damage.offset + damage.length == BLOCK_LEN
+
+
 def test_a_corrupt_length_and_an_orphan_piece_are_reported() -> None:
     bad_length = struct.pack("<IHB", 0, 60_000, 1)
     block0 = HEADER + chunk(1, b"good") + bad_length

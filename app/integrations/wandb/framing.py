@@ -69,12 +69,16 @@ def read_records(data: bytes) -> Iterator[Record | Damage]:
         checksum, length, kind = unpack("<IHB", data, position)
         start = position + CHUNK_HEADER_LEN
         end = start + length
-        if kind == 0 and length == 0 and checksum == 0:
-            # a zeroed rest of a block (a writer that preallocated): skip to the next block
-            position += left_in_block
-            continue
         problem = ""
-        if kind not in _CRC_SEED:
+        if kind == 0 and length == 0 and checksum == 0:
+            # a zeroed rest of a block (a writer that preallocated): skip to the next
+            # block; zeros over a chunk header with data after them are damage
+            block_end = min(position + left_in_block, size)
+            if data.count(0, position, block_end) == block_end - position:
+                position += left_in_block
+                continue
+            problem = "zeroed chunk header"
+        elif kind not in _CRC_SEED:
             problem = f"unknown chunk type {kind}"
         elif length > left_in_block - CHUNK_HEADER_LEN:
             problem = "chunk longer than its block"

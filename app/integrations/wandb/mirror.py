@@ -39,6 +39,7 @@ from sqlalchemy import select
 
 from app.integrations.mirror.queue import ARTIFACT, METRICS, decode_batch
 from app.integrations.mirror.sender import MirrorError, MirrorSender
+from app.integrations.wandb.console import output_writer
 from app.models import (
     Artifact,
     Experiment,
@@ -309,10 +310,10 @@ class WandbMirror(MirrorSender):
 
     def _write_output(self, experiment_id: uuid.UUID, chunks: list[tuple[str, str]]) -> None:
         """Lines as console output (``output.log``): what wandb's console capture records,
-        through the same call (wandb has no public one for text not printed here)."""
-        run = self._runs[experiment_id]
+        through the same call (``console.py``: wandb has no public one)."""
+        write = output_writer(self._runs[experiment_id])
         for stream, text in chunks:
-            run._interface.publish_output_raw(stream, text)
+            write(stream, text)
 
     async def _send_artifact(self, experiment_id: uuid.UUID, item: MirrorQueueItem) -> None:
         artifact_id = uuid.UUID(orjson.loads(item.payload)["artifact_id"])

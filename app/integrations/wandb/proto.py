@@ -1,6 +1,6 @@
 """The part of ``wandb_internal.proto`` an import reads, as protobuf descriptors built
 here: ``protobuf``'s C parser (upb) decodes a ``Record`` in about a microsecond, where a
-decoder in Python took ~40 µs, and this needs neither ``wandb`` (large; its generated
+decoder in Python takes ~40 µs, and this needs neither ``wandb`` (large; its generated
 ``wandb_internal_pb2`` pins a protobuf range) nor ``protoc``.
 
 Field numbers and types are those of wandb's file; fields and record types left out are

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import {
   SeriesBuffer,
-  columnsFromCompared,
   columnsFromPoints,
   lastPoint,
   mergeKeyedPoints,
@@ -35,29 +34,6 @@ describe("columnsFromPoints", () => {
     expect(() => columnsFromPoints([{ step: 1 }, { step: 1 }])).toThrow(/ascend/);
     expect(() => columnsFromPoints([{ step: 1.5 }])).toThrow(/safe integer/);
     expect(() => columnsFromPoints([{ step: "3" as unknown as number }])).toThrow(/safe integer/);
-  });
-});
-
-describe("columnsFromCompared", () => {
-  it("reads ComparedSeries.columns", () => {
-    const columns = columnsFromCompared({
-      steps: [1, 2, 3],
-      values: [0.5, null, 0.25],
-      timestamps: ["2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z", "2025-01-01T00:00:02Z"],
-    });
-    expect(Array.from(columns.steps)).toEqual([1, 2, 3]);
-    expect(Array.from(columns.values)).toEqual([0.5, null, 0.25]);
-    expect(columns.times?.[2]).toBe(Date.UTC(2025, 0, 1, 0, 0, 2));
-  });
-
-  it("says what is wrong with a malformed value", () => {
-    expect(() => columnsFromCompared(null)).toThrow(/expected an object/);
-    expect(() => columnsFromCompared({ steps: [1], values: 2 })).toThrow(/must be lists/);
-    expect(() => columnsFromCompared({ steps: [1, 2], values: [1] })).toThrow(/2 steps but 1 values/);
-    expect(() => columnsFromCompared({ steps: [1], values: ["x"] })).toThrow(/not a number/);
-    expect(() => columnsFromCompared({ steps: [1], values: [1], timestamps: [] })).toThrow(
-      /timestamps/,
-    );
   });
 });
 

@@ -60,52 +60,6 @@ export function columnsFromPoints(points: readonly PointLike[]): SeriesColumns {
   return { steps, values, times };
 }
 
-function isNumberList(value: unknown): value is unknown[] {
-  return Array.isArray(value);
-}
-
-/** `ComparedSeries.columns` (the JSON `{steps, values, timestamps}`) → columns. The JSON
- * scalar is `unknown` in the generated types, so its shape is checked here: a
- * malformed value throws a `TypeError` naming what is wrong. */
-export function columnsFromCompared(json: unknown): SeriesColumns {
-  if (typeof json !== "object" || json === null) {
-    throw new TypeError("ComparedSeries.columns: expected an object {steps, values, timestamps}");
-  }
-  const { steps, values, timestamps } = json as Record<string, unknown>;
-  if (!isNumberList(steps) || !isNumberList(values)) {
-    throw new TypeError("ComparedSeries.columns: steps and values must be lists");
-  }
-  if (values.length !== steps.length) {
-    throw new TypeError(
-      `ComparedSeries.columns: ${steps.length} steps but ${values.length} values`,
-    );
-  }
-  if (timestamps !== undefined && (!isNumberList(timestamps) || timestamps.length !== steps.length)) {
-    throw new TypeError("ComparedSeries.columns: timestamps must be a list as long as steps");
-  }
-  const n = steps.length;
-  const outSteps = new Float64Array(n);
-  const outValues = new Array<number | null>(n);
-  const outTimes = new Float64Array(n);
-  let previous = -1;
-  for (let i = 0; i < n; i++) {
-    const step = checkStep(steps[i], "ComparedSeries.columns");
-    if (step <= previous) {
-      throw new RangeError(`ComparedSeries.columns: steps must ascend (${step} after ${previous})`);
-    }
-    previous = step;
-    outSteps[i] = step;
-    const value = values[i];
-    if (value !== null && typeof value !== "number") {
-      throw new TypeError(`ComparedSeries.columns: value ${i} is not a number or null`);
-    }
-    outValues[i] = value;
-    const stamp = timestamps?.[i];
-    outTimes[i] = typeof stamp === "string" ? Date.parse(stamp) : Number.NaN;
-  }
-  return { steps: outSteps, values: outValues, times: outTimes };
-}
-
 /** The last point of a series (the chart's `Last:` text), or null when it is empty. */
 export function lastPoint(series: SeriesColumns): { step: number; value: number | null } | null {
   const n = series.steps.length;

@@ -17,7 +17,7 @@
  * `{ name, data: buffer, revision: buffer.revision }`: the chart calls `setData` on the
  * same uPlot, no copy of the series per event.
  *
- * Overlay (Compare): one `ChartSeries` per experiment, `columnsFromCompared(row.columns)`;
+ * Overlay (Compare): one `ChartSeries` per experiment, `columnsFromPoints(row.series.points)`;
  * colours are `seriesColor(index)` (`SERIES_COLORS`), for the view's own legend too.
  */
 export { TimeSeriesChart } from "./TimeSeriesChart";
@@ -25,7 +25,6 @@ export type { ChartSeries, TimeSeriesChartProps } from "./TimeSeriesChart";
 export { SERIES_COLORS, seriesColor } from "./palette";
 export {
   SeriesBuffer,
-  columnsFromCompared,
   columnsFromPoints,
   lastPoint,
   mergeKeyedPoints,

@@ -8,7 +8,7 @@ import { useQuery } from "urql";
 import {
   type ChartSeries,
   TimeSeriesChart,
-  columnsFromCompared,
+  columnsFromPoints,
   seriesColor,
   useChartWidth,
 } from "../../charts";
@@ -49,12 +49,12 @@ function MetricOverlay({ metric, comparison }: { metric: string; comparison: Com
   });
   const series = useMemo((): ChartSeries[] => {
     const byExperiment = new Map(
-      (data?.compareExperiments.series ?? []).map((one) => [one.experimentId, one.columns]),
+      (data?.compareExperiments.series ?? []).map((one) => [one.experimentId, one.series.points]),
     );
     return comparison.experiments.map((e, index) => ({
       name: e.name,
       color: seriesColor(index),
-      data: columnsFromCompared(byExperiment.get(e.id) ?? { steps: [], values: [] }),
+      data: columnsFromPoints(byExperiment.get(e.id) ?? []),
     }));
   }, [data, comparison.experiments]);
   return (

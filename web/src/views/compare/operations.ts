@@ -48,13 +48,19 @@ export const CompareCandidatesQuery = graphql(`
   }
 `);
 
-/** One metric's history for every compared experiment, as parallel lists (one chart). */
+/** One metric's history for every compared experiment (one chart). */
 export const CompareSeriesQuery = graphql(`
   query CompareSeries($ids: [ID!]!, $key: String!, $maxPoints: Int!) {
     compareExperiments(ids: $ids) {
       series(key: $key, maxPoints: $maxPoints) {
         experimentId
-        columns
+        series {
+          points {
+            step
+            value
+            timestamp
+          }
+        }
       }
     }
   }

@@ -20,6 +20,7 @@ import {
 } from "../../lib/format";
 import { DetailQueueControls } from "../queue/QueueControls";
 import { priorityLabel } from "../queue/priority";
+import { AnswerOrder } from "./answerOrder";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { CodeTab } from "./CodeTab";
 import { CostsTab } from "./CostsTab";
@@ -42,24 +43,41 @@ function ExperimentDetail({ id }: { id: string }) {
     query: ExperimentDetailQuery,
     variables: { id },
   });
-  // the live feed does not replay what a dropped websocket missed: read it again
-  const { onReconnect } = useAuth();
-  useEffect(
-    () => onReconnect(() => reread({ requestPolicy: "network-only" })),
-    [onReconnect, reread],
-  );
+  // the subscription's first answer is the experiment as it is once it is open
+  // (includeCurrent), so no change between the query and the subscription is missed
   const [{ data: live }] = useSubscription({
     query: ExperimentUpdatedSubscription,
     variables: { id },
   });
-  // the newest of: the query's answer, a live update, a move's answer
+  // the newest of: the query's answers, the live pushes, the moves' answers
   const [experiment, setExperiment] = useState<ExperimentDetailFragment | null>(null);
+  const [order] = useState(() => new AnswerOrder());
+  const judgeQuery = useRef(order.begin());
+  const readAgain = useRef(() => {});
+  readAgain.current = () => {
+    judgeQuery.current = order.begin();
+    reread({ requestPolicy: "network-only" });
+  };
+  // the live feed does not replay what a dropped websocket missed: read it again
+  const { onReconnect } = useAuth();
+  useEffect(() => onReconnect(() => readAgain.current()), [onReconnect]);
   useEffect(() => {
-    if (data?.experiment) setExperiment(data.experiment);
+    if (!data?.experiment) return;
+    if (judgeQuery.current() === "show") setExperiment(data.experiment);
+    else readAgain.current();
   }, [data]);
   useEffect(() => {
-    if (live?.experimentUpdated) setExperiment(live.experimentUpdated);
-  }, [live]);
+    if (!live?.experimentUpdated) return;
+    order.pushed();
+    setExperiment(live.experimentUpdated);
+  }, [live, order]);
+  const beginMove = useCallback(() => {
+    const judge = order.begin();
+    return (answer: ExperimentDetailFragment) => {
+      if (judge() === "show") setExperiment(answer);
+      else readAgain.current();
+    };
+  }, [order]);
 
   useEffect(() => {
     document.title = `${experiment?.name ?? "Experiment"} · Experiment Service`;
@@ -83,15 +101,15 @@ function ExperimentDetail({ id }: { id: string }) {
       </section>
     );
   }
-  return <DetailPage experiment={experiment} onChanged={setExperiment} />;
+  return <DetailPage experiment={experiment} beginMove={beginMove} />;
 }
 
 function DetailPage({
   experiment: e,
-  onChanged,
+  beginMove,
 }: {
   experiment: ExperimentDetailFragment;
-  onChanged: (experiment: ExperimentDetailFragment) => void;
+  beginMove: () => (experiment: ExperimentDetailFragment) => void;
 }) {
   const fraction = progressFraction(e.progress);
   const nesting = useNesting(e.id);
@@ -154,14 +172,17 @@ function DetailPage({
           ) : null}
         </dl>
         <div className="header-actions">
-          <LifecycleActions experiment={e} onMoved={onChanged} />
+          <LifecycleActions experiment={e} beginMove={beginMove} />
           <Link className="monitor-link" to={paths.monitor(e.id)}>
             Open monitor
           </Link>
         </div>
         <DetailQueueControls
           experiment={e}
-          onChanged={(state) => onChanged({ ...e, ...state })}
+          beginChange={() => {
+            const show = beginMove();
+            return (state) => show({ ...e, ...state });
+          }}
         />
       </header>
       <ChildRunsSection nesting={nesting} />

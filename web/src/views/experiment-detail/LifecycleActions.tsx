@@ -39,10 +39,11 @@ type Dialog = "stop" | "fail" | null;
 
 interface Props {
   experiment: ExperimentDetailFragment;
-  onMoved: (experiment: ExperimentDetailFragment) => void;
+  /** Called as a move goes out; shows (or re-reads after) its answer (`answerOrder.ts`). */
+  beginMove: () => (experiment: ExperimentDetailFragment) => void;
 }
 
-export function LifecycleActions({ experiment, onMoved }: Props) {
+export function LifecycleActions({ experiment, beginMove }: Props) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [problem, setProblem] = useState<{ move: string; problem: ApiProblem } | null>(null);
   const [started, start] = useMutation(StartExperimentMutation);
@@ -55,8 +56,17 @@ export function LifecycleActions({ experiment, onMoved }: Props) {
   /** The move's answer: the page shows the moved experiment, or the refusal. */
   const settle = <D, V extends AnyVariables>(
     move: string,
+    send: () => Promise<OperationResult<D, V>>,
+    pick: (data: D) => ExperimentDetailFragment,
+  ): Promise<boolean> => {
+    const show = beginMove();
+    return send().then((result) => settled(move, result, pick, show));
+  };
+  const settled = <D, V extends AnyVariables>(
+    move: string,
     result: OperationResult<D, V>,
     pick: (data: D) => ExperimentDetailFragment,
+    show: (experiment: ExperimentDetailFragment) => void,
   ): boolean => {
     if (result.error || !result.data) {
       setProblem({
@@ -68,7 +78,7 @@ export function LifecycleActions({ experiment, onMoved }: Props) {
       return false;
     }
     setProblem(null);
-    onMoved(pick(result.data));
+    show(pick(result.data));
     return true;
   };
 
@@ -89,9 +99,9 @@ export function LifecycleActions({ experiment, onMoved }: Props) {
               if (action === "STOP") setDialog("stop");
               else if (action === "FAIL") setDialog("fail");
               else if (action === "START") {
-                settle("Start", await start({ id }), (d) => d.startExperiment);
+                await settle("Start", () => start({ id }), (d) => d.startExperiment);
               } else {
-                settle("Complete", await complete({ id }), (d) => d.completeExperiment);
+                await settle("Complete", () => complete({ id }), (d) => d.completeExperiment);
               }
             }}
           >
@@ -113,8 +123,8 @@ export function LifecycleActions({ experiment, onMoved }: Props) {
             setProblem(null);
           }}
           onConfirm={async (message) => {
-            const result = await stop({ id, message: message || null });
-            if (settle("Stop", result, (d) => d.stopExperiment)) setDialog(null);
+            const send = () => stop({ id, message: message || null });
+            if (await settle("Stop", send, (d) => d.stopExperiment)) setDialog(null);
           }}
         />
       ) : null}
@@ -127,8 +137,8 @@ export function LifecycleActions({ experiment, onMoved }: Props) {
             setProblem(null);
           }}
           onConfirm={async (reason, message) => {
-            const result = await fail({ id, reason, message: message || null });
-            if (settle("Fail", result, (d) => d.failExperiment)) setDialog(null);
+            const send = () => fail({ id, reason, message: message || null });
+            if (await settle("Fail", send, (d) => d.failExperiment)) setDialog(null);
           }}
         />
       ) : null}

@@ -86,7 +86,7 @@ export const ExperimentDetailQuery = graphql(`
 
 export const ExperimentUpdatedSubscription = graphql(`
   subscription ExperimentDetailUpdated($id: ID!) {
-    experimentUpdated(id: $id) {
+    experimentUpdated(id: $id, includeCurrent: true) {
       ...ExperimentDetail
     }
   }

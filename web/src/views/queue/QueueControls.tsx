@@ -26,8 +26,9 @@ export function useMayRaisePriority(): boolean {
   return data?.me.mayRaisePriority ?? false;
 }
 
-/** Leave the queue, set the priority: their answers (`onChanged`) or the refusal. */
-function useQueueMoves(onChanged?: (state: QueueStateFragment) => void) {
+/** Leave the queue, set the priority: their answers (`beginChange`, called as a move goes
+ * out, shows its answer) or the refusal. */
+function useQueueMoves(beginChange?: () => (state: QueueStateFragment) => void) {
   const [left, dequeue] = useMutation(DequeueExperimentMutation);
   const [set, setPriority] = useMutation(SetExperimentPriorityMutation);
   const [problem, setProblem] = useState<string | null>(null);
@@ -35,6 +36,7 @@ function useQueueMoves(onChanged?: (state: QueueStateFragment) => void) {
     move: string,
     error: Parameters<typeof problemFromGraphQL>[0] | undefined,
     state: QueueStateFragment | undefined,
+    show: ((state: QueueStateFragment) => void) | undefined,
   ) => {
     if (error || !state) {
       setProblem(
@@ -43,19 +45,21 @@ function useQueueMoves(onChanged?: (state: QueueStateFragment) => void) {
       return false;
     }
     setProblem(null);
-    onChanged?.(state);
+    show?.(state);
     return true;
   };
   return {
     busy: left.fetching || set.fetching,
     problem,
     leave: async (id: string) => {
+      const show = beginChange?.();
       const result = await dequeue({ id });
-      return settle("Leave queue", result.error, result.data?.dequeueExperiment);
+      return settle("Leave queue", result.error, result.data?.dequeueExperiment, show);
     },
     prioritise: async (id: string, priority: number) => {
+      const show = beginChange?.();
       const result = await setPriority({ id, priority });
-      return settle("Priority", result.error, result.data?.setExperimentPriority);
+      return settle("Priority", result.error, result.data?.setExperimentPriority, show);
     },
   };
 }
@@ -111,13 +115,13 @@ export function RowQueueControls({ experiment: e }: { experiment: QueueExperimen
 /** On the detail page: `Leave queue`, and the priority as a whole number with `Set`. */
 export function DetailQueueControls({
   experiment: e,
-  onChanged,
+  beginChange,
 }: {
   experiment: QueueExperiment;
-  onChanged: (state: QueueStateFragment) => void;
+  beginChange: () => (state: QueueStateFragment) => void;
 }) {
   const mayRaise = useMayRaisePriority();
-  const moves = useQueueMoves(onChanged);
+  const moves = useQueueMoves(beginChange);
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();

@@ -1,12 +1,12 @@
 """Sending a shared live event straight to a subscriber's websocket.
 
 A live batch is executed and encoded once per process for each subscription shape
-(``schema/shared_events.py``): only the operation id differs between the messages its
+(``schema/engine/shared_events.py``): only the operation id differs between the messages its
 subscribers get. Going through graphql-core's per-event execution and strawberry's result
 handling and message building for each of them would still cost ~150 µs per subscriber,
 so 2,000 Run Monitors made one 10-point batch take ~0.4 s of CPU. So:
 
-- the websocket handlers (``schema/websockets.py``) run each operation with its
+- the websocket handlers (``schema/engine/websockets.py``) run each operation with its
   ``Outlet`` in a context variable: the operation's id, its protocol's message type and
   the socket;
 - a subscription resolver makes a ``DirectDelivery`` once (``direct_delivery(info)``);
@@ -28,6 +28,11 @@ broker's fan-out itself — framed and written synchronously, no task woken
 ways above) when the result is not known yet, the operation is over, or the socket cannot
 take it now: a paused transport (a slow client) means the queue, its bound and
 ``SUBSCRIPTION_LAGGED`` apply as they always did.
+
+Relies on strawberry's ``ASGIWebSocketAdapter.ws`` (the Starlette websocket behind the
+handler's adapter) and on its handlers calling ``run_operation`` /
+``handle_async_results`` in the operation's own task; a speed trick, so with the tricks
+off no ``Outlet`` is named and every event takes strawberry's path.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from strawberry.types import Info
 from app.live.feed import SharedMemo
 from app.live.metrics import PointsSink, SharedPoints
 from app.ws_frames import FrameWriter, frame_writer, text_frame
-from schema.shared_events import RESULTS, encoded_payload, shape_key
+from schema.engine.shared_events import RESULTS, encoded_payload, shape_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,12 @@
 """Websockets on ``/graphql``: who may connect, how long a socket may idle, keep-alive.
 
-This module is the one boundary where strawberry's websocket handlers are extended (pinned
-by ``uv.lock``; ``tests/live/test_ws_admission.py`` holds them to the behaviour):
+This module is the one boundary where strawberry's websocket handlers are extended: it
+subclasses strawberry 0.341's protocol handlers (``BaseGraphQLTransportWSHandler``,
+``BaseGraphQLWSHandler``) and reads their state (``operations``, ``tasks``,
+``connection_init_received``, ``connection_init_timeout_task``, ``connection_acknowledged``)
+and ``ASGIWebSocketAdapter.ws`` (``tests/live/test_ws_admission.py`` holds them to the
+behaviour). Admission and the limits are not switchable tricks; only the direct live
+delivery below is (off with the tricks):
 
 - **Admission at ``connection_init``**: the token (the ``Authorization`` of the payload, or
   of the upgrade request) is authenticated before any ``connection_ack``. Missing → close
@@ -18,7 +23,7 @@ by ``uv.lock``; ``tests/live/test_ws_admission.py`` holds them to the behaviour)
   interval in which it sent them nothing (graphql-ws clients get strawberry's own "ka"
   messages), so idle connections through proxies stay open and dead peers are noticed.
 - **Direct live delivery**: each operation's task starts by naming its ``Outlet``
-  (``schema/live_delivery.py``), so shared live events can be written to the socket without
+  (``schema/engine/live_delivery.py``), so shared live events can be written to the socket without
   strawberry's per-event path (``run_operation`` and ``handle_async_results`` are extended,
   not replaced).
 """
@@ -57,8 +62,9 @@ from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage, St
 from app.config import Settings
 from app.errors import DomainError, RateLimited, Unauthenticated
 from schema.context import Context
+from schema.engine.live_delivery import serve_operation
+from schema.engine.tricks import tricks_on
 from schema.errors import error_entry
-from schema.live_delivery import serve_operation
 from schema.ws_limits import ConnectionLimits
 
 CLOSE_NORMAL = 1000
@@ -254,9 +260,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        serve_operation(
-            self.websocket, operation.id, "next", lambda: operation.completed, self.note_sent
-        )
+        if tricks_on(self.schema):
+            serve_operation(
+                self.websocket, operation.id, "next", lambda: operation.completed, self.note_sent
+            )
         await super().run_operation(operation)
 
     async def _ping_forever(self) -> None:
@@ -328,5 +335,6 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
         operation_name: str | None,
         variables: dict[str, object] | None,
     ) -> None:
-        serve_operation(self.websocket, operation_id, "data", lambda: False, None)
+        if tricks_on(self.schema):
+            serve_operation(self.websocket, operation_id, "data", lambda: False, None)
         await super().handle_async_results(operation_id, query, operation_name, variables)

@@ -8,32 +8,41 @@ runs just before graphql-core's ``execute``) runs the same ``get_variable_values
 schema, variable definitions, raw values, error limit and suggestions — in a worker
 thread when the raw variables hold more than ``INLINE_VARIABLE_ITEMS`` values, and keeps
 its result for this request (a context variable). The executor's ``build``
-(``schema/response_size.py``) takes it for that identical document, operation and raw
+(``ThreadedCoercionExecutor`` below) takes it for that identical document, operation and raw
 variables instead of coercing again; errors are the same list graphql-core would have
 returned, so the answer is exactly the inline one. Small variables — nearly every request
 — are coerced inline as before, without the thread's hand-over.
+
+Relies on graphql-core 3.3's ``graphql.execution.values.get_variable_values`` and on
+``Executor.build``'s signature (overridden below), and on strawberry's private
+``Schema._schema`` (the graphql-core schema).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLFieldResolver,
     GraphQLSchema,
+    GraphQLTypeResolver,
     OperationDefinitionNode,
     VariableDefinitionNode,
     get_operation_ast,
 )
+from graphql.execution.executor import ExecutionHooks, Executor, Middleware
 from graphql.execution.values import VariableValues, get_variable_values
+from graphql.pyutils import AbortSignal
 from strawberry.extensions import SchemaExtension
 
 from app.offload import more_values_than
+from schema.engine.response_size import ResponseSizeExecutor
 
 # Variables holding up to this many values (list items and object fields, counted
 # through every level) are coerced on the event loop: well under a millisecond
@@ -118,7 +127,7 @@ class ThreadedVariableCoercion(SchemaExtension):
             and raw
             and more_values_than(raw, INLINE_VARIABLE_ITEMS)
         ):
-            schema: GraphQLSchema = context.schema._schema
+            schema: GraphQLSchema = context.schema._schema  # strawberry's own
             values = await asyncio.to_thread(coerce, schema, operation.variable_definitions, raw)
             token = _coerced.set(Coerced(document, operation, raw, values))
         try:
@@ -126,3 +135,64 @@ class ThreadedVariableCoercion(SchemaExtension):
         finally:
             if token is not None:
                 _coerced.reset(token)
+
+
+class ThreadedCoercionExecutor(ResponseSizeExecutor):
+    """The executor taking the variables ``ThreadedVariableCoercion`` coerced."""
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        field_resolver: GraphQLFieldResolver | None = None,
+        type_resolver: GraphQLTypeResolver | None = None,
+        subscribe_field_resolver: GraphQLFieldResolver | None = None,
+        max_coercion_errors: int = 50,
+        enable_early_execution: bool = False,
+        middleware: Middleware | None = None,
+        is_awaitable: Callable[[Any], TypeGuard[Awaitable[Any]]] | None = None,
+        is_async_iterable: Callable[[Any], TypeGuard[AsyncIterable[Any]]] | None = None,
+        hide_suggestions: bool = False,
+        abort_signal: AbortSignal | None = None,
+        hooks: ExecutionHooks | None = None,
+        **custom_args: Any,
+    ) -> list[GraphQLError] | Executor[Any]:
+        """graphql-core's ``build``; when ``ThreadedVariableCoercion`` already coerced
+        this request's variables in a worker thread, it takes that answer (the executor,
+        or the same errors) instead of coercing them again on the event loop."""
+        coerced = take_coerced(document, raw_variable_values, max_coercion_errors, hide_suggestions)
+        if coerced is not None:
+            document = without_variables(document, coerced.operation)
+            raw_variable_values = None
+        built = super().build(
+            schema,
+            document,
+            root_value,
+            context_value,
+            raw_variable_values,
+            operation_name,
+            field_resolver,
+            type_resolver,
+            subscribe_field_resolver,
+            max_coercion_errors,
+            enable_early_execution,
+            middleware,
+            is_awaitable,
+            is_async_iterable,
+            hide_suggestions=hide_suggestions,
+            abort_signal=abort_signal,
+            hooks=hooks,
+            **custom_args,
+        )
+        if coerced is None or isinstance(built, list):
+            return built
+        if isinstance(coerced.values, list):
+            return coerced.values  # the coercion's errors, as graphql-core returns them
+        built.operation = coerced.operation
+        built.variable_values = coerced.values
+        return built

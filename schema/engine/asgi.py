@@ -7,7 +7,12 @@ A JSON body over ``EXPSVC_MAX_REQUEST_BYTES`` is refused with 413 ``PAYLOAD_TOO_
 as soon as that is known (``app/request_body.py``, the rule REST uses). File uploads follow
 the GraphQL multipart request spec; the body is parsed as a stream
 (``app.artifacts.uploads``) instead of strawberry's ``request.form()``, which would spool
-every file before the resolver runs. Websockets: ``schema/websockets.py``.
+every file before the resolver runs. Websockets: ``schema/engine/websockets.py``.
+
+Relies on strawberry 0.341's ASGI view beyond its documented hooks (``get_context``,
+``encode_json``): it overrides ``run`` and ``parse_multipart``, sets
+``request_adapter_class`` to a subclass of ``cross_web``'s ``StarletteRequestAdapter``,
+and names its websocket handler and adapter classes.
 """
 
 from __future__ import annotations
@@ -31,15 +36,16 @@ from app.services import Services
 from app.users.tokens import bearer_token
 from schema.build import build_schema
 from schema.context import Context
-from schema.errors import error_entry
-from schema.shared_events import encoded_payload
-from schema.websockets import (
+from schema.engine.shared_events import encoded_payload
+from schema.engine.tricks import tricks_on
+from schema.engine.websockets import (
     CLOSE_TRY_AGAIN_LATER,
     LegacyWSHandler,
     LimitedWebSocketAdapter,
     TransportWSHandler,
     WebSocketPolicy,
 )
+from schema.errors import error_entry
 
 
 class _RequestAdapter(StarletteRequestAdapter):
@@ -75,6 +81,7 @@ class GraphQLApp(GraphQL[Context, None]):
             ),
         )
         self.services = services
+        self.tricks = tricks_on(self.schema)
         self.ws_policy = WebSocketPolicy(settings)
         limited: type[_RequestAdapter] = type(
             "RequestAdapter", (_RequestAdapter,), {"limit": settings.max_request_bytes}
@@ -122,9 +129,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         """orjson, as a text frame (what websocket clients expect). A subscription result
-        shared by many subscribers (``schema/shared_events.py``) is encoded once: only the
-        operation id differs between their messages."""
-        if isinstance(data, dict) and data.get("type") in ("next", "data"):
+        shared by many subscribers (``schema/engine/shared_events.py``) is encoded once:
+        only the operation id differs between their messages (the same text either way)."""
+        if isinstance(data, dict) and data.get("type") in ("next", "data") and self.tricks:
             payload = data.get("payload")
             if isinstance(payload, dict) and payload.keys() == {"data"}:
                 body = encoded_payload(payload["data"])

@@ -13,6 +13,10 @@ awaitable: a plain function (``def``, not ``async def``) returning a coroutine, 
 then runs on the loop. An ``async def`` resolver would not help either (calling it
 converts nothing), so ``convert_large_arguments_in_threads`` refuses both at build time.
 Small calls — nearly all — are resolved inline, exactly as before.
+
+Relies on strawberry 0.341 keeping its ``StrawberryField`` under the graphql-core field's
+``extensions["strawberry-definition"]`` and on its resolver wrapper being the graphql-core
+field's ``resolve`` (replaced here).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
 from strawberry.types.field import StrawberryField
 
 from app.offload import more_values_than
-from schema.variable_coercion import INLINE_VARIABLE_ITEMS
+from schema.engine.variable_coercion import INLINE_VARIABLE_ITEMS
 
 Resolve = Callable[..., Any]
 
@@ -44,7 +48,7 @@ def _check_plain_resolver(coordinate: str, field: GraphQLField) -> None:
     if resolver is None or inspect.iscoroutinefunction(resolver.wrapped_func):
         raise TypeError(
             f"{coordinate}: its resolver must be a plain function returning an awaitable "
-            "(schema/threaded_arguments.py)"
+            "(schema/engine/threaded_arguments.py)"
         )
     if definition.extensions:
         raise TypeError(f"{coordinate}: field extensions would run in the worker thread")

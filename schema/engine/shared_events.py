@@ -5,6 +5,10 @@ of one Run Monitor would pay that 200 times for the same answer. Events that are
 data (no resolver reads the caller's context) are built once per broker message
 (``shared``) and carry a result cache; the executor below serves every subscriber with the
 same document, operation and variables from it.
+
+Relies on graphql-core 3.3's ``Executor.build_per_event_executor`` (what
+``execute_subscription_event`` calls per event) and on the per-event executor's
+``execute_operation``, which is replaced on that instance.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from graphql import ExecutionResult, OperationDefinitionNode
 from graphql.execution.executor import Executor
 
 from app.live.feed import SharedMemo
-from schema.fast_lists import FastListExecutor
+from schema.engine.fast_lists import FastListExecutor
 
 RESULTS = "__shared_results__"
 

@@ -33,6 +33,12 @@ an item or value, a coercion that raises or returns ``None`` — abandons the sh
 that whole list, and graphql-core completes it from scratch, so errors (message, path,
 locations, null propagation) are exactly graphql-core's. Reading plain attributes twice
 is harmless.
+
+Relies on graphql-core 3.3's ``Executor.complete_list_value`` and ``collect_subfields``
+(and ``FieldDetails``), its scalars' ``serialize_*`` functions, and on strawberry's
+``GraphQLCoreConverter.DEFINITION_BACKREF`` and ``StrawberryField`` attributes
+(``base_resolver``, ``default_resolver``, ``permission_classes``). The rows it builds
+bypass ``complete_leaf_value``, so it counts them for the response size cap itself.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ import types
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -62,12 +69,12 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
 from graphql.type import scalars
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types import base_scalars
 from strawberry.types.field import StrawberryField
 
 from schema import scalars as bigint
+from schema.engine.response_size import SMALL_VALUE_BYTES, VALUE_OVERHEAD, ResponseSizeExecutor
 
 # Evaluated while the sub-selection is collected; any other directive disables the path
 _COLLECTION_DIRECTIVES = frozenset({GraphQLSkipDirective.name, GraphQLIncludeDirective.name})
@@ -186,7 +193,7 @@ def _cacheable(cls: type) -> bool:
     return not issubclass(cls, types.GeneratorType)
 
 
-class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
+class FastListExecutor(ResponseSizeExecutor):
     """Strawberry's execution context with the fast path for lists of plain objects."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -202,11 +209,14 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
+        if self.too_large is not None:
+            raise self.too_large
         if type(result) is Columns:
             plan = self._fast_plan(return_type, field_details_list)
             if plan is not None:
                 built = _build_columns(plan, result, self.is_awaitable)
                 if built is not None:
+                    self.count_bytes(_rows_bytes(plan, built))
                     return built
             result = result.items()
         if type(result) is list or type(result) is tuple:
@@ -214,6 +224,7 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
             if plan is not None:
                 built = _build(plan, result, self.is_awaitable)
                 if built is not None:
+                    self.count_bytes(_rows_bytes(plan, built))
                     return built
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
@@ -275,6 +286,21 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
                 return _NO_PLAN
             fields.append(_Field(response_key, attribute, leaf.coerce_output_value, non_null))
         return _Plan(item_non_null, tuple(fields), set())
+
+
+_STRING = scalars.GraphQLString.coerce_output_value
+
+
+def _rows_bytes(plan: _Plan, rows: list[dict[str, Any]]) -> int:
+    """About what rows built here add to the answer (their leaves bypass
+    ``complete_leaf_value``): text columns by their length, any other value at a flat
+    size."""
+    text = [field.key for field in plan.fields if field.coerce is _STRING]
+    size = len(rows) * (len(plan.fields) - len(text)) * SMALL_VALUE_BYTES
+    for key in text:
+        values = map(itemgetter(key), rows)
+        size += sum(len(v) + VALUE_OVERHEAD if v is not None else 4 for v in values)
+    return size
 
 
 def _build(
@@ -368,7 +394,7 @@ def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | 
         row.append(f"{field.key!r}: v{n}")
     on_null_item = "return None" if plan.item_non_null else "append(None)\n            continue"
     source = _ITEM.format(on_null_item=on_null_item, fields="".join(reads), row=", ".join(row))
-    exec(compile(source, "<schema.fast_lists>", "exec"), namespace)
+    exec(compile(source, "<schema.engine.fast_lists>", "exec"), namespace)
     builder: Callable[[Any, Callable[[Any], bool]], list[Any] | None] = namespace["build"]
     return builder
 
@@ -468,7 +494,7 @@ def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], An
         on_null = "return None" if field.non_null else "v0 = None"
         as_is = _AS_IS.get(field.coerce, "False").format(n=0)  # type: ignore[arg-type]
         value = _VALUE.format(n=0, read="v0", on_null=on_null, as_is=as_is)
-        exec(compile(_COLUMN.format(value=value), "<schema.fast_lists>", "exec"), namespace)
+        exec(compile(_COLUMN.format(value=value), "<schema.engine.fast_lists>", "exec"), namespace)
         found = namespace["coerce_column"]
         if field.coerce is base_scalars.isoformat:
             found = _datetimes_at_once(found)
@@ -514,6 +540,6 @@ def _compile_rows(plan: _Plan) -> Callable[..., list[Any]]:
     else:
         source = f"def rows(length):\n    return [{rows} for _ in range(length)]\n"
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<schema.fast_lists>", "exec"), namespace)
+    exec(compile(source, "<schema.engine.fast_lists>", "exec"), namespace)
     built: Callable[..., list[Any]] = namespace["rows"]
     return built

@@ -19,20 +19,33 @@ quadratic in the repeats of one field (``{me{id id id …}}``). In a thread the 
 keeps running (it gets the interpreter at least every switch interval, 5 ms), so other
 requests and ``/healthz`` are not held up behind it. Short texts — every document an
 app sends — validate inline, without the thread's hand-over.
+
+Why not strawberry's ``ValidationCache``: it overwrites ``pre_execution_errors``, so a
+document the shape limits already refused (``schema/limits.py``) would be validated
+after all and answered with graphql-core's errors instead of ``QUERY_TOO_COMPLEX`` alone
+(and a fragment bomb walked by every rule); it validates on the event loop whatever the
+length; and it keys its LRU by the parsed ``DocumentNode``, whose hash and equality walk
+the whole tree on every request, where a key of the text costs one string hash. With the
+tricks off, ``PlainValidation`` validates every document as strawberry itself would —
+only as an extension, so that the cost (``schema/cost.py``) after it sees its result
+(strawberry's own step runs after every extension's ``on_validate`` has started).
+
+Relies on strawberry 0.341's ``validate_document`` (``strawberry.schema.schema``) and its
+private ``Schema._schema`` (the graphql-core schema), read through
+``schema.engine.graphql_schema``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 
+from cachetools import LRUCache
 from graphql import GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-# Texts up to this long validate on the event loop (a few ms at most)
-INLINE_TEXT_CHARS = 4096
+from schema.threaded_parsing import INLINE_TEXT_CHARS
 
 
 class ValidDocuments:
@@ -40,19 +53,13 @@ class ValidDocuments:
 
     def __init__(self, max_documents: int) -> None:
         self.max_documents = max_documents
-        self._known: OrderedDict[Hashable, None] = OrderedDict()
+        self._known: LRUCache[Hashable, bool] = LRUCache(max_documents)
 
     def __contains__(self, key: Hashable) -> bool:
-        if key in self._known:
-            self._known.move_to_end(key)
-            return True
-        return False
+        return self._known.get(key, False)  # a hit is the most recently used
 
     def add(self, key: Hashable) -> None:
-        self._known[key] = None
-        self._known.move_to_end(key)
-        while len(self._known) > self.max_documents:
-            self._known.popitem(last=False)
+        self._known[key] = True
 
     def __len__(self) -> int:
         return len(self._known)
@@ -72,7 +79,7 @@ class CachedValidation(SchemaExtension):
         if document is None or not rules or context.pre_execution_errors is not None:
             yield  # refused already (the limits), or validation turned off
             return
-        schema: GraphQLSchema = context.schema._schema
+        schema: GraphQLSchema = context.schema._schema  # strawberry's own
         text = context.query
         key = None if text is None else (id(schema), text, rules)  # None: given parsed
         if key is not None and key in self.known:
@@ -85,6 +92,19 @@ class CachedValidation(SchemaExtension):
             if not errors and key is not None:
                 self.known.add(key)
             context.pre_execution_errors = errors
+        yield
+
+
+class PlainValidation(SchemaExtension):
+    """Strawberry's validation step, as an extension: every document, inline."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        rules = tuple(context.validation_rules)
+        if document is not None and rules and context.pre_execution_errors is None:
+            schema: GraphQLSchema = context.schema._schema  # strawberry's own
+            context.pre_execution_errors = validate_document(schema, document, rules)
         yield
 
 
