@@ -15,6 +15,7 @@ from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
 from app.experiments.start_hooks import ReserveResources, StartHooks
+from app.metrics.stores import MetricStore, metric_store
 from app.notifications.producer import NotificationProducer
 from app.rate_limits import RateLimits
 from app.storage import ArtifactStore, open_store
@@ -55,6 +56,8 @@ class Services:
     # Rate limits (app/rate_limits.py): given (counted in Redis), or counted in this process
     rate_limits: RateLimits | None = None
     limits: RateLimits = field(init=False)
+    # Where metrics are written and read: the store of the database's dialect
+    metrics: MetricStore = field(init=False)
 
     def __post_init__(self) -> None:
         # a fresh list (``dataclasses.replace`` runs this again on a copy): the reservation
@@ -67,6 +70,7 @@ class Services:
         self.auth = AuthCache(self.db, ttl=self.settings.auth_cache_ttl_seconds)
         self.relay = OutboxRelay(self.db, self.broker, stream=self.stream)
         self.limits = self.rate_limits or RateLimits(self.settings)
+        self.metrics = metric_store(self.db.dialect)
         targets = mirror_targets(self.settings)
         if targets:  # (the hook is idempotent, so a copy's second one does no harm)
             from app.integrations.mirror.queue import MirrorQueue, Target

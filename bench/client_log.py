@@ -636,7 +636,7 @@ async def server_pieces_sqlite(work: Path, points: int = 10_000, runs: int = 7) 
     from app.db import make_engine
     from app.metrics import store
     from app.metrics.batch import datetimes_of, parse_batch
-    from app.metrics.rollups import rollup_rows
+    from app.metrics.rules import batch_summaries, rollup_rows
     from app.models import Base
     from app.models.base import utcnow
 
@@ -677,15 +677,15 @@ async def server_pieces_sqlite(work: Path, points: int = 10_000, runs: int = 7) 
         batch.timestamps = datetimes_of(batch.epoch_ms)
         took("datetimes_of (epoch ms -> datetime)", began)
         began = time.process_time()
-        store._summaries(batch)
-        took("_summaries (Python)", began)
+        batch_summaries(batch)
+        took("batch_summaries (Python)", began)
         began = time.process_time()
         rollup_rows([1] * points, batch.steps, batch.values, batch.timestamps)
         took("rollup_rows (Python)", began)
         async with AsyncSession(engine) as session, session.begin():
             began = time.process_time()
             ids = await store.upsert_series(session, experiment, batch, utcnow())
-            took("upsert_series (incl. _summaries)", began)
+            took("upsert_series (incl. batch_summaries)", began)
             series_ids = [ids[key] for key in batch.keys]
             began = time.process_time()
             times = store.driver_times(session, batch)

@@ -356,6 +356,7 @@ async def run(url: str, args: argparse.Namespace) -> None:
                 email=f"bench-{uuid.uuid4().hex[:8]}@example.test",
                 role=Role.ADMIN,
             )
+            await seed_pools(session, settings)  # as the app does at start-up
         if args.reuse:
             ids, seconds = await loaded_experiments(services), math.nan
             print(f"reusing {len(ids)} experiments")

@@ -35,7 +35,7 @@ class Context:
     _refused: DomainError | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services.db)
+        self.loaders = Loaders(self.services.db, self.services.metrics)
 
     @property
     def settings(self) -> Settings:

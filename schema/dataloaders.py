@@ -20,6 +20,7 @@ from app.logs.service import LogPage
 from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import Series
 from app.metrics.service import summaries_by_experiment
+from app.metrics.stores import MetricStore
 from app.models import Artifact, Experiment, Hypothesis, MetricSeries, Reservation, User
 from app.models.enums import Role
 from app.models.notification_delivery import NotificationDelivery
@@ -54,7 +55,7 @@ def batched(
 
 @dataclass(frozen=True)
 class SeriesKey:
-    """One metric history of one experiment, with the arguments of ``read_series``."""
+    """One metric history of one experiment, with the arguments of a ``SeriesRead``."""
 
     experiment_id: uuid.UUID
     key: str
@@ -71,6 +72,8 @@ class Loaders:
     """
 
     db: Database
+    # the metric store ``Services`` chose (None: the database's own)
+    metrics: MetricStore | None = None
     users: DataLoader[uuid.UUID, User | None] = field(init=False)
     hypotheses: DataLoader[uuid.UUID, Hypothesis | None] = field(init=False)
     observers: DataLoader[uuid.UUID, list[User] | None] = field(init=False)
@@ -92,7 +95,9 @@ class Loaders:
         self.hypotheses = batched(self.db, hypotheses_by_ids)
         self.observers = batched(self.db, observers_by_hypothesis, list)
         self.summaries = batched(
-            self.db, lambda session, ids: summaries_by_experiment(session, list(ids)), list
+            self.db,
+            lambda session, ids: summaries_by_experiment(session, list(ids), None, self.metrics),
+            list,
         )
         self.series = DataLoader(load_fn=self._series)
         self.logs = DataLoader(load_fn=self._logs)
@@ -114,7 +119,7 @@ class Loaders:
     async def _series(self, keys: list[SeriesKey]) -> list[Series]:
         """Histories of many experiments and keys: the summary rows come from the
         summaries loader (shared with ``metricSummaries``), the points from one batched
-        read (``app.metrics.batched``)."""
+        read (the history path, ``app.metrics.batched``)."""
         ids = list(dict.fromkeys(key.experiment_id for key in keys))
         found = await self.summaries.load_many(ids)
         rows = {
@@ -127,7 +132,7 @@ class Loaders:
             for k in keys
         ]
         async with self.db.reader() as session:
-            return await read_many(session, reads)
+            return await read_many(session, reads, self.metrics)
 
     async def _logs(self, keys: list[PageRead]) -> list[LogPage]:
         async with self.db.reader() as session:

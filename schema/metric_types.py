@@ -8,8 +8,8 @@ from math import isfinite
 
 import strawberry
 
-from app.metrics.batch import all_finite
 from app.metrics.history import Point, Series, as_float_or_none, columns_of
+from app.metrics.rules import all_finite
 from app.models import MetricSeries as SeriesRow
 from schema.engine import Columns, plain_input
 from schema.scalars import BigInt

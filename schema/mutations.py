@@ -92,6 +92,7 @@ async def _log_metrics(
         batch=batch,
         batch_id=batch_id,
         mirror=info.context.services.mirrors,
+        store=info.context.services.metrics,
     )
     if not result.duplicate:
         publish_metrics(info.context.services.live, experiment, batch, result.seq)

@@ -347,11 +347,3 @@ def batch_from_points(
     if not len(c.batch):
         raise ValidationFailed({"points": "a batch needs at least one point"})
     return c.finish()
-
-
-def all_finite(values: list[float]) -> bool:
-    """No NaN or ±Infinity among ``values``, by one C-level sum: it is NaN or infinite if
-    any value is. An overflowing sum of finite values also says no, so a caller must treat
-    False as "check one by one", never as "there is one"."""
-    total = sum(values)
-    return bool(total - total == 0.0)

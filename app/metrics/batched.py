@@ -1,33 +1,33 @@
-"""The histories of many series at once, in a fixed number of statements.
+"""The history path: every metric history REST and GraphQL read goes through
+``read_many`` — planner → store reads → assembler → kept answers — for one series or
+many at once, in a fixed number of statements.
 
-``history.read_series`` reads one series in up to five statements, one after the other.
-Here every series of a request (a comparison of 100 experiments, or ``metric(key)`` on a
-page of 500 experiments) is planned first, and each kind of read then runs once for all
-of them (``app.metrics.batched_sql``), only when some series needs it:
+Every series of a request (one ``GET …/metrics?key=``, a comparison of 100 experiments, or
+``metric(key)`` on a page of 500 experiments) is planned first (``_plan``: the read's step
+range and, for a downsampled one, its ``rules.Bucketing``), and each kind of store read
+(``app.metrics.stores.MetricStore``) then runs once for all of them, only when some series
+needs it:
 
 1. the stored points of series that fit in ``max_points`` (returned as they are);
-2. the output buckets of downsampled reads: their unaligned edges and their rollup rows.
-   On PostgreSQL one statement reduces them to the points themselves
-   (``batched_pg.POINTS``: per series one row of arrays — the bucket extremes in order —
-   and the number of points; split over two connections when the pool has one to
-   spare), so Python only cuts the arrays at the true last point (``PointColumns``); on
-   SQLite two statements whose rows are folded into buckets here;
+2. the output buckets of downsampled reads reduced to their extremes
+   (``rules.bucket_extremes``; on PostgreSQL in SQL — per series one row of arrays, split
+   over two connections when the pool has one to spare —, on SQLite folded in Python),
+   with the number of points in range;
 3. a re-read of the points of downsampled reads that turned out to hold no more than
    ``max_points`` (sparse steps), and the last point at or before ``stepTo`` of sub-range
    reads (the summary row holds it for reads that reach the end).
 
-So a page or a comparison costs at most five statements (on PostgreSQL usually two:
-``SET LOCAL jit = off`` and the buckets; twice that on the second connection of a split)
-whatever the number of series. The answers are
-``read_series``'s, point for point (asserted by ``tests/compare/test_batched_series.py``),
-and its helpers are reused: ``_bucket_width``, ``_pick_level``, ``_assemble``.
+The assembler (``_cut``) cuts the extremes at the true last point and keeps the last
+``max_points`` of them, as slices of the columns (``PointColumns``: no object per point).
+So a read costs at most five statements (on PostgreSQL usually two: ``SET LOCAL jit =
+off`` and the buckets) whatever the number of series.
 
 **Answers are kept** (``ANSWERS``, a process-wide LRU bounded by points): a series only
 ever grows by appended batches, and every batch adds its count to the summary row in the
 transaction that writes its points and rollups, so the summary's ``count`` (with the
 experiment, the key and the series id) names one state of the series' points. An answer
 is kept under that state and the read's arguments; a batch moves ``count``, so the next
-read misses and reads again. A finished experiment's series never change: comparing it
+read misses and reads again. A finished experiment's series never change: reading it
 again reads no points at all. The copies handed out share the kept copy's ``derived``
 forms (GraphQL's columns of the points, coerced once), so reading it again builds no
 per-point objects either.
@@ -38,30 +38,23 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics import batched_sql as sql
-from app.metrics.batched_sql import Bucketing, Buckets, Extremes, PointsRequest, Range
-from app.metrics.history import (
-    Derived,
-    Point,
-    PointColumns,
-    Series,
-    _assemble,
-    _bucket_width,
-    _pick_level,
-    _value,
-)
-from app.metrics.rollups import Aggregate, level_width
+from app.metrics.batched_sql import Extremes, PointsRequest, Range
+from app.metrics.history import Derived, Point, PointColumns, Series
+from app.metrics.rules import Bucketing, bucketing, read_value
+from app.metrics.stores import MetricStore, store_of
 from app.models import MetricSeries
 
 
 @dataclass(frozen=True)
 class SeriesRead:
-    """One history to read: the series' summary row (``None``: nothing logged) and the
-    arguments of ``read_series``."""
+    """One history to read: the series' summary row (``None``: nothing logged), the key,
+    the most points to return and the step range (inclusive; None: from the first / to
+    the last)."""
 
     series: MetricSeries | None
     key: str
@@ -77,10 +70,8 @@ class _Plan:
     hi: int = -1
     answer: Series | None = None  # known without reading (empty)
     whole_raw: bool = False  # the stored points are the answer
-    width: int = 0
-    bucketing: Bucketing | None = None  # raw edges and rollups folded into buckets
-    buckets: dict[int, Aggregate] = field(default_factory=dict)
-    extremes: Extremes | None = None  # PostgreSQL: the buckets reduced in SQL
+    bucketing: Bucketing | None = None  # a downsampled read's buckets
+    extremes: Extremes | None = None  # the store's answer for them
     total: int = 0
 
     @property
@@ -97,26 +88,12 @@ class _Plan:
         """The bucketing, grouped by the output width, or into one bucket (``hi + 1``
         wide) when fewer than 5 points leave room only for the overall extremes."""
         assert self.bucketing is not None
-        group = self.width if self.read.max_points >= 5 else self.hi + 1
+        group = self.bucketing.width if self.read.max_points >= 5 else self.hi + 1
         return (self.bucketing, group)
-
-    def fold(self, buckets: Buckets) -> None:
-        """Merge into output buckets, never changing the given aggregates (plans with the
-        same request share them); on PostgreSQL each bucket comes once, merged already."""
-        for index, aggregate in buckets:
-            self.total += aggregate.count
-            target = self.buckets.get(index)
-            if target is None:
-                self.buckets[index] = aggregate
-                continue
-            merged = Aggregate()
-            merged.merge(target)
-            merged.merge(aggregate)
-            self.buckets[index] = merged
 
 
 def _plan(read: SeriesRead) -> _Plan:
-    """What ``read_series`` would read for this series, without reading it."""
+    """What to read for this series: nothing (empty), its stored points, or buckets."""
     plan = _Plan(read)
     series = read.series
     if series is None or series.count == 0 or series.last_step is None:
@@ -132,18 +109,7 @@ def _plan(read: SeriesRead) -> _Plan:
     if whole and series.count <= read.max_points:
         plan.whole_raw = True
         return plan
-    target = max(1, (read.max_points - 3) // 2)
-    plan.width = _bucket_width(plan.lo, plan.hi, target)
-    level = _pick_level(plan.width)
-    rollup = level_width(level) if level is not None else 0
-    first_full = -(-plan.lo // rollup) if rollup else 0
-    end_full = (plan.hi + 1) // rollup if rollup else 0
-    lo, hi, width = plan.lo, plan.hi, plan.width
-    if level is None or first_full >= end_full:  # all raw: no right edge, no rollups
-        plan.bucketing = (series.id, lo, hi, hi + 1, hi, width, 0, 1, 0)
-        return plan
-    left, right = first_full * rollup - 1, end_full * rollup
-    plan.bucketing = (series.id, lo, left, right, hi, width, level, first_full, end_full - 1)
+    plan.bucketing = bucketing(series.id, plan.lo, plan.hi, read.max_points)
     return plan
 
 
@@ -230,12 +196,11 @@ def _copy(answer: Series) -> Series:
 
 
 async def read_many(
-    session: AsyncSession, reads: Sequence[SeriesRead], *, in_sql: bool = True
+    session: AsyncSession, reads: Sequence[SeriesRead], store: MetricStore | None = None
 ) -> list[Series]:
-    """``read_series`` for every read, in the same order, in at most five statements
-    (none for the reads whose answer is kept). On PostgreSQL the buckets become points
-    in SQL unless ``in_sql`` is false (the Python fold, which SQLite always uses; kept to
-    check one against the other)."""
+    """Every read's history, in the same order, in at most five statements (none for
+    the reads whose answer is kept); ``store``: the one ``Services`` chose (by default the
+    session's database's)."""
     plans = [_plan(read) for read in reads]
     states = {id(plan): _state(plan) for plan in plans if plan.answer is None}
     for plan in plans:
@@ -245,26 +210,21 @@ async def read_many(
     live = [plan for plan in plans if plan.answer is None]
     if not live:
         return [plan.answer for plan in plans if plan.answer is not None]
+    reader = store or store_of(session)
     await sql.prepare(session)
     whole = [plan.range for plan in live if plan.whole_raw]
-    raw = await sql.raw_points(session, whole) if whole else {}
+    raw = await reader.raw_points(session, whole) if whole else {}
     bucketed = [plan for plan in live if plan.bucketing is not None]
-    if bucketed and in_sql and sql.is_postgresql(session):
-        reduced = await sql.bucket_points(session, [plan.points_request for plan in bucketed])
+    if bucketed:
+        reduced = await reader.bucket_points(session, [plan.points_request for plan in bucketed])
         for plan in bucketed:
             plan.extremes = reduced[plan.points_request]
             plan.total = plan.extremes[0]
-    elif bucketed:
-        requests = [plan.bucketing for plan in bucketed if plan.bucketing is not None]
-        buckets = await sql.bucketed(session, requests)
-        for plan in bucketed:
-            assert plan.bucketing is not None
-            plan.fold(buckets[plan.bucketing])
     small = [plan.range for plan in bucketed if plan.total <= plan.read.max_points]
-    again = await sql.raw_points(session, small) if small else {}
+    again = await reader.raw_points(session, small) if small else {}
     down = [plan for plan in bucketed if plan.total > plan.read.max_points]
     cut = [plan.range for plan in down if not _last_from_summary(plan)]
-    lasts = await sql.last_points(session, cut) if cut else {}
+    lasts = await reader.last_points(session, cut) if cut else {}
     for plan in live:
         kept = _kept(_answer(plan, raw, again, lasts))
         ANSWERS.put(states[id(plan)], kept)
@@ -297,20 +257,19 @@ def _answer(
     if _last_from_summary(plan):
         assert series.last_step is not None and series.last_timestamp is not None
         last: Point | None = Point(
-            series.last_step, _value(series.last_value), series.last_timestamp
+            series.last_step, read_value(series.last_value), series.last_timestamp
         )
     else:
         last = lasts[plan.range]
-    max_points = plan.read.max_points
-    if plan.extremes is None:
-        return Series(key, _assemble(plan.buckets, last, max_points), plan.total, True)
-    return Series(key, _cut(plan.extremes, last, max_points), plan.total, True)
+    assert plan.extremes is not None
+    return Series(key, _cut(plan.extremes, last, plan.read.max_points), plan.total, True)
 
 
 def _cut(extremes: Extremes, last: Point | None, max_points: int) -> PointColumns:
-    """``_assemble`` of buckets PostgreSQL reduced already: the extremes (in step order)
-    before the last point's step, the last point, the final ``max_points`` of them — as
-    slices of the arrays, no object per point."""
+    """The assembler: the bucket extremes (in step order) before the last point's step,
+    the last point, the final ``max_points`` of them — as slices of the columns, no object
+    per point. Under 5 points the extremes are the overall ones (one bucket), of which
+    ``max_points - 1`` come before the last point."""
     _, steps, values, stamps = extremes
     end = len(steps)
     if max_points < 5:  # the overall extremes (one bucket), then the last point
@@ -324,7 +283,7 @@ def _cut(extremes: Extremes, last: Point | None, max_points: int) -> PointColumn
         points.steps.append(last.step)
         points.values.append(last.value)
         points.stamps.append(last.timestamp)
-        if max_points <= 0:  # ``points[-0:]`` is all of them, as in ``_assemble``
+        if max_points <= 0:  # ``points[-0:]`` would be all of them
             return points
         return points[-max_points:]
     return points

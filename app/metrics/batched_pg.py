@@ -6,14 +6,15 @@ join over the whole points table). The statements that feed downsampling group i
 the subquery and return one row per output bucket, so Python handles a few rows per bucket
 instead of every point or rollup row.
 
-Downsampling is one statement (``BUCKETED``, or ``POINTS`` which goes on to the points
-themselves): per request, the rollup rows in between the two unaligned edges, the edges
-from level-1 rollups and raw points, grouped by output bucket, each bucket's lowest and
-highest point picked with ``DISTINCT ON``. Measured on 150 series of 100,000 points
-(58,500 rollup rows): ~55 ms, against ~90 ms for ``min(ARRAY[value, step, µs])`` (which
-needs the time as a number) and ~150 ms for ``array_agg(… ORDER BY …)[1]``; ``POINTS``
-over the same series went from ~98 to ~78 ms (``EXPLAIN ANALYZE``) once the edges came
-from level 1 (550 → 415 rows per series).
+Downsampling is one statement, ``POINTS``: the PostgreSQL form of the rules of
+``app.metrics.rules`` (the bucketing of a read and ``bucket_extremes``). Per request: the
+rollup rows in between the two unaligned edges, the edges from level-1 rollups and raw
+points, grouped by output bucket, each bucket's lowest and highest point picked with
+``DISTINCT ON``. Measured on 150 series of 100,000 points (58,500 rollup rows): ~55 ms for
+the buckets, against ~90 ms for ``min(ARRAY[value, step, µs])`` (which needs the time as a
+number) and ~150 ms for ``array_agg(… ORDER BY …)[1]``; ``POINTS`` over the same series went
+from ~98 to ~78 ms (``EXPLAIN ANALYZE``) once the edges came from level 1 (550 → 415 rows
+per series).
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from typing import Any
 
 from sqlalchemy import FromClause, Select, select, text, true
 
-from app.metrics.rollups import level_width
+from app.metrics.pg_store import finite_sql
+from app.metrics.rules import level_width
 from app.models import metric_points
 
-# The columns of one downsampling request, in the order of ``Bucketing`` (+ rollup width)
-BUCKETED_COLUMNS = ("i", "s", "lo", "e1", "e2", "hi", "width", "level", "first", "last", "rollup")
+# The columns of one downsampling request: its number, a ``Bucketing`` (its ``width`` the
+# grouping width) and the rollup width
+REQUEST_COLUMNS = ("i", "s", "lo", "e1", "e2", "hi", "width", "level", "first", "last", "rollup")
 
 # Neither NaN (stored as NULL) nor an infinity: what min and max count
-_FINITE = "p.value > '-Infinity' AND p.value < 'Infinity'"
+_FINITE = finite_sql("p.value")
 
-# What both statements below share: the requests (one row each, the columns above), and per
+# The start of ``POINTS``: the requests (one row each, the columns above), and per
 # request (a LATERAL subquery: index scans of one series) ``u``, as (output bucket, count,
 # lowest and highest point): the rollup rows of the request's level in between the two
 # unaligned edges, and the edges themselves — from level 1's rollups where they cover
@@ -40,7 +43,7 @@ _FINITE = "p.value > '-Infinity' AND p.value < 'Infinity'"
 # ``l`` / ``h``, each output bucket's lowest and highest point (equal values go to the
 # earliest step, as ``Aggregate`` does; DISTINCT ON sorts a few hundred rows per series).
 # Reading an edge of 160 points as 10 rollup rows cuts the rows per series by about a
-# quarter. Each statement goes on from there.
+# quarter. ``POINTS`` goes on from there.
 _L1 = level_width(1)
 _POINT_ROW = f"""p.step / r.width, 1::bigint, p.value, p.step, p.timestamp,
            p.value, p.step, p.timestamp, {_FINITE}, {_FINITE}
@@ -50,8 +53,8 @@ _ROLLUP_ROW = """m.count, m.min_value, m.min_step, m.min_timestamp,
            m.max_value IS NOT NULL
       FROM metric_rollups m"""
 _PER_REQUEST = f"""
-FROM unnest({", ".join(f"CAST(:{name} AS BIGINT[])" for name in BUCKETED_COLUMNS)})
-     AS r({", ".join(BUCKETED_COLUMNS)})
+FROM unnest({", ".join(f"CAST(:{name} AS BIGINT[])" for name in REQUEST_COLUMNS)})
+     AS r({", ".join(REQUEST_COLUMNS)})
 CROSS JOIN LATERAL (
   WITH u (idx, n, lv, ls, lt, hv, hs, ht, has_l, has_h) AS (
     SELECT {_POINT_ROW}
@@ -78,18 +81,6 @@ CROSS JOIN LATERAL (
   ),
   l AS (SELECT DISTINCT ON (idx) idx, lv, ls, lt FROM u WHERE has_l ORDER BY idx, lv, ls),
   h AS (SELECT DISTINCT ON (idx) idx, hv, hs, ht FROM u WHERE has_h ORDER BY idx, hv DESC, hs)"""
-
-# Per output bucket: its count, and its lowest and highest point with their step and time.
-BUCKETED = text(
-    "SELECT r.i, g.idx, g.n, g.lv, g.ls, g.lt, g.hv, g.hs, g.ht"
-    + _PER_REQUEST
-    + """,
-  c AS (SELECT idx, sum(n)::bigint AS n FROM u GROUP BY idx)
-  SELECT c.idx, c.n, l.lv, l.ls, l.lt, h.hv, h.hs, h.ht
-    FROM c LEFT JOIN l USING (idx) LEFT JOIN h USING (idx)
-) g
-"""
-)
 
 
 def raw_points_query(r: FromClause) -> Select[Any]:
@@ -118,10 +109,10 @@ def last_points_query(r: FromClause) -> Select[Any]:
     return select(r.c.i, *inner.c).select_from(r.join(inner, true()))
 
 
-# The same requests as ``BUCKETED`` (the last column, ``width``, is the grouping width:
+# Requests (``REQUEST_COLUMNS``, whose ``width`` is here the grouping width:
 # ``hi + 1`` puts every point in one bucket, for reads of fewer than 5 points), answered as
-# one row per request: the number of points in the range, and the points ``_assemble``
-# emits before the true last point — each bucket's lowest and highest point (one when they
+# one row per request: the number of points in the range, and ``rules.bucket_extremes``
+# of its buckets — each bucket's lowest and highest point (one when they
 # are the same point), buckets in order, in a bucket by step, the lowest first on equal
 # steps — as three arrays. Python then only cuts at the last point and builds the points.
 POINTS = text(

@@ -1,4 +1,5 @@
-"""The statements of ``app.metrics.batched``: each reads one kind of range for many series.
+"""The store reads of the history path (``app.metrics.stores``, ``app.metrics.batched``):
+each reads one kind of range for many series.
 
 The ranges travel as one relation ``r`` (column ``i`` numbers them, so every answer row
 says which range it belongs to): ``unnest`` of arrays on PostgreSQL, so the statement text
@@ -21,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import QueuePool
 
 from app.metrics import batched_pg as pg
-from app.metrics.history import Point, _value
-from app.metrics.rollups import Aggregate, level_width
+from app.metrics.history import Point
+from app.metrics.rules import Aggregate, Bucketing, bucket_extremes, level_width, read_value
 from app.models import metric_points, metric_rollups
 
 # Ranges per statement on SQLite (4-7 parameters each, below its 32766-parameter limit)
@@ -30,8 +31,6 @@ SQLITE_CHUNK = 2000
 
 Range = tuple[int, int, int]  # series id, first step, last step (inclusive)
 FoldRange = tuple[int, int, int, int]  # series id, first step, last step, output width
-# series id, lo, e1, e2, hi, output width, rollup level, first and last rollup bucket
-Bucketing = tuple[int, int, int, int, int, int, int, int, int]
 Buckets = list[tuple[int, Aggregate]]  # (output bucket, its aggregate), several per bucket
 # A request of ``bucket_points``: a ``Bucketing`` and the width its points are grouped by
 # (the output width, or ``hi + 1`` for one bucket over the whole range)
@@ -90,7 +89,7 @@ def _points_join(r: FromClause) -> Any:
     return r.join(metric_points, and_(p.series_id == r.c.s, p.step >= r.c.lo, p.step <= r.c.hi))
 
 
-def _sqlite_raw_query(r: FromClause) -> Select[Any]:
+def sqlite_raw_query(r: FromClause) -> Select[Any]:
     p = metric_points.c
     return (
         select(r.c.i, p.step, p.value, p.timestamp)
@@ -99,14 +98,15 @@ def _sqlite_raw_query(r: FromClause) -> Select[Any]:
     )
 
 
-async def raw_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, list[Point]]:
-    """The stored points of every range, in step order."""
+async def raw_points(
+    session: AsyncSession, ranges: Sequence[Range], query: Callable[[FromClause], Select[Any]]
+) -> dict[Range, list[Point]]:
+    """The stored points of every range, in step order (``query``: the store's form)."""
     found: dict[Range, list[Point]] = {r: [] for r in ranges}
 
     def row(key: Range, answer: Any) -> None:
-        found[key].append(Point(answer[1], _value(answer[2]), answer[3]))
+        found[key].append(Point(answer[1], read_value(answer[2]), answer[3]))
 
-    query = pg.raw_points_query if is_postgresql(session) else _sqlite_raw_query
     live = [r for r in found if r[1] <= r[2]]
     await _each_chunk(session, live, ("s", "lo", "hi"), query, row)
     return found
@@ -125,10 +125,10 @@ async def _sqlite_folded_points(
         bucket = buckets.get(index)
         if bucket is None:
             bucket = buckets[index] = Aggregate()
-        bucket.add(step, _value(value), stamp)
+        bucket.add(step, read_value(value), stamp)
 
     live = [r for r in folded if r[1] <= r[2]]
-    await _each_chunk(session, live, ("s", "lo", "hi"), _sqlite_raw_query, fold, _range)
+    await _each_chunk(session, live, ("s", "lo", "hi"), sqlite_raw_query, fold, _range)
     return folded
 
 
@@ -161,46 +161,60 @@ async def _sqlite_rollups(
         found[key].append((int(answer[1]), Aggregate(*answer[2:])))
 
     def columns(key: Bucketing) -> Sequence[int]:
-        series_id, _, _, _, _, width, level, first, last = key
-        return (series_id, level, first, last, level_width(level), width)
+        return (key.series_id, key.level, key.first, key.last, level_width(key.level), key.width)
 
     names = ("s", "level", "first", "last", "rollup", "width")
-    live = [key for key in found if key[7] <= key[8]]
+    live = [key for key in found if key.first <= key.last]
     await _each_chunk(session, live, names, _sqlite_rollups_query, row, columns)
     return found
 
 
-async def bucketed(
+async def _bucketed(
     session: AsyncSession, requests: Sequence[Bucketing]
 ) -> dict[Bucketing, Buckets]:
     """Every request's points as output buckets: its edges' raw points (``lo..e1`` and
-    ``e2..hi``) and its rollup rows (``first..last`` of ``level``), by ``step // width``.
-    One statement on PostgreSQL (a row per bucket); on SQLite one for the raw points and
-    one for the rollup rows, folded here."""
-    if is_postgresql(session):
-        found: dict[Bucketing, Buckets] = {r: [] for r in requests}
-        keys = list(found)
-        rows = [(at, *key, level_width(key[6])) for at, key in enumerate(keys)]
-        params = {
-            name: [row[column] for row in rows] for column, name in enumerate(pg.BUCKETED_COLUMNS)
-        }
-        for at, bucket, *aggregate in (await session.execute(pg.BUCKETED, params)).all():
-            found[keys[at]].append((bucket, Aggregate(*aggregate)))
-        return found
+    ``e2..hi``) and its rollup rows (``first..last`` of ``level``), by ``step // width``:
+    one statement for the raw points and one for the rollup rows, folded here, in step
+    order."""
 
     def edges(key: Bucketing) -> tuple[FoldRange, FoldRange]:
-        series_id, lo, e1, e2, hi, width = key[:6]
-        return (series_id, lo, e1, width), (series_id, e2, hi, width)
+        left = (key.series_id, key.lo, key.e1, key.width)
+        return left, (key.series_id, key.e2, key.hi, key.width)
 
     points = await _sqlite_folded_points(session, [e for key in requests for e in edges(key)])
     rolled = await _sqlite_rollups(session, requests)
-    for key, buckets in rolled.items():
-        for edge in edges(key):
-            buckets.extend(points[edge].items())
-    return rolled
+    found: dict[Bucketing, Buckets] = {}
+    for key, middle in rolled.items():
+        left, right = edges(key)
+        # in step order, so a merge keeps the earliest step of equal values, as SQL does
+        found[key] = [*points[left].items(), *middle, *points[right].items()]
+    return found
 
 
-def _sqlite_last_query(r: FromClause) -> Select[Any]:
+async def folded_points(
+    session: AsyncSession, requests: Sequence[PointsRequest]
+) -> dict[PointsRequest, Extremes]:
+    """SQLite's ``bucket_points``: the output buckets folded in Python
+    (``Aggregate.merge``), grouped by each request's width, reduced to their extremes
+    (``rules.bucket_extremes``)."""
+    keys = list(dict.fromkeys(requests))
+    buckets = await _bucketed(session, list(dict.fromkeys(key for key, _ in keys)))
+    found: dict[PointsRequest, Extremes] = {}
+    for request in keys:
+        bucketing, group = request
+        merged: dict[int, Aggregate] = {}
+        total = 0
+        for index, aggregate in buckets[bucketing]:
+            total += aggregate.count
+            target = merged.get(index * bucketing.width // group)
+            if target is None:
+                target = merged[index * bucketing.width // group] = Aggregate()
+            target.merge(aggregate)
+        found[request] = (total, *bucket_extremes(merged))
+    return found
+
+
+def sqlite_last_query(r: FromClause) -> Select[Any]:
     p = metric_points.c
     inner = metric_points.alias("q")
     last_step = (
@@ -215,14 +229,15 @@ def _sqlite_last_query(r: FromClause) -> Select[Any]:
     )
 
 
-async def last_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, Point | None]:
-    """The last stored point at or before each range's end."""
+async def last_points(
+    session: AsyncSession, ranges: Sequence[Range], query: Callable[[FromClause], Select[Any]]
+) -> dict[Range, Point | None]:
+    """The last stored point at or before each range's end (``query``: the store's form)."""
     found: dict[Range, Point | None] = {r: None for r in ranges}
 
     def row(key: Range, answer: Any) -> None:
-        found[key] = Point(answer[1], _value(answer[2]), answer[3])
+        found[key] = Point(answer[1], read_value(answer[2]), answer[3])
 
-    query = pg.last_points_query if is_postgresql(session) else _sqlite_last_query
     await _each_chunk(session, list(found), ("s", "lo", "hi"), query, row)
     return found
 
@@ -230,10 +245,9 @@ async def last_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Ra
 async def bucket_points(
     session: AsyncSession, requests: Sequence[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
-    """PostgreSQL only: every request's output buckets reduced in SQL to what
-    ``history._assemble`` emits before the true last point (each bucket's lowest and
-    highest point, in order), as one row of arrays per request, and the number of points
-    in its range.
+    """PostgreSQL's ``bucket_points``: every request's output buckets reduced in SQL to
+    their extremes (``rules.bucket_extremes``: each bucket's lowest and highest point, in
+    order), as one row of arrays per request, and the number of points in its range.
 
     One statement for all requests — or, when there are two or more and the pool has a
     connection to spare (``_spare_engine``), two statements at once: half the requests on
@@ -286,9 +300,10 @@ async def _bucket_points(
 ) -> dict[PointsRequest, Extremes]:
     found: dict[PointsRequest, Extremes] = {}
     rows = [
-        (at, *key[:5], group, *key[6:], level_width(key[6])) for at, (key, group) in enumerate(keys)
+        (at, *key[:5], group, *key[6:], level_width(key.level))
+        for at, (key, group) in enumerate(keys)
     ]
-    params = {name: [row[at] for row in rows] for at, name in enumerate(pg.BUCKETED_COLUMNS)}
+    params = {name: [row[at] for row in rows] for at, name in enumerate(pg.REQUEST_COLUMNS)}
     for at, total, steps, values, stamps in (await session.execute(pg.POINTS, params)).all():
         found[keys[at]] = (int(total), steps or [], values or [], stamps or [])
     return found

@@ -12,8 +12,9 @@ from typing import Any
 
 from app.events.live import LivePublisher
 from app.events.names import experiment_channel
-from app.metrics.batch import MetricBatch, all_finite
+from app.metrics.batch import MetricBatch
 from app.metrics.history import raw_json_value
+from app.metrics.rules import all_finite
 
 
 def json_values(values: list[float]) -> list[Any]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from bisect import bisect_left
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import actor_params, running_and_actable
 from app.db import asyncpg_connection
-from app.metrics.batch import MetricBatch, all_finite
+from app.metrics.batch import MetricBatch
+from app.metrics.rules import level1_buckets
 from app.models import User
 
 # A rollup upsert's "the incoming minimum (maximum) replaces the stored one"
@@ -36,15 +36,21 @@ _HIGHER = (
     " OR EXCLUDED.max_value > metric_rollups.max_value)"
 )
 
-# Finite values only count in min/max: in PostgreSQL NaN sorts above +Infinity, so these
-# two comparisons leave out NaN, +Infinity and -Infinity.
-_FINITE = "u.value > '-Infinity'::float8 AND u.value < 'Infinity'::float8"
+
+def finite_sql(column: str) -> str:
+    """``rules.is_finite`` in SQL: in PostgreSQL NaN sorts above +Infinity, so these two
+    comparisons leave out NaN, +Infinity and -Infinity (and NULL, a stored NaN)."""
+    return f"{column} > '-Infinity'::float8 AND {column} < 'Infinity'::float8"
 
 
 def _stamp(at: str) -> str:
     """The time of point ``at`` (1-based): from the epoch milliseconds, the timestamps, or
-    the one time of the whole batch, whichever was sent."""
-    return f"COALESCE('epoch'::timestamptz + x.ms[{at}] * interval '1 millisecond', x.ts[{at}], $8)"
+    the one time of the whole batch, whichever was sent; NULL when ``at`` is (a bucket
+    with no finite value has no minimum, nor its time)."""
+    return (
+        f"CASE WHEN {at} IS NOT NULL THEN COALESCE('epoch'::timestamptz"
+        f" + x.ms[{at}] * interval '1 millisecond', x.ts[{at}], $8) END"
+    )
 
 
 # Parameters: $1 experiment id, $2 the batch's distinct keys, $3 each point's key as a
@@ -55,15 +61,15 @@ def _stamp(at: str) -> str:
 # element); ``x`` parses each once.
 #
 # $10-$19 are the level-1 buckets (key, 16-step bucket), one pass over the points in
-# Python (``level1_columns``; cheaper there than grouping 1,000 rows with arrays in SQL):
+# Python (``rules.level1_buckets``; cheaper there than grouping 1,000 rows with arrays in SQL):
 # count, lowest step, the last point (highest step, on repeats the later point) and the
 # finite minimum and maximum with the ordinal (1-based) of their earliest point. Every
 # coarser level and each key's summary are folded from those rows: a minimum is carried as
 # ``ARRAY[value, ordinal]`` so ``min()`` keeps the value and, on ties, the earliest point
 # of the batch (a maximum as ``ARRAY[value, -ordinal]`` under ``max()``); its step and time
 # are then read from the input arrays at that ordinal. These are the rules of
-# ``rollups.rollup_rows`` and ``store._summaries`` (asserted by
-# tests/metrics/test_pg_write.py).
+# ``rules.rollup_rows``, ``rules.batch_summaries``, ``rules.summary_merge`` and
+# ``rules.rollup_merge`` (asserted by tests/metrics/test_rules_pg.py and test_pg_write.py).
 #
 # Data-modifying CTEs run exactly once whether referenced or not; all of them see the same
 # snapshot, and none reads a table another one writes (the points and rollups join the
@@ -211,71 +217,11 @@ async def driver(session: AsyncSession) -> Any:
     return await asyncpg_connection(session)
 
 
-_INF = math.inf
-
-
 def level1_columns(index: list[int] | None, steps: list[int], values: list[float]) -> list[str]:
-    """``WRITE_BATCH``'s $10-$19: the level-1 buckets of the points as text arrays."""
-    rows = _sorted_finite_rows(steps, values) if index is None else None
-    if rows is None:
-        rows = _any_rows(index, steps, values)
+    """``WRITE_BATCH``'s $10-$19: the level-1 buckets of the points
+    (``rules.level1_buckets``) as text arrays."""
+    rows = level1_buckets(index, steps, values)
     return [array_literal(list(column)) for column in zip(*rows, strict=True)]
-
-
-def _sorted_finite_rows(steps: list[int], values: list[float]) -> list[tuple[Any, ...]] | None:
-    """The common case, one key with steps in order and finite values, bucket by bucket
-    with builtins (each bucket is a slice; ``min``/``max`` and ``index`` give the earliest
-    point of a tie, as ``_any_rows`` does). None when the batch is not like that."""
-    if not all_finite(values) or steps != sorted(steps):
-        return None
-    rows: list[tuple[Any, ...]] = []
-    start, end = 0, len(steps)
-    while start < end:
-        number = steps[start] >> 4
-        stop = bisect_left(steps, (number + 1) << 4, start, end)
-        part = values[start:stop]
-        lo, hi = min(part), max(part)
-        rows.append(
-            (
-                1,
-                number,
-                stop - start,
-                steps[start],
-                steps[stop - 1],
-                stop,  # ordinals are 1-based: the bucket's last point is the stop-th
-                lo,
-                start + 1 + part.index(lo),
-                hi,
-                start + 1 + part.index(hi),
-            )
-        )
-        start = stop
-    return rows
-
-
-def _any_rows(
-    index: list[int] | None, steps: list[int], values: list[float]
-) -> list[tuple[Any, ...]]:
-    """Level-1 buckets of any batch: several keys, steps in any order, NaN and ±Infinity."""
-    buckets: dict[tuple[int, int], list[Any]] = {}
-    get = buckets.get
-    keys = index if index is not None else [1] * len(steps)
-    for ordinal, (k, step, value) in enumerate(zip(keys, steps, values, strict=True), 1):
-        key = (k, step >> 4)
-        bucket = get(key)
-        if bucket is None:
-            bucket = buckets[key] = [0, step, step, ordinal, None, 0, None, 0]
-        bucket[0] += 1
-        if step < bucket[1]:
-            bucket[1] = step
-        if step >= bucket[2]:
-            bucket[2], bucket[3] = step, ordinal
-        if -_INF < value < _INF:  # finite: not NaN, not ±Infinity
-            if bucket[4] is None or value < bucket[4]:
-                bucket[4], bucket[5] = value, ordinal
-            if bucket[6] is None or value > bucket[6]:
-                bucket[6], bucket[7] = value, ordinal
-    return [(k, number, *rest) for (k, number), rest in buckets.items()]
 
 
 def write_batch_args(

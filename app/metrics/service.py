@@ -11,15 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
 from app.errors import ValidationFailed
-from app.experiments.activity import (
-    check_running_for_metrics,
-    refuse,
-    touch_running_for_metrics,
-)
+from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
 from app.experiments.service import get_experiment
-from app.metrics import pg_store, store
 from app.metrics.batch import MAX_STEP, MetricBatch
-from app.metrics.history import MAX_POINTS_CAP, Point, Series, points_page, read_series
+from app.metrics.batched import SeriesRead, read_many
+from app.metrics.history import MAX_POINTS_CAP, Point, Series
+from app.metrics.store import claim_batch_id
+from app.metrics.stores import MetricStore, metric_store, store_of
 from app.models import MetricSeries, User
 from app.models.base import utcnow
 from app.validation import check_batch_id, text_problem
@@ -49,22 +47,24 @@ async def ingest_metrics(
     batch: MetricBatch,
     batch_id: str | None = None,
     mirror: MetricMirror | None = None,
+    store: MetricStore | None = None,
 ) -> IngestResult:
-    """Write the batch, then touch the experiment (``store.write_batch``: concurrent
+    """Write the batch, then touch the experiment (``MetricStore.write_batch``: concurrent
     batches of one run hold its row lock only from the touch to the commit, not through
     the write); a refusal at any step rolls the whole batch back with the unit of work.
-    A ``batch_id`` is checked for first, so a refused batch claims nothing."""
+    A ``batch_id`` is checked for first, so a refused batch claims nothing. ``store``: the
+    one ``Services`` chose (by default the session's database's)."""
     now = utcnow()
     if batch_id is not None:
         check_batch_id(batch_id)
         await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
-        previous = await store.claim_batch_id(session, experiment_id, batch_id, len(batch), now)
+        previous = await claim_batch_id(session, experiment_id, batch_id, len(batch), now)
         if previous is not None:
             await touch_running_for_metrics(
                 session, actor=actor, experiment_id=experiment_id, now=now
             )
             return IngestResult(accepted=previous, duplicate=True)
-    seq = await store.write_batch(session, experiment_id, batch, now, actor)
+    seq = await (store or store_of(session)).write_batch(session, experiment_id, batch, now, actor)
     if mirror is not None:
         await mirror.on_metrics(session, experiment_id, batch)
     return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
@@ -78,21 +78,14 @@ async def ingest_metrics_alone(
     batch: MetricBatch,
     batch_id: str | None = None,
     mirror: MetricMirror | None = None,
+    store: MetricStore | None = None,
 ) -> IngestResult:
-    """``ingest_metrics`` in a transaction of its own (what REST and GraphQL call).
-
-    On PostgreSQL a batch with no ``batch_id`` and no mirror is one statement outside any
-    transaction (``pg_store.write_batch_alone``): one round trip instead of BEGIN,
-    statement and COMMIT, and the experiment's row lock is released as the statement
-    commits. Anything else goes through a unit of work."""
-    if batch_id is None and mirror is None and db.dialect == "postgresql":
-        async with db.autocommit_driver() as connection:
-            seq = await pg_store.write_batch_alone(
-                connection, experiment_id, batch, utcnow(), actor
-            )
-        if seq is None:  # nothing was written: say why
-            async with db.reader() as session:
-                await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+    """``ingest_metrics`` in a transaction of its own (what REST and GraphQL call). A
+    batch with no ``batch_id`` and no mirror is the store's ``write_alone`` (on PostgreSQL
+    one statement outside any transaction); anything else goes through a unit of work."""
+    chosen = store or metric_store(db.dialect)
+    if batch_id is None and mirror is None:
+        seq = await chosen.write_alone(db, experiment_id, batch, utcnow(), actor)
         return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
     async with db.unit_of_work() as session:
         return await ingest_metrics(
@@ -102,6 +95,7 @@ async def ingest_metrics_alone(
             batch=batch,
             batch_id=batch_id,
             mirror=mirror,
+            store=chosen,
         )
 
 
@@ -111,22 +105,21 @@ async def summaries(
     actor: User,
     experiment_id: uuid.UUID,
     keys: list[str] | None = None,
+    store: MetricStore | None = None,
 ) -> list[MetricSeries]:
     await get_experiment(session, actor=actor, experiment_id=experiment_id)
-    return (await summaries_by_experiment(session, [experiment_id], keys)).get(experiment_id, [])
+    found = await summaries_by_experiment(session, [experiment_id], keys, store)
+    return found.get(experiment_id, [])
 
 
 async def summaries_by_experiment(
-    session: AsyncSession, experiment_ids: list[uuid.UUID], keys: list[str] | None = None
+    session: AsyncSession,
+    experiment_ids: list[uuid.UUID],
+    keys: list[str] | None = None,
+    store: MetricStore | None = None,
 ) -> dict[uuid.UUID, list[MetricSeries]]:
     """Summaries of many experiments in one query (for loaders), sorted by key."""
-    query = select(MetricSeries).where(MetricSeries.experiment_id.in_(set(experiment_ids)))
-    if keys is not None:
-        query = query.where(MetricSeries.key.in_(set(keys)))
-    result: dict[uuid.UUID, list[MetricSeries]] = {i: [] for i in experiment_ids}
-    for row in (await session.scalars(query.order_by(MetricSeries.key))).all():
-        result[row.experiment_id].append(row)
-    return result
+    return await (store or store_of(session)).summaries(session, experiment_ids, keys)
 
 
 def check_history_args(
@@ -153,8 +146,10 @@ async def series_of(
     max_points: int = 1000,
     step_from: int | None = None,
     step_to: int | None = None,
+    store: MetricStore | None = None,
 ) -> Series:
-    """History of one key of an experiment the caller was already allowed to read."""
+    """History of one key of an experiment the caller was already allowed to read (the
+    history path: ``batched.read_many``)."""
     check_history_args(max_points, step_from, step_to, key)
     row = (
         await session.scalars(
@@ -163,9 +158,10 @@ async def series_of(
             )
         )
     ).one_or_none()
-    return await read_series(
-        session, row, key=key, max_points=max_points, step_from=step_from, step_to=step_to
+    [series] = await read_many(
+        session, [SeriesRead(row, key, max_points, step_from, step_to)], store
     )
+    return series
 
 
 @dataclass(frozen=True)
@@ -183,6 +179,7 @@ async def raw_points(
     key: str,
     after: tuple[int, int] = (0, 0),
     limit: int = 1000,
+    store: MetricStore | None = None,
 ) -> RawPage:
     """Every stored point of one key, a page at a time, as logged (no downsampling):
     ``after`` is the previous page's ``next``. A key never logged is an empty page."""
@@ -197,7 +194,10 @@ async def raw_points(
     )
     if series_id is None:
         return RawPage([], None)
-    points = await points_page(session, series_id, from_step=from_step, skip=skip, limit=limit)
+    reader = store or store_of(session)
+    points = await reader.points_page(
+        session, series_id, from_step=from_step, skip=skip, limit=limit
+    )
     if len(points) < limit:
         return RawPage(points, None)
     last = points[-1].step

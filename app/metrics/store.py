@@ -1,26 +1,28 @@
-"""SQL for the metric hot path: summaries, points, rollups, batch ids (PostgreSQL: pg_store)."""
+"""SQLite's metric writes (summaries, points, rollups) and the batch ids of both databases
+(PostgreSQL's write: ``pg_store``)."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import dialect_insert
-from app.experiments.activity import (
-    check_running_for_metrics,
-    refuse,
-    touch_running_for_metrics,
-)
-from app.metrics import pg_store
+from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
 from app.metrics.batch import MetricBatch
-from app.metrics.rollups import Aggregate, rollup_rows
+from app.metrics.rules import (
+    Aggregate,
+    batch_summaries,
+    rollup_merge,
+    rollup_rows,
+    stored_value,
+    summary_merge,
+)
 from app.models import MetricSeries, User, metric_batches, metric_points, metric_rollups
 
 CHUNK_ROWS = 1000
@@ -32,27 +34,14 @@ def _chunks(rows: Sequence[T], size: int = CHUNK_ROWS) -> Iterable[Sequence[T]]:
         yield rows[start : start + size]
 
 
-def stored_value(value: float) -> float | None:
-    """NaN is kept as NULL (SQLite cannot hold NaN); infinities as they are."""
-    return None if math.isnan(value) else value
-
-
 async def write_batch(
     session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
 ) -> int:
-    """A batch's summaries, points and rollups, then the experiment's activity touch;
-    returns the batch's sequence number, or refuses (``refuse``: NOT_FOUND, FORBIDDEN or
-    INVALID_TRANSITION) having written nothing.
-
-    On PostgreSQL this is one statement (computed there from the batch's columns) that
-    takes the experiment's row lock only after the write; elsewhere a check, three steps
-    computed in Python and the touch.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        seq = await pg_store.write_batch(session, experiment_id, batch, now, actor)
-        if seq is None:
-            await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
-        return seq
+    """SQLite's write of a batch (``stores.SQLiteMetricStore``): the check that ``actor``
+    may log to the RUNNING experiment, its summaries, points and rollups computed by
+    ``app.metrics.rules``, then the experiment's activity touch; returns the batch's
+    sequence number, or refuses (NOT_FOUND, FORBIDDEN or INVALID_TRANSITION) having
+    written nothing."""
     await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
     ids = await upsert_series(session, experiment_id, batch, now)
     series_ids = [ids[key] for key in batch.keys]
@@ -85,64 +74,17 @@ async def claim_batch_id(
     return int(previous or 0)
 
 
-def _summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
-    """Each key's summary of the batch: count, first step, the point at the highest step
-    (the batch's last one on a tie), and the finite minimum and maximum (None when no value
-    is finite). Works per key on whole columns, so the per-point work is in C."""
-    summary: dict[str, dict[str, Any]] = {}
-    for key, positions in batch.positions_by_key().items():
-        if isinstance(positions, range):
-            steps, values = batch.steps, batch.values
-        else:
-            steps = [batch.steps[index] for index in positions]
-            values = [batch.values[index] for index in positions]
-        top = max(steps)
-        last = len(steps) - 1 - steps[::-1].index(top)
-        finite = [value for value in values if value - value == 0]  # not NaN nor ±inf
-        summary[key] = {
-            "key": key,
-            "count": len(steps),
-            "first_step": min(steps),
-            "last_step": top,
-            "last_value": stored_value(values[last]),
-            "last_timestamp": batch.timestamp_at(positions[last]),
-            "min_value": min(finite) if finite else None,
-            "max_value": max(finite) if finite else None,
-        }
-    return summary
-
-
-def _least(old: Any, new: Any) -> Any:
-    return case((old.is_(None), new), (new.is_(None), old), (new < old, new), else_=old)
-
-
-def _greatest(old: Any, new: Any) -> Any:
-    return case((old.is_(None), new), (new.is_(None), old), (new > old, new), else_=old)
-
-
 async def upsert_series(
     session: AsyncSession, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime
 ) -> dict[str, int]:
     """Fold the batch into each key's summary; return the series id of every key."""
-    summaries = list(_summaries(batch).values())
+    summaries = list(batch_summaries(batch).values())
     rows = [{**row, "experiment_id": experiment_id, "updated_at": now} for row in summaries]
     table = MetricSeries.__table__
     statement = dialect_insert(session, table)
-    newer = statement.excluded.last_step >= table.c.last_step
     statement = statement.on_conflict_do_update(
         index_elements=["experiment_id", "key"],
-        set_={
-            "count": table.c.count + statement.excluded.count,
-            "first_step": _least(table.c.first_step, statement.excluded.first_step),
-            "last_step": case((newer, statement.excluded.last_step), else_=table.c.last_step),
-            "last_value": case((newer, statement.excluded.last_value), else_=table.c.last_value),
-            "last_timestamp": case(
-                (newer, statement.excluded.last_timestamp), else_=table.c.last_timestamp
-            ),
-            "min_value": _least(table.c.min_value, statement.excluded.min_value),
-            "max_value": _greatest(table.c.max_value, statement.excluded.max_value),
-            "updated_at": statement.excluded.updated_at,
-        },
+        set_=summary_merge(table, statement.excluded),
     ).returning(table.c.id, table.c.key)
     ids: dict[str, int] = {}
     for chunk in _chunks(rows):
@@ -246,27 +188,10 @@ ROLLUP_COLUMNS = tuple(column.name for column in metric_rollups.c)
 
 
 def _rollup_upsert(insert: Any) -> Any:
-    """Merge a batch's rollup rows into the stored ones (count adds up; the lower minimum
-    and the higher maximum win, with their step and time)."""
-    table = metric_rollups
-    new = insert.excluded
-    lower = (table.c.min_value.is_(None) & new.min_value.is_not(None)) | (
-        new.min_value < table.c.min_value
-    )
-    higher = (table.c.max_value.is_(None) & new.max_value.is_not(None)) | (
-        new.max_value > table.c.max_value
-    )
+    """Merge a batch's rollup rows into the stored ones (``rules.rollup_merge``)."""
     return insert.on_conflict_do_update(
         index_elements=["series_id", "level", "bucket"],
-        set_={
-            "count": table.c.count + new.count,
-            "min_value": case((lower, new.min_value), else_=table.c.min_value),
-            "min_step": case((lower, new.min_step), else_=table.c.min_step),
-            "min_timestamp": case((lower, new.min_timestamp), else_=table.c.min_timestamp),
-            "max_value": case((higher, new.max_value), else_=table.c.max_value),
-            "max_step": case((higher, new.max_step), else_=table.c.max_step),
-            "max_timestamp": case((higher, new.max_timestamp), else_=table.c.max_timestamp),
-        },
+        set_=rollup_merge(metric_rollups, insert.excluded),
     )
 
 

@@ -138,6 +138,7 @@ async def get_metric_history(call: MlflowCall) -> Any:
             key=key,
             after=_decode_token(call.text("page_token", required=False)),
             limit=limit,
+            store=call.services.metrics,
         )
     answer: dict[str, Any] = {
         "metrics": [

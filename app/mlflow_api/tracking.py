@@ -407,7 +407,12 @@ async def log_batch(
     if not params and not tags:
         if batch is not None:
             alone = await metrics.ingest_metrics_alone(
-                services.db, actor=actor, experiment_id=run_id, batch=batch, mirror=services.mirrors
+                services.db,
+                actor=actor,
+                experiment_id=run_id,
+                batch=batch,
+                mirror=services.mirrors,
+                store=services.metrics,
             )
             publish_metrics(services.live, run_id, batch, alone.seq)
         else:
@@ -434,7 +439,12 @@ async def log_batch(
         result: metrics.IngestResult | None = None
         if batch is not None:
             result = await metrics.ingest_metrics(
-                session, actor=actor, experiment_id=run_id, batch=batch, mirror=services.mirrors
+                session,
+                actor=actor,
+                experiment_id=run_id,
+                batch=batch,
+                mirror=services.mirrors,
+                store=services.metrics,
             )
     if batch is not None and result is not None:
         publish_metrics(services.live, run_id, batch, result.seq)

@@ -163,14 +163,14 @@ async def compare_experiments(call: Call) -> Any:
     _check_series(body)
     async with call.services.db.reader() as session:
         rows = await compare.compared_experiments(session, actor=call.actor, request=request)
-        summaries = await summaries_by_experiment(session, request.ids)
+        summaries = await summaries_by_experiment(session, request.ids, None, call.services.metrics)
         by_key = {(i, s.key): s for i, found in summaries.items() for s in found}
         reads = [
             SeriesRead(by_key.get((i, key)), key, body.max_points)
             for key in body.series_keys
             for i in request.ids
         ]
-        histories = iter(await read_many(session, reads))
+        histories = iter(await read_many(session, reads, call.services.metrics))
         related = await load_related(session, call.settings, call.actor, rows)
     metrics = compare_metrics.metric_rows(
         request.ids, summaries, request.metric_keys, request.goals, request.baseline_id

@@ -17,6 +17,7 @@ from app.metrics import service as metrics
 from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
 from app.metrics.events import publish_metrics
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
+from app.metrics.rules import summary_statistics
 from app.models import MetricSeries
 from app.models.base import utcnow
 from app.offload import sized_by
@@ -144,6 +145,7 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
         batch=batch,
         batch_id=batch_id,
         mirror=call.services.mirrors,
+        store=call.services.metrics,
     )
     if not result.duplicate:
         publish_metrics(call.services.live, experiment_id, batch, result.seq)
@@ -172,16 +174,10 @@ async def post_metrics_batch(call: Call) -> Any:
 
 
 def _summary_json(row: MetricSeries) -> dict[str, Any]:
-    return {
-        "key": row.key,
-        "last": None
-        if row.last_step is None
-        else raw_json_value(float("nan") if row.last_value is None else row.last_value),
-        "last_step": row.last_step,
-        "min": row.min_value,
-        "max": row.max_value,
-        "count": row.count,
-    }
+    statistics = summary_statistics(row)
+    if statistics["last"] is not None:
+        statistics["last"] = raw_json_value(statistics["last"])
+    return {"key": row.key, **statistics}
 
 
 def _series_json(series: Series) -> dict[str, Any]:
@@ -201,7 +197,9 @@ async def get_metrics(call: Call) -> Any:
     experiment_id = call.path_id()
     async with call.services.db.reader() as session:
         if query.key is None:
-            rows = await metrics.summaries(session, actor=call.actor, experiment_id=experiment_id)
+            rows = await metrics.summaries(
+                session, actor=call.actor, experiment_id=experiment_id, store=call.services.metrics
+            )
             return {"summaries": [_summary_json(row) for row in rows]}
         await get_experiment(session, actor=call.actor, experiment_id=experiment_id)
         series = await metrics.series_of(
@@ -211,6 +209,7 @@ async def get_metrics(call: Call) -> Any:
             max_points=query.max_points,
             step_from=query.step_from,
             step_to=query.step_to,
+            store=call.services.metrics,
         )
     return _series_json(series)
 

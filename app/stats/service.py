@@ -18,7 +18,7 @@ from app.compare.goals import MetricGoal
 from app.errors import ValidationFailed
 from app.experiments.queries import MAX_METRIC_KEY, cost_expression, filter_clause
 from app.experiments.schemas import ExperimentFilterData
-from app.metrics.rollups import LEVELS
+from app.metrics.rules import LEVELS
 from app.models import Experiment, MetricSeries, User, metric_rollups
 from app.models.enums import TERMINAL_STATUSES, ExperimentStatus, FailureReason
 from app.validation import text_problem

@@ -14,9 +14,10 @@ from sqlalchemy import event
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch
 from app.metrics.batched import SeriesRead
-from app.metrics.history import Series, read_series
+from app.metrics.history import Series
 from app.models import User
 from app.services import Services
+from tests.compare.reference import read_series
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -49,7 +50,7 @@ async def ingest(
 
 
 async def read_one(session: Any, read: SeriesRead) -> Series:
-    """``history.read_series`` of one ``SeriesRead``: what ``read_many`` must answer."""
+    """``reference.read_series`` of one ``SeriesRead``: what ``read_many`` must answer."""
     return await read_series(
         session,
         read.series,

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from app.metrics.batched import ANSWERS, Answers, SeriesRead, read_many
-from app.metrics.history import PointColumns, Series, read_series
+from app.metrics.history import PointColumns, Series
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
 from tests.compare.helpers import columns, count_statements, ingest, merged, read_one
+from tests.compare.reference import read_series
 
 LONG = list(range(5000))
 

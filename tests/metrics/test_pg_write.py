@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.metrics import pg_store, store
+from app.metrics import rules, store
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch
-from app.metrics.rollups import LEVELS, rollup_rows
+from app.metrics.rules import LEVELS, rollup_rows
 from app.models import Experiment, MetricSeries, User, metric_points, metric_rollups
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
@@ -70,7 +70,7 @@ def _same(a: Any, b: Any) -> bool:
 def assert_rows_equal(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]]) -> None:
     assert len(left) == len(right)
     for row_a, row_b in zip(left, right, strict=True):
-        assert all(_same(a, b) for a, b in zip(row_a, row_b, strict=True)), (row_a, row_b)
+        assert all(_same(a, b) for a, b in zip(row_a, row_b, strict=True)), repr((row_a, row_b))
 
 
 async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
@@ -117,9 +117,10 @@ async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def write_both(services, one, other, user, batch) -> None:
-    """The batch into ``one`` by ``store.write_batch``, into ``other`` step by step."""
+    """The batch into ``one`` by the services' store (one statement on PostgreSQL), into
+    ``other`` step by step."""
     async with services.db.unit_of_work() as session:
-        await store.write_batch(session, one, batch, T0, user)
+        await services.metrics.write_batch(session, one, batch, T0, user)
     async with services.db.unit_of_work() as session:
         await step_by_step(session, other, batch)
 
@@ -165,16 +166,16 @@ def sorted_finite_batch(rng: random.Random, size: int, first: int) -> MetricBatc
 def test_bucket_slices_of_a_sorted_finite_batch_equal_the_general_buckets(seed):
     rng = random.Random(seed)
     batch = sorted_finite_batch(rng, rng.randrange(1, 1200), rng.randrange(100))
-    fast = pg_store._sorted_finite_rows(batch.steps, batch.values)
+    fast = rules._sorted_finite_buckets(1, batch.steps, batch.values)
     assert fast is not None
-    assert_rows_equal(fast, pg_store._any_rows(None, batch.steps, batch.values))
+    assert_rows_equal(fast, rules._any_buckets(None, batch.steps, batch.values))
 
 
 def test_unsorted_or_non_finite_batches_take_the_general_buckets():
-    assert pg_store._sorted_finite_rows([2, 1], [1.0, 2.0]) is None
+    assert rules._sorted_finite_buckets(1, [2, 1], [1.0, 2.0]) is None
     for special in (math.nan, math.inf, -math.inf):
-        assert pg_store._sorted_finite_rows([1, 2], [1.0, special]) is None
-    assert pg_store._sorted_finite_rows([1, 2], [1e308, 1e308]) is None  # the sum overflows
+        assert rules._sorted_finite_buckets(1, [1, 2], [1.0, special]) is None
+    assert rules._sorted_finite_buckets(1, [1, 2], [1e308, 1e308]) is None  # the sum overflows
 
 
 @pytest.mark.parametrize("seed", range(3))

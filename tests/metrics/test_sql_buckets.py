@@ -1,6 +1,7 @@
 """On PostgreSQL ``read_many`` turns output buckets into points in SQL
 (``batched_pg.POINTS``: per series one row of arrays); the Python fold of bucket rows
-(``in_sql=False``, SQLite's path) and ``read_series`` are the references. Random series
+(the SQLite store's reads, run here on PostgreSQL) and ``reference.read_series`` are the
+references. Random series
 (NaN, ±Inf, gaps, offsets, several batches, equal values), whole and sub-range reads,
 short and long, every ``maxPoints`` regime."""
 
@@ -21,6 +22,8 @@ from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, _plan, read_many
 from app.metrics.batched_sql import PointsRequest
 from app.metrics.history import Series
+from app.metrics.rules import Bucketing
+from app.metrics.stores import PostgresMetricStore, SQLiteMetricStore
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
@@ -122,13 +125,13 @@ async def test_points_in_sql_are_the_python_fold_and_read_series(services, loade
         in_sql = await read_many(session, reads)
     ANSWERS.clear()
     async with services.db.reader() as session:
-        folded = await read_many(session, reads, in_sql=False)
+        folded = await read_many(session, reads, SQLiteMetricStore())
         one_by_one = [await read_one(session, read) for read in reads]
     ANSWERS.clear()
     compared = 0
     for read, got, fold, each in zip(reads, in_sql, folded, one_by_one, strict=True):
         # equal values: the fold merges the buckets of reads under 5 points in row order,
-        # and read_series' grouped rollups pick among equal values in no set order
+        # and the reference's grouped rollups pick among equal values in no set order
         if not has_ties(read.key) or read.max_points >= 5:
             assert shape(got) == shape(fold), read
         if not has_ties(read.key):
@@ -151,20 +154,21 @@ def points_statements(counter: StatementCounter) -> int:
 
 
 async def test_points_in_sql_cost_the_same_statements(services, loaded):
-    """The fold's one bucket statement becomes one POINTS statement per connection: two
-    here, as the pool has connections to spare (the next test holds them)."""
+    """The fold's two bucket statements (raw edges, rollup rows) become one POINTS
+    statement per connection: two here, as the pool has connections to spare (the next
+    test holds them)."""
     reads = [SeriesRead(row, key, 50) for key, row in loaded.items()]
     counts, points = [], []
-    for in_sql in (True, False):
+    for store in (PostgresMetricStore(), SQLiteMetricStore()):
         ANSWERS.clear()
         with count_statements(services) as counter:
             async with services.db.reader() as session:
-                await read_many(session, reads, in_sql=in_sql)
+                await read_many(session, reads, store)
         counts.append(counter.selects())
         points.append(points_statements(counter))
     ANSWERS.clear()
     assert points == [2, 0]
-    assert counts[0] == counts[1] + 1
+    assert counts[0] == counts[1]
 
 
 async def test_the_buckets_use_a_second_connection_only_when_the_pool_has_one_to_spare(
@@ -203,7 +207,7 @@ async def test_a_failing_half_is_raised_after_both_halves_end(services, loaded):
     def whole(row: MetricSeries, width: int) -> PointsRequest:
         assert row.last_step is not None
         last = row.last_step
-        return (row.id, 0, last, last + 1, last, width, 0, 1, 0), width
+        return Bucketing(row.id, 0, last, last + 1, last, width, 0, 1, 0), width
 
     rows = sorted(loaded.values(), key=lambda r: -r.count)[:24]
     heavy = [whole(row, 1) for row in rows]
