@@ -20,9 +20,8 @@ from app.experiments.schemas import (
 )
 from app.hypotheses import service as hypotheses
 from app.hypotheses.schemas import HypothesisUpdate
-from app.metrics import service as metrics
 from app.metrics.batch import batch_from_points
-from app.metrics.events import publish_metrics
+from app.metrics.workflows import ingest_batch
 from app.models.base import utcnow
 from app.models.enums import FailureReason
 from app.offload import sized
@@ -85,17 +84,13 @@ async def _log_metrics(
         limit=info.context.settings.metrics_max_batch_points,
     )
     await info.context.charge_ingest(len(batch))
-    result = await metrics.ingest_metrics_alone(
-        info.context.services.db,
+    result = await ingest_batch(
+        info.context.services,
         actor=actor,
         experiment_id=experiment,
         batch=batch,
         batch_id=batch_id,
-        mirror=info.context.services.mirrors,
-        store=info.context.services.metrics,
     )
-    if not result.duplicate:
-        publish_metrics(info.context.services.live, experiment, batch, result.seq)
     return result.accepted
 
 

@@ -10,7 +10,6 @@ import strawberry
 from app.notifications import service as notifications
 from app.resources import actions, workflows
 from app.resources import service as resources
-from app.resources.scheduler import publish_pool_change
 from schema.context import Info, parse_id
 from schema.resource_types import ResourcePool, ResourcePoolInput
 from schema.types import Experiment, Notification
@@ -48,19 +47,17 @@ async def unread_notification_count(info: Info) -> int:
 
 async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> ResourcePool:
     actor = await info.context.actor()
-    async with info.context.transaction() as session:
-        pool = await resources.upsert_pool(
-            session,
-            actor=actor,
-            name=input.name,
-            gpu_type=input.gpu_type,
-            capacity=input.capacity,
-            hourly_cost_per_gpu=input.hourly_cost_per_gpu,
-            cpu_cores=input.cpu_cores,
-            memory_gb=input.memory_gb,
-            hourly_cost_per_cpu_core=input.hourly_cost_per_cpu_core,
-        )
-    publish_pool_change(info.context.services.live, pool.name)  # the queue may move
+    pool = await workflows.upsert_pool(
+        info.context.services,
+        actor=actor,
+        name=input.name,
+        gpu_type=input.gpu_type,
+        capacity=input.capacity,
+        hourly_cost_per_gpu=input.hourly_cost_per_gpu,
+        cpu_cores=input.cpu_cores,
+        memory_gb=input.memory_gb,
+        hourly_cost_per_cpu_core=input.hourly_cost_per_cpu_core,
+    )
     return ResourcePool.from_view(pool)
 
 

@@ -40,6 +40,7 @@ from app.experiments.validators import git_errors
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch, parse_batch
 from app.metrics.events import publish_metrics
+from app.metrics.workflows import ingest_batch
 from app.mlflow_api import service
 from app.mlflow_api.errors import MlflowError
 from app.mlflow_api.shapes import run_rows, runs_json
@@ -406,15 +407,7 @@ async def log_batch(
     batch = metric_batch(metrics_items) if metrics_items else None
     if not params and not tags:
         if batch is not None:
-            alone = await metrics.ingest_metrics_alone(
-                services.db,
-                actor=actor,
-                experiment_id=run_id,
-                batch=batch,
-                mirror=services.mirrors,
-                store=services.metrics,
-            )
-            publish_metrics(services.live, run_id, batch, alone.seq)
+            await ingest_batch(services, actor=actor, experiment_id=run_id, batch=batch)
         else:
             async with services.db.reader() as session:
                 await experiments.get_actionable_experiment(

@@ -7,7 +7,9 @@ import uuid
 
 from app.experiments.events import publish_cost
 from app.models import Experiment, User
-from app.resources import actions
+from app.resources import actions, service
+from app.resources.scheduler import publish_pool_change
+from app.resources.service import PoolView
 from app.services import Services
 
 
@@ -25,3 +27,34 @@ async def add_api_cost(
         )
     publish_cost(services.live, row.id)
     return row
+
+
+async def upsert_pool(
+    services: Services,
+    *,
+    actor: User,
+    name: str,
+    gpu_type: str,
+    capacity: int,
+    hourly_cost_per_gpu: float,
+    cpu_cores: int | None = None,
+    memory_gb: int | None = None,
+    hourly_cost_per_cpu_core: float | None = None,
+) -> PoolView:
+    """``service.upsert_pool`` in a unit of work of its own; after it commits the queue's
+    scheduler (on whichever replica) hears that the pool changed: a grown pool may start
+    waiting runs."""
+    async with services.db.unit_of_work() as session:
+        pool = await service.upsert_pool(
+            session,
+            actor=actor,
+            name=name,
+            gpu_type=gpu_type,
+            capacity=capacity,
+            hourly_cost_per_gpu=hourly_cost_per_gpu,
+            cpu_cores=cpu_cores,
+            memory_gb=memory_gb,
+            hourly_cost_per_cpu_core=hourly_cost_per_cpu_core,
+        )
+    publish_pool_change(services.live, pool.name)
+    return pool

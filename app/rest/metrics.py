@@ -15,9 +15,9 @@ from app.errors import Forbidden, InvalidTransition, ValidationFailed
 from app.experiments.service import get_experiment
 from app.metrics import service as metrics
 from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
-from app.metrics.events import publish_metrics
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
 from app.metrics.rules import summary_statistics
+from app.metrics.workflows import ingest_batch
 from app.models import MetricSeries
 from app.models.base import utcnow
 from app.offload import sized_by
@@ -138,17 +138,9 @@ async def _ingest(call: Call, body: Any) -> dict[str, int]:
         body, parse_batch, body, now=utcnow(), limit=call.settings.metrics_max_batch_points
     )
     await call.charge_ingest(len(batch))
-    result = await metrics.ingest_metrics_alone(
-        call.services.db,
-        actor=call.actor,
-        experiment_id=experiment_id,
-        batch=batch,
-        batch_id=batch_id,
-        mirror=call.services.mirrors,
-        store=call.services.metrics,
+    result = await ingest_batch(
+        call.services, actor=call.actor, experiment_id=experiment_id, batch=batch, batch_id=batch_id
     )
-    if not result.duplicate:
-        publish_metrics(call.services.live, experiment_id, batch, result.seq)
     return {"accepted": result.accepted}
 
 

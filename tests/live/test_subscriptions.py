@@ -222,9 +222,15 @@ async def test_experiments_changed_respects_visibility_and_filter(run, services,
         await asyncio.sleep(0.2)
         await everything.stop()
         await llm_only.stop()
+    # the fixture's own run ("exp", the caller's) may still get its start's event late on
+    # a loaded machine; the other user's run never shows
     names = {i["experimentsChanged"]["experiment"]["name"] for i in everything.items}
-    assert names == {"mine"}
-    kinds = [i["experimentsChanged"]["kind"] for i in everything.items]
+    assert "mine" in names and names <= {"mine", "exp"}
+    kinds = [
+        i["experimentsChanged"]["kind"]
+        for i in everything.items
+        if i["experimentsChanged"]["experiment"]["name"] == "mine"
+    ]
     assert kinds == ["CREATED", "UPDATED"]
     assert {i["experimentsChanged"]["experiment"]["name"] for i in llm_only.items} == {"mine"}
 
