@@ -11,11 +11,11 @@ of ``app.metrics.rules``: SQLite by running them in Python, PostgreSQL by its ow
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import FromClause, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
@@ -85,7 +85,21 @@ class MetricStore(Protocol):
 
 
 class _SharedReads:
-    """The reads whose SQL is the same on both databases."""
+    """The reads whose SQL is the same on both databases, and those that differ only in
+    the statement each store gives (``raw_query``, ``last_query``)."""
+
+    raw_query: Callable[[FromClause], Select[Any]]
+    last_query: Callable[[FromClause], Select[Any]]
+
+    async def raw_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> dict[Range, list[Point]]:
+        return await batched_sql.raw_points(session, ranges, self.raw_query)
+
+    async def last_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> dict[Range, Point | None]:
+        return await batched_sql.last_points(session, ranges, self.last_query)
 
     async def summaries(
         self, session: AsyncSession, experiment_ids: list[uuid.UUID], keys: list[str] | None
@@ -109,6 +123,8 @@ class SQLiteMetricStore(_SharedReads):
     reads fold the rows of a few plain statements."""
 
     name = "sqlite"
+    raw_query = staticmethod(batched_sql.sqlite_raw_query)
+    last_query = staticmethod(batched_sql.sqlite_last_query)
 
     async def write_batch(
         self,
@@ -126,20 +142,10 @@ class SQLiteMetricStore(_SharedReads):
         async with db.unit_of_work() as session:
             return await store.write_batch(session, experiment_id, batch, now, actor)
 
-    async def raw_points(
-        self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, list[Point]]:
-        return await batched_sql.raw_points(session, ranges, batched_sql.sqlite_raw_query)
-
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
     ) -> dict[PointsRequest, Extremes]:
         return await batched_sql.folded_points(session, requests)
-
-    async def last_points(
-        self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, Point | None]:
-        return await batched_sql.last_points(session, ranges, batched_sql.sqlite_last_query)
 
 
 class PostgresMetricStore(_SharedReads):
@@ -147,6 +153,8 @@ class PostgresMetricStore(_SharedReads):
     statement that returns the bucket extremes as arrays."""
 
     name = "postgresql"
+    raw_query = staticmethod(batched_pg.raw_points_query)
+    last_query = staticmethod(batched_pg.last_points_query)
 
     async def write_batch(
         self,
@@ -174,20 +182,10 @@ class PostgresMetricStore(_SharedReads):
                 await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
         return seq
 
-    async def raw_points(
-        self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, list[Point]]:
-        return await batched_sql.raw_points(session, ranges, batched_pg.raw_points_query)
-
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
     ) -> dict[PointsRequest, Extremes]:
         return await batched_sql.bucket_points(session, requests)
-
-    async def last_points(
-        self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, Point | None]:
-        return await batched_sql.last_points(session, ranges, batched_pg.last_points_query)
 
 
 STORES: dict[str, MetricStore] = {
