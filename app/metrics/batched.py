@@ -36,10 +36,10 @@ per-point objects either.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from cachetools import LRUCache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics import batched_sql as sql
@@ -123,28 +123,24 @@ class Answers:
 
     def __init__(self, max_points: int) -> None:
         self.max_points = max_points
-        self.points = 0
-        self._kept: OrderedDict[Hashable, Series] = OrderedDict()
+        self._kept: LRUCache[Hashable, Series] = LRUCache(
+            max_points, getsizeof=lambda answer: len(answer.points)
+        )
+
+    @property
+    def points(self) -> int:
+        return int(self._kept.currsize)
 
     def get(self, key: Hashable) -> Series | None:
-        found = self._kept.get(key)
-        if found is not None:
-            self._kept.move_to_end(key)
-        return found
+        return self._kept.get(key)  # a hit is the most recently used
 
     def put(self, key: Hashable, answer: Series) -> None:
-        size = len(answer.points)
-        if size > self.max_points or key in self._kept:
+        if len(answer.points) > self.max_points or key in self._kept:
             return
         self._kept[key] = answer
-        self.points += size
-        while self.points > self.max_points:
-            _, dropped = self._kept.popitem(last=False)
-            self.points -= len(dropped.points)
 
     def clear(self) -> None:
         self._kept.clear()
-        self.points = 0
 
     def __len__(self) -> int:
         return len(self._kept)
