@@ -28,7 +28,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.db import Database, asyncpg_connection, dialect_insert, in_turns
+from app.batch_ids import claim_batch_id
+from app.db import Database, asyncpg_connection, in_turns
 from app.errors import ValidationFailed
 from app.experiments.activity import touch_running
 from app.experiments.service import get_experiment
@@ -121,7 +122,9 @@ async def append_lines(
     now = utcnow()
     if batch_id is not None:
         check_batch_id(batch_id)
-        previous = await claim_batch_id(session, experiment_id, batch_id, len(lines), now)
+        previous = await claim_batch_id(
+            session, log_batches, experiment_id, batch_id, len(lines), now
+        )
         if previous is not None:
             await touch_running(
                 session, actor=actor, experiment_id=experiment_id, now=now, what="logs"
@@ -142,40 +145,6 @@ async def append_lines(
     ]
     await _insert_rows(session, experiment_id, rows)
     return AppendResult(accepted=len(rows), rows=rows)
-
-
-async def claim_batch_id(
-    session: AsyncSession, experiment_id: uuid.UUID, batch_id: str, accepted: int, now: datetime
-) -> int | None:
-    """Record a batch id; if it was seen before, return the count it was accepted with.
-
-    One INSERT … SELECT from the experiment's row, so an unknown experiment inserts
-    nothing (no foreign-key error) and answers None like a new claim: the touch that
-    follows refuses it. Only a repeated id costs a second statement.
-    """
-    experiments = Experiment.__table__
-    statement = (
-        dialect_insert(session, log_batches)
-        .from_select(
-            ["experiment_id", "batch_id", "accepted", "created_at"],
-            select(
-                experiments.c.id,
-                literal(batch_id, log_batches.c.batch_id.type),
-                literal(accepted, log_batches.c.accepted.type),
-                literal(now, log_batches.c.created_at.type),
-            ).where(experiments.c.id == experiment_id),
-        )
-        .on_conflict_do_nothing()
-        .returning(log_batches.c.accepted)
-    )
-    if (await session.execute(statement)).first() is not None:
-        return None
-    previous = await session.scalar(
-        select(log_batches.c.accepted).where(
-            log_batches.c.experiment_id == experiment_id, log_batches.c.batch_id == batch_id
-        )
-    )
-    return None if previous is None else int(previous)
 
 
 async def _insert_rows(

@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.batch_ids import claim_batch_id
 from app.db import Database
 from app.errors import ValidationFailed
 from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
@@ -16,9 +17,8 @@ from app.experiments.service import get_experiment
 from app.metrics.batch import MAX_STEP, MetricBatch
 from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import MAX_POINTS_CAP, Point, Series
-from app.metrics.store import claim_batch_id
 from app.metrics.stores import MetricStore, metric_store, store_of
-from app.models import MetricSeries, User
+from app.models import MetricSeries, User, metric_batches
 from app.models.base import utcnow
 from app.validation import check_batch_id, text_problem
 
@@ -58,7 +58,9 @@ async def ingest_metrics(
     if batch_id is not None:
         check_batch_id(batch_id)
         await check_running_for_metrics(session, actor=actor, experiment_id=experiment_id)
-        previous = await claim_batch_id(session, experiment_id, batch_id, len(batch), now)
+        previous = await claim_batch_id(
+            session, metric_batches, experiment_id, batch_id, len(batch), now
+        )
         if previous is not None:
             await touch_running_for_metrics(
                 session, actor=actor, experiment_id=experiment_id, now=now

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +22,7 @@ from app.metrics.rules import (
     stored_value,
     summary_merge,
 )
-from app.models import MetricSeries, User, metric_batches, metric_points, metric_rollups
+from app.models import MetricSeries, User, metric_points, metric_rollups
 
 CHUNK_ROWS = 1000
 T = TypeVar("T")
@@ -51,27 +50,6 @@ async def write_batch(
     return await touch_running_for_metrics(
         session, actor=actor, experiment_id=experiment_id, now=now
     )
-
-
-async def claim_batch_id(
-    session: AsyncSession, experiment_id: uuid.UUID, batch_id: str, accepted: int, now: datetime
-) -> int | None:
-    """Record a batch id; if it was seen before, return the count it was accepted with."""
-    statement = (
-        dialect_insert(session, metric_batches)
-        .values(experiment_id=experiment_id, batch_id=batch_id, accepted=accepted, created_at=now)
-        .on_conflict_do_nothing()
-        .returning(metric_batches.c.accepted)
-    )
-    if (await session.execute(statement)).first() is not None:
-        return None
-    previous = await session.scalar(
-        select(metric_batches.c.accepted).where(
-            metric_batches.c.experiment_id == experiment_id,
-            metric_batches.c.batch_id == batch_id,
-        )
-    )
-    return int(previous or 0)
 
 
 async def upsert_series(
