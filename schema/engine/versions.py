@@ -10,24 +10,13 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
+
+from app.pins import installed, minor
 
 logger = logging.getLogger("schema.engine")
 
 # Distribution name -> the minor version ("X.Y") the engine's modules were written against
 WRITTEN_FOR: dict[str, str] = {"graphql-core": "3.3", "strawberry-graphql": "0.341"}
-
-
-def minor(text: str) -> str:
-    """``"3.3.2"`` -> ``"3.3"``; ``"0.341.2.dev1"`` -> ``"0.341"``."""
-    return ".".join(text.split(".")[:2])
-
-
-def installed(distribution: str) -> str | None:
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return None
 
 
 def mismatches(
@@ -38,7 +27,7 @@ def mismatches(
     return {
         name: (wanted, found.get(name))
         for name, wanted in written_for.items()
-        if found.get(name) is None or minor(found[name] or "") != wanted
+        if found.get(name) is None or minor(found[name] or "") != minor(wanted)
     }
 
 

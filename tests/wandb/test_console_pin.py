@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from importlib import metadata
 
 import pytest
 
@@ -30,21 +29,18 @@ def test_the_installed_wandb_is_one_the_mirror_was_written_for() -> None:
 )
 def test_a_wandb_outside_the_pinned_versions_is_said(monkeypatch, version, said) -> None:
     # another release cannot be installed beside the locked one: its version is what varies
-    monkeypatch.setattr(console.metadata, "version", lambda name: version)
+    monkeypatch.setattr(console, "installed", lambda name: version)
     found = console.problem()
     assert found is not None and said in found
 
 
 def test_a_missing_wandb_is_said(monkeypatch) -> None:
-    def missing(name: str) -> str:
-        raise metadata.PackageNotFoundError(name)
-
-    monkeypatch.setattr(console.metadata, "version", missing)
+    monkeypatch.setattr(console, "installed", lambda name: None)
     assert console.problem() == "wandb is not installed (pip install 'expsvc[wandb]')"
 
 
 async def test_serve_warns_only_when_the_mirror_is_configured(settings, monkeypatch) -> None:
-    monkeypatch.setattr(console.metadata, "version", lambda name: "0.40.1")
+    monkeypatch.setattr(console, "installed", lambda name: "0.40.1")
     assert await backing_service_warnings(settings) == []
     configured = settings.model_copy(update={"wandb_project": "lab"})
     (line,) = await backing_service_warnings(configured)

@@ -12,34 +12,29 @@ is outside them or lacks the call.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import metadata
 from typing import Any
+
+from app.pins import installed, minor
 
 # [lowest, first unsupported) (major, minor): the versions the console call was checked for
 WRITTEN_FOR = ((0, 22), (0, 32))
 
 
-def _minor(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")[:2]
-    return int(major), int(minor)
-
-
 def problem() -> str | None:
     """Why the W&B mirror cannot run with the ``wandb`` installed here, or None."""
     low, high = WRITTEN_FOR
-    try:
-        installed = metadata.version("wandb")
-    except metadata.PackageNotFoundError:
+    found = installed("wandb")
+    if found is None:
         return "wandb is not installed (pip install 'expsvc[wandb]')"
-    if not low <= _minor(installed) < high:
+    if not low <= minor(found) < high:
         return (
-            f"wandb {installed} is outside the versions the mirror was written for "
+            f"wandb {found} is outside the versions the mirror was written for "
             f"(>={low[0]}.{low[1]},<{high[0]}.{high[1]})"
         )
     from wandb.sdk.interface.interface import InterfaceBase
 
     if not callable(getattr(InterfaceBase, "publish_output_raw", None)):
-        return f"wandb {installed} has no InterfaceBase.publish_output_raw (console lines)"
+        return f"wandb {found} has no InterfaceBase.publish_output_raw (console lines)"
     return None
 
 
