@@ -140,7 +140,7 @@ class SQLiteMetricStore(_SharedReads):
         self, db: Database, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
     ) -> int:
         async with db.unit_of_work() as session:
-            return await store.write_batch(session, experiment_id, batch, now, actor)
+            return await self.write_batch(session, experiment_id, batch, now, actor)
 
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
