@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 
+from app.floats import spelled
 from app.models import Experiment
 
 MAX_METRICS_PER_BATCH = 1000
@@ -134,8 +134,4 @@ def millis(moment: datetime) -> int:
 
 def metric_value(value: float | None) -> float | str:
     """MLflow's JSON takes non-finite doubles as strings; a stored NaN is None here."""
-    if value is None or math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return value
+    return "NaN" if value is None else spelled(value)

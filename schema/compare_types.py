@@ -15,7 +15,8 @@ from app.compare import metrics as compare_metrics
 from app.compare import params as compare_params
 from app.compare import service as compare
 from app.compare.goals import MetricGoal
-from app.metrics.history import Series, as_float_or_none
+from app.floats import finite_or_none
+from app.metrics.history import Series
 from app.metrics.service import check_history_args
 from app.models import Experiment as ExperimentRow
 from schema.context import Info
@@ -75,7 +76,7 @@ class MetricCell:
     def from_cell(cls, cell: compare_metrics.MetricCell) -> MetricCell:
         return cls(
             experiment_id=strawberry.ID(str(cell.experiment_id)),
-            last=None if cell.last is None else as_float_or_none(cell.last),
+            last=None if cell.last is None else finite_or_none(cell.last),
             min=cell.min,
             max=cell.max,
             best=cell.best,

@@ -8,8 +8,8 @@ from math import isfinite
 
 import strawberry
 
-from app.metrics.history import Point, Series, as_float_or_none, columns_of
-from app.metrics.rules import all_finite
+from app.floats import all_finite, finite_or_none
+from app.metrics.history import Point, Series, columns_of
 from app.models import MetricSeries as SeriesRow
 from schema.engine import Columns, plain_input
 from schema.scalars import BigInt
@@ -26,7 +26,7 @@ class MetricSummary:
 
     @classmethod
     def from_row(cls, row: SeriesRow) -> MetricSummary:
-        last = None if row.last_value is None else as_float_or_none(row.last_value)
+        last = None if row.last_value is None else finite_or_none(row.last_value)
         return cls(
             key=row.key,
             last=last,

@@ -8,7 +8,6 @@ subscription's shape is known goes straight to the socket (``schema/engine/live_
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
@@ -16,6 +15,7 @@ from typing import Annotated
 import strawberry
 
 from app.experiments.schemas import ExperimentFilterData
+from app.floats import finite_or_none
 from app.live.experiments import experiment_changes, experiment_updates, run_monitor
 from app.live.logs import SharedLines, log_feed
 from app.live.metrics import LivePoint, SharedPoints, metric_feed
@@ -80,9 +80,11 @@ class ExperimentChange:
 
 
 def _point(point: LivePoint) -> MetricEventPoint:
-    value = None if math.isnan(point.value) or math.isinf(point.value) else point.value
     return MetricEventPoint(
-        key=point.key, step=BigInt(point.step), value=value, timestamp=point.timestamp
+        key=point.key,
+        step=BigInt(point.step),
+        value=finite_or_none(point.value),
+        timestamp=point.timestamp,
     )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.compare.goals import MetricGoal, goal_for
+from app.floats import finite_or_none
 from app.models import MetricSeries
 
 
@@ -67,21 +68,17 @@ def _winner(cells: Sequence[MetricCell], goal: MetricGoal) -> uuid.UUID | None:
     return min(scored)[2] if scored else None
 
 
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
-
-
 def against_baseline(cells: Sequence[MetricCell], baseline: MetricCell) -> list[MetricCell]:
     """``cells`` with their deltas against ``baseline``'s ``last`` (the rule above)."""
-    base = _finite(baseline.last)
+    base = finite_or_none(baseline.last)
     result = []
     for cell in cells:
-        own = _finite(cell.last)
+        own = finite_or_none(cell.last)
         delta = percent = None
         if own is not None and base is not None:
-            delta = _finite(own - base)  # an overflow (1e308 - -1e308) is no number
+            delta = finite_or_none(own - base)  # an overflow (1e308 - -1e308) is no number
         if delta is not None and base:
-            percent = _finite(100.0 * delta / abs(base))
+            percent = finite_or_none(100.0 * delta / abs(base))
         result.append(replace(cell, delta_vs_baseline=delta, delta_percent=percent))
     return result
 

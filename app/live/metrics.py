@@ -25,8 +25,9 @@ from sqlalchemy import select
 
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED, Message, Subscription
+from app.floats import SPELLED
 from app.live.feed import SharedMemo, decode, experiment_channel_of, snapshot
-from app.metrics.batch import SPECIAL_VALUES, datetimes_of
+from app.metrics.batch import datetimes_of
 from app.models import Experiment, MetricSeries, User, metric_points
 from app.services import Services
 
@@ -195,7 +196,7 @@ def _points_of(event: dict[str, Any]) -> SharedPoints:
             LivePoint(
                 key,
                 step,
-                SPECIAL_VALUES[value] if isinstance(value, str) else float(value),
+                SPELLED[value] if isinstance(value, str) else float(value),
                 stamp,
             )
             for key, step, value, stamp in zip(

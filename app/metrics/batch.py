@@ -9,17 +9,16 @@ the whole batch with every bad field named.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import PayloadTooLarge, ValidationFailed
+from app.floats import SPELLED
 from app.validation import utc_time
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_\-./ ]{1,250}$")
-SPECIAL_VALUES = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 # Steps reads can downsample (their bucket arithmetic stays inside bigint), and that a
 # JSON number holds exactly in every client: 0 to 2^53 - 1 (JavaScript's MAX_SAFE_INTEGER)
 MAX_STEP = 2**53 - 1
@@ -163,8 +162,8 @@ class _Collector:
             return None
         if isinstance(value, int | float):
             return float(value)
-        if isinstance(value, str) and value in SPECIAL_VALUES:
-            return SPECIAL_VALUES[value]
+        if isinstance(value, str) and value in SPELLED:
+            return SPELLED[value]
         self.error(path, "must be a number, or NaN / Infinity / -Infinity")
         return None
 

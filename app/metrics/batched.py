@@ -42,10 +42,11 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.floats import read_value
 from app.metrics import batched_sql as sql
 from app.metrics.batched_sql import Extremes, PointsRequest, Range
 from app.metrics.history import Derived, Point, PointColumns, Series
-from app.metrics.rules import Bucketing, bucketing, read_value
+from app.metrics.rules import Bucketing, bucketing
 from app.metrics.stores import MetricStore, store_of
 from app.models import MetricSeries
 

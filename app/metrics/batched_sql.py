@@ -21,9 +21,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import QueuePool
 
+from app.floats import read_value
 from app.metrics import batched_pg as pg
 from app.metrics.history import Point
-from app.metrics.rules import Aggregate, Bucketing, bucket_extremes, level_width, read_value
+from app.metrics.rules import Aggregate, Bucketing, bucket_extremes, level_width
 from app.models import metric_points, metric_rollups
 
 # Ranges per statement on SQLite (4-7 parameters each, below its 32766-parameter limit)

@@ -12,16 +12,15 @@ from typing import Any
 
 from app.events.live import LivePublisher
 from app.events.names import experiment_channel
+from app.floats import all_finite, spelled
 from app.metrics.batch import MetricBatch
-from app.metrics.history import raw_json_value
-from app.metrics.rules import all_finite
 
 
 def json_values(values: list[float]) -> list[Any]:
     """The values as JSON can hold them: the list itself when all are finite."""
     if all_finite(values):
         return values
-    return [raw_json_value(value) for value in values]
+    return [spelled(value) for value in values]
 
 
 def metrics_event(experiment_id: uuid.UUID, batch: MetricBatch, seq: int) -> dict[str, Any]:

@@ -10,7 +10,6 @@ is ``app.metrics.batched.read_many``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +18,7 @@ from typing import Any, TypeVar, overload
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.metrics.rules import read_value
+from app.floats import read_value
 from app.models import metric_points
 
 MAX_POINTS_CAP = 10_000
@@ -117,20 +116,6 @@ class Series:
     downsampled: bool
     # kept answers (``app.metrics.batched.ANSWERS``): shared by the copies handed out
     derived: Derived | None = field(default=None, compare=False, repr=False)
-
-
-def as_float_or_none(value: float) -> float | None:
-    """GraphQL has no NaN or infinities: they are returned as null."""
-    return None if math.isnan(value) or math.isinf(value) else value
-
-
-def raw_json_value(value: float) -> Any:
-    """REST keeps the raw value: "NaN", "Infinity", "-Infinity" as strings."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return value
 
 
 async def points_page(

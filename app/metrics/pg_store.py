@@ -11,7 +11,6 @@ round trips with BEGIN and COMMIT.
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import datetime
 from typing import Any
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import actor_params, running_and_actable
 from app.db import asyncpg_connection
+from app.floats import spelled
 from app.metrics.batch import MetricBatch
 from app.metrics.rules import level1_buckets
 from app.models import User
@@ -38,7 +38,7 @@ _HIGHER = (
 
 
 def finite_sql(column: str) -> str:
-    """``rules.is_finite`` in SQL: in PostgreSQL NaN sorts above +Infinity, so these two
+    """``app.floats.is_finite`` in SQL: in PostgreSQL NaN sorts above +Infinity, so these two
     comparisons leave out NaN, +Infinity and -Infinity (and NULL, a stored NaN)."""
     return f"{column} > '-Infinity'::float8 AND {column} < 'Infinity'::float8"
 
@@ -196,11 +196,8 @@ def array_literal(items: list[Any]) -> str:
 
 
 def _float_text(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return repr(value)
+    text = spelled(value)
+    return text if isinstance(text, str) else repr(text)
 
 
 def values_literal(values: list[float]) -> str:

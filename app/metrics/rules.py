@@ -1,5 +1,6 @@
-"""The metric rules, each written once in Python: finiteness, a batch's summary per key,
-the rollup levels and their buckets, and the bucketing of a downsampled read.
+"""The metric rules, each written once in Python: a batch's summary per key, the rollup
+levels and their buckets, and the bucketing of a downsampled read (finiteness and NaN's
+storage are the float rules of ``app.floats``).
 
 The PostgreSQL store computes the same rules in SQL (``app.metrics.pg_store``'s write,
 ``app.metrics.batched_pg``'s read); ``tests/metrics/test_rules_pg.py`` checks that both
@@ -28,34 +29,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import case
 
+from app.floats import all_finite, is_finite, read_value, stored_value
+
 if TYPE_CHECKING:
     from app.metrics.batch import MetricBatch
-
-# --- finiteness -----------------------------------------------------------------------------
-
-
-def is_finite(value: float) -> bool:
-    """Only finite values count in a minimum or maximum (not NaN, not ±Infinity)."""
-    return value - value == 0
-
-
-def all_finite(values: list[float]) -> bool:
-    """No NaN or ±Infinity among ``values``, by one C-level sum: it is NaN or infinite if
-    any value is. An overflowing sum of finite values also says no, so a caller must treat
-    False as "check one by one", never as "there is one"."""
-    total = sum(values)
-    return bool(total - total == 0.0)
-
-
-def stored_value(value: float) -> float | None:
-    """NaN is kept as NULL (SQLite cannot hold NaN); infinities as they are."""
-    return None if math.isnan(value) else value
-
-
-def read_value(stored: float | None) -> float:
-    """A stored value as read back: NULL is NaN."""
-    return math.nan if stored is None else float(stored)
-
 
 # --- a batch's summary per key ---------------------------------------------------------------
 

@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import dialect_insert
 from app.experiments.activity import check_running_for_metrics, touch_running_for_metrics
+from app.floats import stored_value
 from app.metrics.batch import MetricBatch
 from app.metrics.rules import (
     Aggregate,
     batch_summaries,
     rollup_merge,
     rollup_rows,
-    stored_value,
     summary_merge,
 )
 from app.models import MetricSeries, User, metric_points, metric_rollups

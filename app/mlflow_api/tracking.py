@@ -17,7 +17,6 @@ work and publishes its live event after the commit.
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -37,6 +36,7 @@ from app.experiments.schemas import (
 )
 from app.experiments.start_hooks import StartHooks
 from app.experiments.validators import git_errors
+from app.floats import spelled
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch, parse_batch
 from app.metrics.events import publish_metrics
@@ -125,8 +125,8 @@ def metric_batch(items: list[dict[str, Any]]) -> MetricBatch:
     points = []
     for item in items:
         value = item.get("value")
-        if isinstance(value, float) and not math.isfinite(value):
-            value = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        if isinstance(value, float):
+            value = spelled(value)
         point = {"key": item.get("key"), "value": value, "step": item.get("step") or 0}
         if item.get("timestamp") is not None:
             point["timestamp"] = item["timestamp"]

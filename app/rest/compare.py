@@ -17,8 +17,9 @@ from app.compare import service as compare
 from app.compare.goals import MetricGoal
 from app.compare.params import param_rows
 from app.errors import NotFound, ValidationFailed
+from app.floats import spelled
 from app.metrics.batched import SeriesRead, read_many
-from app.metrics.history import MAX_POINTS_CAP, raw_json_value
+from app.metrics.history import MAX_POINTS_CAP
 from app.metrics.service import check_history_args, summaries_by_experiment
 from app.models.base import utcnow
 from app.rate_limits import RouteClass
@@ -134,7 +135,7 @@ def _metric_json(row: compare_metrics.MetricRow) -> dict[str, Any]:
         "cells": [
             {
                 "experiment_id": str(cell.experiment_id),
-                "last": None if cell.last is None else raw_json_value(cell.last),
+                "last": None if cell.last is None else spelled(cell.last),
                 "min": cell.min,
                 "max": cell.max,
                 "best": cell.best,

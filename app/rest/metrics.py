@@ -13,9 +13,10 @@ from pydantic import Field
 
 from app.errors import Forbidden, InvalidTransition, ValidationFailed
 from app.experiments.service import get_experiment
+from app.floats import spelled
 from app.metrics import service as metrics
 from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
-from app.metrics.history import MAX_POINTS_CAP, Series, columns_of, raw_json_value
+from app.metrics.history import MAX_POINTS_CAP, Series, columns_of
 from app.metrics.rules import summary_statistics
 from app.metrics.workflows import ingest_batch
 from app.models import MetricSeries
@@ -168,7 +169,7 @@ async def post_metrics_batch(call: Call) -> Any:
 def _summary_json(row: MetricSeries) -> dict[str, Any]:
     statistics = summary_statistics(row)
     if statistics["last"] is not None:
-        statistics["last"] = raw_json_value(statistics["last"])
+        statistics["last"] = spelled(statistics["last"])
     return {"key": row.key, **statistics}
 
 
@@ -176,7 +177,7 @@ def _series_json(series: Series) -> dict[str, Any]:
     return {
         "key": series.key,
         "points": [
-            {"step": step, "value": raw_json_value(value), "timestamp": stamp}
+            {"step": step, "value": spelled(value), "timestamp": stamp}
             for step, value, stamp in zip(*columns_of(series.points), strict=True)
         ],
         "total_points": series.total_points,

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.floats import spelled
 from app.integrations.wandb import records
 from app.integrations.wandb.framing import Damage, NotATransactionLog, read_records
 
@@ -97,10 +97,7 @@ def _number(value: Any) -> float | str | None:
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
-        number = float(value)
-        if math.isfinite(number):
-            return number
-        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+        return spelled(float(value))
     return None
 
 
