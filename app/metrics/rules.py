@@ -11,11 +11,12 @@ Rollup level ``n`` (1…8) groups steps into buckets ``16**n`` steps wide. A dow
 read picks the coarsest level finer than the bucket it wants, so it reads at most ~16
 rollup rows per output bucket whatever the length of the series.
 
-Adding a summary statistic (say the mean): its rule in ``batch_summaries`` (per batch),
-``summary_merge`` (into the stored row; a mean needs a sum beside the count) and
-``summary_statistics`` (what REST shows); if PostgreSQL needs a per-bucket figure for it,
-a field of ``Level1``; the same in ``pg_store.WRITE_BATCH``; a column of ``metric_series``
-(the model and a migration); the GraphQL type ``schema.metric_types.MetricSummary``.
+Adding a summary statistic (say the mean), in this module: its rule in
+``batch_summaries`` (per batch), ``summary_merge`` (into the stored row; a mean needs a
+sum beside the count), ``summary_statistics`` (what REST and GraphQL show) and
+``STATISTICS`` (REST's OpenAPI document); outside it: the same rule in
+``pg_store.WRITE_BATCH``, a column of ``metric_series`` (the model and a migration) and a
+field of the GraphQL type ``MetricSummary``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,14 @@ def summary_merge(table: Any, new: Any) -> dict[str, Any]:
         "max_value": _greatest(table.c.max_value, new.max_value),
         "updated_at": new.updated_at,
     }
+
+
+# The statistics ``summary_statistics`` shows besides the last point and the count: each
+# a JSON number, or null when no value counts (REST's OpenAPI document lists them from here)
+STATISTICS: dict[str, str] = {
+    "min": "The finite minimum; null when no value is finite.",
+    "max": "The finite maximum; null when no value is finite.",
+}
 
 
 def summary_statistics(row: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from app.floats import spelled
 from app.metrics import service as metrics
 from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of
-from app.metrics.rules import summary_statistics
+from app.metrics.rules import STATISTICS, summary_statistics
 from app.metrics.workflows import ingest_batch
 from app.models import MetricSeries
 from app.models.base import utcnow
@@ -90,9 +90,11 @@ SUMMARY: dict[str, Any] = {
         "key": {"type": "string"},
         "last": {"oneOf": [*NUMBER_OR_SPECIAL["oneOf"], {"type": "null"}]},
         "last_step": {"type": ["integer", "null"]},
-        "min": {"type": ["number", "null"]},
-        "max": {"type": ["number", "null"]},
         "count": {"type": "integer"},
+        **{
+            name: {"type": ["number", "null"], "description": description}
+            for name, description in STATISTICS.items()
+        },
     },
 }
 HISTORY: dict[str, Any] = {

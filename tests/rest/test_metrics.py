@@ -6,11 +6,13 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
 from app.experiments import service as experiments
 from app.models import metric_points
 from app.models.enums import Role
+from app.rest.metrics import SUMMARY
 from tests.builders import create_experiment, create_hypothesis, create_running
 from tests.rest.helpers import API, bearer, error_of
 
@@ -78,6 +80,10 @@ async def test_every_body_format(client, run, services):
         "count": 5,
     }
     assert by_key["acc"]["last"] == "NaN" and by_key["acc"]["min"] is None
+    # the OpenAPI document lists exactly the statistics a summary answers with
+    for summary in summaries:
+        Draft202012Validator(SUMMARY).validate(summary)
+        assert set(summary) == set(SUMMARY["properties"])
 
 
 async def test_downsampled_history_and_ranges(client, run):
