@@ -10,6 +10,7 @@ import strawberry
 
 from app.floats import all_finite, finite_or_none
 from app.metrics.history import Point, Series, columns_of
+from app.metrics.rules import STATISTICS, summary_statistics
 from app.models import MetricSeries as SeriesRow
 from schema.engine import Columns, plain_input
 from schema.scalars import BigInt
@@ -20,21 +21,16 @@ class MetricSummary:
     key: str
     last: float | None
     last_step: BigInt | None
-    min: float | None
-    max: float | None
+    min: float | None = strawberry.field(description=STATISTICS["min"])
+    max: float | None = strawberry.field(description=STATISTICS["max"])
+    mean: float | None = strawberry.field(description=STATISTICS["mean"])
     count: BigInt
 
     @classmethod
     def from_row(cls, row: SeriesRow) -> MetricSummary:
-        last = None if row.last_value is None else finite_or_none(row.last_value)
-        return cls(
-            key=row.key,
-            last=last,
-            last_step=BigInt(row.last_step) if row.last_step is not None else None,
-            min=row.min_value,
-            max=row.max_value,
-            count=BigInt(row.count),
-        )
+        """The statistics of ``summary_statistics``; NaN and infinities as null."""
+        statistics = summary_statistics(row)
+        return cls(key=row.key, **statistics | {"last": finite_or_none(statistics["last"])})
 
 
 @strawberry.type

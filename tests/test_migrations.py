@@ -374,6 +374,77 @@ def test_0014_gives_existing_pools_cores_and_memory_and_counts_what_runs_holds(
     assert current_revisions(database_url) == ["0013"]
 
 
+def typed(sql: str, values: dict[str, Any]) -> sa.TextClause:
+    """``sql`` with its values bound by type (UUIDs and times as the models store them)."""
+    import uuid
+    from datetime import datetime
+
+    from app.models.base import UTCDateTime
+
+    def bind(name: str, value: Any) -> sa.BindParameter[Any]:
+        if isinstance(value, uuid.UUID):
+            return sa.bindparam(name, value, type_=sa.Uuid())
+        if isinstance(value, datetime):
+            return sa.bindparam(name, value, type_=UTCDateTime())
+        return sa.bindparam(name, value)
+
+    return sa.text(sql).bindparams(*(bind(k, v) for k, v in values.items()))
+
+
+def seed_experiment(connection: Connection, experiment: Any, now: Any) -> None:
+    """A RUNNING experiment ``experiment`` of a new user and hypothesis, as of 0015-0017."""
+    import uuid
+
+    from app.models.base import UTCDateTime
+
+    user, hypothesis = uuid.uuid4(), uuid.uuid4()
+    connection.execute(
+        typed(
+            "INSERT INTO users (id, name, email, role, created_at)"
+            " VALUES (:id, 'old', 'o@x.io', 'DS', :now)",
+            {"id": user, "now": now},
+        )
+    )
+    connection.execute(
+        typed(
+            "INSERT INTO hypotheses (id, title, owner_id, created_at)"
+            " VALUES (:id, 'h', :user, :now)",
+            {"id": hypothesis, "user": user, "now": now},
+        )
+    )
+    connection.execute(
+        sa.table(
+            "experiments",
+            *(sa.column(name, sa.Uuid()) for name in ("id", "hypothesis_id", "owner_id")),
+            *map(sa.column, ("name", "status", "type", "model", "framework")),
+            *(sa.column(name, sa.JSON()) for name in ("hyperparams", "config", "tags")),
+            *map(sa.column, ("gpu_count", "cpu_cores", "memory_gb", "max_duration_minutes")),
+            sa.column("created_at", UTCDateTime()),
+            sa.column("updated_at", UTCDateTime()),
+        )
+        .insert()
+        .values(
+            id=experiment,
+            hypothesis_id=hypothesis,
+            owner_id=user,
+            name="e",
+            status="RUNNING",
+            type="ML",
+            model="m",
+            framework="f",
+            hyperparams={},
+            config={},
+            tags=[],
+            gpu_count=0,
+            cpu_cores=1,
+            memory_gb=1,
+            max_duration_minutes=60,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
 def test_0016_moves_the_mlflow_mirror_rows_to_the_shared_tables_and_back(
     database_url: str,
 ) -> None:
@@ -383,21 +454,9 @@ def test_0016_moves_the_mlflow_mirror_rows_to_the_shared_tables_and_back(
     import uuid
     from datetime import UTC, datetime
 
-    from app.models.base import UTCDateTime
-
     upgrade(database_url, "0015")
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    user, hypothesis, experiment = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-
-    def typed(sql: str, values: dict[str, Any]) -> sa.TextClause:
-        def bind(name: str, value: Any) -> sa.BindParameter[Any]:
-            if isinstance(value, uuid.UUID):
-                return sa.bindparam(name, value, type_=sa.Uuid())
-            if isinstance(value, datetime):
-                return sa.bindparam(name, value, type_=UTCDateTime())
-            return sa.bindparam(name, value)
-
-        return sa.text(sql).bindparams(*(bind(k, v) for k, v in values.items()))
+    experiment = uuid.uuid4()
 
     def seed(connection: Connection) -> None:
         def run(statement: Any, values: dict[str, Any] | None = None) -> None:
@@ -406,51 +465,7 @@ def test_0016_moves_the_mlflow_mirror_rows_to_the_shared_tables_and_back(
             else:
                 connection.execute(typed(statement.text, values))
 
-        run(
-            sa.text(
-                "INSERT INTO users (id, name, email, role, created_at)"
-                " VALUES (:id, 'old', 'o@x.io', 'DS', :now)"
-            ),
-            {"id": user, "now": now},
-        )
-        run(
-            sa.text(
-                "INSERT INTO hypotheses (id, title, owner_id, created_at)"
-                " VALUES (:id, 'h', :user, :now)"
-            ),
-            {"id": hypothesis, "user": user, "now": now},
-        )
-        run(
-            sa.table(
-                "experiments",
-                *(sa.column(name, sa.Uuid()) for name in ("id", "hypothesis_id", "owner_id")),
-                *map(sa.column, ("name", "status", "type", "model", "framework")),
-                *(sa.column(name, sa.JSON()) for name in ("hyperparams", "config", "tags")),
-                *map(sa.column, ("gpu_count", "cpu_cores", "memory_gb", "max_duration_minutes")),
-                sa.column("created_at", UTCDateTime()),
-                sa.column("updated_at", UTCDateTime()),
-            )
-            .insert()
-            .values(
-                id=experiment,
-                hypothesis_id=hypothesis,
-                owner_id=user,
-                name="e",
-                status="RUNNING",
-                type="ML",
-                model="m",
-                framework="f",
-                hyperparams={},
-                config={},
-                tags=[],
-                gpu_count=0,
-                cpu_cores=1,
-                memory_gb=1,
-                max_duration_minutes=60,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        seed_experiment(connection, experiment, now)
         for item_id, sent in ((7, 500), (9, 0)):
             run(
                 sa.text(
@@ -515,3 +530,59 @@ def test_0016_moves_the_mlflow_mirror_rows_to_the_shared_tables_and_back(
         return [tuple(row) for row in queue], [tuple(row) for row in runs]
 
     assert inspect_db(database_url, read_old) == ([(7, 500), (9, 0), (10, 0)], [("12", "abc", 500)])
+
+
+def test_0017_sums_the_finite_values_of_the_series_written_before_it(database_url: str) -> None:
+    """0017: each series gets the sum and number of its finite values (NaN, stored as
+    NULL, and infinities left out); a series without finite values gets 0 and 0."""
+    import math
+    import uuid
+    from datetime import UTC, datetime
+
+    upgrade(database_url, "0016")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    experiment = uuid.uuid4()
+    values = {1: [1.5, None, math.inf, 2.5, -math.inf, 4.0], 2: [None, math.inf]}
+
+    def seed(connection: Connection) -> None:
+        seed_experiment(connection, experiment, now)
+        for series, points in values.items():
+            connection.execute(
+                typed(
+                    "INSERT INTO metric_series (id, experiment_id, key, count, updated_at)"
+                    " VALUES (:id, :e, :key, :count, :now)",
+                    {
+                        "id": series,
+                        "e": experiment,
+                        "key": f"k{series}",
+                        "count": len(points),
+                        "now": now,
+                    },
+                )
+            )
+            for step, value in enumerate(points):
+                connection.execute(
+                    typed(
+                        "INSERT INTO metric_points (series_id, step, value, timestamp)"
+                        " VALUES (:s, :step, :value, :now)",
+                        {"s": series, "step": step, "value": value, "now": now},
+                    )
+                )
+        connection.commit()
+
+    inspect_db(database_url, seed)
+    upgrade(database_url, "0017")
+
+    def read(connection: Connection) -> list[tuple[Any, ...]]:
+        rows = connection.execute(
+            sa.text("SELECT id, value_sum, finite_count FROM metric_series ORDER BY id")
+        )
+        return [tuple(row) for row in rows]
+
+    assert inspect_db(database_url, read) == [(1, 8.0, 3), (2, 0.0, 0)]
+    downgrade(database_url, "0016")
+
+    def columns(connection: Connection) -> set[str]:
+        return {column["name"] for column in sa.inspect(connection).get_columns("metric_series")}
+
+    assert not {"value_sum", "finite_count"} & inspect_db(database_url, columns)

@@ -67,7 +67,8 @@ def _stamp(at: str) -> str:
 # coarser level and each key's summary are folded from those rows: a minimum is carried as
 # ``ARRAY[value, ordinal]`` so ``min()`` keeps the value and, on ties, the earliest point
 # of the batch (a maximum as ``ARRAY[value, -ordinal]`` under ``max()``); its step and time
-# are then read from the input arrays at that ordinal. These are the rules of
+# are then read from the input arrays at that ordinal. ``sums`` adds each key's finite values
+# in the batch's order (the mean's parts). These are the rules of
 # ``rules.rollup_rows``, ``rules.batch_summaries``, ``rules.summary_merge`` and
 # ``rules.rollup_merge`` (asserted by tests/metrics/test_rules_pg.py and test_pg_write.py).
 #
@@ -105,14 +106,21 @@ summary AS (
            min(lo) AS lo, max(hi) AS hi
     FROM level1 GROUP BY k
 ),
+sums AS (
+    SELECT COALESCE(u.k, 1) AS k,
+           COALESCE(sum(u.v ORDER BY u.n) FILTER (WHERE {finite_sql("u.v")}), 0) AS value_sum,
+           count(*) FILTER (WHERE {finite_sql("u.v")}) AS finite_count
+    FROM x, unnest(x.k, x.vals) WITH ORDINALITY AS u(k, v, n)
+    GROUP BY 1
+),
 series AS (
     INSERT INTO metric_series AS m (experiment_id, key, count, first_step, last_step,
                                     last_value, last_timestamp, min_value, max_value,
-                                    updated_at)
+                                    value_sum, finite_count, updated_at)
     SELECT $1, ($2::text[])[s.k], s.count, s.first_step, s.last[1],
            NULLIF(x.vals[s.last[2]::int4], 'NaN'::float8), {_stamp("s.last[2]::int4")},
-           s.lo[1], s.hi[1], $9
-    FROM summary s, x, ok
+           s.lo[1], s.hi[1], t.value_sum, t.finite_count, $9
+    FROM summary s JOIN sums t ON t.k = s.k, x, ok
     ON CONFLICT (experiment_id, key) DO UPDATE SET
         count = m.count + EXCLUDED.count,
         first_step = LEAST(m.first_step, EXCLUDED.first_step),
@@ -123,6 +131,8 @@ series AS (
                               THEN EXCLUDED.last_timestamp ELSE m.last_timestamp END,
         min_value = LEAST(m.min_value, EXCLUDED.min_value),
         max_value = GREATEST(m.max_value, EXCLUDED.max_value),
+        value_sum = m.value_sum + EXCLUDED.value_sum,
+        finite_count = m.finite_count + EXCLUDED.finite_count,
         updated_at = EXCLUDED.updated_at
     RETURNING m.id, m.key
 ),

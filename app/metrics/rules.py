@@ -26,11 +26,13 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
+from operator import add
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import case
 
-from app.floats import all_finite, is_finite, read_value, stored_value
+from app.floats import all_finite, finite_or_none, is_finite, read_value, stored_value
 
 if TYPE_CHECKING:
     from app.metrics.batch import MetricBatch
@@ -40,9 +42,10 @@ if TYPE_CHECKING:
 
 def batch_summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
     """Each key's summary of the batch (the columns of ``metric_series``): count, first
-    step, the point at the highest step (the batch's last one on a tie), and the finite
-    minimum and maximum (None when no value is finite). Works per key on whole columns,
-    so the per-point work is in C."""
+    step, the point at the highest step (the batch's last one on a tie), the finite
+    minimum and maximum (None when no value is finite), and the sum and count of the
+    finite values (summed left to right in the batch's order, as PostgreSQL's ``sum``
+    does). Works per key on whole columns, so the per-point work is in C."""
     summary: dict[str, dict[str, Any]] = {}
     for key, positions in batch.positions_by_key().items():
         if isinstance(positions, range):
@@ -62,6 +65,8 @@ def batch_summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
             "last_timestamp": batch.timestamp_at(positions[last]),
             "min_value": min(finite) if finite else None,
             "max_value": max(finite) if finite else None,
+            "value_sum": reduce(add, finite) if finite else 0.0,
+            "finite_count": len(finite),
         }
     return summary
 
@@ -77,7 +82,8 @@ def _greatest(old: Any, new: Any) -> Any:
 def summary_merge(table: Any, new: Any) -> dict[str, Any]:
     """A stored summary (``table``'s columns) merged with a batch's (``new``, an upsert's
     ``excluded``): counts add up, the earlier first step, the point at the higher last
-    step (the batch's on a tie), the lower minimum and the higher maximum."""
+    step (the batch's on a tie), the lower minimum and the higher maximum, sums and
+    counts of finite values added."""
     newer = new.last_step >= table.c.last_step
     return {
         "count": table.c.count + new.count,
@@ -87,6 +93,8 @@ def summary_merge(table: Any, new: Any) -> dict[str, Any]:
         "last_timestamp": case((newer, new.last_timestamp), else_=table.c.last_timestamp),
         "min_value": _least(table.c.min_value, new.min_value),
         "max_value": _greatest(table.c.max_value, new.max_value),
+        "value_sum": table.c.value_sum + new.value_sum,
+        "finite_count": table.c.finite_count + new.finite_count,
         "updated_at": new.updated_at,
     }
 
@@ -96,18 +104,20 @@ def summary_merge(table: Any, new: Any) -> dict[str, Any]:
 STATISTICS: dict[str, str] = {
     "min": "The finite minimum; null when no value is finite.",
     "max": "The finite maximum; null when no value is finite.",
+    "mean": "The mean of the finite values; null when none is finite or their sum overflows.",
 }
 
 
 def summary_statistics(row: Any) -> dict[str, Any]:
     """A series' summary row (``metric_series``) as the statistics REST and GraphQL show,
     by their public names: the last value (NaN as NaN; None before any point), its step,
-    the finite minimum and maximum, the count."""
+    the finite minimum, maximum and mean, the count."""
     return {
         "last": None if row.last_step is None else read_value(row.last_value),
         "last_step": row.last_step,
         "min": row.min_value,
         "max": row.max_value,
+        "mean": finite_or_none(row.value_sum / row.finite_count) if row.finite_count else None,
         "count": row.count,
     }
 

@@ -47,6 +47,9 @@ class MetricSeries(Base):
     last_timestamp: Mapped[datetime | None] = mapped_column()
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)
+    # the mean's parts: the sum and the number of the finite values
+    value_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    finite_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (

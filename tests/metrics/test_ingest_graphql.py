@@ -19,7 +19,7 @@ LOG = """mutation($id: ID!, $points: [MetricPointInput!]!, $batchId: String) {
   logMetrics(experimentId: $id, points: $points, batchId: $batchId) }"""
 READ = """query($id: ID!) { experiment(id: $id) {
   lastActivityAt metricKeys
-  metricSummaries { key last lastStep min max count }
+  metricSummaries { key last lastStep min max mean count }
   loss: metric(key: "loss", maxPoints: 10) { key totalPoints downsampled
      points { step value timestamp } }
 } }"""
@@ -44,6 +44,10 @@ async def test_log_and_read_back(client, run):
     points.append({"key": "acc", "value": 0.9, "step": 3, "timestamp": "2026-01-01T00:00:00Z"})
     data = await ok(client, LOG, {"id": experiment_id, "points": points}, token=token)
     assert data["logMetrics"] == 41
+    more = [{"key": "acc", "value": 0.3, "step": 4}]  # a second batch merges into the summary
+    assert (await ok(client, LOG, {"id": experiment_id, "points": more}, token=token))[
+        "logMetrics"
+    ] == 1
     exp = (await ok(client, READ, {"id": experiment_id}, token=token))["experiment"]
     assert exp["metricKeys"] == ["acc", "loss"]
     summaries = {s["key"]: s for s in exp["metricSummaries"]}
@@ -53,9 +57,11 @@ async def test_log_and_read_back(client, run):
         "lastStep": 39,
         "min": 1 / 40,
         "max": 1.0,
+        "mean": pytest.approx(sum(1.0 / (s + 1) for s in range(40)) / 40, rel=1e-12),
         "count": 40,
     }
-    assert summaries["acc"]["count"] == 1
+    assert summaries["acc"]["count"] == 2
+    assert summaries["acc"]["mean"] == pytest.approx(0.6, rel=1e-12)
     loss = exp["loss"]
     assert loss["totalPoints"] == 40 and loss["downsampled"] is True
     assert len(loss["points"]) <= 10 and loss["points"][-1]["step"] == 39

@@ -77,15 +77,11 @@ async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
     series = (
         await session.execute(
             select(
-                MetricSeries.id,
-                MetricSeries.key,
-                MetricSeries.count,
-                MetricSeries.first_step,
-                MetricSeries.last_step,
-                MetricSeries.last_value,
-                MetricSeries.last_timestamp,
-                MetricSeries.min_value,
-                MetricSeries.max_value,
+                *(
+                    column
+                    for column in MetricSeries.__table__.columns
+                    if column.name not in ("experiment_id", "updated_at")
+                )
             )
             .where(MetricSeries.experiment_id == experiment_id)
             .order_by(MetricSeries.key)

@@ -77,9 +77,11 @@ async def test_every_body_format(client, run, services):
         "last_step": 4,
         "min": 1.0,
         "max": 2.5,
+        "mean": 1.75,  # of the finite values: Infinity does not count
         "count": 5,
     }
     assert by_key["acc"]["last"] == "NaN" and by_key["acc"]["min"] is None
+    assert by_key["acc"]["mean"] is None
     # the OpenAPI document lists exactly the statistics a summary answers with
     for summary in summaries:
         Draft202012Validator(SUMMARY).validate(summary)
