@@ -558,7 +558,11 @@ export type MetricSummary = {
   key: Scalars['String']['output'];
   last?: Maybe<Scalars['Float']['output']>;
   lastStep?: Maybe<Scalars['BigInt']['output']>;
+  /** The finite maximum; null when no value is finite. */
   max?: Maybe<Scalars['Float']['output']>;
+  /** The mean of the finite values; null when none is finite or their sum overflows. */
+  mean?: Maybe<Scalars['Float']['output']>;
+  /** The finite minimum; null when no value is finite. */
   min?: Maybe<Scalars['Float']['output']>;
 };
 
