@@ -23,7 +23,7 @@ from app.access import actor_params, running_and_actable
 from app.db import asyncpg_connection
 from app.floats import spelled
 from app.metrics.batch import MetricBatch
-from app.metrics.rules import level1_buckets
+from app.metrics.rules import key_sums, level1_buckets
 from app.models import User
 
 # A rollup upsert's "the incoming minimum (maximum) replaces the stored one"
@@ -67,8 +67,8 @@ def _stamp(at: str) -> str:
 # coarser level and each key's summary are folded from those rows: a minimum is carried as
 # ``ARRAY[value, ordinal]`` so ``min()`` keeps the value and, on ties, the earliest point
 # of the batch (a maximum as ``ARRAY[value, -ordinal]`` under ``max()``); its step and time
-# are then read from the input arrays at that ordinal. ``sums`` adds each key's finite values
-# in the batch's order (the mean's parts). These are the rules of
+# are then read from the input arrays at that ordinal. $23-$24 are each key's sum and number of
+# finite values (``rules.key_sums``). These are the rules of
 # ``rules.rollup_rows``, ``rules.batch_summaries``, ``rules.summary_merge`` and
 # ``rules.rollup_merge`` (asserted by tests/metrics/test_rules_pg.py and test_pg_write.py).
 #
@@ -106,21 +106,14 @@ summary AS (
            min(lo) AS lo, max(hi) AS hi
     FROM level1 GROUP BY k
 ),
-sums AS (
-    SELECT COALESCE(u.k, 1) AS k,
-           COALESCE(sum(u.v ORDER BY u.n) FILTER (WHERE {finite_sql("u.v")}), 0) AS value_sum,
-           count(*) FILTER (WHERE {finite_sql("u.v")}) AS finite_count
-    FROM x, unnest(x.k, x.vals) WITH ORDINALITY AS u(k, v, n)
-    GROUP BY 1
-),
 series AS (
     INSERT INTO metric_series AS m (experiment_id, key, count, first_step, last_step,
                                     last_value, last_timestamp, min_value, max_value,
                                     value_sum, finite_count, updated_at)
     SELECT $1, ($2::text[])[s.k], s.count, s.first_step, s.last[1],
            NULLIF(x.vals[s.last[2]::int4], 'NaN'::float8), {_stamp("s.last[2]::int4")},
-           s.lo[1], s.hi[1], t.value_sum, t.finite_count, $9
-    FROM summary s JOIN sums t ON t.k = s.k, x, ok
+           s.lo[1], s.hi[1], ($23::text::float8[])[s.k], ($24::text::int8[])[s.k], $9
+    FROM summary s, x, ok
     ON CONFLICT (experiment_id, key) DO UPDATE SET
         count = m.count + EXCLUDED.count,
         first_step = LEAST(m.first_step, EXCLUDED.first_step),
@@ -231,6 +224,13 @@ def level1_columns(index: list[int] | None, steps: list[int], values: list[float
     return [array_literal(list(column)) for column in zip(*rows, strict=True)]
 
 
+def sums_columns(batch: MetricBatch) -> list[str]:
+    """``WRITE_BATCH``'s $23-$24: each key's sum (an overflow is +-Infinity) and number of
+    finite values (``rules.key_sums``) as text arrays."""
+    sums, counts = key_sums(batch)
+    return [values_literal(sums), array_literal(counts)]
+
+
 def write_batch_args(
     experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
 ) -> list[Any]:
@@ -265,6 +265,7 @@ def write_batch_args(
         now,
         *level1_columns(index, batch.steps, batch.values),
         *actor_params(actor),
+        *sums_columns(batch),
     ]
 
 

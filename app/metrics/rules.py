@@ -26,8 +26,6 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
-from operator import add
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import case
@@ -44,8 +42,8 @@ def batch_summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
     """Each key's summary of the batch (the columns of ``metric_series``): count, first
     step, the point at the highest step (the batch's last one on a tie), the finite
     minimum and maximum (None when no value is finite), and the sum and count of the
-    finite values (summed left to right in the batch's order, as PostgreSQL's ``sum``
-    does). Works per key on whole columns, so the per-point work is in C."""
+    finite values (``finite_sum``). Works per key on whole columns, so the per-point work
+    is in C."""
     summary: dict[str, dict[str, Any]] = {}
     for key, positions in batch.positions_by_key().items():
         if isinstance(positions, range):
@@ -55,7 +53,8 @@ def batch_summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
             values = [batch.values[index] for index in positions]
         top = max(steps)
         last = len(steps) - 1 - steps[::-1].index(top)
-        finite = values if all_finite(values) else [v for v in values if is_finite(v)]
+        finite = _finite(values)
+        value_sum, finite_count = finite_sum(finite)
         summary[key] = {
             "key": key,
             "count": len(steps),
@@ -65,10 +64,33 @@ def batch_summaries(batch: MetricBatch) -> dict[str, dict[str, Any]]:
             "last_timestamp": batch.timestamp_at(positions[last]),
             "min_value": min(finite) if finite else None,
             "max_value": max(finite) if finite else None,
-            "value_sum": reduce(add, finite) if finite else 0.0,
-            "finite_count": len(finite),
+            "value_sum": value_sum,
+            "finite_count": finite_count,
         }
     return summary
+
+
+def _finite(values: list[float]) -> list[float]:
+    return values if all_finite(values) else [v for v in values if is_finite(v)]
+
+
+def finite_sum(finite: list[float]) -> tuple[float, int]:
+    """The sum and the number of finite values (the mean's parts)."""
+    return sum(finite, 0.0), len(finite)
+
+
+def key_sums(batch: MetricBatch) -> tuple[list[float], list[int]]:
+    """``finite_sum`` of each key's values, the keys in the order they first appear (the
+    PostgreSQL store's per-batch figures, merged there in SQL)."""
+    sums: list[float] = []
+    counts: list[int] = []
+    values = batch.values
+    for positions in batch.positions_by_key().values():
+        mine = values if isinstance(positions, range) else [values[at] for at in positions]
+        value_sum, count = finite_sum(_finite(mine))
+        sums.append(value_sum)
+        counts.append(count)
+    return sums, counts
 
 
 def _least(old: Any, new: Any) -> Any:
