@@ -14,7 +14,7 @@ Adding a summary statistic (say the mean): its rule in ``batch_summaries`` (per 
 ``summary_merge`` (into the stored row; a mean needs a sum beside the count) and
 ``summary_statistics`` (what REST shows); if PostgreSQL needs a per-bucket figure for it,
 a field of ``Level1``; the same in ``pg_store.WRITE_BATCH``; a column of ``metric_series``
-(the model and a migration); the GraphQL type ``schema.metric_types.MetricSummary``.
+(the model and a migration); the GraphQL type ``schema.metrics.types.MetricSummary``.
 """
 
 from __future__ import annotations

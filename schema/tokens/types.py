@@ -1,6 +1,4 @@
-"""API tokens in GraphQL: the ``ApiToken`` type and the resolvers of ``apiTokens`` and
-``revokeApiToken`` (attached in ``queries.py`` and ``mutations.py``). The rules are in
-``app/users/api_tokens.py``."""
+"""The ``ApiToken`` type."""
 
 from __future__ import annotations
 
@@ -9,19 +7,9 @@ from datetime import datetime
 import strawberry
 
 from app.models import ApiToken as ApiTokenRow
-from app.users import api_tokens
 from app.users.api_tokens import TokenView
-from schema.context import Info, parse_id
-from schema.types import User, load_user
-
-API_TOKENS_DESCRIPTION = (
-    "API tokens, newest first, revoked and expired ones included (never the secret). Without "
-    "userId the caller's; another user's only for an ADMIN (FORBIDDEN otherwise)."
-)
-REVOKE_API_TOKEN_DESCRIPTION = (
-    "Revoke a token: the caller's own, or anyone's for an ADMIN (NOT_FOUND otherwise). "
-    "Revoking it again changes nothing. " + api_tokens.REVOCATION_NOTE
-)
+from schema.context import Info
+from schema.users.types import User, load_user
 
 
 @strawberry.type(description="An API token's record; the secret itself is shown only once.")
@@ -68,24 +56,3 @@ class ApiToken:
     @strawberry.field
     async def user(self, info: Info) -> User:
         return await load_user(info, self.row.user_id)
-
-
-async def api_tokens_list(
-    info: Info, user_id: strawberry.ID | None = None, first: int | None = 50
-) -> list[ApiToken]:
-    actor = await info.context.actor()
-    owner = actor.id if user_id is None else parse_id(user_id, "user")
-    async with info.context.reader() as session:
-        views = await api_tokens.list_tokens(
-            session, actor=actor, user_id=owner, first=50 if first is None else first
-        )
-    return [ApiToken.from_view(view) for view in views]
-
-
-async def revoke_api_token(info: Info, id: strawberry.ID) -> ApiToken:
-    actor = await info.context.actor()
-    services = info.context.services
-    row = await api_tokens.revoke_api_token(
-        services.db, services.auth, actor=actor, token_id=parse_id(id, "token")
-    )
-    return ApiToken(row=row, live=False)

@@ -1,149 +1,40 @@
-"""GraphQL object types. Each wraps a model row and resolves relations through loaders."""
+"""The ``Experiment`` type and its parts, and its connection. Each resolves relations through
+the request's loaders."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 import schema.enums  # noqa: F401  (registers ExperimentAction as the GraphQL enum)
-from app.access import may_raise_priority
 from app.errors import NotFound
 from app.experiments import children as nested
 from app.experiments import service as experiments
 from app.experiments.actions import ExperimentAction, allowed_actions
-from app.experiments.presets import Preset as PresetData
 from app.experiments.progress import progress_view
-from app.experiments.schemas import ExperimentFilterData, ExperimentOrderData
 from app.experiments.validators import git_web_url
 from app.logs import service as log_pages
 from app.logs.batched import PageRead
 from app.metrics import service as history_service
 from app.models import Experiment as ExperimentRow
-from app.models import Hypothesis as HypothesisRow
-from app.models import User as UserRow
 from app.models.base import utcnow
-from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, LogLevel, Role
-from app.models.resource import ApiCost as ApiCostRow
+from app.models.enums import ExperimentStatus, ExperimentType, FailureReason, LogLevel
 from app.resources import api_costs as cost_entries
 from app.resources.costs import cost_of
-from schema.artifact_types import Artifact
+from schema.artifacts.types import Artifact
 from schema.context import Info
 from schema.dataloaders import SeriesKey
-from schema.inputs import ExperimentOrder, to_model
-from schema.log_fields import LOGS_DESCRIPTION, LogPage
-from schema.metric_types import MetricSeries, MetricSummary
-from schema.notification_types import NotificationDelivery
-from schema.resource_types import Cost, NotificationFields, Reservation
+from schema.experiments.links import MlflowLink, WandbLink
+from schema.hypotheses.types import Hypothesis
+from schema.logs.types import LOGS_DESCRIPTION, LogPage
+from schema.metrics.types import MetricSeries, MetricSummary
+from schema.pages import PageInfo
+from schema.resources.costs import ApiCostConnection, Cost
+from schema.resources.types import QueueEntry, Reservation
 from schema.scalars import BigInt
-
-
-@strawberry.type(description="A waiting experiment's place in a pool's GPU queue.")
-class QueueEntry:
-    row: strawberry.Private[ExperimentRow]
-    pool: str = strawberry.field(description="The pool it waits for.")
-    position: int = strawberry.field(description="Its place in the pool's queue, from 1.")
-    since: datetime = strawberry.field(description="When it joined the queue.")
-    estimated_start_at: datetime | None = strawberry.field(
-        description="When it should start if every running reservation lasts to its end; "
-        "null when no estimate holds (more GPUs than the pool has, a cap holding it back)."
-    )
-
-    @strawberry.field
-    def experiment(self) -> Experiment:
-        return Experiment(row=self.row)
-
-    @classmethod
-    def of(cls, row: ExperimentRow) -> QueueEntry | None:
-        if row.queued_at is None or row.queue_pool is None:
-            return None
-        return cls(
-            row=row,
-            pool=row.queue_pool,
-            position=row.queue_position or 0,
-            since=row.queued_at,
-            estimated_start_at=row.queue_estimated_start_at,
-        )
-
-
-@strawberry.type
-class User:
-    row: strawberry.Private[UserRow]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def email(self) -> str:
-        return self.row.email
-
-    @strawberry.field
-    def role(self) -> Role:
-        return self.row.role
-
-    @strawberry.field(
-        description="Whether this user may put experiments ahead of the FIFO order: a "
-        "priority above 0 (on createExperiment or setExperimentPriority); TL, CURATOR, ADMIN."
-    )
-    def may_raise_priority(self) -> bool:
-        return may_raise_priority(self.row)
-
-
-async def load_user(info: Info, user_id: Any) -> User:
-    row = await info.context.loaders.users.load(user_id)
-    if row is None:
-        raise NotFound("user", user_id)
-    return User(row=row)
-
-
-@strawberry.type
-class Hypothesis:
-    row: strawberry.Private[HypothesisRow]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    async def owner(self, info: Info) -> User:
-        return await load_user(info, self.row.owner_id)
-
-    @strawberry.field
-    async def team_lead(self, info: Info) -> User | None:
-        if self.row.team_lead_id is None:
-            return None
-        return await load_user(info, self.row.team_lead_id)
-
-    @strawberry.field
-    async def observers(self, info: Info) -> list[User]:
-        rows = await info.context.loaders.observers.load(self.row.id) or []
-        return [User(row=row) for row in rows]
-
-    @strawberry.field
-    async def experiments(
-        self, info: Info, first: int | None = 50, after: str | None = None
-    ) -> ExperimentConnection:
-        actor = await info.context.actor()
-        async with info.context.reader() as session:
-            page = await experiments.list_experiments(
-                session,
-                actor=actor,
-                filter=ExperimentFilterData(hypothesis_id=self.row.id),
-                first=50 if first is None else first,
-                after=after,
-            )
-        return ExperimentConnection.from_page(page)
+from schema.users.types import User, load_user
 
 
 @strawberry.type
@@ -177,42 +68,6 @@ class GitRef:
 class Failure:
     reason: FailureReason
     message: str | None
-
-
-@strawberry.type(description="The experiment's run in MLflow, and how far the mirror got.")
-class MlflowLink:
-    experiment_id: str
-    run_id: str
-    url: str | None = strawberry.field(description="The run in the MLflow UI.")
-    synced_at: datetime | None = strawberry.field(
-        description="When MLflow last accepted something of this run."
-    )
-    pending_points: BigInt = strawberry.field(
-        description="Metric points accepted here and not yet in MLflow."
-    )
-    last_error: str | None = strawberry.field(
-        description="Why the last attempt failed; null once a later one succeeded."
-    )
-    last_error_at: datetime | None
-
-
-@strawberry.type(description="The experiment's run in W&B, and how far the mirror got.")
-class WandbLink:
-    run_path: str = strawberry.field(description="entity/project/run id (W&B's run path).")
-    url: str | None = strawberry.field(
-        description="The run in the W&B UI; null while W&B has not named its entity (offline)."
-    )
-    synced_at: datetime | None = strawberry.field(
-        description="When W&B last accepted something of this run."
-    )
-    pending_points: BigInt = strawberry.field(
-        description="Metric points accepted here and not yet in W&B (a running experiment's "
-        "latest step waits for its other keys)."
-    )
-    last_error: str | None = strawberry.field(
-        description="Why the last attempt failed; null once a later one succeeded."
-    )
-    last_error_at: datetime | None
 
 
 def progress_of(row: ExperimentRow) -> Progress:
@@ -519,12 +374,6 @@ class ExperimentEdge:
 
 
 @strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.type
 class ExperimentConnection:
     edges: list[ExperimentEdge]
     page_info: PageInfo
@@ -541,157 +390,3 @@ class ExperimentConnection:
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
             total_count=page.total_count,
         )
-
-
-@strawberry.type(description="An API cost recorded against an experiment.")
-class ApiCost:
-    row: strawberry.Private[ApiCostRow]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field(description="In the cost currency (`Cost.currency`).")
-    def amount(self) -> float:
-        return self.row.amount
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field(description="Who recorded it.")
-    async def added_by(self, info: Info) -> User:
-        return await load_user(info, self.row.created_by)
-
-
-@strawberry.type
-class ApiCostEdge:
-    cursor: str
-    node: ApiCost
-
-
-@strawberry.type
-class ApiCostConnection:
-    edges: list[ApiCostEdge]
-    page_info: PageInfo
-    total_count: int = strawberry.field(description="Entries of the experiment, all pages.")
-
-    @classmethod
-    def from_page(cls, page: cost_entries.ApiCostPage) -> ApiCostConnection:
-        return cls(
-            edges=[
-                ApiCostEdge(cursor=cursor, node=ApiCost(row=row))
-                for row, cursor in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
-        )
-
-
-@strawberry.type
-class BoardColumn:
-    status: ExperimentStatus
-    count: int
-    filter: strawberry.Private[ExperimentFilterData | None]
-
-    async def _page(
-        self, info: Info, first: int, after: str | None, order: ExperimentOrderData | None
-    ) -> experiments.Page:
-        """The column's experiments: the board's filter with this status, as
-        ``experiments(filter, orderBy, first, after)`` lists them (the same cursors)."""
-        actor = await info.context.actor()
-        base = self.filter.model_dump(exclude_unset=True) if self.filter else {}
-        column_filter = ExperimentFilterData(**(base | {"status": [self.status]}))
-        async with info.context.reader() as session:
-            return await experiments.list_experiments(
-                session, actor=actor, filter=column_filter, order=order, first=first, after=after
-            )
-
-    @strawberry.field(
-        description="The column's first experiments, newest first; `after` (an "
-        "`endCursor` of `page`, or of the `experiments` query in its default order) "
-        "continues from there."
-    )
-    async def experiments(
-        self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> list[Experiment]:
-        page = await self._page(info, 20 if first is None else first, after, None)
-        return [Experiment(row=row) for row in page.items]
-
-    @strawberry.field(
-        description="The column's experiments as a keyset-paginated connection (cursors "
-        "as the `experiments` query gives for the same order): scroll a column with "
-        "`after: pageInfo.endCursor`."
-    )
-    async def page(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        order_by: ExperimentOrder | None = None,
-    ) -> ExperimentConnection:
-        order = (
-            None if order_by is None else to_model(ExperimentOrderData, order_by, prefix="orderBy")
-        )
-        page = await self._page(info, 20 if first is None else first, after, order)
-        return ExperimentConnection.from_page(page)
-
-
-@strawberry.type
-class Preset:
-    data: strawberry.Private[PresetData]
-
-    @strawberry.field
-    def type(self) -> ExperimentType:
-        return self.data.type
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.data.description
-
-    @strawberry.field
-    def hyperparam_schema(self) -> JSON:
-        return JSON(self.data.hyperparam_schema)
-
-    @strawberry.field
-    def defaults(self) -> JSON:
-        return JSON(self.data.defaults)
-
-    @strawberry.field
-    def default_resources(self) -> ResourceRequest:
-        res = self.data.default_resources
-        return ResourceRequest(
-            gpu_type=res.gpu_type,
-            gpu_count=res.gpu_count,
-            cpu_cores=res.cpu_cores,
-            memory_gb=res.memory_gb,
-            max_duration_minutes=res.max_duration_minutes,
-        )
-
-
-@strawberry.type
-class UserWithToken:
-    user: User
-    token: str
-
-
-@strawberry.type
-class Notification(NotificationFields):
-    @strawberry.field(
-        description="Its deliveries beyond the console, one per channel the recipient chose."
-    )
-    async def deliveries(self, info: Info) -> list[NotificationDelivery]:
-        rows = await info.context.loaders.deliveries.load(self.row.id)
-        return [NotificationDelivery(row=row) for row in rows or []]
-
-    @strawberry.field
-    async def experiment(self, info: Info) -> Experiment | None:
-        """The experiment it is about (its recipients are the people who may read it)."""
-        if self.row.experiment_id is None:
-            return None
-        row = await info.context.loaders.experiments.load(self.row.experiment_id)
-        return None if row is None else Experiment(row=row)

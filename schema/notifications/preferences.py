@@ -1,69 +1,18 @@
-"""GraphQL of notification delivery: each notification's deliveries per channel, and the
-caller's delivery preferences (``notificationPreferences``,
+"""The caller's delivery preferences (``notificationPreferences``,
 ``updateNotificationPreferences``); the rules are in ``app/notifications/delivery``."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
-from app.models.notification_delivery import Channel, DeliveryStatus
-from app.models.notification_delivery import NotificationDelivery as DeliveryRow
+from app.models.notification_delivery import Channel
 from app.notifications.delivery import preferences
 from app.notifications.delivery.preferences import PreferencesUpdate, PreferencesView
 from schema.context import Info
 from schema.inputs import to_model
+from schema.notifications.types import ChannelEnum
 
-ChannelEnum = strawberry.enum(
-    Channel,
-    name="NotificationChannel",
-    description="Where a notification goes: the console (IN_APP), email, the signed "
-    "webhook, a Slack-compatible webhook.",
-)
-DeliveryStatusEnum = strawberry.enum(
-    DeliveryStatus,
-    name="DeliveryStatus",
-    description="HELD waits for its digest, PENDING for its (next) attempt; DELIVERED; "
-    "FAILED gave up (lastError says why).",
-)
-
-
-@strawberry.type(description="A notification on one channel besides the console.")
-class NotificationDelivery:
-    row: strawberry.Private[DeliveryRow]
-
-    @strawberry.field(description="The delivery id (the webhook-id; receivers de-duplicate).")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.digest_id or self.row.id))
-
-    @strawberry.field
-    def channel(self) -> Channel:
-        return Channel(self.row.channel)
-
-    @strawberry.field
-    def status(self) -> DeliveryStatus:
-        return DeliveryStatus(self.row.status)
-
-    @strawberry.field(description="Sends tried so far.")
-    def attempts(self) -> int:
-        return self.row.attempts
-
-    @strawberry.field(description="Why the last attempt failed (null after a success).")
-    def last_error(self) -> str | None:
-        return self.row.last_error
-
-    @strawberry.field(description="When a PENDING delivery is tried (again).")
-    def next_attempt_at(self) -> datetime | None:
-        return self.row.next_attempt_at if self.row.status == DeliveryStatus.PENDING else None
-
-    @strawberry.field
-    def delivered_at(self) -> datetime | None:
-        return self.row.delivered_at
-
-    @strawberry.field(description="True when it went (or goes) out as part of a digest.")
-    def digest(self) -> bool:
-        return self.row.digest_id is not None or self.row.status == DeliveryStatus.HELD
+__all__ = ["ChannelEnum"]  # registered there; the kinds' channels below take it
 
 
 @strawberry.type
@@ -136,6 +85,8 @@ class UpdateNotificationPreferencesInput:
 
 
 NOTIFICATION_PREFERENCES_DESCRIPTION = "The caller's notification delivery preferences."
+
+
 UPDATE_NOTIFICATION_PREFERENCES_DESCRIPTION = (
     "Change the caller's own delivery preferences: channels per kind, addresses (http/https "
     "URLs; not loopback or private addresses), digest. VALIDATION_FAILED changes nothing."

@@ -20,8 +20,8 @@ from app.metrics.service import check_history_args
 from app.models import Experiment as ExperimentRow
 from schema.context import Info
 from schema.dataloaders import SeriesKey
-from schema.metric_types import MetricSeries
-from schema.types import Experiment
+from schema.experiments.types import Experiment
+from schema.metrics.types import MetricSeries
 
 MetricGoalEnum = strawberry.enum(MetricGoal, name="MetricGoal")
 
