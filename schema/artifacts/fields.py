@@ -74,7 +74,7 @@ async def upload_artifact(
         size_bytes=size_bytes,
         chunks=chunks,
     )
-    return Artifact(row=row)
+    return Artifact.from_row(row)
 
 
 UPLOAD_ARTIFACT_DESCRIPTION = (
@@ -123,7 +123,7 @@ async def complete_artifact_upload(info: Info, id: strawberry.ID) -> Artifact:
     row = await direct.complete_direct_upload(
         info.context.services, actor=actor, upload_id=parse_id(id, "artifact upload")
     )
-    return Artifact(row=row)
+    return Artifact.from_row(row)
 
 
 COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION = (

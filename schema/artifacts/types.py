@@ -17,34 +17,26 @@ from schema.scalars import BigInt
 @strawberry.type(description="A file attached to an experiment: a model, checkpoint, report…")
 class Artifact:
     row: strawberry.Private[ArtifactRow]
+    id: strawberry.ID
+    name: str
+    kind: ArtifactKind
+    size_bytes: BigInt
+    sha256: str = strawberry.field(description="SHA-256 of the content, 64 lower-case hex digits.")
+    content_type: str | None
+    created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def kind(self) -> ArtifactKind:
-        return self.row.kind
-
-    @strawberry.field
-    def size_bytes(self) -> BigInt:
-        return BigInt(self.row.size_bytes)
-
-    @strawberry.field(description="SHA-256 of the content, 64 lower-case hex digits.")
-    def sha256(self) -> str:
-        return self.row.sha256
-
-    @strawberry.field
-    def content_type(self) -> str | None:
-        return self.row.content_type
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
+    @classmethod
+    def from_row(cls, row: ArtifactRow) -> Artifact:
+        return cls(
+            row=row,
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            kind=row.kind,
+            size_bytes=BigInt(row.size_bytes),
+            sha256=row.sha256,
+            content_type=row.content_type,
+            created_at=row.created_at,
+        )
 
     @strawberry.field(
         description="GET it with the bearer token for the bytes (Range supported; on S3 it "

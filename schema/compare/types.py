@@ -123,7 +123,7 @@ class Comparison:
 
     @strawberry.field(description="In the order asked.")
     def experiments(self) -> list[Experiment]:
-        return [Experiment(row=row) for row in self.rows]
+        return [Experiment.from_row(row) for row in self.rows]
 
     @strawberry.field
     def baseline_id(self) -> strawberry.ID | None:

@@ -41,7 +41,7 @@ class BoardColumn:
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> list[Experiment]:
         page = await self._page(info, 20 if first is None else first, after, None)
-        return [Experiment(row=row) for row in page.items]
+        return [Experiment.from_row(row) for row in page.items]
 
     @strawberry.field(
         description="The column's experiments as a keyset-paginated connection (cursors "

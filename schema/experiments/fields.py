@@ -47,7 +47,7 @@ class ExperimentQueries:
             row = await experiments.get_experiment(
                 session, actor=actor, experiment_id=parse_id(id, "experiment")
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.field(description="Experiments the caller may read; keyset-paginated.")
     async def experiments(
@@ -90,7 +90,7 @@ class ExperimentQueries:
 
     @strawberry.field(description="Hyperparameter schemas, defaults and resources by type.")
     def presets(self) -> list[Preset]:
-        return [Preset(data=preset) for preset in PRESETS.values()]
+        return [Preset.from_preset(preset) for preset in PRESETS.values()]
 
 
 @strawberry.type
@@ -103,7 +103,7 @@ class ExperimentMutations:
             row = await experiments.create_experiment(
                 session, actor=actor, data=data, settings=info.context.settings
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(description="Change the configuration; only while QUEUED.")
     async def update_experiment(
@@ -119,7 +119,7 @@ class ExperimentMutations:
                 data=data,
                 settings=info.context.settings,
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(
         description="QUEUED → RUNNING: reserves resources, opens the MLflow run. Without free "
@@ -137,7 +137,7 @@ class ExperimentMutations:
             experiment_id=parse_id(id, "experiment"),
             wait=wait is not False,  # null: the default
         )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(description="Leave the GPU queue: back to QUEUED, not waiting.")
     async def dequeue_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
@@ -146,7 +146,7 @@ class ExperimentMutations:
             row = await queue.dequeue(
                 session, actor=actor, experiment_id=parse_id(id, "experiment")
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(
         description="While QUEUED: the GPU queue's order, higher first (-1000-1000); above 0 "
@@ -163,7 +163,7 @@ class ExperimentMutations:
                 experiment_id=parse_id(id, "experiment"),
                 priority=priority,
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(description="RUNNING → COMPLETED.")
     async def complete_experiment(self, info: Info, id: strawberry.ID) -> Experiment:
@@ -172,7 +172,7 @@ class ExperimentMutations:
             row = await experiments.complete_experiment(
                 session, actor=actor, experiment_id=parse_id(id, "experiment")
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(description="RUNNING → FAILED, with the reason.")
     async def fail_experiment(
@@ -191,7 +191,7 @@ class ExperimentMutations:
                 reason=reason,
                 message=message,
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(description="QUEUED or RUNNING → STOPPED.")
     async def stop_experiment(
@@ -202,7 +202,7 @@ class ExperimentMutations:
             row = await experiments.stop_experiment(
                 session, actor=actor, experiment_id=parse_id(id, "experiment"), message=message
             )
-        return Experiment(row=row)
+        return Experiment.from_row(row)
 
     @strawberry.mutation(description="Store progress; RUNNING only. " + HEARTBEAT_DESCRIPTION)
     async def report_progress(
@@ -216,4 +216,4 @@ class ExperimentMutations:
             experiment_id=parse_id(experiment_id, "experiment"),
             data=data,
         )
-        return Experiment(row=row)
+        return Experiment.from_row(row)

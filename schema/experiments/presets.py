@@ -12,31 +12,18 @@ from schema.experiments.types import ResourceRequest
 
 @strawberry.type
 class Preset:
-    data: strawberry.Private[PresetData]
+    type: ExperimentType
+    description: str
+    hyperparam_schema: JSON
+    defaults: JSON
+    default_resources: ResourceRequest
 
-    @strawberry.field
-    def type(self) -> ExperimentType:
-        return self.data.type
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.data.description
-
-    @strawberry.field
-    def hyperparam_schema(self) -> JSON:
-        return JSON(self.data.hyperparam_schema)
-
-    @strawberry.field
-    def defaults(self) -> JSON:
-        return JSON(self.data.defaults)
-
-    @strawberry.field
-    def default_resources(self) -> ResourceRequest:
-        res = self.data.default_resources
-        return ResourceRequest(
-            gpu_type=res.gpu_type,
-            gpu_count=res.gpu_count,
-            cpu_cores=res.cpu_cores,
-            memory_gb=res.memory_gb,
-            max_duration_minutes=res.max_duration_minutes,
+    @classmethod
+    def from_preset(cls, data: PresetData) -> Preset:
+        return cls(
+            type=data.type,
+            description=data.description,
+            hyperparam_schema=JSON(data.hyperparam_schema),
+            defaults=JSON(data.defaults),
+            default_resources=ResourceRequest.from_row(data.default_resources),
         )

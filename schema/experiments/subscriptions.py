@@ -72,7 +72,7 @@ class ExperimentSubscriptions:
             include_current=include_current,
         )
         async for row in feed:
-            yield Experiment(row=row)
+            yield Experiment.from_row(row)
 
     @strawberry.subscription(
         description="Created and changed experiments (live table, Kanban) the caller may "
@@ -85,7 +85,9 @@ class ExperimentSubscriptions:
         actor = await info.context.actor()
         data = None if filter is None else to_model(ExperimentFilterData, filter, prefix="filter")
         async for change in experiment_changes(info.context.services, actor=actor, filter=data):
-            yield ExperimentChange(kind=change.kind, experiment=Experiment(row=change.experiment))
+            yield ExperimentChange(
+                kind=change.kind, experiment=Experiment.from_row(change.experiment)
+            )
 
     @strawberry.subscription(
         description="The Run Monitor: status and progress now, then progress, metrics, logs "

@@ -31,7 +31,7 @@ class HypothesisQueries:
             row = await hypotheses.get_visible_hypothesis(
                 session, actor=actor, hypothesis_id=parse_id(id, "hypothesis")
             )
-        return Hypothesis(row=row)
+        return Hypothesis.from_row(row)
 
     @strawberry.field
     async def hypotheses(self, info: Info, first: int | None = 50) -> list[Hypothesis]:
@@ -40,7 +40,7 @@ class HypothesisQueries:
             rows = await hypotheses.list_hypotheses(
                 session, actor=actor, first=50 if first is None else first
             )
-        return [Hypothesis(row=row) for row in rows]
+        return [Hypothesis.from_row(row) for row in rows]
 
 
 @strawberry.type
@@ -57,7 +57,7 @@ class HypothesisMutations:
             row = await hypotheses.create_hypothesis(
                 session, actor=actor, title=input.title, team_lead_id=lead, observer_ids=observers
             )
-        return Hypothesis(row=row)
+        return Hypothesis.from_row(row)
 
     @strawberry.mutation(
         description="Change a hypothesis' title, team lead or observers (observerIds replaces "
@@ -72,4 +72,4 @@ class HypothesisMutations:
             row = await hypotheses.update_hypothesis(
                 session, actor=actor, hypothesis_id=parse_id(id, "hypothesis"), data=data
             )
-        return Hypothesis(row=row)
+        return Hypothesis.from_row(row)

@@ -20,14 +20,12 @@ if TYPE_CHECKING:
 @strawberry.type
 class Hypothesis:
     row: strawberry.Private[HypothesisRow]
+    id: strawberry.ID
+    title: str
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
+    @classmethod
+    def from_row(cls, row: HypothesisRow) -> Hypothesis:
+        return cls(row=row, id=strawberry.ID(str(row.id)), title=row.title)
 
     @strawberry.field
     async def owner(self, info: Info) -> User:
@@ -42,7 +40,7 @@ class Hypothesis:
     @strawberry.field
     async def observers(self, info: Info) -> list[User]:
         rows = await info.context.loaders.observers.load(self.row.id) or []
-        return [User(row=row) for row in rows]
+        return [User.from_row(row) for row in rows]
 
     @strawberry.field
     async def experiments(

@@ -29,7 +29,7 @@ async def notification_list(
             unread_only=bool(unread_only),
             first=50 if first is None else first,
         )
-    return [Notification(row=row) for row in rows]
+    return [Notification.from_row(row) for row in rows]
 
 
 UNREAD_COUNT_DESCRIPTION = "How many of the caller's notifications are unread."
@@ -51,7 +51,7 @@ async def mark_notifications_read(info: Info, ids: list[strawberry.ID]) -> int:
 async def notification_stream(info: Info) -> AsyncGenerator[Notification, None]:
     actor = await info.context.actor()
     async for row in notifications.notification_feed(info.context.services, actor=actor):
-        yield Notification(row=row)
+        yield Notification.from_row(row)
 
 
 @strawberry.type

@@ -23,49 +23,47 @@ class NotificationKindChannels:
 
 @strawberry.type(description="The caller's delivery preferences; only they read them.")
 class NotificationPreferences:
-    view: strawberry.Private[PreferencesView]
-
-    @strawberry.field(description="Where EMAIL goes; null: your account's email.")
-    def email(self) -> str | None:
-        return self.view.email
-
-    @strawberry.field(description="The address EMAIL goes to now.")
-    def effective_email(self) -> str:
-        return self.view.email or self.view.account_email
-
-    @strawberry.field(description="Your webhook; null: the installation's (if any).")
-    def webhook_url(self) -> str | None:
-        return self.view.webhook_url
-
-    @strawberry.field(
+    email: str | None = strawberry.field(
+        description="Where EMAIL goes; null: your account's email."
+    )
+    effective_email: str = strawberry.field(description="The address EMAIL goes to now.")
+    webhook_url: str | None = strawberry.field(
+        description="Your webhook; null: the installation's (if any)."
+    )
+    webhook_secret: str | None = strawberry.field(
         description="Signs your webhook (Standard Webhooks, whsec_…); set with its URL, "
         "replaced by rotateWebhookSecret."
     )
-    def webhook_secret(self) -> str | None:
-        return self.view.webhook_secret
+    slack_webhook_url: str | None = strawberry.field(
+        description="Your Slack-compatible webhook; null: the installation's."
+    )
+    kinds: list[NotificationKindChannels] = strawberry.field(
+        description="The channels of every kind."
+    )
+    digest: bool = strawberry.field(
+        description="Noisy kinds go out as one message per digestMinutes."
+    )
+    digest_minutes: float
+    digest_kinds: list[str] = strawberry.field(
+        description="The kinds a digest collects; the others go at once."
+    )
 
-    @strawberry.field(description="Your Slack-compatible webhook; null: the installation's.")
-    def slack_webhook_url(self) -> str | None:
-        return self.view.slack_webhook_url
-
-    @strawberry.field(description="The channels of every kind.")
-    def kinds(self) -> list[NotificationKindChannels]:
-        return [
-            NotificationKindChannels(kind=kind, channels=list(channels))
-            for kind, channels in self.view.kinds.items()
-        ]
-
-    @strawberry.field(description="Noisy kinds go out as one message per digestMinutes.")
-    def digest(self) -> bool:
-        return self.view.digest
-
-    @strawberry.field
-    def digest_minutes(self) -> float:
-        return self.view.digest_minutes
-
-    @strawberry.field(description="The kinds a digest collects; the others go at once.")
-    def digest_kinds(self) -> list[str]:
-        return list(self.view.noisy_kinds)
+    @classmethod
+    def from_view(cls, view: PreferencesView) -> NotificationPreferences:
+        return cls(
+            email=view.email,
+            effective_email=view.email or view.account_email,
+            webhook_url=view.webhook_url,
+            webhook_secret=view.webhook_secret,
+            slack_webhook_url=view.slack_webhook_url,
+            kinds=[
+                NotificationKindChannels(kind=kind, channels=list(channels))
+                for kind, channels in view.kinds.items()
+            ],
+            digest=view.digest,
+            digest_minutes=view.digest_minutes,
+            digest_kinds=list(view.noisy_kinds),
+        )
 
 
 @strawberry.input
@@ -99,7 +97,7 @@ async def notification_preferences(info: Info) -> NotificationPreferences:
         view = await preferences.get_preferences(
             session, actor=actor, settings=info.context.settings
         )
-    return NotificationPreferences(view=view)
+    return NotificationPreferences.from_view(view)
 
 
 async def update_notification_preferences(
@@ -111,4 +109,4 @@ async def update_notification_preferences(
         view = await preferences.update_preferences(
             session, actor=actor, change=change, settings=info.context.settings, prefix="input."
         )
-    return NotificationPreferences(view=view)
+    return NotificationPreferences.from_view(view)

@@ -30,71 +30,64 @@ DeliveryStatusEnum = strawberry.enum(
 
 @strawberry.type(description="A notification on one channel besides the console.")
 class NotificationDelivery:
-    row: strawberry.Private[DeliveryRow]
+    id: strawberry.ID = strawberry.field(
+        description="The delivery id (the webhook-id; receivers de-duplicate)."
+    )
+    channel: Channel
+    status: DeliveryStatus
+    attempts: int = strawberry.field(description="Sends tried so far.")
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed (null after a success)."
+    )
+    next_attempt_at: datetime | None = strawberry.field(
+        description="When a PENDING delivery is tried (again)."
+    )
+    delivered_at: datetime | None
+    digest: bool = strawberry.field(
+        description="True when it went (or goes) out as part of a digest."
+    )
 
-    @strawberry.field(description="The delivery id (the webhook-id; receivers de-duplicate).")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.digest_id or self.row.id))
-
-    @strawberry.field
-    def channel(self) -> Channel:
-        return Channel(self.row.channel)
-
-    @strawberry.field
-    def status(self) -> DeliveryStatus:
-        return DeliveryStatus(self.row.status)
-
-    @strawberry.field(description="Sends tried so far.")
-    def attempts(self) -> int:
-        return self.row.attempts
-
-    @strawberry.field(description="Why the last attempt failed (null after a success).")
-    def last_error(self) -> str | None:
-        return self.row.last_error
-
-    @strawberry.field(description="When a PENDING delivery is tried (again).")
-    def next_attempt_at(self) -> datetime | None:
-        return self.row.next_attempt_at if self.row.status == DeliveryStatus.PENDING else None
-
-    @strawberry.field
-    def delivered_at(self) -> datetime | None:
-        return self.row.delivered_at
-
-    @strawberry.field(description="True when it went (or goes) out as part of a digest.")
-    def digest(self) -> bool:
-        return self.row.digest_id is not None or self.row.status == DeliveryStatus.HELD
+    @classmethod
+    def from_row(cls, row: DeliveryRow) -> NotificationDelivery:
+        status = DeliveryStatus(row.status)
+        return cls(
+            id=strawberry.ID(str(row.digest_id or row.id)),
+            channel=Channel(row.channel),
+            status=status,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            next_attempt_at=row.next_attempt_at if status == DeliveryStatus.PENDING else None,
+            delivered_at=row.delivered_at,
+            digest=row.digest_id is not None or status == DeliveryStatus.HELD,
+        )
 
 
 @strawberry.type
 class Notification:
     row: strawberry.Private[NotificationRow]
+    id: strawberry.ID
+    kind: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def kind(self) -> str:
-        return self.row.kind
-
-    @strawberry.field
-    def message(self) -> str:
-        return self.row.message
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field
-    def read_at(self) -> datetime | None:
-        return self.row.read_at
+    @classmethod
+    def from_row(cls, row: NotificationRow) -> Notification:
+        return cls(
+            row=row,
+            id=strawberry.ID(str(row.id)),
+            kind=row.kind,
+            message=row.message,
+            created_at=row.created_at,
+            read_at=row.read_at,
+        )
 
     @strawberry.field(
         description="Its deliveries beyond the console, one per channel the recipient chose."
     )
     async def deliveries(self, info: Info) -> list[NotificationDelivery]:
         rows = await info.context.loaders.deliveries.load(self.row.id)
-        return [NotificationDelivery(row=row) for row in rows or []]
+        return [NotificationDelivery.from_row(row) for row in rows or []]
 
     @strawberry.field
     async def experiment(self, info: Info) -> Experiment | None:
@@ -102,4 +95,4 @@ class Notification:
         if self.row.experiment_id is None:
             return None
         row = await info.context.loaders.experiments.load(self.row.experiment_id)
-        return None if row is None else Experiment(row=row)
+        return None if row is None else Experiment.from_row(row)

@@ -37,22 +37,20 @@ class Cost:
 @strawberry.type(description="An API cost recorded against an experiment.")
 class ApiCost:
     row: strawberry.Private[ApiCostRow]
+    id: strawberry.ID
+    amount: float = strawberry.field(description="In the cost currency (`Cost.currency`).")
+    description: str
+    created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field(description="In the cost currency (`Cost.currency`).")
-    def amount(self) -> float:
-        return self.row.amount
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
+    @classmethod
+    def from_row(cls, row: ApiCostRow) -> ApiCost:
+        return cls(
+            row=row,
+            id=strawberry.ID(str(row.id)),
+            amount=row.amount,
+            description=row.description,
+            created_at=row.created_at,
+        )
 
     @strawberry.field(description="Who recorded it.")
     async def added_by(self, info: Info) -> User:
@@ -75,7 +73,7 @@ class ApiCostConnection:
     def from_page(cls, page: cost_entries.ApiCostPage) -> ApiCostConnection:
         return cls(
             edges=[
-                ApiCostEdge(cursor=cursor, node=ApiCost(row=row))
+                ApiCostEdge(cursor=cursor, node=ApiCost.from_row(row))
                 for row, cursor in zip(page.items, page.cursors, strict=True)
             ],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),

@@ -55,7 +55,7 @@ async def extend_reservation(
             minutes=minutes,
             settings=info.context.settings,
         )
-    return Experiment(row=row)
+    return Experiment.from_row(row)
 
 
 async def add_api_cost(
@@ -71,7 +71,7 @@ async def add_api_cost(
         amount=amount,
         description=description,
     )
-    return Experiment(row=row)
+    return Experiment.from_row(row)
 
 
 @strawberry.type

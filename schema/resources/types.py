@@ -84,7 +84,7 @@ class QueueEntry:
     def experiment(self) -> Annotated[Experiment, strawberry.lazy("schema.experiments.types")]:
         from schema.experiments.types import Experiment
 
-        return Experiment(row=self.row)
+        return Experiment.from_row(self.row)
 
     @classmethod
     def of(cls, row: ExperimentRow) -> QueueEntry | None:

@@ -97,7 +97,7 @@ async def leaderboard(
     return [
         LeaderboardEntry(
             rank=entry.rank,
-            experiment=Experiment(row=entry.experiment),
+            experiment=Experiment.from_row(entry.experiment),
             value=entry.value,
             step=None if entry.step is None else BigInt(entry.step),
         )

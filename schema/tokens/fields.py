@@ -42,7 +42,7 @@ async def revoke_api_token(info: Info, id: strawberry.ID) -> ApiToken:
     row = await api_tokens.revoke_api_token(
         services.db, services.auth, actor=actor, token_id=parse_id(id, "token")
     )
-    return ApiToken(row=row, live=False)
+    return ApiToken.from_row(row, live=False)
 
 
 @strawberry.type

@@ -46,7 +46,7 @@ class UserQueries:
 
     @strawberry.field(description="The caller.")
     async def me(self, info: Info) -> User:
-        return User(row=await info.context.actor())
+        return User.from_row(await info.context.actor())
 
 
 @strawberry.type
@@ -63,4 +63,4 @@ class UserMutations:
                 role=input.role,
                 policy=TokenPolicy.from_settings(info.context.settings),
             )
-        return UserWithToken(user=User(row=row), token=token)
+        return UserWithToken(user=User.from_row(row), token=token)

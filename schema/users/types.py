@@ -17,37 +17,31 @@ from schema.pages import PageInfo
 
 @strawberry.type
 class User:
-    row: strawberry.Private[UserRow]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def email(self) -> str:
-        return self.row.email
-
-    @strawberry.field
-    def role(self) -> Role:
-        return self.row.role
-
-    @strawberry.field(
+    id: strawberry.ID
+    name: str
+    email: str
+    role: Role
+    may_raise_priority: bool = strawberry.field(
         description="Whether this user may put experiments ahead of the FIFO order: a "
         "priority above 0 (on createExperiment or setExperimentPriority); TL, CURATOR, ADMIN."
     )
-    def may_raise_priority(self) -> bool:
-        return may_raise_priority(self.row)
+
+    @classmethod
+    def from_row(cls, row: UserRow) -> User:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            email=row.email,
+            role=row.role,
+            may_raise_priority=may_raise_priority(row),
+        )
 
 
 async def load_user(info: Info, user_id: Any) -> User:
     row = await info.context.loaders.users.load(user_id)
     if row is None:
         raise NotFound("user", user_id)
-    return User(row=row)
+    return User.from_row(row)
 
 
 @strawberry.type
