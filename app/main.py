@@ -25,6 +25,7 @@ from app.rest.routes import rest_app
 from app.services import Services
 from app.web_console import GraphiQLOrAPI, WebConsole
 from app.ws_frames import ServerSend
+from schema.build import build_schema
 from schema.engine.asgi import GraphQLApp
 
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     settings = settings or Settings()
     services = services or Services.from_settings(settings)
     configure_logging(settings)
-    graphql = GraphQLApp(services)
+    graphql = GraphQLApp(services, build_schema(services.settings))
     console = WebConsole(settings.web_dist)
 
     @asynccontextmanager

@@ -188,7 +188,7 @@ def pieces(schema: Any, points: int, lines: int) -> None:
         print(f"  get_variable_values, {len(values):,} {name}: {took:6.1f} ms")
     from strawberry.types.arguments import convert_arguments
 
-    from schema.mutations import Mutation
+    from schema.roots import Mutation
 
     fields = {f.python_name: f for f in Mutation.__strawberry_definition__.fields}
     now = utcnow()

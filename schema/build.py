@@ -15,12 +15,10 @@ from schema.engine import Engine
 from schema.errors import ErrorCodes, log_unexpected
 from schema.introspection import introspection_extensions
 from schema.limits import limit_extensions
-from schema.mutations import Mutation
 from schema.observability import OperationMetrics
-from schema.queries import Query
 from schema.rate_limits import OperationRateLimit
+from schema.roots import Mutation, Query, Subscription
 from schema.scalars import SCALAR_MAP
-from schema.subscriptions import Subscription
 from schema.threaded_parsing import ThreadedParsing
 
 

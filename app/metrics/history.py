@@ -38,7 +38,7 @@ class PointColumns(Sequence[Point]):
 
     PostgreSQL returns a downsampled series as arrays (``app.metrics.batched``); kept as
     they come, tens of thousands of points go on to GraphQL's columns
-    (``schema.metric_types.point_columns``) without an object per point. Read-only: the
+    (``schema.metrics.types.point_columns``) without an object per point. Read-only: the
     lists are shared by slices' owners and copies, never changed."""
 
     __slots__ = ("stamps", "steps", "values")
@@ -90,7 +90,7 @@ def columns_of(points: Sequence[Point]) -> tuple[list[int], list[float], list[da
 class Derived:
     """Forms made from one kept answer's points (which never change: the kept copy is
     never handed out), each made on first use and shared by every copy of the answer —
-    e.g. GraphQL's columns of the points (``schema.compare_types``), so a repeated read
+    e.g. GraphQL's columns of the points (``schema.compare.types``), so a repeated read
     does not build them again."""
 
     __slots__ = ("_made", "_points")

@@ -11,12 +11,13 @@ Rollup level ``n`` (1…8) groups steps into buckets ``16**n`` steps wide. A dow
 read picks the coarsest level finer than the bucket it wants, so it reads at most ~16
 rollup rows per output bucket whatever the length of the series.
 
-Adding a summary statistic (say the mean), in this module: its rule in
-``batch_summaries`` (per batch), ``summary_merge`` (into the stored row; a mean needs a
-sum beside the count), ``summary_statistics`` (what REST and GraphQL show) and
-``STATISTICS`` (REST's OpenAPI document); outside it: the same rule in
-``pg_store.WRITE_BATCH``, a column of ``metric_series`` (the model and a migration) and a
-field of the GraphQL type ``MetricSummary``.
+A summary statistic (the mean is one) is added in this module: its rule in
+``batch_summaries`` (per batch), ``summary_merge`` (into the stored row; the mean keeps a
+sum and a count of finite values), ``summary_statistics`` (what REST and GraphQL show) and
+``STATISTICS`` (its description in REST's OpenAPI document and the GraphQL schema); and
+outside it: the same in ``pg_store.WRITE_BATCH`` (the per-batch figure as a parameter,
+like ``key_sums``, or in SQL; the merge in SQL), a column of ``metric_series`` (the model
+and a migration) and a field of the GraphQL type ``schema.metrics.types.MetricSummary``.
 """
 
 from __future__ import annotations

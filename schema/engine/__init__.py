@@ -22,7 +22,7 @@ here were written for graphql-core 3.3 and strawberry 0.341 (``versions.py``; pi
   (``response_size``: an executor that counts what it completes), the websocket
   handlers' admission, idle limits and pings (``websockets``), and the ASGI app itself
   (``asgi``: request size limit, streamed uploads; ``app/main.py`` mounts
-  ``schema.engine.asgi.GraphQLApp``, which builds the schema with ``schema/build.py``).
+  ``schema.engine.asgi.GraphQLApp`` with the schema ``schema/build.py`` builds).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
+import strawberry
 from cross_web import AsyncHTTPRequestAdapter, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -34,7 +35,6 @@ from app.errors import DomainError, PayloadTooLarge
 from app.request_body import read_body
 from app.services import Services
 from app.users.tokens import bearer_token
-from schema.build import build_schema
 from schema.context import Context
 from schema.engine.shared_events import encoded_payload
 from schema.engine.tricks import tricks_on
@@ -67,10 +67,11 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_ws_handler_class = LegacyWSHandler
     websocket_adapter_class = LimitedWebSocketAdapter
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, schema: strawberry.Schema) -> None:
+        """Serves ``schema`` (``schema.build.build_schema``) with ``services``."""
         settings = services.settings
         super().__init__(
-            build_schema(settings),
+            schema,
             graphql_ide=None,  # app/web_console.py serves a self-hosted GraphiQL
             keep_alive=True,  # graphql-ws "ka"; graphql-transport-ws gets our pings
             keep_alive_interval=settings.ws_keep_alive_seconds,

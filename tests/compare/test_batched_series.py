@@ -156,7 +156,7 @@ def test_kept_answers_are_bounded_by_points():
 
 
 async def test_copies_of_a_kept_answer_share_its_graphql_columns(services, loaded):
-    from schema.metric_types import MetricSeries as GraphQLSeries
+    from schema.metrics.types import MetricSeries as GraphQLSeries
 
     ANSWERS.clear()
     reads = [SeriesRead(loaded["long"], "long", 50)]

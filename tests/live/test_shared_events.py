@@ -8,7 +8,7 @@ import pytest
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.models.enums import Role
-from schema.subscriptions import MetricsEvent
+from schema.metrics.events import MetricsEvent
 from tests.builders import create_hypothesis, create_running
 from tests.live.client import Collector, ws_session
 from tests.live.test_subscriptions import post_points, steps_of

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.metrics.history import Point, PointColumns
-from schema.metric_types import MetricPoint, point_columns
+from schema.metrics.types import MetricPoint, point_columns
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

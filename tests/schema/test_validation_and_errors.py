@@ -151,7 +151,8 @@ async def test_unexpected_failures_do_not_leak(client, ds, monkeypatch):
     def explode(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("secret internals at /srv/app.py line 42")
 
-    monkeypatch.setattr("schema.queries.PRESETS", type("Boom", (), {"values": explode})())
+    boom = type("Boom", (), {"values": explode})()
+    monkeypatch.setattr("schema.experiments.fields.PRESETS", boom)
     body = await gql(client, "{ presets { type } }", token=token)
     assert error_codes(body) == ["INTERNAL_SERVER_ERROR"]
     assert "secret" not in str(body) and "Traceback" not in str(body)

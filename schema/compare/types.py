@@ -21,8 +21,8 @@ from app.metrics.service import check_history_args
 from app.models import Experiment as ExperimentRow
 from schema.context import Info
 from schema.dataloaders import SeriesKey
-from schema.metric_types import MetricSeries
-from schema.types import Experiment
+from schema.experiments.types import Experiment
+from schema.metrics.types import MetricSeries
 
 MetricGoalEnum = strawberry.enum(MetricGoal, name="MetricGoal")
 
@@ -124,7 +124,7 @@ class Comparison:
 
     @strawberry.field(description="In the order asked.")
     def experiments(self) -> list[Experiment]:
-        return [Experiment(row=row) for row in self.rows]
+        return [Experiment.from_row(row) for row in self.rows]
 
     @strawberry.field
     def baseline_id(self) -> strawberry.ID | None:

@@ -68,7 +68,7 @@ class MetricSeries:
         )
 
 
-POINT_COLUMNS = "schema.metric_types.MetricPoint"  # the key of these columns in ``Derived``
+POINT_COLUMNS = "schema.metrics.types.MetricPoint"  # the key of these columns in ``Derived``
 
 
 def point_columns(points: Sequence[Point]) -> Columns:

@@ -1,5 +1,5 @@
 """Facets of the experiment list in GraphQL: ``experimentFacets`` (attached in
-``queries.py``). The rules are in ``app/experiments/facets.py``."""
+``schema/experiments/fields.py``). The rules are in ``app/experiments/facets.py``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import strawberry
 from app.experiments import facets
 from app.experiments.schemas import ExperimentFilterData
 from schema.context import Info
-from schema.inputs import ExperimentFilter, to_model
+from schema.experiments.inputs import ExperimentFilter
+from schema.inputs import to_model
 
 FACETS_DESCRIPTION = (
     "The distinct models and tags, each with how many experiments carry it, for filter "

@@ -1,4 +1,5 @@
-"""GraphQL types of pools, reservations, costs and notifications."""
+"""GraphQL types of pools, the GPU queue and reservations. A queue entry's experiment is a
+lazy reference: ``schema.experiments`` imports this module."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from app.models.notification import Notification as NotificationRow
+from app.models import Experiment as ExperimentRow
 from app.models.resource import Reservation as ReservationRow
-from app.resources.costs import CostView
+from app.resources.queue import queue_entries
 from app.resources.service import PoolView
 from schema.context import Info
 
 if TYPE_CHECKING:
-    from schema.types import QueueEntry
+    from schema.experiments.types import Experiment
 
 
 @strawberry.type(
@@ -43,12 +44,7 @@ class ResourcePool:
         description="The experiments waiting for this pool, in the order they will start "
         "(those the caller may read; positions count the others too)."
     )
-    async def queue(
-        self, info: Info
-    ) -> list[Annotated[QueueEntry, strawberry.lazy("schema.types")]]:
-        from app.resources.queue import queue_entries
-        from schema.types import QueueEntry
-
+    async def queue(self, info: Info) -> list[QueueEntry]:
         actor = await info.context.actor()
         async with info.context.reader() as session:
             found = await queue_entries(session, actor=actor, pool_names=[self.name])
@@ -70,6 +66,36 @@ class ResourcePool:
             memory_reserved=pool.memory_reserved,
             memory_available=pool.memory_available,
             hourly_cost_per_cpu_core=pool.hourly_cost_per_cpu_core,
+        )
+
+
+@strawberry.type(description="A waiting experiment's place in a pool's GPU queue.")
+class QueueEntry:
+    row: strawberry.Private[ExperimentRow]
+    pool: str = strawberry.field(description="The pool it waits for.")
+    position: int = strawberry.field(description="Its place in the pool's queue, from 1.")
+    since: datetime = strawberry.field(description="When it joined the queue.")
+    estimated_start_at: datetime | None = strawberry.field(
+        description="When it should start if every running reservation lasts to its end; "
+        "null when no estimate holds (more GPUs than the pool has, a cap holding it back)."
+    )
+
+    @strawberry.field
+    def experiment(self) -> Annotated[Experiment, strawberry.lazy("schema.experiments.types")]:
+        from schema.experiments.types import Experiment
+
+        return Experiment.from_row(self.row)
+
+    @classmethod
+    def of(cls, row: ExperimentRow) -> QueueEntry | None:
+        if row.queued_at is None or row.queue_pool is None:
+            return None
+        return cls(
+            row=row,
+            pool=row.queue_pool,
+            position=row.queue_position or 0,
+            since=row.queued_at,
+            estimated_start_at=row.queue_estimated_start_at,
         )
 
 
@@ -106,26 +132,6 @@ class Reservation:
         )
 
 
-@strawberry.type(
-    description="GPU and CPU costs grow while the experiment runs; final at release. "
-    "total = gpu + cpu + api."
-)
-class Cost:
-    gpu: float
-    api: float
-    total: float
-    currency: str
-    cpu: float = strawberry.field(
-        description="CPU cores x the pool's hourly rate per core x reserved time"
-    )
-
-    @classmethod
-    def from_view(cls, cost: CostView) -> Cost:
-        return cls(
-            gpu=cost.gpu, api=cost.api, total=cost.total, currency=cost.currency, cpu=cost.cpu
-        )
-
-
 @strawberry.input(
     description="A pool's settings. cpuCores / memoryGb / hourlyCostPerCpuCore left out: "
     "a new pool gets 16 cores and 128 GB per GPU and a CPU rate of 0; an existing pool "
@@ -139,30 +145,3 @@ class ResourcePoolInput:
     cpu_cores: int | None = None
     memory_gb: int | None = None
     hourly_cost_per_cpu_core: float | None = None
-
-
-@strawberry.type
-class NotificationFields:
-    """The scalar part of ``Notification`` (``schema.types`` adds ``experiment``)."""
-
-    row: strawberry.Private[NotificationRow]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def kind(self) -> str:
-        return self.row.kind
-
-    @strawberry.field
-    def message(self) -> str:
-        return self.row.message
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field
-    def read_at(self) -> datetime | None:
-        return self.row.read_at

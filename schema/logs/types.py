@@ -1,26 +1,16 @@
-"""GraphQL log types and the ``logMessages`` mutation.
-
-``Experiment.logs`` (in ``schema/types.py``) reads through the per-request logs loader;
-the mutation is a plain function attached with ``strawberry.mutation(resolver=log_messages)``.
-"""
+"""GraphQL log types. ``Experiment.logs`` reads through the per-request logs loader."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
 
 import schema.enums  # noqa: F401  (registers LogLevel as the GraphQL enum)
 from app.logs import service as logs
-from app.logs.schemas import parse_lines
 from app.logs.service import LogLineRow
 from app.logs.service import LogPage as LogPageData
-from app.logs.workflows import ingest_lines
-from app.models.base import utcnow
 from app.models.enums import LogLevel
-from app.offload import sized
-from schema.context import Info, parse_id
 from schema.engine import plain_input
 
 
@@ -80,51 +70,4 @@ LOGS_DESCRIPTION = (
     f"substring of the message) filter them; `first` is at most {logs.MAX_PAGE}. A page also "
     "ends at the line whose message crosses EXPSVC_LOGS_MAX_PAGE_BYTES (4 MiB by default); "
     "`hasMore` then says to go on from `nextAfter`."
-)
-
-
-def log_messages(
-    info: Info,
-    experiment_id: strawberry.ID,
-    lines: list[LogLineInput],
-    batch_id: str | None = None,
-) -> Awaitable[int]:
-    """Append lines to a RUNNING experiment: all or nothing; returns the lines accepted.
-
-    A plain function returning the work: a large batch's lines are converted in a worker
-    thread (``schema/engine/threaded_arguments.py``)."""
-    return _append_lines(info, experiment_id, lines, batch_id)
-
-
-async def _append_lines(
-    info: Info, experiment_id: strawberry.ID, lines: list[LogLineInput], batch_id: str | None
-) -> int:
-    actor = await info.context.actor()
-    experiment = parse_id(experiment_id, "experiment")
-    data = await sized(
-        len(lines),
-        parse_lines,
-        [
-            {
-                "level": line.level,
-                "message": line.message,
-                "timestamp": line.timestamp,
-                "source": line.source,
-            }
-            for line in lines
-        ],
-        now=utcnow(),
-        limit=info.context.settings.logs_max_batch_lines,
-    )
-    await info.context.charge_ingest(len(lines))
-    result = await ingest_lines(
-        info.context.services, actor=actor, experiment_id=experiment, lines=data, batch_id=batch_id
-    )
-    return result.accepted
-
-
-LOG_MESSAGES_DESCRIPTION = (
-    "Append log lines to a RUNNING experiment; all or nothing. Returns the lines accepted. "
-    "A message over 64 KiB is cut and marked, never refused. A retried batchId is a no-op "
-    "answering the first count."
 )

@@ -1,5 +1,5 @@
 """GraphQL types of ``experimentStats`` and ``leaderboard``, and their resolvers (attached
-to the Query root in ``queries.py``)."""
+in ``schema/stats/fields.py``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from app.compare.goals import MetricGoal
 from app.experiments.schemas import ExperimentFilterData
 from app.models.base import utcnow
 from app.stats import service as stats
-from schema.compare_types import MetricGoalEnum
+from schema.compare.types import MetricGoalEnum
 from schema.context import Info
-from schema.inputs import ExperimentFilter, to_model
+from schema.experiments.inputs import ExperimentFilter
+from schema.experiments.types import Experiment
+from schema.inputs import to_model
 from schema.scalars import BigInt
-from schema.types import Experiment
 
 __all__ = ["MetricGoalEnum"]  # registered there; ``goal`` below takes it
 
@@ -96,7 +97,7 @@ async def leaderboard(
     return [
         LeaderboardEntry(
             rank=entry.rank,
-            experiment=Experiment(row=entry.experiment),
+            experiment=Experiment.from_row(entry.experiment),
             value=entry.value,
             step=None if entry.step is None else BigInt(entry.step),
         )

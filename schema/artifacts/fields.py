@@ -1,84 +1,29 @@
-"""GraphQL artifact types and the three upload mutations.
+"""The three upload mutations.
 
-The resolvers are plain functions that ``schema/mutations.py`` attaches with
-``strawberry.mutation(resolver=…)``. ``uploadArtifact`` takes the file as an ``Upload``
-(GraphQL multipart request spec); the file arrives as a ``StreamedUpload`` whose bytes are
-read from the request body while they are stored (see ``app.artifacts.uploads``).
+``uploadArtifact`` takes the file as an ``Upload`` (GraphQL multipart request spec); the file
+arrives as a ``StreamedUpload`` whose bytes are read from the request body while they are
+stored (see ``app.artifacts.uploads``).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from starlette.requests import Request
 from strawberry.file_uploads import Upload
 
-import schema.enums  # noqa: F401  (registers ArtifactKind as the GraphQL enum)
 from app.artifacts import direct, streamed
 from app.artifacts.uploads import StreamedUpload
 from app.errors import ValidationFailed
-from app.models import Artifact as ArtifactRow
 from app.models.enums import ArtifactKind
-from app.rest.artifact_links import direct_upload_urls, download_url, origin
+from app.rest.artifact_links import direct_upload_urls, origin
+from schema.artifacts.types import Artifact, ArtifactUpload
 from schema.context import Info, parse_id
 from schema.scalars import BigInt
 
 READ_CHUNK_BYTES = 1024 * 1024
-
-
-@strawberry.type(description="A file attached to an experiment: a model, checkpoint, report…")
-class Artifact:
-    row: strawberry.Private[ArtifactRow]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.row.id))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def kind(self) -> ArtifactKind:
-        return self.row.kind
-
-    @strawberry.field
-    def size_bytes(self) -> BigInt:
-        return BigInt(self.row.size_bytes)
-
-    @strawberry.field(description="SHA-256 of the content, 64 lower-case hex digits.")
-    def sha256(self) -> str:
-        return self.row.sha256
-
-    @strawberry.field
-    def content_type(self) -> str | None:
-        return self.row.content_type
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field(
-        description="GET it with the bearer token for the bytes (Range supported; on S3 it "
-        "redirects to a short-lived presigned URL). Relative unless EXPSVC_PUBLIC_BASE_URL "
-        "is set."
-    )
-    def download_url(self, info: Info) -> str:
-        return download_url(info.context.settings, self.row)
-
-
-@strawberry.type(
-    description="Where to send the bytes of a direct upload: PUT part i (bytes "
-    "[i*partSizeBytes, (i+1)*partSizeBytes)) to urls[i], then completeArtifactUpload."
-)
-class ArtifactUpload:
-    id: strawberry.ID
-    urls: list[str]
-    part_size_bytes: BigInt
-    expires_at: datetime
 
 
 async def _spooled_chunks(file: Any) -> AsyncIterator[bytes]:
@@ -129,7 +74,7 @@ async def upload_artifact(
         size_bytes=size_bytes,
         chunks=chunks,
     )
-    return Artifact(row=row)
+    return Artifact.from_row(row)
 
 
 UPLOAD_ARTIFACT_DESCRIPTION = (
@@ -178,7 +123,7 @@ async def complete_artifact_upload(info: Info, id: strawberry.ID) -> Artifact:
     row = await direct.complete_direct_upload(
         info.context.services, actor=actor, upload_id=parse_id(id, "artifact upload")
     )
-    return Artifact(row=row)
+    return Artifact.from_row(row)
 
 
 COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION = (
@@ -187,3 +132,18 @@ COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION = (
     "missing (try again after sending them); with `sizeBytes` or `sha256` when the bytes "
     "do not match (the upload is then removed)."
 )
+
+
+@strawberry.type
+class ArtifactMutations:
+    upload_artifact: Artifact = strawberry.mutation(
+        resolver=upload_artifact, description=UPLOAD_ARTIFACT_DESCRIPTION
+    )
+
+    create_artifact_upload: ArtifactUpload = strawberry.mutation(
+        resolver=create_artifact_upload, description=CREATE_ARTIFACT_UPLOAD_DESCRIPTION
+    )
+
+    complete_artifact_upload: Artifact = strawberry.mutation(
+        resolver=complete_artifact_upload, description=COMPLETE_ARTIFACT_UPLOAD_DESCRIPTION
+    )

@@ -1,0 +1,1 @@
+"""Logs in GraphQL: pages of lines, the batch mutation and the live lines."""

@@ -1,0 +1,1 @@
+"""Metrics in GraphQL: summaries, histories, the batch mutation and the live points."""

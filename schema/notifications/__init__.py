@@ -1,0 +1,2 @@
+"""Notifications in GraphQL: the caller's notifications, their deliveries, the delivery
+preferences; the rules are in ``app/notifications``."""

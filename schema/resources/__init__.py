@@ -1,0 +1,1 @@
+"""Resources in GraphQL: pools, the GPU queue, reservations, costs."""

@@ -1,0 +1,1 @@
+"""API tokens in GraphQL; the rules are in ``app/users/api_tokens.py``."""

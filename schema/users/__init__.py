@@ -1,0 +1,1 @@
+"""Users in GraphQL: the caller, the directory, account creation."""
