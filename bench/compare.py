@@ -7,8 +7,11 @@ rollups upserted) with one key's ``--load-batch`` points per batch, ``--load-wor
 batches at a time; then ``ANALYZE`` (what autovacuum would have done by the time anybody
 compares). The app runs in this process and is called through ``httpx.ASGITransport``;
 a ``before_cursor_execute`` hook counts the SQL statements of each request (a range when
-runs differ: the token cache lasts 10 s, so now and then a request authenticates). Each
-read is repeated ``--repeat`` times after ``--warmup`` untimed runs:
+runs differ: the token cache lasts 10 s, so now and then a request authenticates), and
+``db cpu ms`` is the CPU time of the database's PostgreSQL backends per request (their
+``/proc`` counters, in 10 ms ticks, so the mean over the runs; ``nan`` where ``/proc``
+does not show them). Each read is repeated ``--repeat`` times after ``--warmup`` untimed
+runs:
 
 * ``GraphQL``: the compare view — experiments (with owner and hypothesis), params,
   metrics (every key), and ``series(key, maxPoints)`` for each series key with
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import sys
 import time
 import uuid
@@ -112,20 +116,21 @@ class Timing:
     points: int
     response_bytes: int
     cpu: list[float]  # this process's CPU time per request (app and client, not PostgreSQL)
+    db_cpu: float  # the database's PostgreSQL backends' CPU time per request, mean (s)
 
     def row(self) -> str:
         p50 = percentile(self.samples, 50) * 1000
         p95 = percentile(self.samples, 95) * 1000
         cpu = percentile(self.cpu, 50) * 1000
         return (
-            f"{self.path:<22} {p50:>8.1f} {p95:>8.1f} {cpu:>8.1f} {self.statements:>10}"
-            f" {self.points:>9,} {self.response_bytes / 1024:>9,.0f}"
+            f"{self.path:<22} {p50:>8.1f} {p95:>8.1f} {cpu:>8.1f} {self.db_cpu * 1000:>10.1f}"
+            f" {self.statements:>10} {self.points:>9,} {self.response_bytes / 1024:>9,.0f}"
         )
 
 
 HEADER = (
-    f"{'path':<22} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>8} {'statements':>10} {'points':>9}"
-    f" {'KiB':>9}"
+    f"{'path':<22} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>8} {'db cpu ms':>10} {'statements':>10}"
+    f" {'points':>9} {'KiB':>9}"
 )
 
 
@@ -220,16 +225,47 @@ class Statements:
         self.count += 1
 
 
+_TICK = 1 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
+
+
+def database_cpu(database: str) -> float:
+    """User and system CPU seconds of the PostgreSQL backends of ``database`` on this
+    machine (``postgres: … <database> …`` in ``/proc``); NaN where there is no ``/proc``."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return math.nan
+    marker = f" {database} ".encode()
+    ticks = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            if not command.startswith(b"postgres: ") or marker not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks * _TICK
+
+
 async def timed(
-    repeat: int, warmup: int, run: Callable[[], Awaitable[tuple[int, int]]], counter: Statements
-) -> tuple[list[float], str, int, int, list[float]]:
+    repeat: int,
+    warmup: int,
+    run: Callable[[], Awaitable[tuple[int, int]]],
+    counter: Statements,
+    database: str,
+) -> tuple[list[float], str, int, int, list[float], float]:
     """Wall time and this process's CPU time of each run (the CPU time is what a busy
-    machine inflates least: other processes' work is not in it)."""
+    machine inflates least: other processes' work is not in it), and the mean CPU time of
+    the database's backends per run."""
     for _ in range(warmup):
         await run()
     samples, cpu = [], []
     counts = []
     points = size = 0
+    db_began = database_cpu(database)
     for _ in range(repeat):
         counter.count = 0
         began, began_cpu = time.perf_counter(), time.process_time()
@@ -237,8 +273,9 @@ async def timed(
         samples.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
         counts.append(counter.count)
+    db_cpu = (database_cpu(database) - db_began) / repeat
     low, high = min(counts), max(counts)
-    return samples, str(low) if low == high else f"{low}-{high}", points, size, cpu
+    return samples, str(low) if low == high else f"{low}-{high}", points, size, cpu, db_cpu
 
 
 def graphql_points(body: dict[str, Any], keys: list[str]) -> int:
@@ -324,11 +361,12 @@ async def measure(
             ("REST", rest),
             ("read_many cold", in_process),
         ]
+        database = services.db.engine.url.database or ""
         for name, run in paths:
-            samples, statements, points, size, cpu = await timed(
-                args.repeat, args.warmup, run, counter
+            samples, statements, points, size, cpu, db_cpu = await timed(
+                args.repeat, args.warmup, run, counter, database
             )
-            timing = Timing(name, samples, statements, points, size, cpu)
+            timing = Timing(name, samples, statements, points, size, cpu, db_cpu)
             timings.append(timing)
             print(timing.row(), flush=True)
     event.remove(services.db.engine.sync_engine, "before_cursor_execute", counter)
@@ -390,7 +428,8 @@ async def run(url: str, args: argparse.Namespace) -> None:
         f"target p50 <= 200 ms (GraphQL, contract shape): "
         f"{percentile(graphql.samples, 50) * 1000:.1f} ms "
         f"(cold: {percentile(cold.samples, 50) * 1000:.1f} ms; CPU of this process: "
-        f"{percentile(graphql.cpu, 50) * 1000:.1f} / {percentile(cold.cpu, 50) * 1000:.1f} ms); "
+        f"{percentile(graphql.cpu, 50) * 1000:.1f} / {percentile(cold.cpu, 50) * 1000:.1f} ms, "
+        f"of PostgreSQL: {graphql.db_cpu * 1000:.1f} / {cold.db_cpu * 1000:.1f} ms); "
         "SQL statements per request: " + ", ".join(f"{t.path} {t.statements}" for t in timings)
     )
 
