@@ -331,7 +331,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_smtp_url(cls, value: SecretStr) -> SecretStr:
         """A malformed SMTP URL stops the start, not the first mail."""
-        from app.notifications.delivery.email import parse_smtp_url
+        from app.smtp_url import parse_smtp_url
 
         if url := value.get_secret_value():
             parse_smtp_url(url)
@@ -340,7 +340,7 @@ class Settings(BaseSettings):
     @field_validator("webhook_url", "slack_webhook_url")
     @classmethod
     def _check_webhook_url(cls, value: str | SecretStr) -> str | SecretStr:
-        from app.notifications.delivery.urls import url_problem
+        from app.webhook_urls import url_problem
 
         url = value.get_secret_value() if isinstance(value, SecretStr) else value
         if url and (problem := url_problem(url, allow_private=True)):

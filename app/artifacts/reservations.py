@@ -50,9 +50,9 @@ from app.errors import (
 from app.events.names import EventType
 from app.events.outbox import append_event, experiment_snapshot
 from app.experiments.service import get_actionable_experiment
+from app.experiments.system_log import SYSTEM_SOURCE, append_system_line
 from app.logs.events import publish_logs
 from app.logs.service import LogLineRow
-from app.logs.system import SYSTEM_SOURCE, append_system_line
 from app.models import Artifact, ArtifactUpload, Experiment, User
 from app.models.base import utcnow
 from app.models.enums import ArtifactKind, ExperimentStatus, LogLevel
