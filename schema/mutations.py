@@ -10,7 +10,6 @@ import strawberry
 
 from app.errors import ValidationFailed
 from app.experiments import service as experiments
-from app.experiments import starting
 from app.experiments import workflows as experiment_workflows
 from app.experiments.schemas import (
     HEARTBEAT_DESCRIPTION,
@@ -25,7 +24,7 @@ from app.metrics.workflows import ingest_batch
 from app.models.base import utcnow
 from app.models.enums import FailureReason
 from app.offload import sized
-from app.resources import queue
+from app.resources import queue, starting
 from app.users import service as users
 from app.users.api_tokens import TokenPolicy
 from schema import resource_fields, token_fields
