@@ -1,7 +1,10 @@
-"""What the running app holds: settings, the database, the broker and pluggable parts.
+"""The composition root: what the running app holds (settings, the database, the broker and
+pluggable parts) and the hooks it registers.
 
 One instance lives on ``app.state.services``; the GraphQL context, the REST handlers and
-the background tasks all reach the backing services through it.
+the background tasks all reach the backing services through it. Only the edges and
+``app/main.py`` import this module: domain code takes what it uses as a small ``Protocol``
+of its own package, which ``Services`` satisfies (``docs/architecture.md``, "Layers").
 """
 
 from __future__ import annotations
