@@ -65,8 +65,8 @@ async def transition(
     It sets the target status, ``updated_at`` and ``values``; a waiting experiment leaves
     the queue (``LEFT_THE_QUEUE``); a terminal move sets ``finished_at`` (``ended_at``,
     else now) and the duration, and the finish hooks run (``start_hooks.FINISH_HOOKS``:
-    the release of what the run held). Then the status event,
-    with the status it left, goes to the outbox, and ``experiment`` is refreshed."""
+    the release of what the run held). Then the status event, with the status it left,
+    goes to the outbox, and ``experiment`` is refreshed."""
     allowed, target = TRANSITIONS[move]
     left = experiment.status
     if left not in allowed:
