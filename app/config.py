@@ -23,6 +23,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.smtp_url import parse_smtp_url
+from app.webhook_urls import url_problem
+
 # The built web console (make run / make test build web/ into it)
 DEFAULT_WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
@@ -331,8 +334,6 @@ class Settings(BaseSettings):
     @classmethod
     def _check_smtp_url(cls, value: SecretStr) -> SecretStr:
         """A malformed SMTP URL stops the start, not the first mail."""
-        from app.notifications.delivery.email import parse_smtp_url
-
         if url := value.get_secret_value():
             parse_smtp_url(url)
         return value
@@ -340,8 +341,6 @@ class Settings(BaseSettings):
     @field_validator("webhook_url", "slack_webhook_url")
     @classmethod
     def _check_webhook_url(cls, value: str | SecretStr) -> str | SecretStr:
-        from app.notifications.delivery.urls import url_problem
-
         url = value.get_secret_value() if isinstance(value, SecretStr) else value
         if url and (problem := url_problem(url, allow_private=True)):
             raise ValueError(problem)

@@ -15,6 +15,7 @@ import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 import redis.asyncio as aioredis
 import structlog
@@ -30,9 +31,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Host, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.config import Settings
 from app.db import Database
 from app.logging import get_logger
-from app.services import Services
 
 HTTP_REQUESTS = Counter(
     "expsvc_http_requests",
@@ -61,6 +62,14 @@ log = get_logger("expsvc.observability")
 
 
 # --- health, readiness, metrics -------------------------------------------------------
+
+
+class Probed(Protocol):
+    """What the readiness probe checks of the running app (the composition root's
+    ``Services``, ``app/services.py``, is one)."""
+
+    db: Database
+    settings: Settings
 
 
 def short_error(error: BaseException) -> str:
@@ -107,7 +116,7 @@ async def check_broker(redis_url: str) -> str:
     return await run_check(lambda: ping_redis(redis_url), BROKER_TIMEOUT)
 
 
-async def readiness(services: Services) -> dict[str, str]:
+async def readiness(services: Probed) -> dict[str, str]:
     """Run the checks concurrently: ``{"database": ..., "broker": ...}``."""
     database, broker = await asyncio.gather(
         run_check(lambda: ping_database(services.db), DATABASE_TIMEOUT),
@@ -129,7 +138,7 @@ async def metrics(request: Request) -> Response:
     return Response(encoder(REGISTRY), media_type=content_type)
 
 
-def health_routes(services: Services) -> list[BaseRoute]:
+def health_routes(services: Probed) -> list[BaseRoute]:
     """``/healthz``, ``/readyz`` and ``/metrics``, to mount at the application's root."""
 
     async def readyz(_request: Request) -> Response:

@@ -1,7 +1,10 @@
-"""What the running app holds: settings, the database, the broker and pluggable parts.
+"""The composition root: what the running app holds (settings, the database, the broker and
+pluggable parts) and the hooks it registers.
 
 One instance lives on ``app.state.services``; the GraphQL context, the REST handlers and
-the background tasks all reach the backing services through it.
+the background tasks all reach the backing services through it. Only the edges and
+``app/main.py`` import this module: domain code takes what it uses as a small ``Protocol``
+of its own package, which ``Services`` satisfies (``docs/architecture.md``, "Layers").
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from app.db import Database
 from app.events.broker import Broker, InProcessBroker
 from app.events.live import LivePublisher
 from app.events.relay import EventStream, OutboxRelay
-from app.experiments.start_hooks import ReserveResources, StartHooks
+from app.experiments.start_hooks import FINISH_HOOKS, StartHooks
 from app.metrics.stores import MetricStore, metric_store
 from app.notifications.producer import NotificationProducer
 from app.rate_limits import RateLimits
+from app.resources.hooks import ReserveResources
+from app.resources.service import release
 from app.storage import ArtifactStore, open_store
 from app.users.auth_cache import AuthCache
 
@@ -25,6 +30,9 @@ if TYPE_CHECKING:
     from app.integrations.mirror.queue import MirrorQueue
 
 EVENT_STREAM = "events"
+
+# A terminal move gives back what the run held, whichever path makes it
+FINISH_HOOKS.add(release)
 
 
 def mirror_targets(settings: Settings) -> list[tuple[str, bool]]:
@@ -43,7 +51,7 @@ class Services:
     db: Database
     broker: Broker = field(default_factory=InProcessBroker)
     stream: EventStream | None = None
-    # Given hooks run after the reservation (``ReserveResources``), which is put first
+    # Given hooks run after the reservation (``ReserveResources``), which has its own slot
     start_hooks: StartHooks = field(default_factory=StartHooks)
     live: LivePublisher = field(init=False)
     relay: OutboxRelay = field(init=False)
@@ -60,10 +68,11 @@ class Services:
     metrics: MetricStore = field(init=False)
 
     def __post_init__(self) -> None:
-        # a fresh list (``dataclasses.replace`` runs this again on a copy): the reservation
-        # first, reading this instance's settings
-        others = [h for h in self.start_hooks.hooks if not isinstance(h, ReserveResources)]
-        self.start_hooks = StartHooks([ReserveResources(lambda: self.settings), *others])
+        # a fresh list (``dataclasses.replace`` runs this again on a copy), and the
+        # reservation reading this instance's settings
+        self.start_hooks = StartHooks(
+            list(self.start_hooks.hooks), reservation=ReserveResources(lambda: self.settings)
+        )
         self.store = open_store(self.settings)
         self.live = LivePublisher(self.broker)
         self.notifier = NotificationProducer(self.db, self.live)

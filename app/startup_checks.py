@@ -96,7 +96,7 @@ async def _smtp(settings: Settings) -> str | None:
         return None
     import aiosmtplib
 
-    from app.notifications.delivery.email import parse_smtp_url
+    from app.smtp_url import parse_smtp_url
 
     config = parse_smtp_url(url)
 

@@ -173,3 +173,10 @@ def check_search_and_first(search: str | None, first: int, *, max_first: int) ->
             errors["search"] = problem
     if errors:
         raise ValidationFailed(errors)
+
+
+def like_pattern(text: str) -> str:
+    """A ``LIKE`` pattern matching ``text`` anywhere in a value (its ``\\``, ``%`` and ``_``
+    escaped with ``\\``): how a list's ``search`` is matched."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -70,12 +70,12 @@ def plan_figures(args: argparse.Namespace) -> None:
 async def latency_figures(args: argparse.Namespace) -> None:
     from app.config import Settings
     from app.experiments import service as experiments
-    from app.experiments import starting
     from app.experiments.schemas import ExperimentCreate, ResourceRequestData
     from app.hypotheses import service as hypotheses
     from app.models import Experiment
     from app.models.enums import ExperimentStatus, ExperimentType, Role
     from app.models.resource import ResourcePool
+    from app.resources import starting
     from app.resources.scheduler import QueueScheduler
     from app.services import Services
     from app.users.service import create_user

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.artifacts.backing import ArtifactBacking
 from app.artifacts.quota import UploadGone
 from app.artifacts.reservations import (
     DIRECT,
@@ -37,7 +38,6 @@ from app.errors import (
 from app.models import Artifact, ArtifactUpload, User
 from app.models.base import utcnow
 from app.models.enums import ArtifactKind
-from app.services import Services
 from app.storage.base import DirectPlan, IncompleteUpload, InvalidUpload
 
 log = logging.getLogger("expsvc.artifacts")
@@ -61,7 +61,7 @@ def token_hash(token: str) -> str:
 
 
 async def create_direct_upload(
-    services: Services,
+    services: ArtifactBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,
@@ -127,7 +127,7 @@ async def _direct_row(db: Database, upload_id: uuid.UUID) -> ArtifactUpload:
 
 
 async def receive_direct_body(
-    services: Services,
+    services: ArtifactBacking,
     *,
     upload_id: uuid.UUID,
     token: str | None,
@@ -164,7 +164,7 @@ async def receive_direct_body(
     return size, hasher.hexdigest()
 
 
-async def _checksum(services: Services, key: str) -> str:
+async def _checksum(services: ArtifactBacking, key: str) -> str:
     hasher = hashlib.sha256()
     async for chunk in services.store.read(key):
         hasher.update(chunk)
@@ -172,7 +172,7 @@ async def _checksum(services: Services, key: str) -> str:
 
 
 async def _refuse_and_clean(
-    services: Services, row: ArtifactUpload, error: DomainError
+    services: ArtifactBacking, row: ArtifactUpload, error: DomainError
 ) -> DomainError:
     await clean_up(
         services,
@@ -183,7 +183,7 @@ async def _refuse_and_clean(
 
 
 async def complete_direct_upload(
-    services: Services, *, actor: User, upload_id: uuid.UUID
+    services: ArtifactBacking, *, actor: User, upload_id: uuid.UUID
 ) -> Artifact:
     """Check what reached the store (size, and SHA-256 when it was declared) and make it
     an artifact. Missing parts answer ``VALIDATION_FAILED`` and keep the upload, so the

@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.artifacts import quota
+from app.artifacts.backing import ArtifactBacking
 from app.experiments.service import get_actionable_experiment
 from app.models import Artifact, Experiment, User
-from app.services import Services
 
 log = logging.getLogger("expsvc.artifacts")
 
@@ -41,7 +41,7 @@ async def delete_rows(
     return [key for key, _size in gone]
 
 
-async def discard(services: Services, keys: list[str]) -> None:
+async def discard(services: ArtifactBacking, keys: list[str]) -> None:
     """Remove deleted artifacts' objects. Their rows are already gone, so a failure only
     leaves an unreferenced object behind: logged, not raised."""
     for key in keys:
@@ -52,7 +52,7 @@ async def discard(services: Services, keys: list[str]) -> None:
 
 
 async def delete_artifacts(
-    services: Services, *, actor: User, experiment_id: uuid.UUID, path: str
+    services: ArtifactBacking, *, actor: User, experiment_id: uuid.UUID, path: str
 ) -> int:
     """Delete the artifact named ``path`` and every artifact named ``<path>/…`` (all of the
     experiment's when ``path`` is empty); how many were deleted. The caller must be

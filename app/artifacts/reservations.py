@@ -38,6 +38,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.artifacts import names, quota
+from app.artifacts.backing import ArtifactBacking
 from app.artifacts.quota import UploadGone
 from app.artifacts.removal import delete_rows
 from app.db import Database
@@ -50,13 +51,12 @@ from app.errors import (
 from app.events.names import EventType
 from app.events.outbox import append_event, experiment_snapshot
 from app.experiments.service import get_actionable_experiment
+from app.experiments.system_log import SYSTEM_SOURCE, append_system_line
 from app.logs.events import publish_logs
 from app.logs.service import LogLineRow
-from app.logs.system import SYSTEM_SOURCE, append_system_line
 from app.models import Artifact, ArtifactUpload, Experiment, User
 from app.models.base import utcnow
 from app.models.enums import ArtifactKind, ExperimentStatus, LogLevel
-from app.services import Services
 from app.storage.base import ObjectWriter
 
 log = logging.getLogger("expsvc.artifacts")
@@ -152,7 +152,7 @@ async def actionable(db: Database, actor: User, experiment_id: uuid.UUID) -> Exp
 
 
 async def begin(
-    services: Services, *, actor: User, spec: UploadSpec, mode: str, expires_at: datetime
+    services: ArtifactBacking, *, actor: User, spec: UploadSpec, mode: str, expires_at: datetime
 ) -> Upload:
     """Insert the upload row and reserve the declared size, in one transaction. A streamed
     upload refused there starts again with nothing reserved and reserves its declared
@@ -175,7 +175,7 @@ async def begin(
 
 
 async def _insert(
-    services: Services,
+    services: ArtifactBacking,
     *,
     actor: User,
     spec: UploadSpec,
@@ -223,7 +223,7 @@ async def _insert(
     )
 
 
-async def grow(services: Services, upload: Upload, needed: int) -> None:
+async def grow(services: ArtifactBacking, upload: Upload, needed: int) -> None:
     """Reserve ``needed`` bytes in all: a step ahead when the quotas have room for as much
     again after it (so one upload does not hold what others need), else exactly."""
     limit = services.settings.artifact_max_bytes
@@ -240,7 +240,7 @@ async def grow(services: Services, upload: Upload, needed: int) -> None:
     await _reserve_waiting(services, upload, needed)
 
 
-async def _reserve_waiting(services: Services, upload: Upload, needed: int) -> None:
+async def _reserve_waiting(services: ArtifactBacking, upload: Upload, needed: int) -> None:
     """Reserve exactly ``needed`` bytes in all. Refused while the upload would fit if the
     uploads that began after it gave way (``quota.fits_before_younger``), it waits for the
     uploads in flight to settle and tries again, up to ``QUOTA_WAIT_SECONDS``; otherwise
@@ -262,7 +262,9 @@ async def _reserve_waiting(services: Services, upload: Upload, needed: int) -> N
         return
 
 
-async def renew(services: Services, upload: Upload, *, extra: int = 0, headroom: int = 0) -> None:
+async def renew(
+    services: ArtifactBacking, upload: Upload, *, extra: int = 0, headroom: int = 0
+) -> None:
     """Reserve ``extra`` bytes more (leaving ``headroom`` free) and push the lease on; one
     short transaction."""
     expires_at = utcnow() + timedelta(seconds=STREAM_LEASE_SECONDS)
@@ -305,7 +307,12 @@ async def take_upload(
 
 
 async def record(
-    services: Services, upload_id: uuid.UUID, size: int, digest: str, *, replace: bool = False
+    services: ArtifactBacking,
+    upload_id: uuid.UUID,
+    size: int,
+    digest: str,
+    *,
+    replace: bool = False,
 ) -> tuple[Artifact, list[str]]:
     """The upload becomes the artifact, keeping exactly ``size`` bytes of its quota. With
     ``replace``, the experiment's other artifacts of the same name are deleted in the same
@@ -343,13 +350,13 @@ async def record(
     return artifact, replaced
 
 
-async def _abandon(services: Services, upload_id: uuid.UUID) -> None:
+async def _abandon(services: ArtifactBacking, upload_id: uuid.UUID) -> None:
     """Release an upload's reservation and delete its row (no-op if already gone)."""
     async with services.db.unit_of_work() as session:
         await take_upload(session, upload_id)
 
 
-async def clean_up(services: Services, upload: Upload, writer: ObjectWriter | None) -> None:
+async def clean_up(services: ArtifactBacking, upload: Upload, writer: ObjectWriter | None) -> None:
     """After a failure: remove what reached the store, then the row and its reservation.
 
     A failure here is logged, not raised (the caller is already handling an error); the
@@ -371,7 +378,9 @@ async def clean_up(services: Services, upload: Upload, writer: ObjectWriter | No
         log.exception("artifact upload %s: its reservation is left to the sweeper", upload.id)
 
 
-async def note_refusal(services: Services, experiment_id: uuid.UUID, error: DomainError) -> None:
+async def note_refusal(
+    services: ArtifactBacking, experiment_id: uuid.UUID, error: DomainError
+) -> None:
     """A limit refused an upload: if the experiment is RUNNING, say so in its log; a
     storage quota also writes ``StorageLimitExceeded`` to the outbox (its watchers get a
     notification). A transaction of its own: the refused one rolled back."""

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+from app.artifacts.backing import ArtifactBacking
 from app.artifacts.quota import UploadGone
 from app.artifacts.removal import discard
 from app.artifacts.reservations import (
@@ -34,12 +35,11 @@ from app.errors import (
 from app.models import Artifact, User
 from app.models.base import utcnow
 from app.models.enums import ArtifactKind
-from app.services import Services
 from app.storage.base import ObjectWriter
 
 
 async def _pump(
-    services: Services,
+    services: ArtifactBacking,
     upload: Upload,
     writer: ObjectWriter,
     chunks: AsyncIterator[bytes],
@@ -68,7 +68,7 @@ async def _pump(
 
 
 async def upload_artifact(
-    services: Services,
+    services: ArtifactBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,

@@ -16,11 +16,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.artifacts.backing import ArtifactBacking
 from app.artifacts.reservations import take_upload
 from app.leader import LeaderLock, PeriodicJob
 from app.models import ArtifactUpload
 from app.models.base import utcnow
-from app.services import Services
 
 log = logging.getLogger("expsvc.artifacts.sweeper")
 
@@ -29,7 +29,7 @@ INTERVAL_SECONDS = 60.0
 BATCH_SIZE = 100
 
 
-async def sweep_expired_uploads(services: Services, *, now: datetime | None = None) -> int:
+async def sweep_expired_uploads(services: ArtifactBacking, *, now: datetime | None = None) -> int:
     """Clean up every upload expired at ``now``; return how many were removed."""
     now = now or utcnow()
     query = (
@@ -47,7 +47,7 @@ async def sweep_expired_uploads(services: Services, *, now: datetime | None = No
     return removed
 
 
-async def _sweep_one(services: Services, upload_id: uuid.UUID, now: datetime) -> bool:
+async def _sweep_one(services: ArtifactBacking, upload_id: uuid.UUID, now: datetime) -> bool:
     try:
         async with services.db.unit_of_work() as session:
             row = await take_upload(session, upload_id, expired_before=now)
@@ -61,7 +61,7 @@ async def _sweep_one(services: Services, upload_id: uuid.UUID, now: datetime) ->
     return True
 
 
-def upload_sweeper(services: Services) -> PeriodicJob:
+def upload_sweeper(services: ArtifactBacking) -> PeriodicJob:
     async def run() -> int:
         return await sweep_expired_uploads(services)
 

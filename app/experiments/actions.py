@@ -6,7 +6,7 @@ Nothing here is a second copy of a rule: who may act is ``access.may_act`` (what
 ``get_actionable_experiment`` enforces), and the statuses an action may start from are the
 use cases' own tables (``lifecycle.TRANSITIONS`` for the lifecycle moves,
 ``service.UPDATABLE`` for a configuration change; artifacts and API costs are accepted in
-any status). The GPU queue's actions follow its rule, ``queue.is_waiting``: ``DEQUEUE``
+any status). The GPU queue's actions follow its rule, ``lifecycle.is_waiting``: ``DEQUEUE``
 only while the experiment waits, ``START`` only while it does not (the scheduler starts a
 waiting one). ``SET_PRIORITY`` is listed while QUEUED (waiting or not, as
 ``queue.set_priority`` accepts); a value above 0 is further limited by the caller's role,
@@ -27,12 +27,11 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import may_act
-from app.experiments.lifecycle import TRANSITIONS
+from app.experiments.lifecycle import TRANSITIONS, is_waiting
 from app.experiments.service import UPDATABLE
 from app.hypotheses.service import hypotheses_by_ids
 from app.models import Experiment, Hypothesis, User
 from app.models.enums import ExperimentStatus
-from app.resources.queue import is_waiting
 
 
 class ExperimentAction(StrEnum):

@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement, String, column, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible
-from app.experiments.queries import filter_clause, like_pattern
+from app.experiments.queries import filter_clause
 from app.experiments.schemas import ExperimentFilterData
 from app.models import Experiment, User
-from app.validation import check_search_and_first
+from app.validation import check_search_and_first, like_pattern
 
 MAX_FACET_VALUES = 200
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, true, update
+from sqlalchemy import ColumnElement, and_, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.names import EVENT_FOR_STATUS
 from app.events.outbox import append_experiment_event
+from app.experiments.start_hooks import FINISH_HOOKS
 from app.models import Experiment
 from app.models.enums import ExperimentStatus
-from app.resources.service import release
 
 # Which statuses each move may leave from, and where it goes
 TRANSITIONS: dict[str, tuple[frozenset[ExperimentStatus], ExperimentStatus]] = {
@@ -38,6 +38,15 @@ LEFT_THE_QUEUE: dict[str, Any] = {
 }
 
 
+def waiting() -> ColumnElement[bool]:
+    """A QUEUED experiment in the GPU queue (``app/resources/queue.py``), as SQL."""
+    return and_(Experiment.status == ExperimentStatus.QUEUED, Experiment.queued_at.is_not(None))
+
+
+def is_waiting(experiment: Experiment) -> bool:
+    return experiment.status is ExperimentStatus.QUEUED and experiment.queued_at is not None
+
+
 async def transition(
     session: AsyncSession,
     experiment: Experiment,
@@ -55,8 +64,9 @@ async def transition(
 
     It sets the target status, ``updated_at`` and ``values``; a waiting experiment leaves
     the queue (``LEFT_THE_QUEUE``); a terminal move sets ``finished_at`` (``ended_at``,
-    else now) and the duration, and releases what the run held. Then the status event,
-    with the status it left, goes to the outbox, and ``experiment`` is refreshed."""
+    else now) and the duration, and the finish hooks run (``start_hooks.FINISH_HOOKS``:
+    the release of what the run held). Then the status event, with the status it left,
+    goes to the outbox, and ``experiment`` is refreshed."""
     allowed, target = TRANSITIONS[move]
     left = experiment.status
     if left not in allowed:
@@ -86,7 +96,7 @@ async def transition(
         await session.refresh(experiment)
         return False
     if target.is_terminal:
-        await release(session, experiment.id, now)
+        await FINISH_HOOKS.on_finished(session, experiment.id, now)
     await session.refresh(experiment)
     await append_experiment_event(
         session, EVENT_FOR_STATUS[target], experiment, previous={"status": left.value}

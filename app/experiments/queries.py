@@ -41,7 +41,7 @@ from app.models import Experiment, MetricSeries
 from app.models.base import UTCDateTime
 from app.models.enums import ExperimentStatus
 from app.models.resource import Reservation
-from app.validation import text_problem
+from app.validation import like_pattern, text_problem
 
 MAX_METRIC_KEY = 250
 NUMERIC_FIELDS = frozenset({SortField.DURATION, SortField.COST, SortField.METRIC})
@@ -53,11 +53,6 @@ SORT_COLUMNS: dict[SortField, InstrumentedAttribute[Any]] = {
     SortField.DURATION: Experiment.duration_seconds,
     SortField.NAME: Experiment.name,
 }
-
-
-def like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from app.hypotheses.service import get_visible_hypothesis
 from app.models import Experiment, Hypothesis, User
 from app.models.base import utcnow
 from app.models.enums import ExperimentStatus, FailureReason
-from app.resources.service import known_gpu_types
+from app.models.resource import ResourcePool
 from app.validation import check_texts
 
 MAX_PAGE = 500
@@ -260,7 +260,9 @@ async def _parent_errors(
 
 
 async def _gpu_types(session: AsyncSession, settings: Settings) -> set[str]:
-    return set(settings.gpu_types) | await known_gpu_types(session)
+    """The GPU types a run may ask for: the configured ones and those of the pools."""
+    pools = set((await session.scalars(select(ResourcePool.gpu_type).distinct())).all())
+    return set(settings.gpu_types) | pools
 
 
 def _resource_columns(resources: ResourceRequestData) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.experiments.lifecycle import transition
-from app.logs.system import append_system_line
+from app.experiments.system_log import append_system_line
 from app.models import Experiment
 from app.models.enums import FailureReason, LogLevel
 

@@ -4,16 +4,26 @@ live feeds (``docs/architecture.md``, "Operations and workflows")."""
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
+from app.db import Database
+from app.events.live import LivePublisher
 from app.experiments import service
 from app.experiments.events import publish_progress
 from app.experiments.schemas import ProgressData
 from app.models import Experiment, User
-from app.services import Services
+
+
+class ExperimentBacking(Protocol):
+    """What these workflows use of the running app (the composition root's ``Services``,
+    ``app/services.py``, is one)."""
+
+    db: Database
+    live: LivePublisher
 
 
 async def report_progress(
-    services: Services, *, actor: User, experiment_id: uuid.UUID, data: ProgressData
+    services: ExperimentBacking, *, actor: User, experiment_id: uuid.UUID, data: ProgressData
 ) -> Experiment:
     """``service.report_progress`` in a unit of work of its own, published after it
     commits (a heartbeat publishes nothing)."""

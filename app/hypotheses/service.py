@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import hypothesis_visible, may_edit_hypothesis
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app.experiments.queries import like_pattern
 from app.hypotheses.schemas import HypothesisUpdate
 from app.models import Hypothesis, User, hypothesis_observers
-from app.validation import name_problem
+from app.validation import like_pattern, name_problem
 
 MAX_OBSERVERS = 200
 MAX_PAGE = 500

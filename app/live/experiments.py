@@ -15,12 +15,11 @@ from app.events.broker import GAP, LAGGED
 from app.events.names import EXPERIMENTS_CHANNEL, EventType
 from app.experiments.queries import ROW, filter_clause
 from app.experiments.schemas import ExperimentFilterData
-from app.live.feed import decode, experiment_channel_of, opened, readable_experiment
+from app.live.feed import LiveBacking, decode, experiment_channel_of, opened, readable_experiment
 from app.live.logs import LogFeed, current_seq
 from app.live.metrics import LivePoint, MetricFeed, PointsSink
 from app.logs.service import LogLineRow
 from app.models import Experiment, User
-from app.services import Services
 
 # "queue": a waiting experiment's position or estimated start moved (app/resources/scheduler.py)
 STATE_EVENTS = frozenset({"event", "progress", "queue"})
@@ -30,7 +29,7 @@ UPDATE_EVENTS = STATE_EVENTS | {"cost"}
 
 
 async def experiment_updates(
-    services: Services, *, actor: User, experiment_id: uuid.UUID, include_current: bool = False
+    services: LiveBacking, *, actor: User, experiment_id: uuid.UUID, include_current: bool = False
 ) -> AsyncIterator[Experiment]:
     """The experiment as it is after each lifecycle move, update, progress report or API
     cost; with ``include_current``, first as it is once the channel is open, so a client
@@ -60,7 +59,7 @@ class _Judged:
 
 
 async def _judge(
-    services: Services,
+    services: LiveBacking,
     actor: User,
     experiment_id: uuid.UUID,
     filter: ExperimentFilterData | None,
@@ -96,7 +95,7 @@ def _change(event: dict[str, Any], judged: _Judged) -> Change | None:
 
 
 async def experiment_changes(
-    services: Services, *, actor: User, filter: ExperimentFilterData | None = None
+    services: LiveBacking, *, actor: User, filter: ExperimentFilterData | None = None
 ) -> AsyncIterator[Change]:
     """Experiments the caller may read: CREATED and UPDATED when, as they are now, the
     filter matches them; LEFT when it matched them before the change and no longer does
@@ -136,7 +135,7 @@ class MonitorUpdate:
 
 
 async def run_monitor(
-    services: Services,
+    services: LiveBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,
@@ -176,7 +175,7 @@ async def run_monitor(
 
 
 async def _updates(
-    services: Services,
+    services: LiveBacking,
     actor: User,
     experiment_id: uuid.UUID,
     event: dict[str, Any],
@@ -204,7 +203,7 @@ async def _updates(
 
 
 async def _recover(
-    services: Services,
+    services: LiveBacking,
     actor: User,
     experiment_id: uuid.UUID,
     metrics: MetricFeed,

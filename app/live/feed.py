@@ -5,28 +5,38 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from cachetools import LRUCache
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.events.broker import GAP, LAGGED, Message, Subscription
+from app.config import Settings
+from app.db import Database
+from app.events.broker import GAP, LAGGED, Broker, Message, Subscription
 from app.events.names import experiment_channel
 from app.experiments.service import get_experiment
 from app.models import Experiment, User
-from app.services import Services
+
+
+class LiveBacking(Protocol):
+    """What the live feeds use of the running app (the composition root's ``Services``,
+    ``app/services.py``, is one): the database, the broker, the settings."""
+
+    db: Database
+    broker: Broker
+    settings: Settings
 
 
 async def readable_experiment(
-    services: Services, actor: User, experiment_id: uuid.UUID
+    services: LiveBacking, actor: User, experiment_id: uuid.UUID
 ) -> Experiment:
     async with services.db.reader() as session:
         return await get_experiment(session, actor=actor, experiment_id=experiment_id)
 
 
 @asynccontextmanager
-async def opened(services: Services, *channels: str) -> AsyncIterator[Subscription]:
+async def opened(services: LiveBacking, *channels: str) -> AsyncIterator[Subscription]:
     """A broker subscription, subscribed before the block runs, closed after it."""
     subscription = await services.broker.open(
         *channels, queue_size=services.settings.subscription_queue_size
@@ -39,7 +49,7 @@ async def opened(services: Services, *channels: str) -> AsyncIterator[Subscripti
 
 @asynccontextmanager
 async def experiment_channel_of(
-    services: Services, actor: User, experiment_id: uuid.UUID
+    services: LiveBacking, actor: User, experiment_id: uuid.UUID
 ) -> AsyncIterator[Subscription]:
     """``NOT_FOUND`` unless the caller may read it; then its channel, opened."""
     await readable_experiment(services, actor, experiment_id)
@@ -87,7 +97,7 @@ def decode(message: Message) -> dict[str, Any] | None:
 
 
 @asynccontextmanager
-async def snapshot(services: Services) -> AsyncIterator[AsyncSession]:
+async def snapshot(services: LiveBacking) -> AsyncIterator[AsyncSession]:
     """A read session whose statements all see one state of the database."""
     async with services.db.reader() as session:
         if services.db.dialect == "postgresql":

@@ -18,11 +18,10 @@ from sqlalchemy import func, select
 
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED
-from app.live.feed import SharedMemo, decode, experiment_channel_of
+from app.live.feed import LiveBacking, SharedMemo, decode, experiment_channel_of
 from app.logs.service import LogLineRow, read_page
 from app.models import Experiment, User
 from app.models.enums import LogLevel
-from app.services import Services
 
 PAGE = 1000
 
@@ -42,7 +41,7 @@ class LogFeed:
         )
 
     async def catch_up(
-        self, services: Services, experiment_id: uuid.UUID
+        self, services: LiveBacking, experiment_id: uuid.UUID
     ) -> AsyncIterator[list[LogLineRow]]:
         """Stored lines past the cursor, a page at a time (bounded by lines and bytes)."""
         while True:
@@ -104,7 +103,7 @@ def _rows_of(event: dict[str, Any]) -> list[LogLineRow]:
     return rows
 
 
-async def current_seq(services: Services, experiment_id: uuid.UUID) -> int:
+async def current_seq(services: LiveBacking, experiment_id: uuid.UUID) -> int:
     async with services.db.reader() as session:
         seq = await session.scalar(
             select(func.coalesce(Experiment.log_seq, 0)).where(Experiment.id == experiment_id)
@@ -113,7 +112,7 @@ async def current_seq(services: Services, experiment_id: uuid.UUID) -> int:
 
 
 async def log_feed(
-    services: Services,
+    services: LiveBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,

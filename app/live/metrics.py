@@ -26,10 +26,9 @@ from sqlalchemy import select
 from app.errors import SubscriptionLagged
 from app.events.broker import GAP, LAGGED, Message, Subscription
 from app.floats import SPELLED
-from app.live.feed import SharedMemo, decode, experiment_channel_of, snapshot
+from app.live.feed import LiveBacking, SharedMemo, decode, experiment_channel_of, snapshot
 from app.metrics.batch import datetimes_of
 from app.models import Experiment, MetricSeries, User, metric_points
-from app.services import Services
 
 CHUNK = 1000
 
@@ -52,7 +51,7 @@ class MetricFeed:
     def floor(self, key: str) -> int | None:
         return self.delivered.get(key, self.since_step)
 
-    async def start_live(self, services: Services, experiment_id: uuid.UUID) -> None:
+    async def start_live(self, services: LiveBacking, experiment_id: uuid.UUID) -> None:
         """Without ``since_step``: no replay; what is stored now counts as seen, so a
         later replay (after a broker gap) starts from here."""
         async with snapshot(services) as session:
@@ -91,7 +90,7 @@ class MetricFeed:
         )
 
     async def replay(
-        self, services: Services, experiment_id: uuid.UUID
+        self, services: LiveBacking, experiment_id: uuid.UUID
     ) -> AsyncIterator[list[LivePoint]]:
         async with snapshot(services) as session:
             seq = await session.scalar(
@@ -209,7 +208,7 @@ def _points_of(event: dict[str, Any]) -> SharedPoints:
 
 
 async def metric_feed(
-    services: Services,
+    services: LiveBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,

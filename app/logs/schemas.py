@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from app.errors import PayloadTooLarge, ValidationFailed
-from app.logs.system import SYSTEM_SOURCE
+from app.experiments.system_log import SYSTEM_SOURCE
 from app.models.enums import LogLevel
 from app.validation import UtcDateTime, field_errors
 

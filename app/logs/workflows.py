@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Protocol
 
+from app.db import Database
+from app.events.live import LivePublisher
 from app.logs.events import publish_logs
 from app.logs.schemas import LogLineData
 from app.logs.service import AppendResult, append_lines
 from app.models import User
-from app.services import Services
+
+
+class LogBacking(Protocol):
+    """What these workflows use of the running app (the composition root's ``Services``,
+    ``app/services.py``, is one)."""
+
+    db: Database
+    live: LivePublisher
 
 
 async def ingest_lines(
-    services: Services,
+    services: LogBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,

@@ -4,16 +4,31 @@ feeds (``docs/architecture.md``, "Operations and workflows")."""
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
+from app.db import Database
+from app.events.live import LivePublisher
 from app.metrics.batch import MetricBatch
 from app.metrics.events import publish_metrics
-from app.metrics.service import IngestResult, ingest_metrics_alone
+from app.metrics.service import IngestResult, MetricMirror, ingest_metrics_alone
+from app.metrics.stores import MetricStore
 from app.models import User
-from app.services import Services
+
+
+class MetricBacking(Protocol):
+    """What these workflows use of the running app (the composition root's ``Services``,
+    ``app/services.py``, is one)."""
+
+    db: Database
+    live: LivePublisher
+    metrics: MetricStore
+
+    @property
+    def mirrors(self) -> MetricMirror | None: ...
 
 
 async def ingest_batch(
-    services: Services,
+    services: MetricBacking,
     *,
     actor: User,
     experiment_id: uuid.UUID,

@@ -11,11 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.errors import SubscriptionLagged, ValidationFailed
 from app.events.broker import GAP, LAGGED
 from app.events.names import user_channel
-from app.live.feed import decode, opened
+from app.live.feed import LiveBacking, decode, opened
 from app.models import User
 from app.models.base import utcnow
 from app.models.notification import Notification
-from app.services import Services
 
 MAX_PAGE = 500
 
@@ -58,13 +57,13 @@ async def mark_read(session: AsyncSession, *, actor: User, ids: Sequence[uuid.UU
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _load(services: Services, ids: Sequence[uuid.UUID]) -> list[Notification]:
+async def _load(services: LiveBacking, ids: Sequence[uuid.UUID]) -> list[Notification]:
     async with services.db.reader() as session:
         query = select(Notification).where(Notification.id.in_(set(ids)))
         return list((await session.scalars(query.order_by(Notification.created_at))).all())
 
 
-async def notification_feed(services: Services, *, actor: User) -> AsyncIterator[Notification]:
+async def notification_feed(services: LiveBacking, *, actor: User) -> AsyncIterator[Notification]:
     """New notifications of the caller as they are produced."""
     async with opened(services, user_channel(actor.id)) as subscription:
         async for message in subscription:

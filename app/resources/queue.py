@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible, may_raise_priority
@@ -33,7 +33,7 @@ from app.config import Settings
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable, ValidationFailed
 from app.events.names import EventType
 from app.events.outbox import append_experiment_event
-from app.experiments.lifecycle import transition
+from app.experiments.lifecycle import is_waiting, transition, waiting
 from app.experiments.start_hooks import StartHooks
 from app.experiments.validators import PRIORITY_RANGE
 from app.models import Experiment, Hypothesis, User
@@ -46,14 +46,6 @@ PRIORITY_MIN, PRIORITY_MAX = PRIORITY_RANGE
 
 # The queue's order as SQL (``plan.Waiting.order_key``)
 QUEUE_ORDER = (Experiment.priority.desc(), Experiment.queued_at, Experiment.id)
-
-
-def waiting() -> ColumnElement[bool]:
-    return and_(Experiment.status == ExperimentStatus.QUEUED, Experiment.queued_at.is_not(None))
-
-
-def is_waiting(experiment: Experiment) -> bool:
-    return experiment.status is ExperimentStatus.QUEUED and experiment.queued_at is not None
 
 
 # --- priority ------------------------------------------------------------------------

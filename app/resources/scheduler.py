@@ -45,10 +45,10 @@ from app.events.names import EXPERIMENTS_CHANNEL, experiment_channel
 from app.models.base import utcnow
 from app.models.resource import Reservation
 from app.resources import queue
+from app.resources.backing import ResourceBacking
 from app.resources.expiry import expire
 from app.resources.gauges import PASS_SECONDS, PLAN_SECONDS
 from app.resources.plan import plan
-from app.services import Services
 
 log = logging.getLogger("expsvc.queue")
 
@@ -70,7 +70,7 @@ class QueueScheduler(BackgroundLoop):
 
     name = "queue-scheduler"
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ResourceBacking) -> None:
         from app.leader import LeaderLock
 
         self.services = services

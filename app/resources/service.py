@@ -182,10 +182,6 @@ async def upsert_pool(
     return _view(pool)
 
 
-async def known_gpu_types(session: AsyncSession) -> set[str]:
-    return set((await session.scalars(select(ResourcePool.gpu_type).distinct())).all())
-
-
 @dataclass(frozen=True)
 class Request:
     """What a run holds: GPUs, CPU cores, memory (GB)."""

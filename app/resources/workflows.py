@@ -8,13 +8,18 @@ import uuid
 from app.experiments.events import publish_cost
 from app.models import Experiment, User
 from app.resources import actions, service
+from app.resources.backing import ResourceBacking
 from app.resources.scheduler import publish_pool_change
 from app.resources.service import PoolView
-from app.services import Services
 
 
 async def add_api_cost(
-    services: Services, *, actor: User, experiment_id: uuid.UUID, amount: float, description: str
+    services: ResourceBacking,
+    *,
+    actor: User,
+    experiment_id: uuid.UUID,
+    amount: float,
+    description: str,
 ) -> Experiment:
     """``actions.add_api_cost`` in a unit of work of its own, published after it commits."""
     async with services.db.unit_of_work() as session:
@@ -30,7 +35,7 @@ async def add_api_cost(
 
 
 async def upsert_pool(
-    services: Services,
+    services: ResourceBacking,
     *,
     actor: User,
     name: str,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Forbidden, InvalidTransition, ResourcesUnavailable
 from app.experiments import service as experiments
-from app.experiments import starting, workflows
+from app.experiments import workflows
 from app.experiments.schemas import (
     HEARTBEAT_DESCRIPTION,
     ExperimentCreate,
@@ -25,7 +25,7 @@ from app.experiments.schemas import (
 )
 from app.models import Experiment
 from app.models.base import utcnow
-from app.resources import queue
+from app.resources import queue, starting
 from app.rest.endpoints import Call, Endpoint
 from app.rest.related import load_related
 from app.rest.schemas import ExperimentListQuery, ExperimentOut, ExperimentPageOut

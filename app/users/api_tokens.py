@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,9 +25,6 @@ from app.models import ApiToken, User
 from app.models.base import utcnow
 from app.users.tokens import hash_token, new_token
 from app.validation import name_problem
-
-if TYPE_CHECKING:
-    from app.users.auth_cache import AuthCache
 
 MAX_PAGE = 500
 # A token's ``last_used_at`` is written at most this often (per token, per replica, and a
@@ -180,8 +177,14 @@ async def revoke_token(
     return row
 
 
+class TokenCache(Protocol):
+    """A process's cache of authenticated tokens (``auth_cache.AuthCache``)."""
+
+    def forget(self, token_hash: str) -> None: ...
+
+
 async def revoke_api_token(
-    db: Database, cache: AuthCache | None, *, actor: User | None, token_id: uuid.UUID
+    db: Database, cache: TokenCache | None, *, actor: User | None, token_id: uuid.UUID
 ) -> ApiToken:
     """Revoke and commit, then drop the token from this process's auth cache, so it stops
     working here at once (other replicas: within their cache's TTL)."""

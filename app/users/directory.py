@@ -18,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access import email_visible
 from app.cursors import KeysetPage, decode_cursor, encode_cursor
 from app.errors import ValidationFailed
-from app.experiments.queries import like_pattern
 from app.models import User
-from app.validation import check_search_and_first
+from app.validation import check_search_and_first, like_pattern
 
 MAX_PAGE = 500
 

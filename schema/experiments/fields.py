@@ -6,7 +6,6 @@ from __future__ import annotations
 import strawberry
 
 from app.experiments import service as experiments
-from app.experiments import starting
 from app.experiments import workflows as experiment_workflows
 from app.experiments.presets import PRESETS
 from app.experiments.schemas import (
@@ -17,7 +16,7 @@ from app.experiments.schemas import (
     ProgressData,
 )
 from app.models.enums import ExperimentStatus, FailureReason
-from app.resources import queue
+from app.resources import queue, starting
 from schema.context import Info, parse_id
 from schema.experiments.board import BoardColumn
 from schema.experiments.facets import FACETS_DESCRIPTION, ExperimentFacets, experiment_facets

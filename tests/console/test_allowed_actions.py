@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.experiments import starting
 from app.models import Experiment, Hypothesis, User
 from app.models.enums import Role
+from app.resources import starting
 from app.services import Services
 from tests.artifacts.helpers import rest_upload
 from tests.builders import create_experiment, create_hypothesis, move

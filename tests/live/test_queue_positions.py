@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 
 from app.events.names import EXPERIMENTS_CHANNEL, experiment_channel
-from app.experiments import starting
 from app.live.experiments import experiment_changes, experiment_updates
 from app.models.enums import Role
-from app.resources import queue
+from app.resources import queue, starting
 from app.resources.scheduler import QueueScheduler
 from app.services import Services
 from tests.builders import create_hypothesis

@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 
 from app.errors import DomainError
 from app.events.broker import InProcessBroker
-from app.experiments import starting
 from app.models import Experiment
 from app.models.enums import ExperimentStatus, Role
 from app.models.resource import Reservation
+from app.resources import starting
 from app.resources.expiry import expire
 from app.resources.scheduler import QueueScheduler
 from app.services import Services

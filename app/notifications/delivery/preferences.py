@@ -23,11 +23,11 @@ from app.errors import ValidationFailed
 from app.models import User
 from app.models.base import utcnow
 from app.models.notification_delivery import Channel, NotificationPreference
-from app.notifications.delivery.urls import url_problem
 from app.notifications.delivery.webhook import new_secret
 from app.notifications.kinds import KIND_FOR_EVENT
 from app.users.service import EMAIL_RE
 from app.validation import name_problem
+from app.webhook_urls import url_problem
 
 DEFAULT_CHANNELS: tuple[Channel, ...] = (Channel.IN_APP,)
 # Kinds a digest collects (the rest, failures and warnings, always go at once)

@@ -38,11 +38,12 @@ from app.models.notification_delivery import (
     NotificationPreference,
 )
 from app.notifications.delivery import gauges
-from app.notifications.delivery.email import SmtpConfig, parse_smtp_url, send_email
+from app.notifications.delivery.email import send_email
 from app.notifications.delivery.message import DeliveryError, Item, Outgoing
 from app.notifications.delivery.slack import send_slack
-from app.notifications.delivery.urls import unreachable_reason
 from app.notifications.delivery.webhook import send_webhook
+from app.smtp_url import SmtpConfig, parse_smtp_url
+from app.webhook_urls import unreachable_reason
 
 log = logging.getLogger("expsvc.notifications.delivery")
 

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
+from app import webhook_urls as urls
 from app.config import Settings
-from app.notifications.delivery import urls
-from app.notifications.delivery.email import build_message, parse_smtp_url
+from app.notifications.delivery.email import build_message
 from app.notifications.delivery.message import Item, Outgoing
 from app.notifications.delivery.slack import slack_text
 from app.notifications.delivery.webhook import new_secret, signature
+from app.smtp_url import parse_smtp_url
 
 
 def test_smtp_url_options():

@@ -15,11 +15,11 @@ from app.experiments import service as experiments
 from app.models import Experiment, User
 from app.models.base import utcnow
 from app.resources import queue
-from app.services import Services
+from app.resources.backing import ResourceBacking
 
 
 async def start(
-    services: Services, *, actor: User, experiment_id: uuid.UUID, wait: bool = True
+    services: ResourceBacking, *, actor: User, experiment_id: uuid.UUID, wait: bool = True
 ) -> Experiment:
     try:
         async with services.db.unit_of_work() as session:
