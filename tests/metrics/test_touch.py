@@ -129,9 +129,27 @@ async def alone(services, owner, experiment_id, batch):
     )
 
 
-@pytest.fixture(params=["in_a_unit_of_work", "alone"])
+async def alone_with_a_batch_id(services, owner, experiment_id, batch):
+    """What the client's batches take: on SQLite one call to the driver's thread."""
+    return await metrics.ingest_metrics_alone(
+        services.db,
+        actor=owner,
+        experiment_id=experiment_id,
+        batch=batch,
+        batch_id=f"b-{uuid.uuid4().hex}",
+    )
+
+
+INGESTS = {
+    "in_a_unit_of_work": in_a_unit_of_work,
+    "alone": alone,
+    "alone_with_a_batch_id": alone_with_a_batch_id,
+}
+
+
+@pytest.fixture(params=list(INGESTS))
 def ingest(request):
-    return {"in_a_unit_of_work": in_a_unit_of_work, "alone": alone}[request.param]
+    return INGESTS[request.param]
 
 
 @asynccontextmanager
