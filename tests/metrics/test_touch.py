@@ -203,6 +203,10 @@ async def test_a_run_ended_during_the_write_refuses_the_batch_and_keeps_nothing(
 ):
     if not is_postgres(services):
         pytest.skip("concurrent writers: PostgreSQL only")
+    if ingest is alone_with_a_batch_id:
+        # the claim's row references the experiment's (a foreign key): the completion's
+        # FOR UPDATE waits for the batch to commit, and the batch is accepted
+        pytest.skip("a claimed batch finishes before the run can end")
     people, running, _ = cast
     owner = people["owner"]
     async with (
