@@ -291,17 +291,32 @@ class Written(NamedTuple):
     previous: int | None  # a repeated batch_id: the count it was first accepted with
 
 
+def _series_rows(batch: MetricBatch, hex_id: str, now_text: str) -> list[tuple[Any, ...]]:
+    """Each key's summary of the batch as a row of ``SQLITE_SERIES``."""
+    rows = []
+    for summary in batch_summaries(batch).values():
+        row = {
+            **summary,
+            "experiment_id": hex_id,
+            "last_timestamp": sqlite_time(summary["last_timestamp"]),
+            "updated_at": now_text,
+        }
+        rows.append(tuple(row[name] for name in SERIES_COLUMNS))
+    return rows
+
+
 def _sqlite_transaction(
     connection: sqlite3.Connection,
     touch: tuple[Any, ...],
     claim: tuple[Any, ...] | None,
-    series: list[tuple[Any, ...]],
     batch: MetricBatch,
-    times: list[str],
 ) -> Written | None:
-    """Runs in the driver's thread: BEGIN IMMEDIATE, the touch (None, rolled back, when it
-    matches nothing), the claim, the summaries, points and rollups, COMMIT; any error
-    rolls it all back."""
+    """Runs in the driver's thread, the rows' Python work included (off the event loop):
+    BEGIN IMMEDIATE, the touch (None, rolled back, when it matches nothing), the claim,
+    the summaries, points and rollups, COMMIT; any error rolls it all back."""
+    hex_id, now_text = touch[0], touch[1]
+    times = sqlite_times(batch)
+    series = _series_rows(batch, hex_id, now_text)
     cursor = connection.cursor()
     try:
         cursor.execute("BEGIN IMMEDIATE")
@@ -349,20 +364,10 @@ async def write_alone(
     sees_all, actor_id, is_tl = actor_params(actor)
     touch = (hex_id, now_text, int(sees_all), actor_id.hex, int(is_tl))
     claim = None if batch_id is None else (hex_id, batch_id, len(batch), now_text)
-    times = sqlite_times(batch)
-    series = []
-    for summary in batch_summaries(batch).values():
-        row = {
-            **summary,
-            "experiment_id": hex_id,
-            "last_timestamp": sqlite_time(summary["last_timestamp"]),
-            "updated_at": now_text,
-        }
-        series.append(tuple(row[name] for name in SERIES_COLUMNS))
     async with db.engine.connect() as connection:
         raw = await connection.get_raw_connection()
         driver: Any = raw.driver_connection  # aiosqlite's Connection
         written: Written | None = await driver._execute(
-            _sqlite_transaction, driver._conn, touch, claim, series, batch, times
+            _sqlite_transaction, driver._conn, touch, claim, batch
         )
         return written
