@@ -696,6 +696,37 @@ async def server_pieces_sqlite(work: Path, points: int = 10_000, runs: int = 7) 
             began = time.process_time()
             await store.upsert_rollups(session, series_ids, batch, times)
             took("upsert_rollups (incl. rollup_rows)", began)
+        # the one-call write's statements (``store.write_alone``), in the driver's thread
+        texts = store.sqlite_times(batch)
+        points_rows = list(zip(series_ids, batch.steps, batch.values, texts, strict=True))
+        aggregates = rollup_rows(series_ids, batch.steps, batch.values, texts)
+        rollup_rows_ = [store._rollup_row(key, agg) for key, agg in aggregates.items()]
+        moved = [(sid + 10**6, *rest) for sid, *rest in points_rows]  # new rows, not updates
+        async with engine.connect() as connection:
+            driver: Any = (await connection.get_raw_connection()).driver_connection
+
+            def one_call(raw: Any, rows: list[Any], insert: Callable[..., None], sql: str) -> None:
+                cursor = raw.cursor()
+                cursor.execute("BEGIN IMMEDIATE")
+                insert(cursor, sql, rows)
+                cursor.execute("COMMIT")
+
+            def executemany(cursor: Any, sql: str, rows: list[Any]) -> None:
+                cursor.executemany(sql, rows)
+
+            for name, insert in (
+                ("multi-row INSERTs", store._insert_rows),
+                ("executemany", executemany),
+            ):
+                rows = [(sid + number * 2 + (name == "executemany"), *rest) for sid, *rest in moved]
+                began = time.process_time()
+                await driver._execute(one_call, driver._conn, rows, insert, store.SQLITE_POINT)
+                took(f"points, {name} (raw sqlite3)", began)
+                began = time.process_time()
+                await driver._execute(
+                    one_call, driver._conn, rollup_rows_, insert, store.SQLITE_ROLLUP
+                )
+                took(f"rollups, {name} (raw sqlite3)", began)
     await engine.dispose()
     print(f"server steps on SQLite for one {points:,}-point batch (CPU ms, median of {runs}):")
     for name, values in timings.items():

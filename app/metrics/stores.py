@@ -139,8 +139,26 @@ class SQLiteMetricStore(_SharedReads):
     async def write_alone(
         self, db: Database, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
     ) -> int:
-        async with db.unit_of_work() as session:
-            return await self.write_batch(session, experiment_id, batch, now, actor)
+        written = await self.claim_and_write_alone(db, experiment_id, batch, None, now, actor)
+        return written.seq
+
+    async def claim_and_write_alone(
+        self,
+        db: Database,
+        experiment_id: uuid.UUID,
+        batch: MetricBatch,
+        batch_id: str | None,
+        now: datetime,
+        actor: User,
+    ) -> store.Written:
+        """``write_batch`` after ``batch_id``'s claim (when given), in a transaction of its
+        own that the driver's thread runs in one call (``store.write_alone``); a repeated
+        ``batch_id`` writes nothing (``Written.previous``: its first count)."""
+        written = await store.write_alone(db, experiment_id, batch, now, actor, batch_id)
+        if written is None:  # nothing was written: say why
+            async with db.reader() as session:
+                await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
+        return written
 
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
