@@ -1,6 +1,7 @@
 """Code that reaches into a library's internals is pinned to the versions it was written
 for and checked when the service starts (``schema/engine/versions.py``, the W&B mirror's
-``app/integrations/wandb/console.py``); these are the two facts every such check reads."""
+``app/integrations/wandb/console.py``, SQLite's one-call write ``app/sqlite_thread.py``);
+these are the two facts every such check reads."""
 
 from __future__ import annotations
 

@@ -132,8 +132,20 @@ async def _wandb(settings: Settings) -> str | None:
     return f"{found}; the W&B mirror's runs fail until it is fixed (EXPSVC_WANDB_PROJECT)"
 
 
+async def _sqlite_driver(settings: Settings) -> str | None:
+    if not settings.database_url.startswith("sqlite"):
+        return None
+    from app.sqlite_thread import problem
+
+    found = problem()
+    if found is None:
+        return None
+    return f"{found}; metric batches are written through a session instead (slower)"
+
+
 async def backing_service_warnings(settings: Settings) -> list[str]:
     """One line per configured backing service that does not answer. One after the other:
     opening the S3 client keeps the loop busy long enough to fail a concurrent Redis ping."""
-    found = [await check(settings) for check in (_redis, _s3, _mlflow, _smtp, _wandb)]
+    checks = (_redis, _s3, _mlflow, _smtp, _wandb, _sqlite_driver)
+    found = [await check(settings) for check in checks]
     return [line for line in found if line is not None]

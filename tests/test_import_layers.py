@@ -45,6 +45,7 @@ LAYERS = _layers(
         "pins",
         "read_timeouts",
         "smtp_url",
+        "sqlite_thread",
         "storage",
         "validation",
         "webhook_urls",

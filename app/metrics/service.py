@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import sqlite_thread
 from app.batch_ids import claim_batch_id
 from app.db import Database
 from app.errors import ValidationFailed
@@ -91,7 +92,7 @@ async def ingest_metrics_alone(
     if batch_id is None and mirror is None:
         seq = await chosen.write_alone(db, experiment_id, batch, utcnow(), actor)
         return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
-    if mirror is None and isinstance(chosen, SQLiteMetricStore):
+    if mirror is None and isinstance(chosen, SQLiteMetricStore) and sqlite_thread.usable():
         assert batch_id is not None
         check_batch_id(batch_id)
         written = await chosen.claim_and_write_alone(

@@ -28,6 +28,7 @@ from app.metrics.rules import (
     summary_merge,
 )
 from app.models import MetricSeries, User, metric_points, metric_rollups
+from app.sqlite_thread import in_driver_thread
 
 CHUNK_ROWS = 1000
 T = TypeVar("T")
@@ -201,10 +202,10 @@ async def upsert_rollups(
 # aiosqlite runs each call (cursor, execute, fetch, close, commit) as a hand-off to its
 # thread and back, ~30 of them for a batch through the session; on a busy machine each
 # costs a wake-up of two threads. ``write_alone`` hands the driver's thread one function
-# that runs the whole transaction on the ``sqlite3`` connection (through aiosqlite's
-# internals ``Connection._execute`` and ``_conn``, as of aiosqlite 0.21-0.22: no public
-# call runs a function in its thread). tests/metrics/test_sqlite_write.py holds its rows
-# to the session path's.
+# that runs the whole transaction on the ``sqlite3`` connection (``app.sqlite_thread``, the
+# pinned boundary around aiosqlite's internals; where it does not hold, the store writes
+# through a unit of work). tests/metrics/test_sqlite_write.py holds its rows to the
+# session path's.
 
 # The touch (``_touch``'s UPDATE with ``experiment_actable`` as ``running_and_actable``):
 # ?1 the experiment, ?2 now, then ``actor_params``. tests/metrics/test_touch.py holds the
@@ -222,17 +223,10 @@ VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING accepted
 """
 SQLITE_CLAIMED = "SELECT accepted FROM metric_batches WHERE experiment_id = ? AND batch_id = ?"
 
-SERIES_COLUMNS = (
-    "experiment_id",
-    "key",
-    "count",
-    "first_step",
-    "last_step",
-    "last_value",
-    "last_timestamp",
-    "min_value",
-    "max_value",
-    "updated_at",
+# Every column of ``metric_series`` but its id: the experiment, ``batch_summaries``'s
+# statistics and the time of the write
+SERIES_COLUMNS = tuple(
+    column.name for column in MetricSeries.__table__.columns if column.name != "id"
 )
 
 
@@ -366,8 +360,7 @@ async def write_alone(
     claim = None if batch_id is None else (hex_id, batch_id, len(batch), now_text)
     async with db.engine.connect() as connection:
         raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection  # aiosqlite's Connection
-        written: Written | None = await driver._execute(
-            _sqlite_transaction, driver._conn, touch, claim, batch
+        written: Written | None = await in_driver_thread(
+            raw.driver_connection, _sqlite_transaction, touch, claim, batch
         )
         return written

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import FromClause, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import sqlite_thread
 from app.db import Database
 from app.experiments.activity import refuse
 from app.metrics import batched_pg, batched_sql, pg_store, store
@@ -139,6 +140,9 @@ class SQLiteMetricStore(_SharedReads):
     async def write_alone(
         self, db: Database, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
     ) -> int:
+        if not sqlite_thread.usable():
+            async with db.unit_of_work() as session:
+                return await self.write_batch(session, experiment_id, batch, now, actor)
         written = await self.claim_and_write_alone(db, experiment_id, batch, None, now, actor)
         return written.seq
 

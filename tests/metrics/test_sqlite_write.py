@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app import sqlite_thread
 from app.metrics import service as metrics
 from app.metrics import store
 from app.metrics.batch import MetricBatch
@@ -46,6 +47,14 @@ def batches() -> list[MetricBatch]:
     return [first, second]
 
 
+# every column of a summary row but its id, experiment and time of writing
+SUMMARY_COLUMNS = [
+    column.name
+    for column in MetricSeries.__table__.columns
+    if column.name not in ("id", "experiment_id", "updated_at")
+]
+
+
 async def rows_of(services, experiment_id) -> dict[str, list[tuple]]:
     """The experiment's stored rows, by key instead of series id."""
     async with services.db.reader() as session:
@@ -58,8 +67,7 @@ async def rows_of(services, experiment_id) -> dict[str, list[tuple]]:
         summaries = []
         for row in series:
             keys[row.id] = row.key
-            summary = (row.key, row.count, row.first_step, row.last_step, row.last_value)
-            summaries.append((*summary, row.last_timestamp, row.min_value, row.max_value))
+            summaries.append(tuple(getattr(row, name) for name in SUMMARY_COLUMNS))
         points = (await session.execute(select(metric_points))).all()
         rollups = (await session.execute(select(metric_rollups))).all()
     return {
@@ -69,7 +77,18 @@ async def rows_of(services, experiment_id) -> dict[str, list[tuple]]:
     }
 
 
-async def test_the_rows_are_those_of_the_session_path(services, make_user):
+@pytest.mark.parametrize("one_call", [True, False], ids=["one call", "aiosqlite unpinned"])
+async def test_the_rows_are_those_of_the_session_path(services, make_user, monkeypatch, one_call):
+    # an aiosqlite outside app/sqlite_thread.py's pins: the same rows through a session
+    monkeypatch.setattr(sqlite_thread, "usable", lambda: one_call)
+    written = []
+    real = store.write_alone
+
+    async def counted(*args, **kwargs):
+        written.append(1)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "write_alone", counted)
     owner, _ = await make_user(Role.DS)
     hypothesis = await create_hypothesis(services, owner)
     by_session = await create_running(services, owner, hypothesis)
@@ -90,6 +109,7 @@ async def test_the_rows_are_those_of_the_session_path(services, make_user):
     expected = await rows_of(services, by_session.id)
     assert len(expected["points"]) == 501 and len(expected["series"]) == 4
     assert await rows_of(services, in_one_call.id) == expected
+    assert len(written) == (2 if one_call else 0)
 
 
 async def counts(services, experiment_id) -> tuple[int, int, int, int]:
