@@ -1,6 +1,9 @@
 """The packages of ``app`` import each other in one direction only: no import cycle between
 them, and none imports a package of a layer above its own (``docs/architecture.md``,
 "Layers"). Every import counts, also one inside a function or under ``TYPE_CHECKING``.
+The packages of ``schema`` (one per domain) load without a cycle: only the imports that
+run as a module loads count there, since GraphQL types of two domains may name each other
+lazily.
 
 A unit is a subpackage of ``app`` (``app.experiments``) or a top-level module
 (``app.config``). ``schema/`` (the GraphQL schema, an edge) is imported by ``app.main``
@@ -116,11 +119,28 @@ def _is_module(name: str, root: Path) -> bool:
     return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
 
 
-def imported_modules(path: Path, root: Path) -> Iterable[tuple[str, int]]:
-    """Every module ``path`` imports, anywhere in it, with the line."""
+def _at_load(tree: ast.Module) -> Iterable[ast.AST]:
+    """The nodes that run when the module loads: not inside a function, not under
+    ``if TYPE_CHECKING:``."""
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            pending.extend(node.orelse)
+            continue
+        yield node
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def imported_modules(path: Path, root: Path, *, at_load: bool = False) -> Iterable[tuple[str, int]]:
+    """Every module ``path`` imports, anywhere in it (``at_load``: only where it runs as the
+    module loads), with the line."""
     module = _module_name(path, root)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in _at_load(tree) if at_load else ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno
@@ -135,13 +155,15 @@ def imported_modules(path: Path, root: Path) -> Iterable[tuple[str, int]]:
                 yield (candidate if _is_module(candidate, root) else base), node.lineno
 
 
-def import_edges(package: str, root: Path = ROOT, *, modules: bool = False) -> list[Edge]:
+def import_edges(
+    package: str, root: Path = ROOT, *, modules: bool = False, at_load: bool = False
+) -> list[Edge]:
     """The imports between ``package``'s units (``modules``: between its modules), one
-    edge per imported name."""
+    edge per imported name (``at_load``: only the imports that run as a module loads)."""
     edges: list[Edge] = []
     for path in sorted((root / package).rglob("*.py")):
         module = _module_name(path, root)
-        for name, line in imported_modules(path, root):
+        for name, line in imported_modules(path, root, at_load=at_load):
             source, target = (module, name) if modules else (unit_of(module), unit_of(name))
             inside = name.split(".")[0] == package and package not in (source, target)
             if inside and source != target:
@@ -238,6 +260,8 @@ def test_imports_are_read_everywhere_in_a_file(tmp_path: Path) -> None:
         ("pkg.low", "pkg.high", "pkg/low/back.py:1"),
     ]
     assert cycles(edges) == [["pkg.high", "pkg.low"]]
+    # as the modules load, high.py imports nothing (TYPE_CHECKING, a function)
+    assert [e.where for e in import_edges("pkg", tmp_path, at_load=True)] == ["pkg/low/back.py:1"]
     assert cycles(import_edges("pkg", tmp_path, modules=True)) == [
         ["pkg.high", "pkg.low.back", "pkg.low.rules"]
     ]
@@ -275,3 +299,12 @@ def test_only_the_composition_root_imports_schema() -> None:
         if name.split(".")[0] == "schema"
     ]
     assert not imports, f"app imports schema (only app/main.py may): {imports}"
+
+
+def test_the_packages_of_schema_load_without_a_cycle() -> None:
+    """A GraphQL type may name a type of another domain that names it back
+    (``Hypothesis.experiments``, ``Experiment.hypothesis``): such references are lazy
+    (``strawberry.lazy``, ``TYPE_CHECKING``, an import inside the resolver), so no
+    package of ``schema`` imports another in a loop as the modules load."""
+    edges = import_edges("schema", at_load=True)
+    assert not (found := cycles(edges)), "\n".join(describe(c, edges) for c in found)
