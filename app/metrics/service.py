@@ -9,7 +9,6 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import sqlite_thread
 from app.batch_ids import claim_batch_id
 from app.db import Database
 from app.errors import ValidationFailed
@@ -18,7 +17,7 @@ from app.experiments.service import get_experiment
 from app.metrics.batch import MAX_STEP, MetricBatch
 from app.metrics.batched import SeriesRead, read_many
 from app.metrics.history import MAX_POINTS_CAP, Point, Series
-from app.metrics.stores import MetricStore, SQLiteMetricStore, metric_store, store_of
+from app.metrics.stores import MetricStore, metric_store, store_of
 from app.models import MetricSeries, User, metric_batches
 from app.models.base import utcnow
 from app.validation import check_batch_id, text_problem
@@ -85,22 +84,21 @@ async def ingest_metrics_alone(
 ) -> IngestResult:
     """``ingest_metrics`` in a transaction of its own (what REST and GraphQL call). A
     batch with no ``batch_id`` and no mirror is the store's ``write_alone`` (on PostgreSQL
-    one statement outside any transaction); on SQLite a batch with a ``batch_id`` and no
-    mirror is ``claim_and_write_alone`` (one call to the driver's thread); anything else
-    goes through a unit of work."""
+    one statement outside any transaction); one with a ``batch_id`` and no mirror its
+    ``claim_and_write_alone`` where the store has one (SQLite: one call to the driver's
+    thread); anything else goes through a unit of work."""
     chosen = store or metric_store(db.dialect)
     if batch_id is None and mirror is None:
         seq = await chosen.write_alone(db, experiment_id, batch, utcnow(), actor)
         return IngestResult(accepted=len(batch), duplicate=False, seq=seq)
-    if mirror is None and isinstance(chosen, SQLiteMetricStore) and sqlite_thread.usable():
-        assert batch_id is not None
-        check_batch_id(batch_id)
+    if mirror is None and batch_id is not None:
         written = await chosen.claim_and_write_alone(
             db, experiment_id, batch, batch_id, utcnow(), actor
         )
-        if written.previous is not None:
+        if written is not None and written.previous is not None:
             return IngestResult(accepted=written.previous, duplicate=True)
-        return IngestResult(accepted=len(batch), duplicate=False, seq=written.seq)
+        if written is not None:
+            return IngestResult(accepted=len(batch), duplicate=False, seq=written.seq)
     async with db.unit_of_work() as session:
         return await ingest_metrics(
             session,

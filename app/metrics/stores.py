@@ -26,6 +26,7 @@ from app.metrics.batch import MetricBatch
 from app.metrics.batched_sql import Extremes, PointsRequest, Range
 from app.metrics.history import Point, points_page
 from app.models import MetricSeries, User
+from app.validation import check_batch_id
 
 
 class MetricStore(Protocol):
@@ -50,6 +51,21 @@ class MetricStore(Protocol):
         self, db: Database, experiment_id: uuid.UUID, batch: MetricBatch, now: datetime, actor: User
     ) -> int:
         """``write_batch`` in a transaction of its own."""
+        ...
+
+    async def claim_and_write_alone(
+        self,
+        db: Database,
+        experiment_id: uuid.UUID,
+        batch: MetricBatch,
+        batch_id: str,
+        now: datetime,
+        actor: User,
+    ) -> store.Written | None:
+        """``batch_id``'s claim and ``write_batch`` in a transaction of its own, where this
+        store has a way to do it without a unit of work; None where it has not (the caller
+        then claims and writes in one). A repeated ``batch_id`` writes nothing
+        (``Written.previous``: its first count)."""
         ...
 
     async def summaries(
@@ -143,10 +159,26 @@ class SQLiteMetricStore(_SharedReads):
         if not sqlite_thread.usable():
             async with db.unit_of_work() as session:
                 return await self.write_batch(session, experiment_id, batch, now, actor)
-        written = await self.claim_and_write_alone(db, experiment_id, batch, None, now, actor)
+        written = await self._in_driver_thread(db, experiment_id, batch, None, now, actor)
         return written.seq
 
     async def claim_and_write_alone(
+        self,
+        db: Database,
+        experiment_id: uuid.UUID,
+        batch: MetricBatch,
+        batch_id: str,
+        now: datetime,
+        actor: User,
+    ) -> store.Written | None:
+        """One call to the driver's thread (``store.write_alone``), where aiosqlite is one
+        ``app.sqlite_thread`` was written for."""
+        if not sqlite_thread.usable():
+            return None
+        check_batch_id(batch_id)  # (the session path's claim checks it as it claims)
+        return await self._in_driver_thread(db, experiment_id, batch, batch_id, now, actor)
+
+    async def _in_driver_thread(
         self,
         db: Database,
         experiment_id: uuid.UUID,
@@ -155,9 +187,6 @@ class SQLiteMetricStore(_SharedReads):
         now: datetime,
         actor: User,
     ) -> store.Written:
-        """``write_batch`` after ``batch_id``'s claim (when given), in a transaction of its
-        own that the driver's thread runs in one call (``store.write_alone``); a repeated
-        ``batch_id`` writes nothing (``Written.previous``: its first count)."""
         written = await store.write_alone(db, experiment_id, batch, now, actor, batch_id)
         if written is None:  # nothing was written: say why
             async with db.reader() as session:
@@ -203,6 +232,18 @@ class PostgresMetricStore(_SharedReads):
             async with db.reader() as session:
                 await refuse(session, actor=actor, experiment_id=experiment_id, what="metrics")
         return seq
+
+    async def claim_and_write_alone(
+        self,
+        db: Database,
+        experiment_id: uuid.UUID,
+        batch: MetricBatch,
+        batch_id: str,
+        now: datetime,
+        actor: User,
+    ) -> store.Written | None:
+        """None: the claim and the write go in a unit of work (``ingest_metrics``)."""
+        return None
 
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
