@@ -8,6 +8,11 @@ after, after then before, …) so a load that drifts during the run does not fav
 side. Every output is printed whole under a header naming the revision, and kept in
 ``--log``.
 
+With ``--benches-of after`` both revisions run the later revision's bench scripts
+(``bench/`` copied over the earlier worktree's): a bench that changed how it counts (its
+CPU time, its warm-up) then measures both revisions the same way. The scripts must still
+drive the earlier revision's service.
+
     .venv/bin/python bench/before_after.py --before 2068383 --after HEAD \\
         --bench "ingest.py" --bench "history.py" --bench "fanout.py" \\
         --bench "compare.py --repeat 20"
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,6 +82,12 @@ def main() -> int:
         f"(default: {', '.join(DEFAULT_BENCHES)})",
     )
     parser.add_argument("--log", type=Path, default=Path("before_after.log"))
+    parser.add_argument(
+        "--benches-of",
+        choices=["own", "after"],
+        default="own",
+        help="each revision runs its own bench scripts (own), or both run the later one's",
+    )
     args = parser.parse_args()
     benches = args.bench or DEFAULT_BENCHES
     args.log.write_text("")
@@ -85,6 +97,8 @@ def main() -> int:
             "before": checkout(args.before, Path(temp)),
             "after": checkout(args.after, Path(temp)),
         }
+        if args.benches_of == "after":
+            shutil.copytree(trees["after"] / "bench", trees["before"] / "bench", dirs_exist_ok=True)
         try:
             for number, command in enumerate(benches):
                 order = ["before", "after"] if number % 2 == 0 else ["after", "before"]
