@@ -19,8 +19,8 @@ needs it:
 
 The assembler (``_cut``) cuts the extremes at the true last point and keeps the last
 ``max_points`` of them, as slices of the columns (``PointColumns``: no object per point).
-So a read costs at most five statements (on PostgreSQL usually two: ``SET LOCAL jit =
-off`` and the buckets) whatever the number of series.
+So a read costs at most four statements (usually one: the buckets) whatever the number of
+series.
 
 **Answers are kept** (``ANSWERS``, a process-wide LRU bounded by points): a series only
 ever grows by appended batches, and every batch adds its count to the summary row in the
@@ -36,14 +36,13 @@ per-point objects either.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cachetools import LRUCache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.floats import read_value
-from app.metrics import batched_sql as sql
 from app.metrics.batched_sql import Extremes, PointsRequest, Range
 from app.metrics.history import Derived, Point, PointColumns, Series
 from app.metrics.rules import Bucketing, bucketing
@@ -195,7 +194,7 @@ def _copy(answer: Series) -> Series:
 async def read_many(
     session: AsyncSession, reads: Sequence[SeriesRead], store: MetricStore | None = None
 ) -> list[Series]:
-    """Every read's history, in the same order, in at most five statements (none for
+    """Every read's history, in the same order, in at most four statements (none for
     the reads whose answer is kept); ``store``: the one ``Services`` chose (by default the
     session's database's)."""
     plans = [_plan(read) for read in reads]
@@ -208,7 +207,6 @@ async def read_many(
     if not live:
         return [plan.answer for plan in plans if plan.answer is not None]
     reader = store or store_of(session)
-    await sql.prepare(session)
     whole = [plan.range for plan in live if plan.whole_raw]
     raw = await reader.raw_points(session, whole) if whole else {}
     bucketed = [plan for plan in live if plan.bucketing is not None]
@@ -241,8 +239,8 @@ def _last_from_summary(plan: _Plan) -> bool:
 
 def _answer(
     plan: _Plan,
-    raw: dict[Range, list[Point]],
-    again: dict[Range, list[Point]],
+    raw: Mapping[Range, Sequence[Point]],
+    again: Mapping[Range, Sequence[Point]],
     lasts: dict[Range, Point | None],
 ) -> Series:
     key = plan.read.key

@@ -11,11 +11,13 @@ are in ``app.metrics.batched_pg``); a ``VALUES`` CTE joined to the table on SQLi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BigInteger, FromClause, Select, and_, bindparam, column, func, select, text
+from sqlalchemy import BigInteger, FromClause, Select, and_, bindparam, column, func, select
 from sqlalchemy import values as values_clause
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -23,7 +25,7 @@ from sqlalchemy.pool import QueuePool
 
 from app.floats import read_value
 from app.metrics import batched_pg as pg
-from app.metrics.history import Point
+from app.metrics.history import Point, PointColumns
 from app.metrics.rules import Aggregate, Bucketing, bucket_extremes, level_width
 from app.models import metric_points, metric_rollups
 
@@ -44,14 +46,6 @@ def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-async def prepare(session: AsyncSession) -> None:
-    """No JIT for this transaction on PostgreSQL: the planner's guess about ranges it
-    cannot see (thousands of rows each) makes it compile the statements, which costs
-    hundreds of milliseconds for a read of a few milliseconds."""
-    if is_postgresql(session):
-        await session.execute(text("SET LOCAL jit = off"))
-
-
 def _relation(
     session: AsyncSession, names: Sequence[str], rows: Sequence[Sequence[int]]
 ) -> FromClause:
@@ -67,22 +61,22 @@ def _relation(
     return values_clause(*typed, name="r").data(numbered).cte("r")
 
 
-async def _each_chunk(
+async def _answers(
     session: AsyncSession,
     ranges: Sequence[Any],
     names: Sequence[str],
     query: Callable[[FromClause], Select[Any]],
-    row: Callable[[Any, Any], None],
     values: Callable[[Any], Sequence[int]] = tuple,
-) -> None:
-    """Run ``query`` over ``ranges`` (one statement, or one per SQLite chunk) and hand
-    each answer row to ``row`` with the range it belongs to."""
+) -> AsyncIterator[tuple[Any, list[Any]]]:
+    """Run ``query`` over ``ranges`` (one statement, or one per SQLite chunk) and yield
+    each range with its answer rows (a query's rows come ordered by the range's number)."""
     size = len(ranges) if is_postgresql(session) else SQLITE_CHUNK
     for start in range(0, len(ranges), max(1, size)):
         chunk = ranges[start : start + size]
         r = _relation(session, names, [values(item) for item in chunk])
-        for answer in (await session.execute(query(r))).all():
-            row(chunk[answer[0]], answer)
+        answers = (await session.execute(query(r))).all()
+        for at, rows in groupby(answers, itemgetter(0)):
+            yield chunk[at], list(rows)
 
 
 def _points_join(r: FromClause) -> Any:
@@ -99,17 +93,35 @@ def sqlite_raw_query(r: FromClause) -> Select[Any]:
     )
 
 
-async def raw_points(
-    session: AsyncSession, ranges: Sequence[Range], query: Callable[[FromClause], Select[Any]]
+async def sqlite_raw_points(
+    session: AsyncSession, ranges: Sequence[Range]
 ) -> dict[Range, list[Point]]:
-    """The stored points of every range, in step order (``query``: the store's form)."""
+    """SQLite's ``raw_points``: the stored points of every range, in step order."""
     found: dict[Range, list[Point]] = {r: [] for r in ranges}
-
-    def row(key: Range, answer: Any) -> None:
-        found[key].append(Point(answer[1], read_value(answer[2]), answer[3]))
-
     live = [r for r in found if r[1] <= r[2]]
-    await _each_chunk(session, live, ("s", "lo", "hi"), query, row)
+    async for key, rows in _answers(session, live, ("s", "lo", "hi"), sqlite_raw_query):
+        found[key] += [Point(step, read_value(value), stamp) for _, step, value, stamp in rows]
+    return found
+
+
+async def raw_columns(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, PointColumns]:
+    """PostgreSQL's ``raw_points``: the stored points of every range, in step order, as
+    columns (``batched_pg.RAW``: one row of arrays per range)."""
+    found = {r: PointColumns([], [], []) for r in ranges}
+    live = [r for r in found if r[1] <= r[2]]
+    if not live:
+        return found
+    params = {
+        "i": list(range(len(live))),
+        "s": [r[0] for r in live],
+        "lo": [r[1] for r in live],
+        "hi": [r[2] for r in live],
+    }
+    for at, steps, values, stamps in (await session.execute(pg.RAW, params)).all():
+        if steps:
+            if None in values:  # a stored NaN
+                values = [read_value(value) for value in values]
+            found[live[at]] = PointColumns(steps, values, stamps)
     return found
 
 
@@ -119,17 +131,15 @@ async def _sqlite_folded_points(
     """The stored points of every range folded into output buckets (``step // width``)."""
     folded: dict[FoldRange, dict[int, Aggregate]] = {r: {} for r in ranges}
 
-    def fold(key: FoldRange, answer: Any) -> None:
-        _, step, value, stamp = answer
-        buckets = folded[key]
-        index = step // key[3]
-        bucket = buckets.get(index)
-        if bucket is None:
-            bucket = buckets[index] = Aggregate()
-        bucket.add(step, read_value(value), stamp)
-
     live = [r for r in folded if r[1] <= r[2]]
-    await _each_chunk(session, live, ("s", "lo", "hi"), sqlite_raw_query, fold, _range)
+    async for key, rows in _answers(session, live, ("s", "lo", "hi"), sqlite_raw_query, _range):
+        buckets, width = folded[key], key[3]
+        for _, step, value, stamp in rows:
+            index = step // width
+            bucket = buckets.get(index)
+            if bucket is None:
+                bucket = buckets[index] = Aggregate()
+            bucket.add(step, read_value(value), stamp)
     return folded
 
 
@@ -158,15 +168,13 @@ async def _sqlite_rollups(
 ) -> dict[Bucketing, Buckets]:
     found: dict[Bucketing, Buckets] = {r: [] for r in ranges}
 
-    def row(key: Bucketing, answer: Any) -> None:
-        found[key].append((int(answer[1]), Aggregate(*answer[2:])))
-
     def columns(key: Bucketing) -> Sequence[int]:
         return (key.series_id, key.level, key.first, key.last, level_width(key.level), key.width)
 
     names = ("s", "level", "first", "last", "rollup", "width")
     live = [key for key in found if key.first <= key.last]
-    await _each_chunk(session, live, names, _sqlite_rollups_query, row, columns)
+    async for key, rows in _answers(session, live, names, _sqlite_rollups_query, columns):
+        found[key] += [(int(row[1]), Aggregate(*row[2:])) for row in rows]
     return found
 
 
@@ -235,11 +243,9 @@ async def last_points(
 ) -> dict[Range, Point | None]:
     """The last stored point at or before each range's end (``query``: the store's form)."""
     found: dict[Range, Point | None] = {r: None for r in ranges}
-
-    def row(key: Range, answer: Any) -> None:
-        found[key] = Point(answer[1], read_value(answer[2]), answer[3])
-
-    await _each_chunk(session, list(found), ("s", "lo", "hi"), query, row)
+    async for key, rows in _answers(session, list(found), ("s", "lo", "hi"), query):
+        _, step, value, stamp = rows[-1]
+        found[key] = Point(step, read_value(value), stamp)
     return found
 
 
@@ -292,7 +298,6 @@ async def _bucket_points_on(
     engine: AsyncEngine, keys: list[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
     async with AsyncSession(engine) as session:
-        await prepare(session)
         return await _bucket_points(session, keys)
 
 

@@ -11,7 +11,7 @@ of ``app.metrics.rules``: SQLite by running them in Python, PostgreSQL by its ow
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -76,7 +76,7 @@ class MetricStore(Protocol):
 
     async def raw_points(
         self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, list[Point]]:
+    ) -> Mapping[Range, Sequence[Point]]:
         """The stored points of every step range, in step order."""
         ...
 
@@ -102,16 +102,10 @@ class MetricStore(Protocol):
 
 
 class _SharedReads:
-    """The reads whose SQL is the same on both databases, and those that differ only in
-    the statement each store gives (``raw_query``, ``last_query``)."""
+    """The reads whose SQL is the same on both databases, and the one that differs only in
+    the statement each store gives (``last_query``)."""
 
-    raw_query: Callable[[FromClause], Select[Any]]
     last_query: Callable[[FromClause], Select[Any]]
-
-    async def raw_points(
-        self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, list[Point]]:
-        return await batched_sql.raw_points(session, ranges, self.raw_query)
 
     async def last_points(
         self, session: AsyncSession, ranges: Sequence[Range]
@@ -140,8 +134,12 @@ class SQLiteMetricStore(_SharedReads):
     reads fold the rows of a few plain statements."""
 
     name = "sqlite"
-    raw_query = staticmethod(batched_sql.sqlite_raw_query)
     last_query = staticmethod(batched_sql.sqlite_last_query)
+
+    async def raw_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> Mapping[Range, Sequence[Point]]:
+        return await batched_sql.sqlite_raw_points(session, ranges)
 
     async def write_batch(
         self,
@@ -204,8 +202,12 @@ class PostgresMetricStore(_SharedReads):
     statement that returns the bucket extremes as arrays."""
 
     name = "postgresql"
-    raw_query = staticmethod(batched_pg.raw_points_query)
     last_query = staticmethod(batched_pg.last_points_query)
+
+    async def raw_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> Mapping[Range, Sequence[Point]]:
+        return await batched_sql.raw_columns(session, ranges)
 
     async def write_batch(
         self,
