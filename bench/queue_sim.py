@@ -52,8 +52,9 @@ experiment joined the queue (its ``startExperiment`` answer):
   share of each within 20 ms is read from the app's ``/metrics`` too.
 
 ``--compare`` replays the same workload in memory (``replay``): with the plan alone (the
-service must match it exactly), EASY backfill and a greedy first-fit; ``--backend none``
-runs only those.
+service must match it exactly), EASY backfill, a greedy first-fit and largest-first packing
+(no queue order: what the pools could reach without FIFO); ``--backend none`` runs only
+those.
 
     .tools/bin/uv run python bench/queue_sim.py --backend both --compare
 """
@@ -719,12 +720,17 @@ def report(result: Result) -> None:
 # --- the same workload without the service ---------------------------------------------------
 
 
+POLICIES = ("plan", "easy", "greedy", "largest")
+
+
 def replay(args: argparse.Namespace, policy: str) -> Result:
     """The same workload (same seed, same draws) in memory, no service: ``plan`` is
     ``app.resources.plan.plan`` (what the service should match exactly); ``easy`` is EASY
     backfill (only the first entry that cannot start is protected: later ones start if they
     fit now without delaying it, whatever they do to the entries behind it); ``greedy``
-    starts every entry, in queue order, that fits the free GPUs (no protection at all)."""
+    starts every entry, in queue order, that fits the free GPUs (no protection at all);
+    ``largest`` ignores the queue's order: the entries holding the most GPU-minutes first,
+    each started where it fits (what packing alone reaches, at the cost of FIFO)."""
     from app.resources.plan import Holding, Profile, Waiting, plan
 
     rng = random.Random(args.seed)
@@ -794,6 +800,8 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
                         head_booked = True
             else:
                 starting = set()
+                if policy == "largest":
+                    entries = sorted(entries, key=lambda item: -item[1].gpus * item[1].minutes)
                 for index, entry in entries:
                     if entry.gpus <= free:
                         starting.add(index)
@@ -862,8 +870,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--compare",
         action="store_true",
-        help="also replay the workload in memory: with the plan alone, EASY backfill and a "
-        "greedy first-fit (see replay)",
+        help="also replay the workload in memory: with the plan alone, EASY backfill, a "
+        "greedy first-fit and largest-first packing (see replay)",
     )
     add_database_args(parser)
     args = parser.parse_args(argv)
@@ -885,7 +893,7 @@ def main(argv: list[str] | None = None) -> int:
     for backend in backends:
         report(run_backend(backend, args))
     if args.compare:
-        for policy in ("plan", "easy", "greedy"):
+        for policy in POLICIES:
             result = replay(args, policy)
             print(f"{result.backend} (the same workload without the service):")
             report_pools(result)

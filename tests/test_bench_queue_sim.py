@@ -69,7 +69,7 @@ def test_a_small_simulation_completes_every_experiment_within_capacity(
     assert abs((utcnow() - datetime.now(utcnow().tzinfo)).total_seconds()) < 5
 
 
-@pytest.mark.parametrize("policy", ["plan", "easy", "greedy"])
+@pytest.mark.parametrize("policy", queue_sim.POLICIES)
 def test_each_in_memory_replay_runs_every_request_within_capacity(policy: str) -> None:
     """``--compare`` and ``--backend none``: the same workload in memory, per policy."""
     args = queue_sim.parse_args(["--experiments", "40", "--capacity-scale", "0.25"])
