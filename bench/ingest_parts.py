@@ -35,17 +35,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import add_database_args, machine_line, sqlalchemy_url, throwaway_database
 
 from app.config import Settings
-from app.experiments import service as experiments
-from app.experiments.schemas import ExperimentCreate, ResourceRequestData
-from app.hypotheses.service import create_hypothesis
 from app.metrics import pg_store
 from app.metrics.batch import MetricBatch
 from app.migrate import upgrade
 from app.models import User
-from app.models.enums import ExperimentType, Role
+from app.models.enums import Role
 from app.resources.service import seed_pools
 from app.services import Services
 from app.users.service import create_user
+from tests.builders import create_hypothesis, create_running
 
 BASE_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 PLAIN_TABLE = "bench_plain_points"
@@ -112,26 +110,9 @@ async def prepare(url: str) -> tuple[uuid.UUID, User]:
             owner, _ = await create_user(
                 session, actor=None, name="bench", email="parts@example.test", role=Role.ADMIN
             )
-            hypothesis = await create_hypothesis(
-                session, actor=owner, title="ingest parts", team_lead_id=None, observer_ids=[]
-            )
-        data = ExperimentCreate(
-            hypothesis_id=hypothesis.id,
-            name="parts",
-            type=ExperimentType.ML,
-            model="bench-model",
-            framework="none",
-            resources=ResourceRequestData(gpu_count=0, cpu_cores=1, memory_gb=1),
-        )
-        async with services.db.unit_of_work() as session:
-            row = await experiments.create_experiment(
-                session, actor=owner, data=data, settings=settings
-            )
-        async with services.db.unit_of_work() as session:
-            await experiments.start_experiment(
-                session, actor=owner, experiment_id=row.id, hooks=services.start_hooks
-            )
-        return row.id, owner
+        hypothesis = await create_hypothesis(services, owner, title="ingest parts")
+        experiment = await create_running(services, owner, hypothesis)
+        return experiment.id, owner
     finally:
         await services.close()
 
