@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -35,6 +35,11 @@ if str(ROOT) not in sys.path:
 
 from tests.mlflow_server import MLFLOW_VERSION as MLFLOW_VERSION  # noqa: E402
 from tests.mlflow_server import MlflowServer as TestMlflowServer  # noqa: E402
+
+if TYPE_CHECKING:
+    from app.models import User
+    from app.models.enums import Role
+    from app.services import Services
 
 EXPSVC = ROOT / ".venv" / "bin" / "expsvc"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -137,6 +142,24 @@ def throwaway_database(
         yield _with_database(server_url, name)
     finally:
         asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def in_process_user(services: Services, role: Role, email: str = "") -> tuple[User, str]:
+    """For benches that run the app in their own process: the configured pools seeded as
+    the app does at start-up, and a user of ``role`` (made as the CLI makes one) with a
+    token."""
+    from app.resources.service import seed_pools
+    from app.users.service import create_user
+
+    async with services.db.unit_of_work() as session:
+        await seed_pools(session, services.settings)
+        return await create_user(
+            session,
+            actor=None,
+            name="bench",
+            email=email or f"bench-{uuid.uuid4().hex[:8]}@example.test",
+            role=role,
+        )
 
 
 # --- process memory -------------------------------------------------------------------------

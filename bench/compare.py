@@ -58,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import (
     add_database_args,
+    in_process_user,
     machine_line,
     percentile,
     sqlalchemy_url,
@@ -75,10 +76,8 @@ from app.metrics.service import ingest_metrics
 from app.migrate import upgrade
 from app.models import Experiment, MetricSeries, User
 from app.models.enums import ExperimentType, Role
-from app.resources.service import seed_pools
 from app.runtime import tune_garbage_collector
 from app.services import Services
-from app.users.service import create_user
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -385,16 +384,7 @@ async def run(url: str, args: argparse.Namespace) -> None:
     services = Services.from_settings(settings)
     total = args.experiments * args.metrics * args.points
     try:
-        async with services.db.unit_of_work() as session:
-            await seed_pools(session, settings)  # the configured pools, as at start
-            admin, token = await create_user(
-                session,
-                actor=None,
-                name="bench",
-                email=f"bench-{uuid.uuid4().hex[:8]}@example.test",
-                role=Role.ADMIN,
-            )
-            await seed_pools(session, settings)  # as the app does at start-up
+        admin, token = await in_process_user(services, Role.ADMIN)
         if args.reuse:
             ids, seconds = await loaded_experiments(services), math.nan
             print(f"reusing {len(ids)} experiments")

@@ -49,10 +49,9 @@ from app.metrics.batch import batch_from_points  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.models.base import utcnow  # noqa: E402
 from app.models.enums import Role  # noqa: E402
-from app.resources.service import seed_pools  # noqa: E402
 from app.runtime import tune_garbage_collector  # noqa: E402
 from app.services import Services  # noqa: E402
-from app.users.service import create_user  # noqa: E402
+from bench.common import in_process_user  # noqa: E402
 from schema.build import build_schema  # noqa: E402
 from tests.builders import create_experiment, create_hypothesis, start  # noqa: E402
 
@@ -246,11 +245,7 @@ async def run(args: argparse.Namespace, database_url: str, data_dir: Path) -> No
     )
     services = Services.from_settings(settings)
     try:
-        async with services.db.unit_of_work() as session:
-            await seed_pools(session, settings)
-            user, token = await create_user(
-                session, actor=None, name="bench", email="bench@example.test", role=Role.DS
-            )
+        user, token = await in_process_user(services, Role.DS)
         hypothesis = await create_hypothesis(services, user)
         experiment = await start(
             services, user, await create_experiment(services, user, hypothesis)

@@ -32,7 +32,13 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import add_database_args, machine_line, sqlalchemy_url, throwaway_database
+from common import (
+    add_database_args,
+    in_process_user,
+    machine_line,
+    sqlalchemy_url,
+    throwaway_database,
+)
 
 from app.config import Settings
 from app.metrics import pg_store
@@ -40,9 +46,7 @@ from app.metrics.batch import MetricBatch
 from app.migrate import upgrade
 from app.models import User
 from app.models.enums import Role
-from app.resources.service import seed_pools
 from app.services import Services
-from app.users.service import create_user
 from tests.builders import create_hypothesis, create_running
 
 BASE_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
@@ -105,11 +109,7 @@ async def prepare(url: str) -> tuple[uuid.UUID, User]:
     settings = Settings(database_url=url, log_level="WARNING", redis_url="")
     services = Services.from_settings(settings)
     try:
-        async with services.db.unit_of_work() as session:
-            await seed_pools(session, settings)
-            owner, _ = await create_user(
-                session, actor=None, name="bench", email="parts@example.test", role=Role.ADMIN
-            )
+        owner, _ = await in_process_user(services, Role.ADMIN)
         hypothesis = await create_hypothesis(services, owner, title="ingest parts")
         experiment = await create_running(services, owner, hypothesis)
         return experiment.id, owner
