@@ -69,7 +69,8 @@ async def _answers(
     values: Callable[[Any], Sequence[int]] = tuple,
 ) -> AsyncIterator[tuple[Any, list[Any]]]:
     """Run ``query`` over ``ranges`` (one statement, or one per SQLite chunk) and yield
-    each range with its answer rows (a query's rows come ordered by the range's number)."""
+    each range with its answer rows (a query returns the rows of one range together: ordered
+    by the range's number, or one row per range)."""
     size = len(ranges) if is_postgresql(session) else SQLITE_CHUNK
     for start in range(0, len(ranges), max(1, size)):
         chunk = ranges[start : start + size]
