@@ -800,9 +800,10 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
                         head_booked = True
             else:
                 starting = set()
+                order = entries
                 if policy == "largest":
-                    entries = sorted(entries, key=lambda item: -item[1].gpus * item[1].minutes)
-                for index, entry in entries:
+                    order = sorted(entries, key=lambda item: -item[1].gpus * item[1].minutes)
+                for index, entry in order:
                     if entry.gpus <= free:
                         starting.add(index)
                         free -= entry.gpus
