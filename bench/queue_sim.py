@@ -51,12 +51,14 @@ experiment joined the queue (its ``startExperiment`` answer):
   Prometheus histograms (``expsvc_queue_plan_seconds``, ``expsvc_queue_pass_seconds``): the
   share of each within 20 ms is read from the app's ``/metrics`` too.
 
-``--compare`` replays the same workload in memory (``replay``): with the plan alone (the
-service must match it exactly), EASY backfill, a greedy first-fit and largest-first packing
-(no queue order: what the pools could reach without FIFO); ``--backend none`` runs only
-those.
+``--queue-order`` is the pools' ``queueOrder`` (``FIFO``, the default, or
+``WIDEST_FIRST``). ``--compare`` replays the same workload in memory (``replay``): with the
+plan alone in each order (the service must match the one of its pools' order exactly),
+EASY backfill, a greedy first-fit and largest-first packing (no queue order at all);
+``--backend none`` runs only those.
 
     .tools/bin/uv run python bench/queue_sim.py --backend both --compare
+    .tools/bin/uv run python bench/queue_sim.py --backend both --queue-order WIDEST_FIRST
 """
 
 from __future__ import annotations
@@ -370,6 +372,7 @@ async def simulate(url: str, args: argparse.Namespace) -> Result:
                                 "gpuType": gpu_type,
                                 "capacity": capacity,
                                 "hourlyCostPerGpu": cost,
+                                "queueOrder": args.queue_order,
                             }
                         },
                     )
@@ -720,17 +723,21 @@ def report(result: Result) -> None:
 # --- the same workload without the service ---------------------------------------------------
 
 
-POLICIES = ("plan", "easy", "greedy", "largest")
+POLICIES = ("fifo", "widest", "easy", "greedy", "largest")
+# the replay the service must match, by its pools' order
+PLAN_OF = {"FIFO": "fifo", "WIDEST_FIRST": "widest"}
 
 
 def replay(args: argparse.Namespace, policy: str) -> Result:
-    """The same workload (same seed, same draws) in memory, no service: ``plan`` is
-    ``app.resources.plan.plan`` (what the service should match exactly); ``easy`` is EASY
+    """The same workload (same seed, same draws) in memory, no service: ``fifo`` and
+    ``widest`` are ``app.resources.plan.plan`` in the pools' ``FIFO`` and ``WIDEST_FIRST``
+    orders (what the service should match exactly, ``PLAN_OF``); ``easy`` is EASY
     backfill (only the first entry that cannot start is protected: later ones start if they
     fit now without delaying it, whatever they do to the entries behind it); ``greedy``
     starts every entry, in queue order, that fits the free GPUs (no protection at all);
     ``largest`` ignores the queue's order: the entries holding the most GPU-minutes first,
     each started where it fits (what packing alone reaches, at the cost of FIFO)."""
+    from app.models.enums import QueueOrder
     from app.resources.plan import Holding, Profile, Waiting, plan
 
     rng = random.Random(args.seed)
@@ -774,13 +781,14 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
                 continue
             free = capacity[name] - sum(g for g, _ in held[name].values())
             ids = {entry.experiment_id: index for index, entry in entries}
-            if policy == "plan":
+            if policy in ("fifo", "widest"):
                 planned = plan(
                     now=now,
                     capacity=capacity[name],
                     reserved=capacity[name] - free,
                     holdings=[Holding(g, ends) for g, ends in held[name].values()],
                     waiting=[entry for _, entry in entries],
+                    order=QueueOrder.FIFO if policy == "fifo" else QueueOrder.WIDEST_FIRST,
                 )
                 starting = {ids[p.experiment_id] for p in planned if p.start_now}
             elif policy == "easy":
@@ -869,10 +877,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--queue-order",
+        choices=list(PLAN_OF),
+        default="FIFO",
+        help="the pools' queueOrder (default FIFO)",
+    )
+    parser.add_argument(
         "--compare",
         action="store_true",
-        help="also replay the workload in memory: with the plan alone, EASY backfill, a "
-        "greedy first-fit and largest-first packing (see replay)",
+        help="also replay the workload in memory: with the plan alone (in either queue "
+        "order), EASY backfill, a greedy first-fit and largest-first packing (see replay)",
     )
     add_database_args(parser)
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ from app.models.enums import (
     ExperimentType,
     FailureReason,
     LogLevel,
+    QueueOrder,
     Role,
 )
 
@@ -27,4 +28,15 @@ ExperimentActionEnum = strawberry.enum(
     ExperimentAction,
     name="ExperimentAction",
     description="Something a caller may do to an experiment (Experiment.allowedActions).",
+)
+QueueOrderEnum = strawberry.enum(
+    QueueOrder,
+    name="QueueOrder",
+    description="How a pool orders its waiting experiments within a priority (higher "
+    "priorities always go first). FIFO: by the time they joined. WIDEST_FIRST: the ones "
+    "asking for the most GPUs (then CPU cores, then memory) first, among equals the shorter "
+    "maxDurationMinutes first, then by the time they joined; it keeps a pool's GPUs busier "
+    "while work waits, and a narrow request may be passed by a wider one that joins later. "
+    "In both, a later entry starts ahead of an earlier one only where that cannot move the "
+    "earlier one's estimated start.",
 )

@@ -36,10 +36,13 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         drop_database(server, url)
 
 
+@pytest.mark.parametrize("order", list(queue_sim.PLAN_OF))
 def test_a_small_simulation_completes_every_experiment_within_capacity(
-    empty_database: str, capsys: pytest.CaptureFixture[str]
+    empty_database: str, capsys: pytest.CaptureFixture[str], order: str
 ) -> None:
-    args = queue_sim.parse_args(["--experiments", "20", "--capacity-scale", "0.25"])
+    args = queue_sim.parse_args(
+        ["--experiments", "20", "--capacity-scale", "0.25", "--queue-order", order]
+    )
     result = asyncio.run(queue_sim.simulate(empty_database, args))
 
     assert len(result.jobs) == 20
@@ -57,8 +60,9 @@ def test_a_small_simulation_completes_every_experiment_within_capacity(
         assert pool.max_held <= pool.capacity
     assert sum(pool.starts for pool in figures) == 20
 
-    # the service started each run when the plan alone, replayed in memory, does
-    replayed = queue_sim.replay(args, "plan")
+    # the service started each run when the plan alone in its order, replayed in memory,
+    # does
+    replayed = queue_sim.replay(args, queue_sim.PLAN_OF[order])
     assert [job.started_at for job in result.jobs] == [job.started_at for job in replayed.jobs]
 
     queue_sim.report(result)

@@ -586,3 +586,36 @@ def test_0017_sums_the_finite_values_of_the_series_written_before_it(database_ur
         return {column["name"] for column in sa.inspect(connection).get_columns("metric_series")}
 
     assert not {"value_sum", "finite_count"} & inspect_db(database_url, columns)
+
+
+def test_0018_keeps_existing_pools_in_fifo_order(database_url: str) -> None:
+    """0018: every pool made before it orders its queue as before (FIFO); the downgrade
+    drops the column."""
+    from datetime import UTC, datetime
+
+    upgrade(database_url, "0017")
+
+    def seed(connection: Connection) -> None:
+        connection.execute(
+            typed(
+                "INSERT INTO resource_pools (name, gpu_type, capacity, reserved,"
+                " hourly_cost_per_gpu, updated_at) VALUES ('old', 'A100', 4, 0, 1.0, :now)",
+                {"now": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+        )
+        connection.commit()
+
+    inspect_db(database_url, seed)
+    upgrade(database_url, "0018")
+
+    def read(connection: Connection) -> list[tuple[Any, ...]]:
+        rows = connection.execute(sa.text("SELECT name, queue_order FROM resource_pools"))
+        return [tuple(row) for row in rows]
+
+    assert inspect_db(database_url, read) == [("old", "FIFO")]
+    downgrade(database_url, "0017")
+
+    def columns(connection: Connection) -> set[str]:
+        return {column["name"] for column in sa.inspect(connection).get_columns("resource_pools")}
+
+    assert "queue_order" not in inspect_db(database_url, columns)

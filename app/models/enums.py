@@ -58,3 +58,10 @@ class ArtifactKind(StrEnum):
     REPORT = "REPORT"
     DATASET = "DATASET"
     OTHER = "OTHER"
+
+
+class QueueOrder(StrEnum):
+    """How a pool orders its waiting entries within a priority level (``resources/plan.py``)."""
+
+    FIFO = "FIFO"
+    WIDEST_FIRST = "WIDEST_FIRST"

@@ -13,12 +13,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.config import CPU_CORES_PER_GPU, MEMORY_GB_PER_GPU
 from app.models.base import Base, UUIDPrimaryKey, utcnow
+from app.models.enums import QueueOrder
 
 
 def _per_gpu(amount: int) -> object:
@@ -49,6 +50,12 @@ class ResourcePool(Base):
     )
     memory_reserved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hourly_cost_per_cpu_core: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # how its waiting entries are ordered within a priority (``app/resources/plan.py``)
+    queue_order: Mapped[QueueOrder] = mapped_column(
+        Enum(QueueOrder, name="queue_order", native_enum=False, length=16),
+        default=QueueOrder.FIFO,
+        server_default=QueueOrder.FIFO.value,
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (

@@ -2,9 +2,21 @@
 
 Pure functions over plain values (no database), so the rules are tested directly.
 
-**Order.** Entries are taken by priority (higher first), then by the time they joined the
-queue (FIFO), then by id. An entry's *position* is its 1-based place in that order among
-the entries that do not start now.
+**Order.** Entries are taken by priority (higher first); within a priority, by the pool's
+``QueueOrder``:
+
+* ``FIFO`` (the default): by the time they joined the queue, then by id.
+* ``WIDEST_FIRST``: the entries asking for the most GPUs first (then CPU cores, then
+  memory), among equals the shorter ``maxDurationMinutes`` first, then as FIFO. The wide
+  entries are the ones a FIFO pool holds GPUs idle for (the pool drains until one fits);
+  taken first, they book the pool's next wide gaps and the narrow ones fill around them
+  (``bench/queue_sim.py``: >= 99.7 % of a pool's GPUs busy while work waits, against
+  94-99 % in FIFO, at the price of a narrow entry's place in the queue: a wider one that
+  joins later goes ahead of it).
+
+``ORDERS`` holds both as (field, descending) pairs: the plan sorts by them here and
+``queue.py`` renders the same pairs as SQL. An entry's *position* is its 1-based place in
+that order among the entries that do not start now.
 
 **Resources.** A pool has three dimensions: GPUs, CPU cores and memory (GB); an entry
 needs a vector of the three and fits only where all three are free.
@@ -37,6 +49,9 @@ import bisect
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+
+from app.models.enums import QueueOrder
 
 JUST_AFTER = timedelta(microseconds=1)
 # A dimension the caller does not constrain (``plan(cpu_cores=None)``): never short
@@ -44,6 +59,21 @@ UNLIMITED = 1 << 62
 
 # (GPUs, CPU cores, memory GB)
 Vector = tuple[int, int, int]
+
+# Each order as (``Waiting`` field, descending) pairs, most significant first (the
+# descending ones are integers)
+ORDERS: dict[QueueOrder, tuple[tuple[str, bool], ...]] = {
+    QueueOrder.FIFO: (("priority", True), ("queued_at", False), ("experiment_id", False)),
+    QueueOrder.WIDEST_FIRST: (
+        ("priority", True),
+        ("gpus", True),
+        ("cpu_cores", True),
+        ("memory_gb", True),
+        ("minutes", False),
+        ("queued_at", False),
+        ("experiment_id", False),
+    ),
+}
 
 
 def _fits(need: Vector, free: Vector) -> bool:
@@ -68,9 +98,12 @@ class Waiting:
     cpu_cores: int = 0
     memory_gb: int = 0
 
-    @property
-    def order_key(self) -> tuple[int, datetime, uuid.UUID]:
-        return (-self.priority, self.queued_at, self.experiment_id)
+    def order_key(self, order: QueueOrder) -> tuple[Any, ...]:
+        """Its place in ``order``: ascending sorts put the first entry first."""
+        return tuple(
+            -getattr(self, name) if descending else getattr(self, name)
+            for name, descending in ORDERS[order]
+        )
 
     @property
     def need(self) -> Vector:
@@ -257,8 +290,10 @@ def plan(
     cpu_reserved: int = 0,
     memory_gb: int | None = None,
     memory_reserved: int = 0,
+    order: QueueOrder = QueueOrder.FIFO,
 ) -> list[Planned]:
-    """The plan for one pool (see the module docstring); ``waiting`` in any order.
+    """The plan for one pool (see the module docstring); ``waiting`` in any order, taken
+    in ``order``.
 
     ``capacity`` / ``reserved``: the pool's GPUs; ``cpu_cores`` / ``memory_gb`` and their
     reserved counts likewise (None: that dimension is not constrained)."""
@@ -272,7 +307,7 @@ def plan(
     profile = Profile(now, free_now, holdings)
     planned: list[Planned] = []
     position = 0
-    for entry in sorted(waiting, key=lambda e: e.order_key):
+    for entry in sorted(waiting, key=lambda e: e.order_key(order)):
         length = timedelta(minutes=max(1, entry.minutes))
         need = entry.need
         if not _fits(need, profile.peak) or not caps.allow(entry):

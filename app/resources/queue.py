@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible, may_raise_priority
@@ -37,15 +37,45 @@ from app.experiments.lifecycle import is_waiting, transition, waiting
 from app.experiments.start_hooks import StartHooks
 from app.experiments.validators import PRIORITY_RANGE
 from app.models import Experiment, Hypothesis, User
-from app.models.enums import ExperimentStatus
+from app.models.enums import ExperimentStatus, QueueOrder
 from app.models.resource import Reservation, ResourcePool
-from app.resources.plan import Caps, Holding, Planned, Waiting
+from app.resources.plan import ORDERS, Caps, Holding, Planned, Waiting
 from app.resources.service import candidate_pools
 
 PRIORITY_MIN, PRIORITY_MAX = PRIORITY_RANGE
 
-# The queue's order as SQL (``plan.Waiting.order_key``)
-QUEUE_ORDER = (Experiment.priority.desc(), Experiment.queued_at, Experiment.id)
+# ``plan.Waiting``'s fields as the experiments' columns: ``plan.ORDERS`` in SQL
+_ORDER_COLUMNS: dict[str, Any] = {
+    "priority": Experiment.priority,
+    "gpus": Experiment.gpu_count,
+    "cpu_cores": Experiment.cpu_cores,
+    "memory_gb": Experiment.memory_gb,
+    "minutes": Experiment.max_duration_minutes,
+    "queued_at": Experiment.queued_at,
+    "experiment_id": Experiment.id,
+}
+
+
+def order_by(order: QueueOrder) -> list[Any]:
+    """The ORDER BY terms of ``order`` (``plan.ORDERS``)."""
+    return [
+        _ORDER_COLUMNS[name].desc() if descending else _ORDER_COLUMNS[name]
+        for name, descending in ORDERS[order]
+    ]
+
+
+def _ahead_of(entry: Waiting, order: QueueOrder) -> Any:
+    """The entries before ``entry`` in ``order``: one row-value comparison with its
+    ``order_key``."""
+    terms = [
+        -_ORDER_COLUMNS[name] if descending else _ORDER_COLUMNS[name]
+        for name, descending in ORDERS[order]
+    ]
+    values = [
+        literal(value, type_=term.type)
+        for term, value in zip(terms, entry.order_key(order), strict=True)
+    ]
+    return tuple_(*terms) < tuple_(*values)
 
 
 # --- priority ------------------------------------------------------------------------
@@ -93,7 +123,7 @@ async def enqueue(
         raise _not_queued("queue", experiment)
     if experiment.queued_at is not None:
         return experiment
-    pool = await _pool_for(session, experiment)
+    pool, order = await _pool_for(session, experiment)
     previous = filter_state(experiment, ("status",))
     ahead = await session.scalar(
         select(func.count())
@@ -101,10 +131,7 @@ async def enqueue(
         .where(
             waiting(),
             Experiment.queue_pool == pool,
-            or_(
-                Experiment.priority > experiment.priority,
-                and_(Experiment.priority == experiment.priority, Experiment.queued_at <= now),
-            ),
+            _ahead_of(_waiting(experiment, queued_at=now), order),
         )
     )
     values = {
@@ -143,12 +170,26 @@ LEAVE_QUEUE: dict[str, Any] = {
 }
 
 
-async def _pool_for(session: AsyncSession, experiment: Experiment) -> str:
-    """The pool an experiment waits for: of its GPU type, the largest (then by name); for a
-    CPU-only run, a pool without GPUs first, then the one with the most cores. A pool whose
-    capacities can hold the whole request comes first (one too small would never start
-    it)."""
-    query = select(ResourcePool.name).where(candidate_pools(experiment))
+def _waiting(experiment: Experiment, *, queued_at: datetime) -> Waiting:
+    return Waiting(
+        experiment.id,
+        experiment.gpu_count,
+        experiment.max_duration_minutes,
+        experiment.priority,
+        queued_at,
+        experiment.owner_id,
+        experiment.hypothesis_id,
+        experiment.cpu_cores,
+        experiment.memory_gb,
+    )
+
+
+async def _pool_for(session: AsyncSession, experiment: Experiment) -> tuple[str, QueueOrder]:
+    """The pool an experiment waits for, and that pool's order: of its GPU type, the
+    largest (then by name); for a CPU-only run, a pool without GPUs first, then the one
+    with the most cores. A pool whose capacities can hold the whole request comes first
+    (one too small would never start it)."""
+    query = select(ResourcePool.name, ResourcePool.queue_order).where(candidate_pools(experiment))
     if experiment.gpu_count > 0:
         order: tuple[Any, ...] = (ResourcePool.capacity.desc(), ResourcePool.name)
     else:
@@ -162,14 +203,16 @@ async def _pool_for(session: AsyncSession, experiment: Experiment) -> str:
         ResourcePool.cpu_cores >= experiment.cpu_cores,
         ResourcePool.memory_gb >= experiment.memory_gb,
     )
-    name = await session.scalar(query.order_by(case((holds_it, 0), else_=1), *order).limit(1))
-    if name is None:
+    found = (
+        await session.execute(query.order_by(case((holds_it, 0), else_=1), *order).limit(1))
+    ).first()
+    if found is None:
         what = f"{experiment.gpu_type} GPUs" if experiment.gpu_count > 0 else "CPU-only runs"
         raise ResourcesUnavailable(
             f"no pool of {what} to wait for",
             details={"gpuType": experiment.gpu_type, "requested": experiment.gpu_count},
         )
-    return name
+    return found[0], found[1]
 
 
 async def _update_queued(
@@ -319,6 +362,7 @@ class PoolState:
     cpu_reserved: int = 0
     memory_gb: int | None = None
     memory_reserved: int = 0
+    order: QueueOrder = QueueOrder.FIFO
 
 
 async def pools_with_waiting(session: AsyncSession) -> list[str]:
@@ -361,7 +405,7 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
                 Experiment.memory_gb,
             )
             .where(waiting(), Experiment.queue_pool == name)
-            .order_by(*QUEUE_ORDER)
+            .order_by(*order_by(pool.queue_order))
         )
     ).all()
     entries = [
@@ -391,6 +435,7 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
         cpu_reserved=pool.cpu_reserved,
         memory_gb=pool.memory_gb,
         memory_reserved=pool.memory_reserved,
+        order=pool.queue_order,
     )
 
 
@@ -438,15 +483,24 @@ async def write_plan(
 async def queue_entries(
     session: AsyncSession, *, actor: User, pool_names: Sequence[str]
 ) -> dict[str, list[Experiment]]:
-    """The waiting experiments of each pool the caller may read, in queue order (their
-    ``queue_position`` counts the ones hidden from the caller too)."""
-    rows = await session.scalars(
-        select(Experiment)
-        .where(waiting(), Experiment.queue_pool.in_(set(pool_names)), experiment_visible(actor))
-        .order_by(*QUEUE_ORDER)
-    )
+    """The waiting experiments of each pool the caller may read, in its queue's order
+    (their ``queue_position`` counts the ones hidden from the caller too)."""
     found: dict[str, list[Experiment]] = {name: [] for name in pool_names}
-    for row in rows:
-        assert row.queue_pool is not None
-        found[row.queue_pool].append(row)
+    orders = await session.execute(
+        select(ResourcePool.queue_order, ResourcePool.name).where(
+            ResourcePool.name.in_(set(pool_names))
+        )
+    )
+    by_order: dict[QueueOrder, list[str]] = {}
+    for order, name in orders.all():
+        by_order.setdefault(order, []).append(name)
+    for order, names in by_order.items():  # one read per order in use
+        rows = await session.scalars(
+            select(Experiment)
+            .where(waiting(), Experiment.queue_pool.in_(names), experiment_visible(actor))
+            .order_by(*order_by(order))
+        )
+        for row in rows:
+            assert row.queue_pool is not None
+            found[row.queue_pool].append(row)
     return found

@@ -28,7 +28,7 @@ from app.db import dialect_insert
 from app.errors import Forbidden, ResourcesUnavailable, ValidationFailed
 from app.models import Experiment, User
 from app.models.base import utcnow
-from app.models.enums import ExperimentStatus
+from app.models.enums import ExperimentStatus, QueueOrder
 from app.models.resource import Reservation, ResourcePool
 from app.validation import name_problem
 
@@ -48,6 +48,7 @@ class PoolView:
     memory_gb: int = 0
     memory_reserved: int = 0
     hourly_cost_per_cpu_core: float = 0.0
+    queue_order: QueueOrder = QueueOrder.FIFO
 
     @property
     def available(self) -> int:
@@ -74,6 +75,7 @@ def _view(pool: ResourcePool) -> PoolView:
         pool.memory_gb,
         pool.memory_reserved,
         pool.hourly_cost_per_cpu_core,
+        pool.queue_order,
     )
 
 
@@ -122,12 +124,15 @@ async def upsert_pool(
     cpu_cores: int | None = None,
     memory_gb: int | None = None,
     hourly_cost_per_cpu_core: float | None = None,
+    queue_order: QueueOrder | None = None,
 ) -> PoolView:
     """ADMIN only. Lowering a capacity below what is reserved keeps running work running.
 
-    ``cpu_cores`` / ``memory_gb`` / ``hourly_cost_per_cpu_core`` left out (None): a new pool
-    gets ``CPU_CORES_PER_GPU`` cores and ``MEMORY_GB_PER_GPU`` GB per GPU and a CPU rate of
-    0; an existing pool keeps what it has."""
+    ``cpu_cores`` / ``memory_gb`` / ``hourly_cost_per_cpu_core`` / ``queue_order`` left out
+    (None): a new pool gets ``CPU_CORES_PER_GPU`` cores and ``MEMORY_GB_PER_GPU`` GB per
+    GPU, a CPU rate of 0 and FIFO; an existing pool keeps what it has. A new order applies
+    from the scheduler's next plan of the pool, which the change wakes
+    (``workflows.upsert_pool``)."""
     if not may_manage_users(actor):
         raise Forbidden("only an ADMIN may change resource pools")
     errors: dict[str, str] = {}
@@ -163,12 +168,14 @@ async def upsert_pool(
         "cpu_cores": cpu_cores,
         "memory_gb": memory_gb,
         "hourly_cost_per_cpu_core": hourly_cost_per_cpu_core,
+        "queue_order": queue_order,
     }
     edited.update({key: value for key, value in given.items() if value is not None})
     created = {
         "cpu_cores": capacity * CPU_CORES_PER_GPU,
         "memory_gb": capacity * MEMORY_GB_PER_GPU,
         "hourly_cost_per_cpu_core": 0.0,
+        "queue_order": QueueOrder.FIFO,
         **edited,
     }
     statement = (

@@ -7,6 +7,7 @@ import uuid
 
 from app.experiments.events import publish_cost
 from app.models import Experiment, User
+from app.models.enums import QueueOrder
 from app.resources import actions, service
 from app.resources.backing import ResourceBacking
 from app.resources.scheduler import publish_pool_change
@@ -45,6 +46,7 @@ async def upsert_pool(
     cpu_cores: int | None = None,
     memory_gb: int | None = None,
     hourly_cost_per_cpu_core: float | None = None,
+    queue_order: QueueOrder | None = None,
 ) -> PoolView:
     """``service.upsert_pool`` in a unit of work of its own; after it commits the queue's
     scheduler (on whichever replica) hears that the pool changed: a grown pool may start
@@ -60,6 +62,7 @@ async def upsert_pool(
             cpu_cores=cpu_cores,
             memory_gb=memory_gb,
             hourly_cost_per_cpu_core=hourly_cost_per_cpu_core,
+            queue_order=queue_order,
         )
     publish_pool_change(services.live, pool.name)
     return pool

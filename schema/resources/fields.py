@@ -37,6 +37,7 @@ async def upsert_resource_pool(info: Info, input: ResourcePoolInput) -> Resource
         cpu_cores=input.cpu_cores,
         memory_gb=input.memory_gb,
         hourly_cost_per_cpu_core=input.hourly_cost_per_cpu_core,
+        queue_order=input.queue_order,
     )
     return ResourcePool.from_view(pool)
 

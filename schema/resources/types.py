@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import schema.enums  # noqa: F401  (registers QueueOrder as the GraphQL enum)
 from app.models import Experiment as ExperimentRow
+from app.models.enums import QueueOrder
 from app.models.resource import Reservation as ReservationRow
 from app.resources.queue import queue_entries
 from app.resources.service import PoolView
@@ -39,6 +41,9 @@ class ResourcePool:
     hourly_cost_per_cpu_core: float = strawberry.field(
         description="The CPU cost of a reservation grows by its cores x this per hour"
     )
+    queue_order: QueueOrder = strawberry.field(
+        description="How its waiting experiments are ordered within a priority."
+    )
 
     @strawberry.field(
         description="The experiments waiting for this pool, in the order they will start "
@@ -66,6 +71,7 @@ class ResourcePool:
             memory_reserved=pool.memory_reserved,
             memory_available=pool.memory_available,
             hourly_cost_per_cpu_core=pool.hourly_cost_per_cpu_core,
+            queue_order=pool.queue_order,
         )
 
 
@@ -133,9 +139,9 @@ class Reservation:
 
 
 @strawberry.input(
-    description="A pool's settings. cpuCores / memoryGb / hourlyCostPerCpuCore left out: "
-    "a new pool gets 16 cores and 128 GB per GPU and a CPU rate of 0; an existing pool "
-    "keeps what it has."
+    description="A pool's settings. cpuCores / memoryGb / hourlyCostPerCpuCore / queueOrder "
+    "left out: a new pool gets 16 cores and 128 GB per GPU, a CPU rate of 0 and FIFO; an "
+    "existing pool keeps what it has."
 )
 class ResourcePoolInput:
     name: str
@@ -145,3 +151,4 @@ class ResourcePoolInput:
     cpu_cores: int | None = None
     memory_gb: int | None = None
     hourly_cost_per_cpu_core: float | None = None
+    queue_order: QueueOrder | None = None

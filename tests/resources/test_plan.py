@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.models.enums import QueueOrder
 from app.resources.plan import Caps, Holding, Profile, Waiting, plan
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -252,6 +253,94 @@ def test_cpu_only_entries_plan_on_cores_alone():
     )
     assert [p.start_now for p in planned] == [True, True, False]
     assert planned[2].estimated_start_at == NOW + timedelta(minutes=60)
+
+
+def test_widest_first_takes_the_widest_then_the_shortest_then_the_earliest():
+    narrow = entry(1, 60, joined=1)
+    wide_long = entry(4, 240, joined=2)
+    wide_short = entry(4, 30, joined=3)
+    wide_short_later = entry(4, 30, joined=4)
+    more_cores = entry(1, 60, joined=5, cores=8)
+    urgent_narrow = entry(1, 60, joined=6, priority=1)
+    waiting = [narrow, wide_long, wide_short, wide_short_later, more_cores, urgent_narrow]
+    planned = plan(
+        now=NOW,
+        capacity=4,
+        reserved=4,
+        holdings=[ends_in(30, 4, 16)],
+        waiting=waiting,
+        cpu_cores=16,
+        cpu_reserved=16,
+        order=QueueOrder.WIDEST_FIRST,
+    )
+    # priority still first; then GPUs, then cores, then the shorter bound, then FIFO
+    expected = [urgent_narrow, wide_short, wide_short_later, wide_long, more_cores, narrow]
+    assert [p.experiment_id for p in planned] == [e.experiment_id for e in expected]
+    assert [p.position for p in planned] == [1, 2, 3, 4, 5, 6]
+    fifo = plan(now=NOW, capacity=4, reserved=4, holdings=[ends_in(30, 4)], waiting=waiting)
+    first_two = [p.experiment_id for p in fifo][:2]
+    assert first_two == [urgent_narrow.experiment_id, narrow.experiment_id]
+
+
+def test_widest_first_books_the_wide_entry_first_and_the_narrow_one_fills_around_it():
+    """One GPU is free now and all four an hour from now. In FIFO the narrow two-hour entry,
+    first in the queue, takes the free GPU and the wide one waits for it to end; in
+    WIDEST_FIRST the wide one books the hour after the running reservation, the narrow
+    one cannot start without delaying it, and a narrow one short enough to end before that
+    hour starts now."""
+    narrow_long = entry(1, 120, joined=1)
+    wide = entry(4, 60, joined=2)
+    narrow_short = entry(1, 45, joined=3)
+    args = dict(
+        now=NOW,
+        capacity=4,
+        reserved=3,
+        holdings=[ends_in(60, 3)],
+        waiting=[narrow_long, wide, narrow_short],
+    )
+    fifo = {p.experiment_id: p for p in plan(**args)}
+    assert fifo[narrow_long.experiment_id].start_now
+    assert fifo[wide.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
+
+    widest = {p.experiment_id: p for p in plan(**args, order=QueueOrder.WIDEST_FIRST)}
+    assert widest[wide.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
+    assert widest[narrow_short.experiment_id].start_now
+    assert not widest[narrow_long.experiment_id].start_now
+    assert widest[narrow_long.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    order=st.sampled_from(list(QueueOrder)),
+    holdings=st.lists(st.tuples(st.integers(-30, 300), st.integers(1, 4)), max_size=5),
+    waiting=st.lists(
+        st.tuples(
+            st.sampled_from([1, 1, 2, 4, 8]),
+            st.sampled_from([10, 30, 60, 240]),
+            st.integers(-1, 1),
+        ),
+        max_size=25,
+    ),
+)
+def test_no_entry_is_delayed_by_the_entries_after_it_in_either_order(order, holdings, waiting):
+    """Each entry's plan (start now, or its estimate) is what it would be if none of the
+    entries after it in the pool's order were waiting: a later entry never moves it."""
+    held = [ends_in(minutes, gpus) for minutes, gpus in holdings]
+    reserved = sum(h.gpus for h in held)
+    entries = [
+        entry(gpus, minutes, priority=priority, joined=number)
+        for number, (gpus, minutes, priority) in enumerate(waiting)
+    ]
+    args = dict(now=NOW, capacity=max(8, reserved), reserved=reserved, holdings=held)
+    full = plan(**args, waiting=entries, order=order)
+    ordered = sorted(entries, key=lambda e: e.order_key(order))
+    assert [p.experiment_id for p in full] == [e.experiment_id for e in ordered]
+    for count, planned in enumerate(full, start=1):
+        alone = plan(**args, waiting=ordered[:count], order=order)[-1]
+        assert (alone.start_now, alone.estimated_start_at) == (
+            planned.start_now,
+            planned.estimated_start_at,
+        )
 
 
 def walk_from_the_start(profile: Profile, need: tuple[int, int, int], length: timedelta) -> int:

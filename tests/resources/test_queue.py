@@ -182,6 +182,63 @@ async def test_priority_orders_the_queue_and_only_leads_may_raise_it(
     assert error_codes(foreign) == ["NOT_FOUND"]
 
 
+ORDER = """mutation($order: QueueOrder) { upsertResourcePool(input: {name: "q-pool",
+  gpuType: "L4", capacity: 2, hourlyCostPerGpu: 1.0, queueOrder: $order}) { queueOrder } }"""
+
+
+async def test_a_widest_first_pool_starts_the_widest_waiting_entry_first(
+    client, services, lab, make_user
+):
+    """An ADMIN sets a pool's order; its queue then takes the widest request first (then
+    the shorter one), the join answer, the stored positions and the pool's queue all
+    follow it, and leaving the order out of a later edit keeps it."""
+    owner, token, hypothesis = lab
+    _admin, admin_token = await make_user(Role.ADMIN)
+    set_order = await ok(client, ORDER, {"order": "WIDEST_FIRST"}, token=admin_token)
+    assert set_order["upsertResourcePool"]["queueOrder"] == "WIDEST_FIRST"
+    kept = await ok(client, ORDER, {"order": None}, token=admin_token)
+    assert kept["upsertResourcePool"]["queueOrder"] == "WIDEST_FIRST"
+
+    running = await l4(services, owner, hypothesis, 2)
+    await started(client, token, running)
+    narrow = await l4(services, owner, hypothesis, 1, name="narrow")
+    narrow_long = await l4(services, owner, hypothesis, 1, name="narrow-long", minutes=120)
+    wide = await l4(services, owner, hypothesis, 2, name="wide")
+    assert (await started(client, token, narrow))["queue"]["position"] == 1
+    assert (await started(client, token, narrow_long))["queue"]["position"] == 2
+    # it joined last and goes first
+    assert (await started(client, token, wide))["queue"]["position"] == 1
+
+    scheduler = QueueScheduler(services)
+    await scheduler.run_pass()
+    body = await ok(client, POOLS, token=token)
+    (q_pool,) = [p for p in body["resourcePools"] if p["name"] == "q-pool"]
+    assert [(e["position"], e["experiment"]["name"]) for e in q_pool["queue"]] == [
+        (1, "wide"),
+        (2, "narrow"),
+        (3, "narrow-long"),
+    ]
+    holder = (await ok(client, READ, {"id": str(running.id)}, token=token))["experiment"]
+    wide_at, narrow_at, narrow_long_at = (e["estimatedStartAt"] for e in q_pool["queue"])
+    # the wide one when the running reservation ends; the narrow ones after it
+    assert wide_at == holder["reservation"]["expiresAt"]
+    assert narrow_at == narrow_long_at and narrow_at > wide_at
+
+    await move(services, owner, running, "complete")
+    await scheduler.run_pass()
+    assert (await load(services, wide.id)).status is ExperimentStatus.RUNNING
+    assert (await load(services, narrow.id)).queue_position == 1
+    assert (await pool(services, "q-pool")).reserved == 2
+
+
+async def test_only_an_admin_sets_a_pools_queue_order(client, services, lab, make_user):
+    for role in (Role.DS, Role.MLE, Role.TL, Role.CURATOR):
+        _user, token = await make_user(role)
+        refused = await gql(client, ORDER, {"order": "WIDEST_FIRST"}, token=token)
+        assert error_codes(refused) == ["FORBIDDEN"]
+    assert (await pool(services, "q-pool")).queue_order.value == "FIFO"
+
+
 async def test_priority_on_create_needs_a_lead_role(client, services, lab, make_user):
     _owner, token, hypothesis = lab
     create = """mutation($h: ID!, $p: Int!) { createExperiment(input: {hypothesisId: $h,

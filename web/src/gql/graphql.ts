@@ -1034,6 +1034,11 @@ export type QueueEntry = {
   since: Scalars['DateTime']['output'];
 };
 
+/** How a pool orders its waiting experiments within a priority (higher priorities always go first). FIFO: by the time they joined. WIDEST_FIRST: the ones asking for the most GPUs (then CPU cores, then memory) first, among equals the shorter maxDurationMinutes first, then by the time they joined; it keeps a pool's GPUs busier while work waits, and a narrow request may be passed by a wider one that joins later. In both, a later entry starts ahead of an earlier one only where that cannot move the earlier one's estimated start. */
+export type QueueOrder =
+  | 'FIFO'
+  | 'WIDEST_FIRST';
+
 export type Reservation = {
   __typename?: 'Reservation';
   /** The CPU cores it holds */
@@ -1069,10 +1074,12 @@ export type ResourcePool = {
   name: Scalars['String']['output'];
   /** The experiments waiting for this pool, in the order they will start (those the caller may read; positions count the others too). */
   queue: Array<QueueEntry>;
+  /** How its waiting experiments are ordered within a priority. */
+  queueOrder: QueueOrder;
   reserved: Scalars['Int']['output'];
 };
 
-/** A pool's settings. cpuCores / memoryGb / hourlyCostPerCpuCore left out: a new pool gets 16 cores and 128 GB per GPU and a CPU rate of 0; an existing pool keeps what it has. */
+/** A pool's settings. cpuCores / memoryGb / hourlyCostPerCpuCore / queueOrder left out: a new pool gets 16 cores and 128 GB per GPU, a CPU rate of 0 and FIFO; an existing pool keeps what it has. */
 export type ResourcePoolInput = {
   capacity: Scalars['Int']['input'];
   cpuCores?: InputMaybe<Scalars['Int']['input']>;
@@ -1081,6 +1088,7 @@ export type ResourcePoolInput = {
   hourlyCostPerGpu: Scalars['Float']['input'];
   memoryGb?: InputMaybe<Scalars['Int']['input']>;
   name: Scalars['String']['input'];
+  queueOrder?: InputMaybe<QueueOrder>;
 };
 
 export type ResourceRequest = {
