@@ -20,6 +20,8 @@ from tests.web.test_queue_controls import shot
 
 EXPERIMENT = """query ($id: ID!) { experiment(id: $id) {
   name status priority framework hyperparams resources { gpuType gpuCount } } }"""
+WIDEST_POOL = """mutation { upsertResourcePool(input: {name: "widest-pool", gpuType: "L40S",
+  capacity: 2, hourlyCostPerGpu: 1.5, queueOrder: WIDEST_FIRST}) { queueOrder } }"""
 NAME_MESSAGE = "must not contain control or bidirectional formatting characters"
 
 
@@ -33,6 +35,7 @@ async def test_create_from_a_preset_with_field_errors_then_create_and_start(
     page: Page, server: ConsoleServer
 ) -> None:
     account = new_account(server.admin, "Nia Former", "Shallower trees overfit less")
+    server.admin.gql(WIDEST_POOL)
     await sign_in(page, account.api.token)
     await page.get_by_role("link", name="New experiment").click()
     await expect(page).to_have_url(f"{server.base}/experiments/new")
@@ -52,6 +55,11 @@ async def test_create_from_a_preset_with_field_errors_then_create_and_start(
     # each pool with its free GPUs
     pools = page.get_by_role("table", name="GPU pools")
     await expect(pools.get_by_role("row").filter(has_text="h100-pool")).to_contain_text("H100")
+    # and its queue order
+    await expect(pools.get_by_role("row").filter(has_text="h100-pool")).to_contain_text("Arrival")
+    await expect(pools.get_by_role("row").filter(has_text="widest-pool")).to_contain_text(
+        "Widest first"
+    )
     await expect(page.get_by_label("GPU type").get_by_role("option")).to_contain_text(
         [re.compile(r"None"), re.compile(r"A100 — \d+ of 16 free")]
     )

@@ -360,7 +360,7 @@ function NewExperimentForm({ hypotheses, presets }: FormProps) {
             error={errors["priority"]}
             hint={
               mayRaisePriority
-                ? `The GPU queue's order: higher starts first (${priorityLimits.min} to ${priorityLimits.max}); 0 keeps the order of arrival.`
+                ? `The GPU queue's order: higher starts first (${priorityLimits.min} to ${priorityLimits.max}); 0 keeps the pool's order.`
                 : `The GPU queue's order: 0 or less; below 0 lets others start first. ${RAISE_LIMIT}`
             }
           >

@@ -2,6 +2,7 @@
  * maximum duration; and the pools themselves. */
 import { useQuery } from "urql";
 
+import type { QueueOrder } from "../../gql/graphql";
 import { formatMoney } from "../../lib/format";
 import { Field } from "./Field";
 import { RESOURCE_KEYS, type ResourceDrafts, gpuTypes } from "./formModel";
@@ -14,6 +15,15 @@ interface Props {
   errors: FieldErrors;
   onChange: (name: keyof ResourceDrafts, value: string) => void;
 }
+
+/** How each queue order reads in the pools' table (the API's `QueueOrder`). */
+const QUEUE_ORDERS: Record<QueueOrder, { label: string; title: string }> = {
+  FIFO: { label: "Arrival", title: "Within a priority, the first to join starts first" },
+  WIDEST_FIRST: {
+    label: "Widest first",
+    title: "Within a priority, the runs asking for the most GPUs start first, then the shortest",
+  },
+};
 
 const NUMBERS: { name: Exclude<keyof ResourceDrafts, "gpuType">; label: string; min: number }[] = [
   { name: "gpuCount", label: "GPU count", min: 0 },
@@ -90,6 +100,7 @@ export function ResourcesFields({ drafts, errors, onChange }: Props) {
               <th scope="col">Reserved</th>
               <th scope="col">Capacity</th>
               <th scope="col">Per GPU-hour</th>
+              <th scope="col">Queue order</th>
             </tr>
           </thead>
           <tbody>
@@ -106,6 +117,7 @@ export function ResourcesFields({ drafts, errors, onChange }: Props) {
                 <td className="num">{pool.reserved}</td>
                 <td className="num">{pool.capacity}</td>
                 <td className="num">{formatMoney(pool.hourlyCostPerGpu, "USD")}</td>
+                <td title={QUEUE_ORDERS[pool.queueOrder].title}>{QUEUE_ORDERS[pool.queueOrder].label}</td>
               </tr>
             ))}
           </tbody>

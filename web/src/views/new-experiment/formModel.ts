@@ -36,7 +36,7 @@ export interface Basics {
   description: string;
   /** Comma-separated. */
   tags: string;
-  /** The GPU queue's order (a whole number; "0" is the default, the order of arrival). */
+  /** The GPU queue's order (a whole number; "0" is the default: the pool's own order). */
   priority: string;
 }
 

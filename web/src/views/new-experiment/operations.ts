@@ -32,6 +32,7 @@ export const ResourcePoolsQuery = graphql(`
       reserved
       available
       hourlyCostPerGpu
+      queueOrder
     }
   }
 `);

@@ -184,7 +184,7 @@ export function DetailQueueControls({
       {maySet ? (
         <p className="field-hint" id={hintId}>
           {mayRaise
-            ? `Higher starts first in the GPU queue (${min} to ${max}); 0 keeps the order of arrival.`
+            ? `Higher starts first in the GPU queue (${min} to ${max}); 0 keeps the pool's order.`
             : `0 or less: a lower priority lets others start first. ${RAISE_LIMIT}`}
         </p>
       ) : null}
