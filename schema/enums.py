@@ -36,7 +36,8 @@ QueueOrderEnum = strawberry.enum(
     "priorities always go first). FIFO: by the time they joined. WIDEST_FIRST: the ones "
     "asking for the most GPUs (then CPU cores, then memory) first, among equals the shorter "
     "maxDurationMinutes first, then by the time they joined; it keeps a pool's GPUs busier "
-    "while work waits, and a narrow request may be passed by a wider one that joins later. "
+    "while work waits, and a narrow request may be passed by a wider one that joins later "
+    "(each time one does: a higher priority brings it forward). "
     "In both, a later entry starts ahead of an earlier one only where that cannot move the "
     "earlier one's estimated start.",
 )
