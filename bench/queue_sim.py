@@ -667,6 +667,25 @@ def report_pools(result: Result) -> None:
             f" {f.while_waiting:>17.2%} {share:>13.2%} {deep:>16.2%} {plain:>19.2%}"
             f" {waits_hours(mine):>11} {waits_hours([j for j in mine if j.gpus == largest]):>9}"
         )
+    print("  " + waits_by_size(result.jobs))
+
+
+def waits_by_size(jobs: list[Job]) -> str:
+    """Hours in the queue of the queued ``jobs`` of every pool, by the GPUs they asked for:
+    mean / p90 / max (and how many)."""
+    parts = []
+    for gpus in sorted({job.gpus for job in jobs}):
+        hours = sorted(
+            (job.started_at - job.submitted_at).total_seconds() / 3600
+            for job in jobs
+            if job.gpus == gpus and job.queued and job.started_at is not None
+        )
+        if hours:
+            p90 = percentile(hours, 90)
+            parts.append(
+                f"{gpus}: {statistics.mean(hours):.1f}/{p90:.1f}/{hours[-1]:.1f} ({len(hours)})"
+            )
+    return "wait h by GPUs asked, mean/p90/max (entries): " + ", ".join(parts)
 
 
 def report(result: Result) -> None:

@@ -69,6 +69,12 @@ def test_a_small_simulation_completes_every_experiment_within_capacity(
     printed = capsys.readouterr().out
     assert "20 experiments, 20 completed" in printed
     assert "oversubscribed: never" in printed
+    # the waits by request size: every queued entry counted once
+    (line,) = [row for row in printed.splitlines() if "wait h by GPUs asked" in row]
+    counts = [
+        int(part.rsplit("(", 1)[1].rstrip(")")) for part in line.split(": ", 1)[1].split(", ")
+    ]
+    assert sum(counts) == len(queued)
     # the service's clock is its own again
     assert abs((utcnow() - datetime.now(utcnow().tzinfo)).total_seconds()) < 5
 
