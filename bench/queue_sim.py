@@ -757,7 +757,7 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
     ``largest`` ignores the queue's order: the entries holding the most GPU-minutes first,
     each started where it fits (what packing alone reaches, at the cost of FIFO)."""
     from app.models.enums import QueueOrder
-    from app.resources.plan import Holding, Profile, Waiting, plan
+    from app.resources.plan import Holding, Ordering, Profile, Waiting, plan
 
     rng = random.Random(args.seed)
     sim_pools = pools(args.capacity_scale)
@@ -807,7 +807,9 @@ def replay(args: argparse.Namespace, policy: str) -> Result:
                     reserved=capacity[name] - free,
                     holdings=[Holding(g, ends) for g, ends in held[name].values()],
                     waiting=[entry for _, entry in entries],
-                    order=QueueOrder.FIFO if policy == "fifo" else QueueOrder.WIDEST_FIRST,
+                    ordering=Ordering(
+                        QueueOrder.FIFO if policy == "fifo" else QueueOrder.WIDEST_FIRST
+                    ),
                 )
                 starting = {ids[p.experiment_id] for p in planned if p.start_now}
             elif policy == "easy":

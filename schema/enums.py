@@ -33,11 +33,11 @@ QueueOrderEnum = strawberry.enum(
     QueueOrder,
     name="QueueOrder",
     description="How a pool orders its waiting experiments within a priority (higher "
-    "priorities always go first). FIFO: by the time they joined. WIDEST_FIRST: the ones "
-    "asking for the most GPUs (then CPU cores, then memory) first, among equals the shorter "
-    "maxDurationMinutes first, then by the time they joined; it keeps a pool's GPUs busier "
-    "while work waits, and a narrow request may be passed by a wider one that joins later "
-    "(each time one does: a higher priority brings it forward). "
-    "In both, a later entry starts ahead of an earlier one only where that cannot move the "
-    "earlier one's estimated start.",
+    "priorities always go first). FIFO: by the time they joined. WIDEST_FIRST: by the UTC "
+    "day they joined, earlier days first; within a day, the ones asking for the most GPUs "
+    "(then CPU cores, then memory) first, among equals the shorter maxDurationMinutes "
+    "first, then by the time they joined. It keeps a pool's GPUs busier while work waits; "
+    "a narrow request may be passed by wider ones that join later the same day, never by "
+    "one of a later day. In both, a later entry starts ahead of an earlier one only where "
+    "that cannot move the earlier one's estimated start.",
 )

@@ -3,20 +3,23 @@
 Pure functions over plain values (no database), so the rules are tested directly.
 
 **Order.** Entries are taken by priority (higher first); within a priority, by the pool's
-``QueueOrder``:
+``QueueOrder`` (``Ordering``):
 
 * ``FIFO`` (the default): by the time they joined the queue, then by id.
-* ``WIDEST_FIRST``: the entries asking for the most GPUs first (then CPU cores, then
-  memory), among equals the shorter ``maxDurationMinutes`` first, then as FIFO. The wide
-  entries are the ones a FIFO pool holds GPUs idle for (the pool drains until one fits);
-  taken first, they book the pool's next wide gaps and the narrow ones fill around them
-  (``bench/queue_sim.py``: >= 99.7 % of a pool's GPUs busy while work waits, against
-  94-99 % in FIFO, at the price of a narrow entry's place in the queue: a wider one that
-  joins later goes ahead of it).
+* ``WIDEST_FIRST``: by the *window* they joined in (``Ordering.window``: a UTC day, the
+  windows counted from the Unix epoch), earlier windows first; in a window, the entries
+  asking for the most GPUs first (then CPU cores, then memory), among equals the shorter
+  ``maxDurationMinutes`` first, then as FIFO. The wide entries are the ones a FIFO pool
+  holds GPUs idle for (the pool drains until one fits); taken first, they book the pool's
+  next wide gaps and the narrow ones fill around them (``bench/queue_sim.py``: >= 99.7 %
+  of a pool's GPUs busy while work waits, against 94-99 % in FIFO). The price is a narrow
+  entry's place: a wider one that joins later in the same window goes ahead of it — but
+  never one of a later window, so no entry waits behind entries that keep arriving.
 
-``ORDERS`` holds both as (field, descending) pairs: the plan sorts by them here and
-``queue.py`` renders the same pairs as SQL. An entry's *position* is its 1-based place in
-that order among the entries that do not start now.
+``ORDERS`` holds both as (field, descending) pairs, ``window`` standing for the entry's
+window; positions, the queue's lists and the join answer all sort by ``Ordering.key``. An
+entry's *position* is its 1-based place in that order among the entries that do not
+start now.
 
 **Resources.** A pool has three dimensions: GPUs, CPU cores and memory (GB); an entry
 needs a vector of the three and fits only where all three are free.
@@ -66,6 +69,7 @@ ORDERS: dict[QueueOrder, tuple[tuple[str, bool], ...]] = {
     QueueOrder.FIFO: (("priority", True), ("queued_at", False), ("experiment_id", False)),
     QueueOrder.WIDEST_FIRST: (
         ("priority", True),
+        ("window", False),
         ("gpus", True),
         ("cpu_cores", True),
         ("memory_gb", True),
@@ -98,16 +102,29 @@ class Waiting:
     cpu_cores: int = 0
     memory_gb: int = 0
 
-    def order_key(self, order: QueueOrder) -> tuple[Any, ...]:
-        """Its place in ``order``: ascending sorts put the first entry first."""
-        return tuple(
-            -getattr(self, name) if descending else getattr(self, name)
-            for name, descending in ORDERS[order]
-        )
-
     @property
     def need(self) -> Vector:
         return (self.gpus, self.cpu_cores, self.memory_gb)
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A pool's order (``QueueOrder``) and the length of ``WIDEST_FIRST``'s windows."""
+
+    order: QueueOrder = QueueOrder.FIFO
+    window: timedelta = timedelta(hours=24)
+
+    def key(self, entry: Waiting) -> tuple[Any, ...]:
+        """``entry``'s place: ascending sorts put the first entry first."""
+        return tuple(
+            -self._value(entry, name) if descending else self._value(entry, name)
+            for name, descending in ORDERS[self.order]
+        )
+
+    def _value(self, entry: Waiting, name: str) -> Any:
+        if name == "window":  # the number of the window it joined in
+            return int(entry.queued_at.timestamp() // self.window.total_seconds())
+        return getattr(entry, name)
 
 
 @dataclass(frozen=True)
@@ -290,10 +307,10 @@ def plan(
     cpu_reserved: int = 0,
     memory_gb: int | None = None,
     memory_reserved: int = 0,
-    order: QueueOrder = QueueOrder.FIFO,
+    ordering: Ordering = Ordering(),
 ) -> list[Planned]:
     """The plan for one pool (see the module docstring); ``waiting`` in any order, taken
-    in ``order``.
+    in ``ordering``'s.
 
     ``capacity`` / ``reserved``: the pool's GPUs; ``cpu_cores`` / ``memory_gb`` and their
     reserved counts likewise (None: that dimension is not constrained)."""
@@ -307,7 +324,7 @@ def plan(
     profile = Profile(now, free_now, holdings)
     planned: list[Planned] = []
     position = 0
-    for entry in sorted(waiting, key=lambda e: e.order_key(order)):
+    for entry in sorted(waiting, key=ordering.key):
         length = timedelta(minutes=max(1, entry.minutes))
         need = entry.need
         if not _fits(need, profile.peak) or not caps.allow(entry):

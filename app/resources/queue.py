@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, tuple_, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access import experiment_visible, may_raise_priority
@@ -39,43 +39,28 @@ from app.experiments.validators import PRIORITY_RANGE
 from app.models import Experiment, Hypothesis, User
 from app.models.enums import ExperimentStatus, QueueOrder
 from app.models.resource import Reservation, ResourcePool
-from app.resources.plan import ORDERS, Caps, Holding, Planned, Waiting
+from app.resources.plan import Caps, Holding, Ordering, Planned, Waiting
 from app.resources.service import candidate_pools
 
 PRIORITY_MIN, PRIORITY_MAX = PRIORITY_RANGE
 
-# ``plan.Waiting``'s fields as the experiments' columns: ``plan.ORDERS`` in SQL
-_ORDER_COLUMNS: dict[str, Any] = {
-    "priority": Experiment.priority,
-    "gpus": Experiment.gpu_count,
-    "cpu_cores": Experiment.cpu_cores,
-    "memory_gb": Experiment.memory_gb,
-    "minutes": Experiment.max_duration_minutes,
-    "queued_at": Experiment.queued_at,
-    "experiment_id": Experiment.id,
-}
+# ``plan.Waiting``'s fields, in its order, as the experiments' columns
+_WAITING = (
+    Experiment.id,
+    Experiment.gpu_count,
+    Experiment.max_duration_minutes,
+    Experiment.priority,
+    Experiment.queued_at,
+    Experiment.owner_id,
+    Experiment.hypothesis_id,
+    Experiment.cpu_cores,
+    Experiment.memory_gb,
+)
 
 
-def order_by(order: QueueOrder) -> list[Any]:
-    """The ORDER BY terms of ``order`` (``plan.ORDERS``)."""
-    return [
-        _ORDER_COLUMNS[name].desc() if descending else _ORDER_COLUMNS[name]
-        for name, descending in ORDERS[order]
-    ]
-
-
-def _ahead_of(entry: Waiting, order: QueueOrder) -> Any:
-    """The entries before ``entry`` in ``order``: one row-value comparison with its
-    ``order_key``."""
-    terms = [
-        -_ORDER_COLUMNS[name] if descending else _ORDER_COLUMNS[name]
-        for name, descending in ORDERS[order]
-    ]
-    values = [
-        literal(value, type_=term.type)
-        for term, value in zip(terms, entry.order_key(order), strict=True)
-    ]
-    return tuple_(*terms) < tuple_(*values)
+def _entry(row: Any) -> Waiting:
+    """The ``Waiting`` of a row starting with ``_WAITING``'s columns."""
+    return Waiting(*row[: len(_WAITING)])
 
 
 # --- priority ------------------------------------------------------------------------
@@ -125,19 +110,16 @@ async def enqueue(
         return experiment
     pool, order = await _pool_for(session, experiment)
     previous = filter_state(experiment, ("status",))
-    ahead = await session.scalar(
-        select(func.count())
-        .select_from(Experiment)
-        .where(
-            waiting(),
-            Experiment.queue_pool == pool,
-            _ahead_of(_waiting(experiment, queued_at=now), order),
-        )
+    ordering = Ordering(order)
+    mine = ordering.key(_waiting(experiment, queued_at=now))
+    others = await session.execute(
+        select(*_WAITING).where(waiting(), Experiment.queue_pool == pool)
     )
+    ahead = sum(ordering.key(_entry(row)) < mine for row in others.all())
     values = {
         "queued_at": now,
         "queue_pool": pool,
-        "queue_position": int(ahead or 0) + 1,  # until the scheduler's next plan
+        "queue_position": ahead + 1,  # until the scheduler's next plan
         "queue_estimated_start_at": None,
         "updated_at": now,
     }
@@ -170,13 +152,16 @@ LEAVE_QUEUE: dict[str, Any] = {
 }
 
 
-def _waiting(experiment: Experiment, *, queued_at: datetime) -> Waiting:
+def _waiting(experiment: Experiment, *, queued_at: datetime | None = None) -> Waiting:
+    """The experiment as a queue entry that joined at ``queued_at`` (None: when it did)."""
+    joined = queued_at or experiment.queued_at
+    assert joined is not None  # a waiting experiment, or one joining now
     return Waiting(
         experiment.id,
         experiment.gpu_count,
         experiment.max_duration_minutes,
         experiment.priority,
-        queued_at,
+        joined,
         experiment.owner_id,
         experiment.hypothesis_id,
         experiment.cpu_cores,
@@ -362,7 +347,7 @@ class PoolState:
     cpu_reserved: int = 0
     memory_gb: int | None = None
     memory_reserved: int = 0
-    order: QueueOrder = QueueOrder.FIFO
+    ordering: Ordering = field(default_factory=Ordering)
 
 
 async def pools_with_waiting(session: AsyncSession) -> list[str]:
@@ -389,33 +374,14 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
             )
         ).all()
     ]
-    rows = (
+    shown_columns = (Experiment.queue_position, Experiment.queue_estimated_start_at)
+    rows: Sequence[Any] = (
         await session.execute(
-            select(
-                Experiment.id,
-                Experiment.gpu_count,
-                Experiment.max_duration_minutes,
-                Experiment.priority,
-                Experiment.queued_at,
-                Experiment.owner_id,
-                Experiment.hypothesis_id,
-                Experiment.queue_position,
-                Experiment.queue_estimated_start_at,
-                Experiment.cpu_cores,
-                Experiment.memory_gb,
-            )
-            .where(waiting(), Experiment.queue_pool == name)
-            .order_by(*order_by(pool.queue_order))
+            select(*_WAITING, *shown_columns).where(waiting(), Experiment.queue_pool == name)
         )
     ).all()
-    entries = [
-        Waiting(id, gpus, minutes, priority, queued_at, owner, hypothesis, cores, memory)
-        for id, gpus, minutes, priority, queued_at, owner, hypothesis, _p, _e, cores, memory in (
-            rows
-        )
-        if queued_at is not None  # the WHERE clause's; for the type checker
-    ]
-    shown = {row[0]: (row[7], row[8]) for row in rows}
+    entries = [_entry(row) for row in rows]
+    shown = {row[0]: (row[-2], row[-1]) for row in rows}
     caps = Caps(settings.max_running_gpus_per_user, settings.max_running_gpus_per_hypothesis)
     if caps.per_user:
         owners = {entry.owner_id for entry in entries}
@@ -435,7 +401,7 @@ async def pool_state(session: AsyncSession, name: str, settings: Settings) -> Po
         cpu_reserved=pool.cpu_reserved,
         memory_gb=pool.memory_gb,
         memory_reserved=pool.memory_reserved,
-        order=pool.queue_order,
+        ordering=Ordering(pool.queue_order),
     )
 
 
@@ -485,22 +451,26 @@ async def queue_entries(
 ) -> dict[str, list[Experiment]]:
     """The waiting experiments of each pool the caller may read, in its queue's order
     (their ``queue_position`` counts the ones hidden from the caller too)."""
-    found: dict[str, list[Experiment]] = {name: [] for name in pool_names}
-    orders = await session.execute(
-        select(ResourcePool.queue_order, ResourcePool.name).where(
-            ResourcePool.name.in_(set(pool_names))
+    names = set(pool_names)
+    orders = dict(
+        (
+            await session.execute(
+                select(ResourcePool.name, ResourcePool.queue_order).where(
+                    ResourcePool.name.in_(names)
+                )
+            )
+        ).all()
+    )
+    rows = await session.scalars(
+        select(Experiment).where(
+            waiting(), Experiment.queue_pool.in_(names), experiment_visible(actor)
         )
     )
-    by_order: dict[QueueOrder, list[str]] = {}
-    for order, name in orders.all():
-        by_order.setdefault(order, []).append(name)
-    for order, names in by_order.items():  # one read per order in use
-        rows = await session.scalars(
-            select(Experiment)
-            .where(waiting(), Experiment.queue_pool.in_(names), experiment_visible(actor))
-            .order_by(*order_by(order))
-        )
-        for row in rows:
-            assert row.queue_pool is not None
-            found[row.queue_pool].append(row)
+    found: dict[str, list[Experiment]] = {name: [] for name in pool_names}
+    for row in rows:
+        assert row.queue_pool is not None
+        found[row.queue_pool].append(row)
+    for name, entries in found.items():
+        ordering = Ordering(orders.get(name, QueueOrder.FIFO))
+        entries.sort(key=lambda row: ordering.key(_waiting(row)))
     return found

@@ -127,7 +127,7 @@ class QueueScheduler(BackgroundLoop):
                 cpu_reserved=state.cpu_reserved,
                 memory_gb=state.memory_gb,
                 memory_reserved=state.memory_reserved,
-                order=state.order,
+                ordering=state.ordering,
             )
             PLAN_SECONDS.observe(time.perf_counter() - began)
             if not await self._start(p.experiment_id for p in planned if p.start_now):

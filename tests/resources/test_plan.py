@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.models.enums import QueueOrder
-from app.resources.plan import Caps, Holding, Profile, Waiting, plan
+from app.resources.plan import Caps, Holding, Ordering, Profile, Waiting, plan
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 ALICE, BOB = uuid.uuid4(), uuid.uuid4()
@@ -255,6 +255,9 @@ def test_cpu_only_entries_plan_on_cores_alone():
     assert planned[2].estimated_start_at == NOW + timedelta(minutes=60)
 
 
+WIDEST = Ordering(QueueOrder.WIDEST_FIRST)
+
+
 def test_widest_first_takes_the_widest_then_the_shortest_then_the_earliest():
     narrow = entry(1, 60, joined=1)
     wide_long = entry(4, 240, joined=2)
@@ -271,7 +274,7 @@ def test_widest_first_takes_the_widest_then_the_shortest_then_the_earliest():
         waiting=waiting,
         cpu_cores=16,
         cpu_reserved=16,
-        order=QueueOrder.WIDEST_FIRST,
+        ordering=WIDEST,
     )
     # priority still first; then GPUs, then cores, then the shorter bound, then FIFO
     expected = [urgent_narrow, wide_short, wide_short_later, wide_long, more_cores, narrow]
@@ -302,16 +305,54 @@ def test_widest_first_books_the_wide_entry_first_and_the_narrow_one_fills_around
     assert fifo[narrow_long.experiment_id].start_now
     assert fifo[wide.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
 
-    widest = {p.experiment_id: p for p in plan(**args, order=QueueOrder.WIDEST_FIRST)}
+    widest = {p.experiment_id: p for p in plan(**args, ordering=WIDEST)}
     assert widest[wide.experiment_id].estimated_start_at == NOW + timedelta(minutes=60)
     assert widest[narrow_short.experiment_id].start_now
     assert not widest[narrow_long.experiment_id].start_now
     assert widest[narrow_long.experiment_id].estimated_start_at == NOW + timedelta(minutes=120)
 
 
+def test_widest_first_never_puts_an_entry_behind_one_of_a_later_window():
+    """Windows of an hour: the narrow entry of the earlier window goes first, the wide one
+    of the same later window goes before the narrow one that joined before it."""
+    hour = Ordering(QueueOrder.WIDEST_FIRST, window=timedelta(hours=1))
+    start = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+
+    def joined(gpus: int, at: timedelta) -> Waiting:
+        return Waiting(uuid.uuid4(), gpus, 60, 0, start + at, ALICE, HYPOTHESIS)
+
+    early_narrow = joined(1, timedelta(minutes=59))
+    late_narrow = joined(1, timedelta(minutes=61))
+    late_wide = joined(4, timedelta(minutes=70))
+    planned = plan(
+        now=start + timedelta(hours=2),
+        capacity=4,
+        reserved=4,
+        holdings=[Holding(4, start + timedelta(hours=3))],
+        waiting=[late_wide, late_narrow, early_narrow],
+        ordering=hour,
+    )
+    assert [p.experiment_id for p in planned] == [
+        early_narrow.experiment_id,
+        late_wide.experiment_id,
+        late_narrow.experiment_id,
+    ]
+    # in one window of a day all three are ordered by width
+    day = plan(
+        now=start + timedelta(hours=2),
+        capacity=4,
+        reserved=4,
+        holdings=[Holding(4, start + timedelta(hours=3))],
+        waiting=[late_wide, late_narrow, early_narrow],
+        ordering=WIDEST,
+    )
+    assert day[0].experiment_id == late_wide.experiment_id
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     order=st.sampled_from(list(QueueOrder)),
+    window=st.sampled_from([10, 50, 86_400]),  # seconds: entries join 1 s apart
     holdings=st.lists(st.tuples(st.integers(-30, 300), st.integers(1, 4)), max_size=5),
     waiting=st.lists(
         st.tuples(
@@ -322,7 +363,9 @@ def test_widest_first_books_the_wide_entry_first_and_the_narrow_one_fills_around
         max_size=25,
     ),
 )
-def test_no_entry_is_delayed_by_the_entries_after_it_in_either_order(order, holdings, waiting):
+def test_no_entry_is_delayed_by_the_entries_after_it_in_either_order(
+    order, window, holdings, waiting
+):
     """Each entry's plan (start now, or its estimate) is what it would be if none of the
     entries after it in the pool's order were waiting: a later entry never moves it."""
     held = [ends_in(minutes, gpus) for minutes, gpus in holdings]
@@ -332,11 +375,12 @@ def test_no_entry_is_delayed_by_the_entries_after_it_in_either_order(order, hold
         for number, (gpus, minutes, priority) in enumerate(waiting)
     ]
     args = dict(now=NOW, capacity=max(8, reserved), reserved=reserved, holdings=held)
-    full = plan(**args, waiting=entries, order=order)
-    ordered = sorted(entries, key=lambda e: e.order_key(order))
+    ordering = Ordering(order, window=timedelta(seconds=window))
+    full = plan(**args, waiting=entries, ordering=ordering)
+    ordered = sorted(entries, key=ordering.key)
     assert [p.experiment_id for p in full] == [e.experiment_id for e in ordered]
     for count, planned in enumerate(full, start=1):
-        alone = plan(**args, waiting=ordered[:count], order=order)[-1]
+        alone = plan(**args, waiting=ordered[:count], ordering=ordering)[-1]
         assert (alone.start_now, alone.estimated_start_at) == (
             planned.start_now,
             planned.estimated_start_at,

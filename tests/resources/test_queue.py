@@ -24,6 +24,7 @@ from tests.resources.helpers import (
     move_reservation,
     pool,
     reservation_of,
+    set_times,
 )
 from tests.rest.helpers import API, bearer
 
@@ -229,6 +230,30 @@ async def test_a_widest_first_pool_starts_the_widest_waiting_entry_first(
     assert (await load(services, wide.id)).status is ExperimentStatus.RUNNING
     assert (await load(services, narrow.id)).queue_position == 1
     assert (await pool(services, "q-pool")).reserved == 2
+
+
+async def test_a_widest_first_pool_never_puts_an_entry_behind_one_of_a_later_day(
+    client, services, lab, make_user
+):
+    owner, token, hypothesis = lab
+    _admin, admin_token = await make_user(Role.ADMIN)
+    await ok(client, ORDER, {"order": "WIDEST_FIRST"}, token=admin_token)
+    await started(client, token, await l4(services, owner, hypothesis, 2))
+    narrow = await l4(services, owner, hypothesis, 1, name="yesterday-narrow")
+    await started(client, token, narrow)
+    joined = (await load(services, narrow.id)).queued_at
+    await set_times(services, narrow.id, queued_at=joined - timedelta(days=1))
+    wide = await l4(services, owner, hypothesis, 2, name="today-wide")
+    # the join answer counts the narrow entry of the day before ahead of it
+    assert (await started(client, token, wide))["queue"]["position"] == 2
+
+    await QueueScheduler(services).run_pass()
+    body = await ok(client, POOLS, token=token)
+    (q_pool,) = [p for p in body["resourcePools"] if p["name"] == "q-pool"]
+    assert [(e["position"], e["experiment"]["name"]) for e in q_pool["queue"]] == [
+        (1, "yesterday-narrow"),
+        (2, "today-wide"),
+    ]
 
 
 async def test_only_an_admin_sets_a_pools_queue_order(client, services, lab, make_user):

@@ -21,7 +21,7 @@ const QUEUE_ORDERS: Record<QueueOrder, { label: string; title: string }> = {
   FIFO: { label: "Arrival", title: "Within a priority, the first to join starts first" },
   WIDEST_FIRST: {
     label: "Widest first",
-    title: "Within a priority, the runs asking for the most GPUs start first, then the shortest",
+    title: "Within a priority and a day, the runs asking for the most GPUs start first, then the shortest",
   },
 };
 
