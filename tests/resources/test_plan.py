@@ -324,28 +324,21 @@ def test_widest_first_never_puts_an_entry_behind_one_of_a_later_window():
     early_narrow = joined(1, timedelta(minutes=59))
     late_narrow = joined(1, timedelta(minutes=61))
     late_wide = joined(4, timedelta(minutes=70))
-    planned = plan(
+    args = dict(
         now=start + timedelta(hours=2),
         capacity=4,
         reserved=4,
         holdings=[Holding(4, start + timedelta(hours=3))],
         waiting=[late_wide, late_narrow, early_narrow],
-        ordering=hour,
     )
+    planned = plan(**args, ordering=hour)
     assert [p.experiment_id for p in planned] == [
         early_narrow.experiment_id,
         late_wide.experiment_id,
         late_narrow.experiment_id,
     ]
     # in one window of a day all three are ordered by width
-    day = plan(
-        now=start + timedelta(hours=2),
-        capacity=4,
-        reserved=4,
-        holdings=[Holding(4, start + timedelta(hours=3))],
-        waiting=[late_wide, late_narrow, early_narrow],
-        ordering=WIDEST,
-    )
+    day = plan(**args, ordering=WIDEST)
     assert day[0].experiment_id == late_wide.experiment_id
 
 
