@@ -1,7 +1,10 @@
 """Where a metric batch's PostgreSQL time goes: the one-statement write
 (``app.metrics.pg_store.WRITE_BATCH_ALONE``) of ``--batch``-point batches, whole and with
 one part left out, against binary COPY and a plain ``INSERT … unnest`` of the same points
-into a table shaped like ``metric_points`` (same columns, same index).
+into a table shaped like ``metric_points`` (same columns, same index), and against the same
+points stored as one row of three arrays per batch (``bench_chunked_points``, the arrays
+stored out of line uncompressed: a layout the service does not have, measured for what the
+points part would cost in it).
 
 Each variant is the same statement with one data-modifying CTE made to write nothing (a
 ``WHERE false`` added, so PostgreSQL plans it away): a part's cost is the whole's minus the
@@ -51,6 +54,7 @@ from tests.builders import create_hypothesis, create_running
 
 BASE_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 PLAIN_TABLE = "bench_plain_points"
+CHUNKED_TABLE = "bench_chunked_points"
 
 
 def _without(sql: str, old: str, new: str) -> str:
@@ -123,7 +127,15 @@ async def measure(dsn: str, args: argparse.Namespace) -> None:
     await connection.execute(
         f"CREATE TABLE {PLAIN_TABLE} (series_id int8 NOT NULL, step int8 NOT NULL, "
         'value float8, "timestamp" timestamptz NOT NULL);'
-        f"CREATE INDEX ON {PLAIN_TABLE} (series_id, step)"
+        f"CREATE INDEX ON {PLAIN_TABLE} (series_id, step);"
+        f"CREATE TABLE {CHUNKED_TABLE} (series_id int8 NOT NULL, first_step int8 NOT NULL, "
+        "last_step int8 NOT NULL, steps int8[] NOT NULL, vals float8[] NOT NULL, "
+        "stamps timestamptz[] NOT NULL);"
+        f"CREATE INDEX ON {CHUNKED_TABLE} (series_id, first_step);"
+        # stored out of line without compression: pglz on a 24 KB row costs more than the
+        # whole write of the points as rows
+        f"ALTER TABLE {CHUNKED_TABLE} ALTER steps SET STORAGE EXTERNAL,"
+        " ALTER vals SET STORAGE EXTERNAL, ALTER stamps SET STORAGE EXTERNAL"
     )
     pid = await connection.fetchval("SELECT pg_backend_pid()")
     batches = Batches(args.batch, args.keys)
@@ -165,11 +177,28 @@ async def measure(dsn: str, args: argparse.Namespace) -> None:
             pg_store.array_literal(millis),
         )
 
+    async def chunked() -> None:
+        nonlocal plain_series
+        plain_series += 1
+        _, steps, values, millis = batches.next()
+        await connection.execute(
+            f"INSERT INTO {CHUNKED_TABLE} SELECT $1, $2, $3, $4::text::int8[],"
+            " $5::text::float8[], ARRAY(SELECT 'epoch'::timestamptz + ms * interval"
+            " '1 millisecond' FROM unnest($6::text::int8[]) AS ms)",
+            plain_series,
+            steps[0],
+            steps[-1],
+            pg_store.array_literal(steps),
+            pg_store.values_literal(values),
+            pg_store.array_literal(millis),
+        )
+
     runs: dict[str, Callable[[], Awaitable[None]]] = {
         name: write(sql) for name, sql in variants().items()
     }
     runs["points alone: binary COPY"] = copy
     runs["points alone: INSERT … unnest"] = insert
+    runs["points alone: one row of arrays"] = chunked
     cpu: dict[str, list[float]] = {name: [] for name in runs}
     wall: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(args.warmup):
