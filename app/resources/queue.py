@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -154,19 +154,8 @@ LEAVE_QUEUE: dict[str, Any] = {
 
 def _waiting(experiment: Experiment, *, queued_at: datetime | None = None) -> Waiting:
     """The experiment as a queue entry that joined at ``queued_at`` (None: when it did)."""
-    joined = queued_at or experiment.queued_at
-    assert joined is not None  # a waiting experiment, or one joining now
-    return Waiting(
-        experiment.id,
-        experiment.gpu_count,
-        experiment.max_duration_minutes,
-        experiment.priority,
-        joined,
-        experiment.owner_id,
-        experiment.hypothesis_id,
-        experiment.cpu_cores,
-        experiment.memory_gb,
-    )
+    entry = _entry([getattr(experiment, column.key) for column in _WAITING])
+    return entry if queued_at is None else replace(entry, queued_at=queued_at)
 
 
 async def _pool_for(session: AsyncSession, experiment: Experiment) -> tuple[str, QueueOrder]:
