@@ -152,40 +152,41 @@ async def measure(dsn: str, args: argparse.Namespace) -> None:
 
         return run
 
-    async def copy() -> None:
+    def next_plain() -> tuple[int, list[int], list[float], list[int]]:
+        """The next batch's points, under a series number of their own."""
         nonlocal plain_series
         plain_series += 1
         _, steps, values, millis = batches.next()
+        return plain_series, steps, values, millis
+
+    async def copy() -> None:
+        series, steps, values, millis = next_plain()
         records = [
-            (plain_series, step, value, datetime.fromtimestamp(ms / 1000, UTC))
+            (series, step, value, datetime.fromtimestamp(ms / 1000, UTC))
             for step, value, ms in zip(steps, values, millis, strict=True)
         ]
         await connection.copy_records_to_table(PLAIN_TABLE, records=records)
 
     async def insert() -> None:
-        nonlocal plain_series
-        plain_series += 1
-        _, steps, values, millis = batches.next()
+        series, steps, values, millis = next_plain()
         await connection.execute(
             f"INSERT INTO {PLAIN_TABLE} SELECT $1, u.step, u.value,"
             " 'epoch'::timestamptz + u.ms * interval '1 millisecond'"
             " FROM unnest($2::text::int8[], $3::text::float8[], $4::text::int8[])"
             " AS u(step, value, ms)",
-            plain_series,
+            series,
             pg_store.array_literal(steps),
             pg_store.values_literal(values),
             pg_store.array_literal(millis),
         )
 
     async def chunked() -> None:
-        nonlocal plain_series
-        plain_series += 1
-        _, steps, values, millis = batches.next()
+        series, steps, values, millis = next_plain()
         await connection.execute(
             f"INSERT INTO {CHUNKED_TABLE} SELECT $1, $2, $3, $4::text::int8[],"
             " $5::text::float8[], ARRAY(SELECT 'epoch'::timestamptz + ms * interval"
             " '1 millisecond' FROM unnest($6::text::int8[]) AS ms)",
-            plain_series,
+            series,
             steps[0],
             steps[-1],
             pg_store.array_literal(steps),

@@ -637,13 +637,18 @@ def pool_figures(result: Result) -> tuple[list[PoolFigures], float]:
     return figures, any_seconds
 
 
-def waits_hours(jobs: list[Job]) -> str:
-    """Mean / max time in the queue of the queued ``jobs`` (h)."""
-    hours = [
+def queued_hours(jobs: list[Job]) -> list[float]:
+    """The time in the queue of each queued and started job of ``jobs`` (h), sorted."""
+    return sorted(
         (job.started_at - job.submitted_at).total_seconds() / 3600
         for job in jobs
         if job.queued and job.started_at is not None
-    ]
+    )
+
+
+def waits_hours(jobs: list[Job]) -> str:
+    """Mean / max time in the queue of the queued ``jobs`` (h)."""
+    hours = queued_hours(jobs)
     return f"{statistics.mean(hours):.1f}/{max(hours):.1f}" if hours else "-"
 
 
@@ -675,11 +680,7 @@ def waits_by_size(jobs: list[Job]) -> str:
     mean / p90 / max (and how many)."""
     parts = []
     for gpus in sorted({job.gpus for job in jobs}):
-        hours = sorted(
-            (job.started_at - job.submitted_at).total_seconds() / 3600
-            for job in jobs
-            if job.gpus == gpus and job.queued and job.started_at is not None
-        )
+        hours = queued_hours([job for job in jobs if job.gpus == gpus])
         if hours:
             p90 = percentile(hours, 90)
             parts.append(

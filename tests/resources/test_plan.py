@@ -316,19 +316,15 @@ def test_widest_first_never_puts_an_entry_behind_one_of_a_later_window():
     """Windows of an hour: the narrow entry of the earlier window goes first, the wide one
     of the same later window goes before the narrow one that joined before it."""
     hour = Ordering(QueueOrder.WIDEST_FIRST, window=timedelta(hours=1))
-    start = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
-
-    def joined(gpus: int, at: timedelta) -> Waiting:
-        return Waiting(uuid.uuid4(), gpus, 60, 0, start + at, ALICE, HYPOTHESIS)
-
-    early_narrow = joined(1, timedelta(minutes=59))
-    late_narrow = joined(1, timedelta(minutes=61))
-    late_wide = joined(4, timedelta(minutes=70))
+    # ``entry`` joins ``100 - joined`` seconds before NOW, 12:00: the window's edge
+    early_narrow = entry(1, joined=99)
+    late_narrow = entry(1, joined=101)
+    late_wide = entry(4, joined=110)
     args = dict(
-        now=start + timedelta(hours=2),
+        now=NOW + timedelta(minutes=1),
         capacity=4,
         reserved=4,
-        holdings=[Holding(4, start + timedelta(hours=3))],
+        holdings=[ends_in(60, 4)],
         waiting=[late_wide, late_narrow, early_narrow],
     )
     planned = plan(**args, ordering=hour)
