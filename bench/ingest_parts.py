@@ -1,18 +1,15 @@
 """Where a metric batch's PostgreSQL time goes: the one-statement write
 (``app.metrics.pg_store.WRITE_BATCH_ALONE``) of ``--batch``-point batches, whole and with
 one part left out, against binary COPY and a plain ``INSERT … unnest`` of the same points
-into a table shaped like ``metric_points`` (same columns, same index), and against the same
-points stored as one row of three arrays per batch (``bench_chunked_points``, the arrays
-stored out of line uncompressed: a layout the service does not have, measured for what the
-points part would cost in it).
+as rows of a table shaped like ``metric_points`` (same columns, same index).
 
-Each variant is the same statement with one data-modifying CTE made to write nothing (a
-``WHERE false`` added, so PostgreSQL plans it away): a part's cost is the whole's minus the
-variant's. The variants take turns, ``--rounds`` rounds of ``--batches`` batches each after
-a warm-up, one connection, the parameters built by the service's own
-``pg_store.write_batch_args``; the table gives each variant's median over the rounds of
-the PostgreSQL backend's CPU per batch (``/proc/<pid>/stat``, 10 ms ticks) and the wall time
-per batch. Run from the repository root:
+Each variant is the same statement with one part made to write nothing (its ``FROM`` given
+a ``WHERE false``, which PostgreSQL plans away, or the level-1 rows' point arrays left
+NULL): a part's cost is the whole's minus the variant's. The variants take turns,
+``--rounds`` rounds of ``--batches`` batches each after a warm-up, one connection, the
+parameters built by the service's own ``pg_store.write_batch_args``; the table gives each
+variant's median over the rounds of the PostgreSQL backend's CPU per batch
+(``/proc/<pid>/stat``, 10 ms ticks) and the wall time per batch. Run from the repository root:
 
     .venv/bin/python bench/ingest_parts.py
 """
@@ -54,7 +51,6 @@ from tests.builders import create_hypothesis, create_running
 
 BASE_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 PLAIN_TABLE = "bench_plain_points"
-CHUNKED_TABLE = "bench_chunked_points"
 
 
 def _without(sql: str, old: str, new: str) -> str:
@@ -65,22 +61,29 @@ def _without(sql: str, old: str, new: str) -> str:
     return sql.replace(old, new)
 
 
-_ROLLUPS_FROM = "FROM levels r JOIN ids ON ids.k = r.k, x\n"
-_POINTS_FROM = "FROM x, unnest(x.k, x.steps, x.vals, x.ms, x.ts) AS u(k, step, value, ms, ts), ok\n"
-_NO_ROLLUPS = _ROLLUPS_FROM.rstrip() + " WHERE false\n"
-_NO_POINTS = _POINTS_FROM.rstrip() + " WHERE false\n"
+_ROLLUPS_FROM = "FROM levels r JOIN ids ON ids.k = r.k, x, g\n"
+_OVERFLOW_WHERE = "WHERE w.level = 1 AND w.count > COALESCE(w.kept, 0)\n"
+_KEPT = f"WHEN r.level = 1 AND r.count <= {pg_store.POINTS_PER_ROW}"
 _LEVELS = "generate_series(1, 8)"
+
+
+def _no_points(sql: str) -> str:
+    """``sql`` with the level-1 rows' arrays left NULL and no point to ``metric_points``."""
+    if sql.count(_KEPT) != 3:
+        raise SystemExit(f"WRITE_BATCH_ALONE changed: {_KEPT!r} is not in it thrice")
+    sql = sql.replace(_KEPT, "WHEN false")
+    return _without(sql, _OVERFLOW_WHERE, "WHERE false\n")
 
 
 def variants() -> dict[str, str]:
     whole = pg_store.WRITE_BATCH_ALONE
-    no_rollups = _without(whole, _ROLLUPS_FROM, _NO_ROLLUPS)
     return {
         "whole write": whole,
-        "without the rollups": no_rollups,
+        "without the points": _no_points(whole),
         "rollups of level 1 only": _without(whole, _LEVELS, "generate_series(1, 1)"),
-        "without the points": _without(whole, _POINTS_FROM, _NO_POINTS),
-        "neither points nor rollups": _without(no_rollups, _POINTS_FROM, _NO_POINTS),
+        "neither points nor rollups": _without(
+            whole, _ROLLUPS_FROM, _ROLLUPS_FROM.rstrip() + " WHERE false\n"
+        ),
     }
 
 
@@ -127,15 +130,7 @@ async def measure(dsn: str, args: argparse.Namespace) -> None:
     await connection.execute(
         f"CREATE TABLE {PLAIN_TABLE} (series_id int8 NOT NULL, step int8 NOT NULL, "
         'value float8, "timestamp" timestamptz NOT NULL);'
-        f"CREATE INDEX ON {PLAIN_TABLE} (series_id, step);"
-        f"CREATE TABLE {CHUNKED_TABLE} (series_id int8 NOT NULL, first_step int8 NOT NULL, "
-        "last_step int8 NOT NULL, steps int8[] NOT NULL, vals float8[] NOT NULL, "
-        "stamps timestamptz[] NOT NULL);"
-        f"CREATE INDEX ON {CHUNKED_TABLE} (series_id, first_step);"
-        # stored out of line without compression: pglz on a 24 KB row costs more than the
-        # whole write of the points as rows
-        f"ALTER TABLE {CHUNKED_TABLE} ALTER steps SET STORAGE EXTERNAL,"
-        " ALTER vals SET STORAGE EXTERNAL, ALTER stamps SET STORAGE EXTERNAL"
+        f"CREATE INDEX ON {PLAIN_TABLE} (series_id, step)"
     )
     pid = await connection.fetchval("SELECT pg_backend_pid()")
     batches = Batches(args.batch, args.keys)
@@ -180,26 +175,11 @@ async def measure(dsn: str, args: argparse.Namespace) -> None:
             pg_store.array_literal(millis),
         )
 
-    async def chunked() -> None:
-        series, steps, values, millis = next_plain()
-        await connection.execute(
-            f"INSERT INTO {CHUNKED_TABLE} SELECT $1, $2, $3, $4::text::int8[],"
-            " $5::text::float8[], ARRAY(SELECT 'epoch'::timestamptz + ms * interval"
-            " '1 millisecond' FROM unnest($6::text::int8[]) AS ms)",
-            series,
-            steps[0],
-            steps[-1],
-            pg_store.array_literal(steps),
-            pg_store.values_literal(values),
-            pg_store.array_literal(millis),
-        )
-
     runs: dict[str, Callable[[], Awaitable[None]]] = {
         name: write(sql) for name, sql in variants().items()
     }
     runs["points alone: binary COPY"] = copy
     runs["points alone: INSERT … unnest"] = insert
-    runs["points alone: one row of arrays"] = chunked
     cpu: dict[str, list[float]] = {name: [] for name in runs}
     wall: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(args.warmup):
@@ -228,9 +208,10 @@ async def measure(dsn: str, args: argparse.Namespace) -> None:
     whole = medians["whole write"]
     print(
         f"parts of the whole write: points {whole - medians['without the points']:.2f}, "
-        f"rollups {whole - medians['without the rollups']:.2f} (levels 2-8: "
-        f"{whole - medians['rollups of level 1 only']:.2f}), the rest (summary, touch, "
-        f"parsing, commit) {medians['neither points nor rollups']:.2f} ms of PostgreSQL CPU"
+        f"rollups {medians['without the points'] - medians['neither points nor rollups']:.2f}"
+        f" (levels 2-8: {whole - medians['rollups of level 1 only']:.2f}), the rest (summary,"
+        f" touch, parsing, commit) {medians['neither points nor rollups']:.2f} ms of"
+        " PostgreSQL CPU"
     )
 
 

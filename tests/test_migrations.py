@@ -619,3 +619,93 @@ def test_0018_keeps_existing_pools_in_fifo_order(database_url: str) -> None:
         return {column["name"] for column in sa.inspect(connection).get_columns("resource_pools")}
 
     assert "queue_order" not in inspect_db(database_url, columns)
+
+
+def test_0019_moves_the_points_into_their_level1_rows_on_postgresql(database_url: str) -> None:
+    """0019: on PostgreSQL each bucket of at most 64 points moves into its level-1 rollup
+    row's arrays in step order (a NaN, stored as NULL, as NaN), a larger bucket stays in
+    ``metric_points``; SQLite keeps every point where it was. The downgrade puts every point
+    back in ``metric_points``."""
+    import math
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    upgrade(database_url, "0018")
+    postgres = make_url(database_url).get_backend_name() == "postgresql"
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    experiment = uuid.uuid4()
+    # bucket 0: steps 15..0 (written backwards) with a NaN; bucket 1: two points; bucket 5:
+    # 70 points at step 80
+    points = [(step, None if step == 3 else step / 2) for step in range(15, -1, -1)]
+    points += [(17, 1.0), (16, 2.0)] + [(80, float(n)) for n in range(70)]
+
+    def seed(connection: Connection) -> None:
+        seed_experiment(connection, experiment, now)
+        connection.execute(
+            typed(
+                "INSERT INTO metric_series (id, experiment_id, key, count, updated_at)"
+                " VALUES (1, :e, 'loss', :count, :now)",
+                {"e": experiment, "count": len(points), "now": now},
+            )
+        )
+        for n, (step, value) in enumerate(points):
+            connection.execute(
+                typed(
+                    "INSERT INTO metric_points (series_id, step, value, timestamp)"
+                    " VALUES (1, :step, :value, :at)",
+                    {"step": step, "value": value, "at": now + timedelta(seconds=n)},
+                )
+            )
+        for bucket, count in ((0, 16), (1, 2), (5, 70)):
+            connection.execute(
+                typed(
+                    "INSERT INTO metric_rollups (series_id, level, bucket, count)"
+                    " VALUES (1, 1, :bucket, :count)",
+                    {"bucket": bucket, "count": count},
+                )
+            )
+        connection.commit()
+
+    inspect_db(database_url, seed)
+    upgrade(database_url, "0019")
+
+    def arrays(connection: Connection) -> dict[int, tuple[Any, ...]]:
+        rows = connection.execute(
+            sa.text(
+                "SELECT bucket, point_steps, point_values FROM metric_rollups"
+                " WHERE level = 1 ORDER BY bucket"
+            )
+        )
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    def left_in_points(connection: Connection) -> list[int]:
+        rows = connection.execute(sa.text("SELECT step FROM metric_points ORDER BY step"))
+        return [row[0] for row in rows]
+
+    found = inspect_db(database_url, arrays)
+    if postgres:
+        steps, values = found[0]
+        assert steps == list(range(16))
+        assert math.isnan(values[3])
+        assert values[:3] + values[4:] == [step / 2 for step in range(16) if step != 3]
+        assert found[1] == ([16, 17], [2.0, 1.0])
+        assert found[5] == (None, None)
+        assert inspect_db(database_url, left_in_points) == [80] * 70
+    else:
+        assert set(found.values()) == {(None, None)}
+        assert len(inspect_db(database_url, left_in_points)) == len(points)
+
+    downgrade(database_url, "0018")
+
+    def stored(connection: Connection) -> list[tuple[Any, ...]]:
+        rows = connection.execute(sa.text("SELECT step, value FROM metric_points"))
+        return sorted((row[0], -1.0 if row[1] is None else row[1]) for row in rows)
+
+    assert inspect_db(database_url, stored) == sorted(
+        (step, -1.0 if value is None else value) for step, value in points
+    )
+
+    def columns(connection: Connection) -> set[str]:
+        return {column["name"] for column in sa.inspect(connection).get_columns("metric_rollups")}
+
+    assert not {"point_steps", "point_values", "point_times"} & inspect_db(database_url, columns)

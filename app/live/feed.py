@@ -16,6 +16,7 @@ from app.db import Database
 from app.events.broker import GAP, LAGGED, Broker, Message, Subscription
 from app.events.names import experiment_channel
 from app.experiments.service import get_experiment
+from app.metrics.stores import MetricStore
 from app.models import Experiment, User
 
 
@@ -26,6 +27,7 @@ class LiveBacking(Protocol):
     db: Database
     broker: Broker
     settings: Settings
+    metrics: MetricStore
 
 
 async def readable_experiment(

@@ -14,7 +14,6 @@ declines is queued and yielded as usual.
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,8 @@ from app.events.broker import GAP, LAGGED, Message, Subscription
 from app.floats import SPELLED
 from app.live.feed import LiveBacking, SharedMemo, decode, experiment_channel_of, snapshot
 from app.metrics.batch import datetimes_of
-from app.models import Experiment, MetricSeries, User, metric_points
+from app.metrics.history import next_page
+from app.models import Experiment, MetricSeries, User
 
 CHUNK = 1000
 
@@ -102,21 +102,20 @@ class MetricFeed:
             )
             if self.keys is not None:
                 query = query.where(MetricSeries.key.in_(self.keys))
-            for series_id, key in await session.execute(query.order_by(MetricSeries.key)):
-                points = select(
-                    metric_points.c.step, metric_points.c.value, metric_points.c.timestamp
-                ).where(metric_points.c.series_id == series_id)
+            for series_id, key in (await session.execute(query.order_by(MetricSeries.key))).all():
                 floor = self.floor(key)
-                if floor is not None:
-                    points = points.where(metric_points.c.step > floor)
-                result = await session.stream(points.order_by(metric_points.c.step))
-                async for rows in result.partitions(CHUNK):
-                    chunk = [
-                        LivePoint(key, step, math.nan if value is None else value, stamp)
-                        for step, value, stamp in rows
-                    ]
-                    self.note(chunk)
-                    yield chunk
+                after = (0 if floor is None else floor + 1, 0)
+                while True:
+                    page = await services.metrics.points_page(
+                        session, series_id, from_step=after[0], skip=after[1], limit=CHUNK
+                    )
+                    if page:
+                        chunk = [LivePoint(key, p.step, p.value, p.timestamp) for p in page]
+                        self.note(chunk)
+                        yield chunk
+                    if len(page) < CHUNK:
+                        break
+                    after = next_page(after, page)
 
     def is_new(self, event: dict[str, Any]) -> bool:
         """A metric batch the replay did not hold."""

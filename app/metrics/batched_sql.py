@@ -239,15 +239,40 @@ def sqlite_last_query(r: FromClause) -> Select[Any]:
     )
 
 
-async def last_points(
-    session: AsyncSession, ranges: Sequence[Range], query: Callable[[FromClause], Select[Any]]
+async def sqlite_last_points(
+    session: AsyncSession, ranges: Sequence[Range]
 ) -> dict[Range, Point | None]:
-    """The last stored point at or before each range's end (``query``: the store's form)."""
+    """SQLite's ``last_points``: the last stored point at or before each range's end."""
     found: dict[Range, Point | None] = {r: None for r in ranges}
-    async for key, rows in _answers(session, list(found), ("s", "lo", "hi"), query):
+    async for key, rows in _answers(session, list(found), ("s", "lo", "hi"), sqlite_last_query):
         _, step, value, stamp = rows[-1]
         found[key] = Point(step, read_value(value), stamp)
     return found
+
+
+async def last_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, Point | None]:
+    """PostgreSQL's ``last_points`` (``batched_pg.LAST``: one row per range that has one)."""
+    found: dict[Range, Point | None] = {r: None for r in ranges}
+    keys = list(found)
+    if not keys:
+        return found
+    params = {
+        "i": list(range(len(keys))),
+        "s": [r[0] for r in keys],
+        "hi": [r[2] for r in keys],
+    }
+    for at, step, value, stamp in (await session.execute(pg.LAST, params)).all():
+        found[keys[at]] = Point(step, read_value(value), stamp)
+    return found
+
+
+async def points_page(
+    session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
+) -> list[Point]:
+    """PostgreSQL's ``points_page`` (``batched_pg.PAGE``)."""
+    params = {"s": series_id, "lo": from_step, "need": skip + limit, "skip": skip, "limit": limit}
+    rows = (await session.execute(pg.PAGE, params)).all()
+    return [Point(step, read_value(value), stamp) for step, value, stamp in rows]
 
 
 async def bucket_points(

@@ -118,6 +118,15 @@ class Series:
     derived: Derived | None = field(default=None, compare=False, repr=False)
 
 
+def next_page(after: tuple[int, int], page: Sequence[Point]) -> tuple[int, int]:
+    """Where the page after ``page`` (a full page of ``points_page`` from ``after``, as
+    (from_step, skip)) starts: at its last step, past the points of that step already
+    read."""
+    last = page[-1].step
+    at_last = sum(1 for point in page if point.step == last)
+    return last, at_last + (after[1] if last == after[0] else 0)
+
+
 async def points_page(
     session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
 ) -> list[Point]:

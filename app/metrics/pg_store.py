@@ -4,9 +4,16 @@ on PostgreSQL.
 
 ``WRITE_BATCH`` writes a whole batch in one statement from its columns sent as arrays:
 the summaries, the points and the rollups of every level are computed by PostgreSQL from
-the same ``unnest`` (no per-point Python, one round trip), and the same statement then
+the same arrays (no per-point Python, one round trip), and the same statement then
 touches the experiment (``touch_running_for_metrics``'s UPDATE), so a batch costs three
 round trips with BEGIN and COMMIT.
+
+The points are kept in their level-1 rollup row (``metric_rollups.point_*``, one row per 16
+steps), up to ``POINTS_PER_ROW`` of them: a batch adds one array slice per row instead of
+a row per point. A bucket whose row is full (a step logged over and over: MLflow's client
+logs step 0 for every point it is given no step for) keeps the rest in ``metric_points``,
+so no row grows past PostgreSQL's inline size and an append never rewrites a long array.
+``app.metrics.batched_pg.stored_points`` reads both.
 """
 
 from __future__ import annotations
@@ -23,8 +30,12 @@ from app.access import actor_params, running_and_actable
 from app.db import asyncpg_connection
 from app.floats import spelled
 from app.metrics.batch import MetricBatch
-from app.metrics.rules import key_sums, level1_buckets
+from app.metrics.rules import LEVEL_SHIFT, key_sums, level1_buckets
 from app.models import User
+
+# The most points a level-1 row holds (4 per step of its bucket): 64 points of 24 bytes keep
+# the row under PostgreSQL's 2 KB, where it would start compressing or moving it out of line
+POINTS_PER_ROW = 64
 
 # A rollup upsert's "the incoming minimum (maximum) replaces the stored one"
 _LOWER = (
@@ -41,6 +52,24 @@ def finite_sql(column: str) -> str:
     """``app.floats.is_finite`` in SQL: in PostgreSQL NaN sorts above +Infinity, so these two
     comparisons leave out NaN, +Infinity and -Infinity (and NULL, a stored NaN)."""
     return f"{column} > '-Infinity'::float8 AND {column} < 'Infinity'::float8"
+
+
+# The level-1 row takes the batch's points (its arrays grow by a slice): while the row holds
+# every point of its bucket and will then hold at most ``POINTS_PER_ROW``. Otherwise the
+# batch's points of the bucket go to ``metric_points`` (``overflow``), and so do all later
+# ones: the row's ``count`` then exceeds its arrays' length.
+_APPEND = (
+    "EXCLUDED.point_steps IS NOT NULL"
+    " AND metric_rollups.count = cardinality(metric_rollups.point_steps)"
+    f" AND metric_rollups.count + EXCLUDED.count <= {POINTS_PER_ROW}"
+)
+
+
+def _appended(column: str) -> str:
+    return (
+        f"{column} = CASE WHEN {_APPEND} THEN metric_rollups.{column} || EXCLUDED.{column}"
+        f" ELSE metric_rollups.{column} END"
+    )
 
 
 def _stamp(at: str) -> str:
@@ -68,19 +97,25 @@ def _stamp(at: str) -> str:
 # ``ARRAY[value, ordinal]`` so ``min()`` keeps the value and, on ties, the earliest point
 # of the batch (a maximum as ``ARRAY[value, -ordinal]`` under ``max()``); its step and time
 # are then read from the input arrays at that ordinal. $23-$24 are each key's sum and number of
-# finite values (``rules.key_sums``). These are the rules of
+# finite values (``rules.key_sums``).
+#
+# The points of a level-1 bucket go to its row as one slice of ``g``, the batch's points
+# grouped by key and bucket: $26 is that grouping as 1-based ordinals (NULL when the batch
+# is grouped already: one key, steps in order) and $25 each level-1 bucket's first position
+# in it (``point_places``). These are the rules of
 # ``rules.rollup_rows``, ``rules.batch_summaries``, ``rules.summary_merge`` and
 # ``rules.rollup_merge`` (asserted by tests/metrics/test_rules_pg.py and test_pg_write.py).
 #
 # Data-modifying CTEs run exactly once whether referenced or not; all of them see the same
-# snapshot, and none reads a table another one writes (the points and rollups join the
-# RETURNING rows of the summary upsert for their series ids).
+# snapshot, and none reads a table another one writes (the rollups join the RETURNING rows
+# of the summary upsert for their series ids, the overflowing points those of the rollup
+# upsert).
 #
 # $20-$22 are the caller, as the touch takes them (sees everything, id, is a TL). ``ok``
 # lets the writes happen only for a RUNNING experiment the caller may act on; ``touched``
 # then records the activity and returns the batch's sequence number, or no row, which the
 # caller turns into the refusal (rolling the transaction back). The touch's WHERE reads
-# the counts of the points and rollups written, so it runs after them: the experiment's
+# the counts of the rollups and overflowing points written, so it runs after them: the experiment's
 # row lock, which concurrent batches of the run queue for, is held from there to COMMIT,
 # not through the write.
 _WRITE_AND_TOUCH = f"""
@@ -91,15 +126,33 @@ x AS MATERIALIZED (
     SELECT $3::text::int4[] AS k, $4::text::int8[] AS steps, $5::text::float8[] AS vals,
            $6::text::int8[] AS ms, $7::timestamptz[] AS ts
 ),
+t AS MATERIALIZED (
+    SELECT CASE WHEN x.ms IS NOT NULL
+                THEN ARRAY(SELECT 'epoch'::timestamptz + m * interval '1 millisecond'
+                           FROM unnest(x.ms) AS m)
+                ELSE COALESCE(x.ts, array_fill($8::timestamptz, ARRAY[cardinality(x.steps)]))
+           END AS times
+    FROM x
+),
+g AS MATERIALIZED (
+    SELECT CASE WHEN $26::text IS NULL THEN x.steps
+                ELSE ARRAY(SELECT x.steps[o] FROM unnest($26::text::int4[]) AS o) END AS steps,
+           CASE WHEN $26::text IS NULL THEN x.vals
+                ELSE ARRAY(SELECT x.vals[o] FROM unnest($26::text::int4[]) AS o) END AS vals,
+           CASE WHEN $26::text IS NULL THEN t.times
+                ELSE ARRAY(SELECT t.times[o] FROM unnest($26::text::int4[]) AS o) END AS times
+    FROM x, t
+),
 level1 AS (
     SELECT l.k, l.bucket, l.count, l.first_step, ARRAY[l.last_step, l.last_ord] AS last,
+           l.place,
            CASE WHEN l.lo_value IS NOT NULL THEN ARRAY[l.lo_value, l.lo_ord] END AS lo,
            CASE WHEN l.hi_value IS NOT NULL THEN ARRAY[l.hi_value, -l.hi_ord] END AS hi
     FROM unnest($10::text::int4[], $11::text::int8[], $12::text::int8[], $13::text::int8[],
                 $14::text::int8[], $15::text::int4[], $16::text::float8[], $17::text::int4[],
-                $18::text::float8[], $19::text::int4[])
+                $18::text::float8[], $19::text::int4[], $25::text::int4[])
          AS l(k, bucket, count, first_step, last_step, last_ord, lo_value, lo_ord, hi_value,
-              hi_ord)
+              hi_ord, place)
 ),
 summary AS (
     SELECT k, sum(count)::int8 AS count, min(first_step) AS first_step, max(last) AS last,
@@ -133,28 +186,30 @@ ids AS (
     SELECT n.k, series.id
     FROM series JOIN unnest($2::text[]) WITH ORDINALITY AS n(key, k) ON n.key = series.key
 ),
-points AS (
-    INSERT INTO metric_points (series_id, step, value, "timestamp")
-    SELECT (SELECT array_agg(id ORDER BY k) FROM ids)[COALESCE(u.k, 1)], u.step,
-           NULLIF(u.value, 'NaN'::float8),
-           COALESCE('epoch'::timestamptz + u.ms * interval '1 millisecond', u.ts, $8)
-    FROM x, unnest(x.k, x.steps, x.vals, x.ms, x.ts) AS u(k, step, value, ms, ts), ok
-    RETURNING 1
-),
 levels AS (
     SELECT l.k, v.level, l.bucket >> (4 * (v.level - 1)) AS bucket, sum(l.count)::int8 AS count,
-           min(l.lo) AS lo, max(l.hi) AS hi
+           min(l.lo) AS lo, max(l.hi) AS hi, min(l.place) AS place
     FROM level1 l CROSS JOIN generate_series(1, 8) AS v(level)
     GROUP BY l.k, v.level, l.bucket >> (4 * (v.level - 1))
 ),
 rollups AS (
 INSERT INTO metric_rollups (series_id, level, bucket, count, min_value, min_step,
-                            min_timestamp, max_value, max_step, max_timestamp)
+                            min_timestamp, max_value, max_step, max_timestamp, point_steps,
+                            point_values, point_times)
 SELECT ids.id, r.level, r.bucket, r.count,
        r.lo[1], x.steps[r.lo[2]::int4], {_stamp("r.lo[2]::int4")},
-       r.hi[1], x.steps[(-r.hi[2])::int4], {_stamp("(-r.hi[2])::int4")}
-FROM levels r JOIN ids ON ids.k = r.k, x
+       r.hi[1], x.steps[(-r.hi[2])::int4], {_stamp("(-r.hi[2])::int4")},
+       CASE WHEN r.level = 1 AND r.count <= {POINTS_PER_ROW}
+            THEN g.steps[r.place:r.place + r.count - 1] END,
+       CASE WHEN r.level = 1 AND r.count <= {POINTS_PER_ROW}
+            THEN g.vals[r.place:r.place + r.count - 1] END,
+       CASE WHEN r.level = 1 AND r.count <= {POINTS_PER_ROW}
+            THEN g.times[r.place:r.place + r.count - 1] END
+FROM levels r JOIN ids ON ids.k = r.k, x, g
 ON CONFLICT (series_id, level, bucket) DO UPDATE SET
+    {_appended("point_steps")},
+    {_appended("point_values")},
+    {_appended("point_times")},
     count = metric_rollups.count + EXCLUDED.count,
     min_value = CASE WHEN {_LOWER} THEN EXCLUDED.min_value ELSE metric_rollups.min_value END,
     min_step = CASE WHEN {_LOWER} THEN EXCLUDED.min_step ELSE metric_rollups.min_step END,
@@ -164,13 +219,23 @@ ON CONFLICT (series_id, level, bucket) DO UPDATE SET
     max_step = CASE WHEN {_HIGHER} THEN EXCLUDED.max_step ELSE metric_rollups.max_step END,
     max_timestamp = CASE WHEN {_HIGHER} THEN EXCLUDED.max_timestamp
                          ELSE metric_rollups.max_timestamp END
-RETURNING 1
+RETURNING metric_rollups.series_id, metric_rollups.level, metric_rollups.bucket,
+          metric_rollups.count, cardinality(metric_rollups.point_steps) AS kept
+),
+overflow AS (
+    INSERT INTO metric_points (series_id, step, value, "timestamp")
+    SELECT w.series_id, g.steps[o], NULLIF(g.vals[o], 'NaN'::float8), g.times[o]
+    FROM rollups w JOIN ids ON ids.id = w.series_id
+         JOIN levels r ON r.k = ids.k AND r.level = 1 AND r.bucket = w.bucket, g,
+         generate_series(r.place, r.place + r.count - 1) AS o
+    WHERE w.level = 1 AND w.count > COALESCE(w.kept, 0)
+    RETURNING 1
 ),
 touched AS (
     UPDATE experiments AS e
     SET metric_seq = e.metric_seq + 1, updated_at = $9, last_activity_at = $9
     WHERE {running_and_actable("$1", "$20", "$21", "$22")}
-      AND (SELECT count(*) FROM points) + (SELECT count(*) FROM rollups) >= 0
+      AND (SELECT count(*) FROM rollups) + (SELECT count(*) FROM overflow) >= 0
     RETURNING e.metric_seq
 )"""
 
@@ -217,11 +282,35 @@ async def driver(session: AsyncSession) -> Any:
     return await asyncpg_connection(session)
 
 
-def level1_columns(index: list[int] | None, steps: list[int], values: list[float]) -> list[str]:
-    """``WRITE_BATCH``'s $10-$19: the level-1 buckets of the points
-    (``rules.level1_buckets``) as text arrays."""
+def level1_columns(
+    index: list[int] | None, steps: list[int], values: list[float]
+) -> list[str | None]:
+    """``WRITE_BATCH``'s $10-$19, $25 and $26: the level-1 buckets of the points
+    (``rules.level1_buckets``) and where their points are (``point_places``), as text
+    arrays."""
     rows = level1_buckets(index, steps, values)
-    return [array_literal(list(column)) for column in zip(*rows, strict=True)]
+    places, order = point_places(index, steps, rows)
+    columns = [array_literal(list(column)) for column in zip(*rows, strict=True)]
+    return [*columns, array_literal(places), None if order is None else array_literal(order)]
+
+
+def point_places(
+    index: list[int] | None, steps: list[int], rows: list[Any]
+) -> tuple[list[int], list[int] | None]:
+    """The batch's points grouped by key and level-1 bucket (stable: a bucket's points keep
+    the batch's order) as 1-based ordinals, or None when they are grouped already (one key,
+    steps in order); and each of ``rows`` (``rules.Level1``) its first position in that
+    grouping."""
+    if index is None and steps == sorted(steps):
+        # a bucket's points are consecutive and its last point is its ``last_ord``
+        return [row[5] - row[2] + 1 for row in rows], None
+    keys = index if index is not None else [1] * len(steps)
+    places = [(k, step >> LEVEL_SHIFT) for k, step in zip(keys, steps, strict=True)]
+    order = sorted(range(1, len(steps) + 1), key=lambda ordinal: places[ordinal - 1])
+    starts: dict[tuple[int, int], int] = {}
+    for position, ordinal in enumerate(order, 1):
+        starts.setdefault(places[ordinal - 1], position)
+    return [starts[(row[0], row[1])] for row in rows], order
 
 
 def sums_columns(batch: MetricBatch) -> list[str]:
@@ -253,6 +342,7 @@ def write_batch_args(
         one_time = batch.timestamps[0]  # e.g. no timestamps sent: all got the same
     else:
         stamps = batch.timestamps
+    level1 = level1_columns(index, batch.steps, batch.values)  # $10-$19, then $25-$26
     return [
         experiment_id,
         names,
@@ -263,9 +353,10 @@ def write_batch_args(
         stamps,
         one_time,
         now,
-        *level1_columns(index, batch.steps, batch.values),
+        *level1[:10],
         *actor_params(actor),
         *sums_columns(batch),
+        *level1[10:],
     ]
 
 

@@ -16,7 +16,7 @@ from app.experiments.activity import check_running_for_metrics, touch_running_fo
 from app.experiments.service import get_experiment
 from app.metrics.batch import MAX_STEP, MetricBatch
 from app.metrics.batched import SeriesRead, read_many
-from app.metrics.history import MAX_POINTS_CAP, Point, Series
+from app.metrics.history import MAX_POINTS_CAP, Point, Series, next_page
 from app.metrics.stores import MetricStore, metric_store, store_of
 from app.models import MetricSeries, User, metric_batches
 from app.models.base import utcnow
@@ -212,6 +212,4 @@ async def raw_points(
     )
     if len(points) < limit:
         return RawPage(points, None)
-    last = points[-1].step
-    at_last = sum(1 for point in points if point.step == last)
-    return RawPage(points, (last, at_last + (skip if last == from_step else 0)))
+    return RawPage(points, next_page(after, points))

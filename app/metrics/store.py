@@ -170,7 +170,10 @@ def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> tuple[Any, ...]:
     )
 
 
-ROLLUP_COLUMNS = tuple(column.name for column in metric_rollups.c)
+# (the point arrays are PostgreSQL's: ``app.models.metric``)
+ROLLUP_COLUMNS = tuple(
+    column.name for column in metric_rollups.c if not column.name.startswith("point_")
+)
 
 
 def _rollup_upsert(insert: Any) -> Any:

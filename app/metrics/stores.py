@@ -11,17 +11,17 @@ of ``app.metrics.rules``: SQLite by running them in Python, PostgreSQL by its ow
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy import FromClause, Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import sqlite_thread
 from app.db import Database
 from app.experiments.activity import refuse
-from app.metrics import batched_pg, batched_sql, pg_store, store
+from app.metrics import batched_sql, pg_store, store
 from app.metrics.batch import MetricBatch
 from app.metrics.batched_sql import Extremes, PointsRequest, Range
 from app.metrics.history import Point, points_page
@@ -102,15 +102,7 @@ class MetricStore(Protocol):
 
 
 class _SharedReads:
-    """The reads whose SQL is the same on both databases, and the one that differs only in
-    the statement each store gives (``last_query``)."""
-
-    last_query: Callable[[FromClause], Select[Any]]
-
-    async def last_points(
-        self, session: AsyncSession, ranges: Sequence[Range]
-    ) -> dict[Range, Point | None]:
-        return await batched_sql.last_points(session, ranges, self.last_query)
+    """The reads whose SQL is the same on both databases."""
 
     async def summaries(
         self, session: AsyncSession, experiment_ids: list[uuid.UUID], keys: list[str] | None
@@ -123,18 +115,23 @@ class _SharedReads:
             result[row.experiment_id].append(row)
         return result
 
+
+class SQLiteMetricStore(_SharedReads):
+    """The rules run in Python; writes are ``executemany`` of precompiled statements,
+    reads fold the rows of a few plain statements. Each point is a row of
+    ``metric_points``."""
+
+    name = "sqlite"
+
+    async def last_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> dict[Range, Point | None]:
+        return await batched_sql.sqlite_last_points(session, ranges)
+
     async def points_page(
         self, session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
     ) -> list[Point]:
         return await points_page(session, series_id, from_step=from_step, skip=skip, limit=limit)
-
-
-class SQLiteMetricStore(_SharedReads):
-    """The rules run in Python; writes are ``executemany`` of precompiled statements,
-    reads fold the rows of a few plain statements."""
-
-    name = "sqlite"
-    last_query = staticmethod(batched_sql.sqlite_last_query)
 
     async def raw_points(
         self, session: AsyncSession, ranges: Sequence[Range]
@@ -199,10 +196,22 @@ class SQLiteMetricStore(_SharedReads):
 
 class PostgresMetricStore(_SharedReads):
     """The rules run in PostgreSQL: a batch is one statement, a downsampled read one
-    statement that returns the bucket extremes as arrays."""
+    statement that returns the bucket extremes as arrays. The points are kept in their
+    level-1 rollup rows (``pg_store``; ``batched_pg.stored_points`` reads them)."""
 
     name = "postgresql"
-    last_query = staticmethod(batched_pg.last_points_query)
+
+    async def last_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> dict[Range, Point | None]:
+        return await batched_sql.last_points(session, ranges)
+
+    async def points_page(
+        self, session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
+    ) -> list[Point]:
+        return await batched_sql.points_page(
+            session, series_id, from_step=from_step, skip=skip, limit=limit
+        )
 
     async def raw_points(
         self, session: AsyncSession, ranges: Sequence[Range]

@@ -1,9 +1,16 @@
 """Metric storage: one ``metric_series`` row per (experiment, key) holding the summary,
-the raw ``metric_points``, and ``metric_rollups``: per-level min/max buckets that make a
-downsampled read cost the same however long the series is.
+``metric_rollups``: per-level min/max buckets that make a downsampled read cost the same
+however long the series is, and the raw points.
 
-A NaN value is stored as NULL (SQLite cannot store NaN); infinities are stored as they are.
-Summaries and rollups only count finite values in min/max.
+Where the raw points are depends on the store (``app.metrics.stores``): SQLite keeps each in
+a row of ``metric_points``; PostgreSQL keeps them in their level-1 rollup row, as three
+arrays (``point_steps``, ``point_values``, ``point_times``: a batch adds one slice per 16
+steps instead of a row per point), and in ``metric_points`` only the points of a bucket
+whose row is full (``app.metrics.pg_store.POINTS_PER_ROW``). The arrays are NULL on SQLite.
+
+A NaN value is stored as NULL in a column (SQLite cannot store NaN) and as NaN in an array;
+infinities are stored as they are. Summaries and rollups only count finite values in
+min/max.
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -25,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -90,6 +100,14 @@ metric_rollups = Table(
     Column("max_value", Float, nullable=True),
     Column("max_step", BigInteger, nullable=True),
     Column("max_timestamp", UTCDateTime(), nullable=True),
+    # PostgreSQL: the bucket's points, on level-1 rows (see the module's docstring)
+    Column("point_steps", ARRAY(BigInteger).with_variant(JSON(), "sqlite"), nullable=True),
+    Column("point_values", ARRAY(Float).with_variant(JSON(), "sqlite"), nullable=True),
+    Column(
+        "point_times",
+        ARRAY(DateTime(timezone=True)).with_variant(JSON(), "sqlite"),
+        nullable=True,
+    ),
     PrimaryKeyConstraint("series_id", "level", "bucket", name="pk_metric_rollups"),
 )
 

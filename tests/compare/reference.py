@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.metrics.history import Point, Series
 from app.metrics.rules import Aggregate, bucket_width, level_width, pick_level
-from app.models import MetricSeries, metric_points, metric_rollups
+from app.models import MetricSeries, metric_rollups
+from tests.metrics.stored import stored_points
 
 
 def _value(stored: float | None) -> float:
@@ -23,32 +24,19 @@ def _value(stored: float | None) -> float:
 async def _raw(
     session: AsyncSession, series_id: int, lo: int, hi: int, limit: int | None = None
 ) -> list[Point]:
-    query = (
-        select(metric_points.c.step, metric_points.c.value, metric_points.c.timestamp)
-        .where(
-            metric_points.c.series_id == series_id,
-            metric_points.c.step >= lo,
-            metric_points.c.step <= hi,
-        )
-        .order_by(metric_points.c.step)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = (await session.execute(query)).all()
-    return [Point(step, _value(value), stamp) for step, value, stamp in rows]
+    points = [
+        Point(step, _value(value), stamp)
+        for step, value, stamp in (await stored_points(session, [series_id]))[series_id]
+        if lo <= step <= hi
+    ]
+    return points if limit is None else points[:limit]
 
 
 async def _last_point(session: AsyncSession, series: MetricSeries, hi: int) -> Point | None:
     if series.last_step is not None and series.last_timestamp and hi >= series.last_step:
         return Point(series.last_step, _value(series.last_value), series.last_timestamp)
-    query = (
-        select(metric_points.c.step, metric_points.c.value, metric_points.c.timestamp)
-        .where(metric_points.c.series_id == series.id, metric_points.c.step <= hi)
-        .order_by(metric_points.c.step.desc())
-        .limit(1)
-    )
-    row = (await session.execute(query)).first()
-    return None if row is None else Point(row[0], _value(row[1]), row[2])
+    before = await _raw(session, series.id, 0, hi)
+    return before[-1] if before else None
 
 
 async def _rollups(

@@ -7,12 +7,10 @@ import math
 
 import orjson
 import pytest
-from sqlalchemy import func, select
 
 from app.events.names import experiment_channel
-from app.models import metric_points
 from app.models.enums import Role
-from tests.builders import create_experiment, create_hypothesis, create_running
+from tests.builders import create_experiment, create_hypothesis, create_running, stored_point_count
 from tests.graphql import error_codes, gql, ok
 
 LOG = """mutation($id: ID!, $points: [MetricPointInput!]!, $batchId: String) {
@@ -34,8 +32,7 @@ async def run(services, make_user):
 
 
 async def point_count(services) -> int:
-    async with services.db.reader() as session:
-        return int(await session.scalar(select(func.count()).select_from(metric_points)) or 0)
+    return await stored_point_count(services)
 
 
 async def test_log_and_read_back(client, run):

@@ -14,15 +14,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.metrics import rules, store
 from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch
-from app.metrics.rules import LEVELS, rollup_rows
-from app.models import Experiment, MetricSeries, User, metric_points, metric_rollups
+from app.metrics.batched import ANSWERS, SeriesRead, read_many
+from app.metrics.history import Point
+from app.metrics.pg_store import POINTS_PER_ROW
+from app.metrics.rules import LEVEL_SHIFT, LEVELS, rollup_rows
+from app.models import Experiment, MetricSeries, User, metric_rollups
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
+from tests.compare.helpers import read_one
+from tests.metrics.stored import stored_points
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0, 1.5, -2.25]
@@ -73,6 +78,31 @@ def assert_rows_equal(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]])
         assert all(_same(a, b) for a, b in zip(row_a, row_b, strict=True)), repr((row_a, row_b))
 
 
+# The arrays of each level-1 row: their lengths, and their steps' buckets
+ROW_ARRAYS = text(f"""
+SELECT m.bucket, m.count, cardinality(m.point_steps), cardinality(m.point_values),
+       cardinality(m.point_times),
+       (SELECT array_agg(DISTINCT s >> {LEVEL_SHIFT}) FROM unnest(m.point_steps) AS s)
+FROM metric_rollups m WHERE m.level = 1 AND m.series_id = ANY(:ids)""")
+
+
+async def assert_points_in_their_rows(session: Any, ids: list[int]) -> None:
+    """A level-1 row's arrays hold only its bucket's points, all three the same length, at
+    most ``POINTS_PER_ROW``; a row whose count is within that holds every point of its
+    bucket."""
+    for bucket, count, steps, values, times, buckets in await session.execute(
+        ROW_ARRAYS, {"ids": ids}
+    ):
+        if steps is None:  # every point of the bucket is in metric_points
+            assert values is None and times is None
+            continue
+        assert steps == values == times <= POINTS_PER_ROW
+        assert buckets == [bucket]
+        assert steps <= count
+        if count <= POINTS_PER_ROW:
+            assert steps == count
+
+
 async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
     series = (
         await session.execute(
@@ -88,14 +118,18 @@ async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
         )
     ).all()
     keys = {row.id: row.key for row in series}
-    points = (
-        await session.execute(
-            select(metric_points).where(metric_points.c.series_id.in_(list(keys)))
-        )
-    ).all()
+    points = [
+        (series_id, *point)
+        for series_id, stored in (await stored_points(session, list(keys))).items()
+        for point in stored
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        await assert_points_in_their_rows(session, list(keys))
     rollups = (
         await session.execute(
-            select(metric_rollups).where(metric_rollups.c.series_id.in_(list(keys)))
+            select(*(c for c in metric_rollups.c if not c.name.startswith("point_"))).where(
+                metric_rollups.c.series_id.in_(list(keys))
+            )
         )
     ).all()
 
@@ -238,3 +272,72 @@ async def test_a_batch_whose_mirror_fails_leaves_nothing(services, two_running):
         experiment = await session.get(Experiment, one, populate_existing=True)
     assert after == {"series": [], "points": [], "rollups": []}
     assert experiment is not None and experiment.metric_seq == seq_before
+
+
+async def test_a_full_bucket_keeps_its_later_points_in_metric_points(services, two_running):
+    """A step logged over and over (MLflow's client logs step 0 for every point it is given
+    no step for): a level-1 row takes its bucket's points while it holds at most
+    ``POINTS_PER_ROW``; the batch that would pass that and every later one go to
+    ``metric_points``, as does a new bucket's batch larger than that. Both stores then
+    read every point in the order logged: raw pages, the last point, downsampled reads."""
+    one, other, user = two_running
+    logged: list[tuple[int, float, datetime]] = []
+
+    def batch_of(steps: list[int]) -> MetricBatch:
+        first = len(logged)
+        points = [
+            (step, float(first + n), T0 + timedelta(seconds=first + n))
+            for n, step in enumerate(steps)
+        ]
+        logged.extend(points)
+        return MetricBatch(
+            keys=["loss"] * len(points),
+            steps=[p[0] for p in points],
+            values=[p[1] for p in points],
+            timestamps=[p[2] for p in points],
+        )
+
+    for _ in range(30):  # bucket 0: 150 points, 12 batches of 5 fit in its row
+        await write_both(services, one, other, user, batch_of([0, 0, 1, 1, 2]))
+    await write_both(services, one, other, user, batch_of([40] * 100))  # bucket 2, new
+    await assert_same_rows(services, one, other)
+
+    if services.db.dialect == "postgresql":
+        async with services.db.reader() as session:
+            sizes = dict(
+                (
+                    await session.execute(
+                        text(
+                            "SELECT m.bucket, coalesce(cardinality(m.point_steps), 0)"
+                            " FROM metric_rollups m JOIN metric_series s ON s.id = m.series_id"
+                            " WHERE s.experiment_id = :e AND m.level = 1"
+                        ),
+                        {"e": one},
+                    )
+                ).all()
+            )
+        assert sizes == {0: 60, 2: 0}
+
+    in_order = sorted(logged, key=lambda point: (point[0], point[2]))
+    for experiment in (one, other):
+        async with services.db.reader() as session:
+            pages, after = [], (0, 0)
+            while True:
+                page = await metrics.raw_points(
+                    session, actor=user, experiment_id=experiment, key="loss", after=after, limit=7
+                )
+                pages += [(p.step, p.value, p.timestamp) for p in page.points]
+                if page.next is None:
+                    break
+                after = page.next
+            assert pages == in_order
+            row = await session.scalar(
+                select(MetricSeries).where(MetricSeries.experiment_id == experiment)
+            )
+            last = await services.metrics.last_points(session, [(row.id, 0, 1)])
+            assert last[row.id, 0, 1] == Point(*max(p for p in logged if p[0] <= 1))
+            for max_points in (2, 5, 50, 1000):
+                read = SeriesRead(row, "loss", max_points)
+                ANSWERS.clear()
+                got = (await read_many(session, [read]))[0]
+                assert got == await read_one(session, read), max_points

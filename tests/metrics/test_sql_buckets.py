@@ -10,24 +10,28 @@ from __future__ import annotations
 import contextlib
 import math
 import random
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import QueuePool
 
+from app.floats import read_value
 from app.metrics import batched_sql as sql
 from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, _plan, read_many
-from app.metrics.batched_sql import PointsRequest
-from app.metrics.history import Series
-from app.metrics.rules import Bucketing
+from app.metrics.batched_sql import FoldRange, PointsRequest, Range
+from app.metrics.history import Point, Series
+from app.metrics.rules import Aggregate, Bucketing
 from app.metrics.stores import PostgresMetricStore, SQLiteMetricStore
 from app.models import MetricSeries
 from app.models.enums import Role
 from tests.builders import create_hypothesis, create_running
 from tests.compare.helpers import T0, StatementCounter, count_statements, ingest, read_one
+from tests.metrics.stored import stored_points
 
 MAX_POINTS = [1, 2, 3, 4, 5, 6, 7, 10, 33, 100, 500, 5000]
 
@@ -109,6 +113,49 @@ async def loaded(services, make_user):
         return {row.key: row for row in (await session.scalars(query)).all()}
 
 
+async def folded_stored_points(
+    session: AsyncSession, ranges: Sequence[FoldRange]
+) -> dict[FoldRange, dict[int, Aggregate]]:
+    """``batched_sql._sqlite_folded_points`` over the points as stored on either database
+    (``tests.metrics.stored``): each range's points folded into output buckets."""
+    stored = await stored_points(session, sorted({r[0] for r in ranges}))
+    folded: dict[FoldRange, dict[int, Aggregate]] = {r: {} for r in ranges}
+    for series_id, lo, hi, width in folded:
+        buckets = folded[series_id, lo, hi, width]
+        for step, value, stamp in stored[series_id]:
+            if lo <= step <= hi:
+                buckets.setdefault(step // width, Aggregate()).add(step, read_value(value), stamp)
+    return folded
+
+
+class FoldOfStoredPoints(SQLiteMetricStore):
+    """The SQLite store's reads over the points as stored on either database."""
+
+    async def raw_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> Mapping[Range, Sequence[Point]]:
+        stored = await stored_points(session, sorted({r[0] for r in ranges}))
+        return {
+            (series_id, lo, hi): [
+                Point(step, read_value(value), stamp)
+                for step, value, stamp in stored[series_id]
+                if lo <= step <= hi
+            ]
+            for series_id, lo, hi in ranges
+        }
+
+    async def last_points(
+        self, session: AsyncSession, ranges: Sequence[Range]
+    ) -> dict[Range, Point | None]:
+        stored = await stored_points(session, sorted({r[0] for r in ranges}))
+        found: dict[Range, Point | None] = {}
+        for series_id, lo, hi in ranges:
+            before = [point for point in stored[series_id] if point[0] <= hi]
+            step, value, stamp = before[-1] if before else (0, None, None)
+            found[series_id, lo, hi] = Point(step, read_value(value), stamp) if before else None
+        return found
+
+
 def has_ties(key: str) -> bool:
     return int(key[1:]) % 3 == 0
 
@@ -124,9 +171,12 @@ async def test_points_in_sql_are_the_python_fold_and_read_series(services, loade
     async with services.db.reader() as session:
         in_sql = await read_many(session, reads)
     ANSWERS.clear()
-    async with services.db.reader() as session:
-        folded = await read_many(session, reads, SQLiteMetricStore())
-        one_by_one = [await read_one(session, read) for read in reads]
+    with pytest.MonkeyPatch.context() as patch:
+        # the fold's raw edges from where PostgreSQL keeps the points
+        patch.setattr(sql, "_sqlite_folded_points", folded_stored_points)
+        async with services.db.reader() as session:
+            folded = await read_many(session, reads, FoldOfStoredPoints())
+            one_by_one = [await read_one(session, read) for read in reads]
     ANSWERS.clear()
     compared = 0
     for read, got, fold, each in zip(reads, in_sql, folded, one_by_one, strict=True):

@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 from jsonschema import Draft202012Validator
-from sqlalchemy import func, select
 
 from app.experiments import service as experiments
-from app.models import metric_points
 from app.models.enums import Role
 from app.rest.metrics import SUMMARY
-from tests.builders import create_experiment, create_hypothesis, create_running
+from tests.builders import create_experiment, create_hypothesis, create_running, stored_point_count
 from tests.rest.helpers import API, bearer, error_of
 
 
@@ -26,8 +24,7 @@ async def run(services, make_user):
 
 
 async def stored(services) -> int:
-    async with services.db.reader() as session:
-        return int(await session.scalar(select(func.count()).select_from(metric_points)) or 0)
+    return await stored_point_count(services)
 
 
 async def test_every_body_format(client, run, services):
