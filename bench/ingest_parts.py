@@ -4,8 +4,8 @@ one part left out, against binary COPY and a plain ``INSERT … unnest`` of the 
 as rows of a table shaped like ``metric_points`` (same columns, same index).
 
 Each variant is the same statement with one part made to write nothing (its ``FROM`` given
-a ``WHERE false``, which PostgreSQL plans away, or the level-1 rows' point arrays left
-NULL): a part's cost is the whole's minus the variant's. The variants take turns,
+a ``WHERE false``, which PostgreSQL plans away): a part's cost is the whole's minus the
+variant's. The variants take turns,
 ``--rounds`` rounds of ``--batches`` batches each after a warm-up, one connection, the
 parameters built by the service's own ``pg_store.write_batch_args``; the table gives each
 variant's median over the rounds of the PostgreSQL backend's CPU per batch
@@ -61,29 +61,23 @@ def _without(sql: str, old: str, new: str) -> str:
     return sql.replace(old, new)
 
 
-_ROLLUPS_FROM = "FROM levels r JOIN ids ON ids.k = r.k, x, g\n"
-_OVERFLOW_WHERE = "WHERE w.level = 1 AND w.count > COALESCE(w.kept, 0)\n"
-_KEPT = f"WHEN r.level = 1 AND r.count <= {pg_store.POINTS_PER_ROW}"
+_ROLLUPS_FROM = "FROM levels r JOIN ids ON ids.k = r.k, x, t\n"
+_CHUNKS_FROM = "FROM level1 l JOIN ids ON ids.k = l.k, g\n"
 _LEVELS = "generate_series(1, 8)"
 
 
-def _no_points(sql: str) -> str:
-    """``sql`` with the level-1 rows' arrays left NULL and no point to ``metric_points``."""
-    if sql.count(_KEPT) != 3:
-        raise SystemExit(f"WRITE_BATCH_ALONE changed: {_KEPT!r} is not in it thrice")
-    sql = sql.replace(_KEPT, "WHEN false")
-    return _without(sql, _OVERFLOW_WHERE, "WHERE false\n")
+def _nothing_from(sql: str, from_: str) -> str:
+    return _without(sql, from_, from_.rstrip() + " WHERE false\n")
 
 
 def variants() -> dict[str, str]:
     whole = pg_store.WRITE_BATCH_ALONE
+    no_points = _nothing_from(whole, _CHUNKS_FROM)
     return {
         "whole write": whole,
-        "without the points": _no_points(whole),
+        "without the points": no_points,
         "rollups of level 1 only": _without(whole, _LEVELS, "generate_series(1, 1)"),
-        "neither points nor rollups": _without(
-            whole, _ROLLUPS_FROM, _ROLLUPS_FROM.rstrip() + " WHERE false\n"
-        ),
+        "neither points nor rollups": _nothing_from(no_points, _ROLLUPS_FROM),
     }
 
 

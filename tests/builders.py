@@ -120,13 +120,11 @@ async def create_running(
 
 async def stored_point_count(services: Services) -> int:
     """How many raw points the database holds, wherever the store keeps them
-    (``app.models.metric``: rows of ``metric_points``, and on PostgreSQL the level-1 rows'
-    arrays)."""
+    (``app.models.metric``: rows of ``metric_points``, the arrays of ``metric_chunks``)."""
     query = "SELECT count(*) FROM metric_points"
     if services.db.dialect == "postgresql":
         query = (
-            f"SELECT ({query}) + (SELECT coalesce(sum(cardinality(point_steps)), 0)"
-            " FROM metric_rollups WHERE level = 1)"
+            f"SELECT ({query}) + (SELECT coalesce(sum(cardinality(steps)), 0) FROM metric_chunks)"
         )
     async with services.db.reader() as session:
         return int(await session.scalar(text(query)) or 0)

@@ -621,11 +621,10 @@ def test_0018_keeps_existing_pools_in_fifo_order(database_url: str) -> None:
     assert "queue_order" not in inspect_db(database_url, columns)
 
 
-def test_0019_moves_the_points_into_their_level1_rows_on_postgresql(database_url: str) -> None:
-    """0019: on PostgreSQL each bucket of at most 64 points moves into its level-1 rollup
-    row's arrays in step order (a NaN, stored as NULL, as NaN), a larger bucket stays in
-    ``metric_points``; SQLite keeps every point where it was. The downgrade puts every point
-    back in ``metric_points``."""
+def test_0019_moves_the_points_into_chunks_on_postgresql(database_url: str) -> None:
+    """0019: on PostgreSQL each series' points of a level-1 bucket become one chunk in step
+    order (a NaN, stored as NULL, as NaN) and ``metric_points`` is left empty; SQLite keeps
+    every point where it was. The downgrade puts every point back in ``metric_points``."""
     import math
     import uuid
     from datetime import UTC, datetime, timedelta
@@ -656,44 +655,33 @@ def test_0019_moves_the_points_into_their_level1_rows_on_postgresql(database_url
                     {"step": step, "value": value, "at": now + timedelta(seconds=n)},
                 )
             )
-        for bucket, count in ((0, 16), (1, 2), (5, 70)):
-            connection.execute(
-                typed(
-                    "INSERT INTO metric_rollups (series_id, level, bucket, count)"
-                    " VALUES (1, 1, :bucket, :count)",
-                    {"bucket": bucket, "count": count},
-                )
-            )
         connection.commit()
 
     inspect_db(database_url, seed)
     upgrade(database_url, "0019")
 
-    def arrays(connection: Connection) -> dict[int, tuple[Any, ...]]:
+    def chunks(connection: Connection) -> dict[int, tuple[Any, ...]]:
         rows = connection.execute(
-            sa.text(
-                "SELECT bucket, point_steps, point_values FROM metric_rollups"
-                " WHERE level = 1 ORDER BY bucket"
-            )
+            sa.text("SELECT bucket, steps, vals FROM metric_chunks WHERE series_id = 1")
         )
         return {row[0]: tuple(row[1:]) for row in rows}
 
-    def left_in_points(connection: Connection) -> list[int]:
-        rows = connection.execute(sa.text("SELECT step FROM metric_points ORDER BY step"))
-        return [row[0] for row in rows]
+    def left_in_points(connection: Connection) -> int:
+        return int(connection.execute(sa.text("SELECT count(*) FROM metric_points")).scalar())
 
-    found = inspect_db(database_url, arrays)
+    found = inspect_db(database_url, chunks)
     if postgres:
+        assert sorted(found) == [0, 1, 5]
         steps, values = found[0]
         assert steps == list(range(16))
         assert math.isnan(values[3])
         assert values[:3] + values[4:] == [step / 2 for step in range(16) if step != 3]
         assert found[1] == ([16, 17], [2.0, 1.0])
-        assert found[5] == (None, None)
-        assert inspect_db(database_url, left_in_points) == [80] * 70
+        assert found[5] == ([80] * 70, [float(n) for n in range(70)])
+        assert inspect_db(database_url, left_in_points) == 0
     else:
-        assert set(found.values()) == {(None, None)}
-        assert len(inspect_db(database_url, left_in_points)) == len(points)
+        assert found == {}
+        assert inspect_db(database_url, left_in_points) == len(points)
 
     downgrade(database_url, "0018")
 
@@ -704,8 +692,4 @@ def test_0019_moves_the_points_into_their_level1_rows_on_postgresql(database_url
     assert inspect_db(database_url, stored) == sorted(
         (step, -1.0 if value is None else value) for step, value in points
     )
-
-    def columns(connection: Connection) -> set[str]:
-        return {column["name"] for column in sa.inspect(connection).get_columns("metric_rollups")}
-
-    assert not {"point_steps", "point_values", "point_times"} & inspect_db(database_url, columns)
+    assert "metric_chunks" not in table_names(database_url)

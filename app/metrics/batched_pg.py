@@ -26,34 +26,27 @@ from app.metrics.rules import LEVEL_SHIFT, level_width
 
 
 def stored_points(series: str, lo: str, hi: str) -> str:
-    """The stored points of series ``series`` with steps ``lo``..``hi`` (SQL expressions) as
-    a subquery of rows (step, value, ts, src, n): those kept in the level-1 rows' arrays
-    (``src`` 0, ``n`` their place in the row, the order they came in) and those of full
-    buckets in ``metric_points`` (``src`` 1: they came later). A NaN value is NaN from an
-    array and NULL from ``metric_points``. ``IN_ORDER`` orders them."""
+    """The stored points of series ``series`` with steps ``lo``..``hi`` (SQL expressions), as
+    a subquery of rows (step, value, ts) from the chunks of the level-1 buckets in between
+    (a NaN value is NaN). ``IN_ORDER`` orders them."""
     return f"""(
-    SELECT u.step, u.value, u.ts, 0 AS src, u.n
-      FROM metric_rollups m
-           CROSS JOIN LATERAL unnest(m.point_steps, m.point_values, m.point_times)
-           WITH ORDINALITY AS u(step, value, ts, n)
-     WHERE m.series_id = {series} AND m.level = 1
-       AND m.bucket BETWEEN ({lo}) >> {LEVEL_SHIFT} AND ({hi}) >> {LEVEL_SHIFT}
-       AND u.step BETWEEN {lo} AND {hi}
-    UNION ALL
-    SELECT q.step, q.value, q."timestamp", 1, 0
-      FROM metric_points q
-     WHERE q.series_id = {series} AND q.step BETWEEN {lo} AND {hi})"""
+    SELECT u.step, u.value, u.ts
+      FROM metric_chunks c
+           CROSS JOIN LATERAL unnest(c.steps, c.vals, c.times) AS u(step, value, ts)
+     WHERE c.series_id = {series}
+       AND c.bucket BETWEEN ({lo}) >> {LEVEL_SHIFT} AND ({hi}) >> {LEVEL_SHIFT}
+       AND u.step BETWEEN {lo} AND {hi})"""
 
 
 # The order of stored points (``stored_points``' rows), as SQLite's reads give them: by step,
-# a step's points by time (then value, then as they came)
-IN_ORDER = "step, ts, value, src, n"
+# a step's points by time, then value
+IN_ORDER = "step, ts, value"
 
 # The columns of one downsampling request: its number, a ``Bucketing`` (its ``width`` the
 # grouping width) and the rollup width
 REQUEST_COLUMNS = ("i", "s", "lo", "e1", "e2", "hi", "width", "level", "first", "last", "rollup")
 
-# Neither NaN (stored as NULL) nor an infinity: what min and max count
+# Neither NaN nor an infinity: what min and max count
 _FINITE = finite_sql("p.value")
 
 # The start of ``POINTS``: the requests (one row each, the columns above), and per
@@ -125,31 +118,25 @@ CROSS JOIN LATERAL (
 ) p""")
 
 # The last stored point at or before each range's end (``hi``; of its step's points the last
-# in ``IN_ORDER``): of the arrays, only the two highest level-1 rows at or before ``hi``'s
-# bucket can hold it (the first may hold only points past ``hi``; a row below it holds none)
+# in ``IN_ORDER``): in the chunks of ``hi``'s level-1 bucket, or else of the highest bucket
+# below it that has any (every point there is before ``hi``)
 _REVERSED = ", ".join(f"{column} DESC" for column in IN_ORDER.split(", "))
 LAST = text(f"""SELECT r.i, p.step, p.value, p.ts
 FROM unnest(CAST(:i AS BIGINT[]), CAST(:s AS BIGINT[]), CAST(:hi AS BIGINT[])) AS r(i, s, hi)
 CROSS JOIN LATERAL (
-  SELECT o.step, o.value, o.ts FROM (
-    SELECT u.step, u.value, u.ts, 0 AS src, u.n
-      FROM (SELECT m.point_steps, m.point_values, m.point_times FROM metric_rollups m
-             WHERE m.series_id = r.s AND m.level = 1 AND m.bucket <= r.hi >> {LEVEL_SHIFT}
-               AND m.point_steps IS NOT NULL
-             ORDER BY m.bucket DESC LIMIT 2) m
-           CROSS JOIN LATERAL unnest(m.point_steps, m.point_values, m.point_times)
-           WITH ORDINALITY AS u(step, value, ts, n)
-     WHERE u.step <= r.hi
-    UNION ALL
-    (SELECT q.step, q.value, q."timestamp", 1, 0 FROM metric_points q
-      WHERE q.series_id = r.s AND q.step <= r.hi
-      ORDER BY q.step DESC, q."timestamp" DESC, q.value DESC LIMIT 1)
-  ) o ORDER BY {_REVERSED} LIMIT 1
+  SELECT u.step, u.value, u.ts
+    FROM metric_chunks c
+         CROSS JOIN LATERAL unnest(c.steps, c.vals, c.times) AS u(step, value, ts)
+   WHERE c.series_id = r.s AND u.step <= r.hi
+     AND c.bucket = ANY (ARRAY[r.hi >> {LEVEL_SHIFT},
+                               (SELECT max(b.bucket) FROM metric_chunks b
+                                 WHERE b.series_id = r.s AND b.bucket < r.hi >> {LEVEL_SHIFT})])
+   ORDER BY {_REVERSED} LIMIT 1
 ) p""")
 
 # A page of one series' points from ``lo`` on (``need``: the page's end, its ``skip`` and
-# ``limit``), in ``IN_ORDER``: only the buckets up
-# to the first where the level-1 counts after ``lo``'s bucket reach ``need`` are read
+# ``limit``), in ``IN_ORDER``: only the chunks of the buckets up to the first where the
+# level-1 rollups' counts after ``lo``'s bucket reach ``need`` are read
 PAGE = text(f"""WITH bound AS (
   SELECT c.bucket FROM (
     SELECT m.bucket, sum(m.count) OVER (ORDER BY m.bucket) AS total FROM metric_rollups m

@@ -8,12 +8,11 @@ the same arrays (no per-point Python, one round trip), and the same statement th
 touches the experiment (``touch_running_for_metrics``'s UPDATE), so a batch costs three
 round trips with BEGIN and COMMIT.
 
-The points are kept in their level-1 rollup row (``metric_rollups.point_*``, one row per 16
-steps), up to ``POINTS_PER_ROW`` of them: a batch adds one array slice per row instead of
-a row per point. A bucket whose row is full (a step logged over and over: MLflow's client
-logs step 0 for every point it is given no step for) keeps the rest in ``metric_points``,
-so no row grows past PostgreSQL's inline size and an append never rewrites a long array.
-``app.metrics.batched_pg.stored_points`` reads both.
+The points are kept as ``metric_chunks``: a batch's points of one key and level-1 bucket
+(16 steps) in one row of three arrays, so a 1,000-point batch inserts ~63 narrow rows
+instead of 1,000 rows and index entries. A chunk is only ever inserted, never appended to
+(a step logged over and over, as MLflow's client does with step 0, makes a chunk per
+batch, not one ever longer row); ``app.metrics.batched_pg.stored_points`` reads them.
 """
 
 from __future__ import annotations
@@ -33,10 +32,6 @@ from app.metrics.batch import MetricBatch
 from app.metrics.rules import LEVEL_SHIFT, key_sums, level1_buckets
 from app.models import User
 
-# The most points a level-1 row holds (4 per step of its bucket): 64 points of 24 bytes keep
-# the row under PostgreSQL's 2 KB, where it would start compressing or moving it out of line
-POINTS_PER_ROW = 64
-
 # A rollup upsert's "the incoming minimum (maximum) replaces the stored one"
 _LOWER = (
     "((metric_rollups.min_value IS NULL AND EXCLUDED.min_value IS NOT NULL)"
@@ -52,34 +47,6 @@ def finite_sql(column: str) -> str:
     """``app.floats.is_finite`` in SQL: in PostgreSQL NaN sorts above +Infinity, so these two
     comparisons leave out NaN, +Infinity and -Infinity (and NULL, a stored NaN)."""
     return f"{column} > '-Infinity'::float8 AND {column} < 'Infinity'::float8"
-
-
-# The level-1 row takes the batch's points (its arrays grow by a slice): while the row holds
-# every point of its bucket and will then hold at most ``POINTS_PER_ROW``. Otherwise the
-# batch's points of the bucket go to ``metric_points`` (``overflow``), and so do all later
-# ones: the row's ``count`` then exceeds its arrays' length.
-_APPEND = (
-    "EXCLUDED.point_steps IS NOT NULL"
-    " AND metric_rollups.count = cardinality(metric_rollups.point_steps)"
-    f" AND metric_rollups.count + EXCLUDED.count <= {POINTS_PER_ROW}"
-)
-
-
-def _appended(column: str) -> str:
-    return (
-        f"{column} = CASE WHEN {_APPEND} THEN metric_rollups.{column} || EXCLUDED.{column}"
-        f" ELSE metric_rollups.{column} END"
-    )
-
-
-def _stamp(at: str) -> str:
-    """The time of point ``at`` (1-based): from the epoch milliseconds, the timestamps, or
-    the one time of the whole batch, whichever was sent; NULL when ``at`` is (a bucket
-    with no finite value has no minimum, nor its time)."""
-    return (
-        f"CASE WHEN {at} IS NOT NULL THEN COALESCE('epoch'::timestamptz"
-        f" + x.ms[{at}] * interval '1 millisecond', x.ts[{at}], $8) END"
-    )
 
 
 # Parameters: $1 experiment id, $2 the batch's distinct keys, $3 each point's key as a
@@ -99,23 +66,24 @@ def _stamp(at: str) -> str:
 # are then read from the input arrays at that ordinal. $23-$24 are each key's sum and number of
 # finite values (``rules.key_sums``).
 #
-# The points of a level-1 bucket go to its row as one slice of ``g``, the batch's points
-# grouped by key and bucket: $26 is that grouping as 1-based ordinals (NULL when the batch
-# is grouped already: one key, steps in order) and $25 each level-1 bucket's first position
-# in it (``point_places``). These are the rules of
+# ``t`` holds each point's time, from the epoch milliseconds, the timestamps, or the one
+# time of the whole batch, whichever was sent (a minimum's or maximum's time is read from it
+# at that point's ordinal: NULL when there is none). A chunk is one slice of ``g``, the
+# batch's points grouped by key and level-1 bucket: $26 is that grouping as 1-based
+# ordinals (NULL when the batch is grouped already: one key, steps in order) and $25 each
+# level-1 bucket's first position in it (``point_places``). These are the rules of
 # ``rules.rollup_rows``, ``rules.batch_summaries``, ``rules.summary_merge`` and
 # ``rules.rollup_merge`` (asserted by tests/metrics/test_rules_pg.py and test_pg_write.py).
 #
 # Data-modifying CTEs run exactly once whether referenced or not; all of them see the same
-# snapshot, and none reads a table another one writes (the rollups join the RETURNING rows
-# of the summary upsert for their series ids, the overflowing points those of the rollup
-# upsert).
+# snapshot, and none reads a table another one writes (the chunks and rollups join the
+# RETURNING rows of the summary upsert for their series ids).
 #
 # $20-$22 are the caller, as the touch takes them (sees everything, id, is a TL). ``ok``
 # lets the writes happen only for a RUNNING experiment the caller may act on; ``touched``
 # then records the activity and returns the batch's sequence number, or no row, which the
 # caller turns into the refusal (rolling the transaction back). The touch's WHERE reads
-# the counts of the rollups and overflowing points written, so it runs after them: the experiment's
+# the counts of the chunks and rollups written, so it runs after them: the experiment's
 # row lock, which concurrent batches of the run queue for, is held from there to COMMIT,
 # not through the write.
 _WRITE_AND_TOUCH = f"""
@@ -164,9 +132,9 @@ series AS (
                                     last_value, last_timestamp, min_value, max_value,
                                     value_sum, finite_count, updated_at)
     SELECT $1, ($2::text[])[s.k], s.count, s.first_step, s.last[1],
-           NULLIF(x.vals[s.last[2]::int4], 'NaN'::float8), {_stamp("s.last[2]::int4")},
+           NULLIF(x.vals[s.last[2]::int4], 'NaN'::float8), t.times[s.last[2]::int4],
            s.lo[1], s.hi[1], ($23::text::float8[])[s.k], ($24::text::int8[])[s.k], $9
-    FROM summary s, x, ok
+    FROM summary s, x, t, ok
     ON CONFLICT (experiment_id, key) DO UPDATE SET
         count = m.count + EXCLUDED.count,
         first_step = LEAST(m.first_step, EXCLUDED.first_step),
@@ -186,30 +154,27 @@ ids AS (
     SELECT n.k, series.id
     FROM series JOIN unnest($2::text[]) WITH ORDINALITY AS n(key, k) ON n.key = series.key
 ),
+chunks AS (
+    INSERT INTO metric_chunks (series_id, bucket, steps, vals, times)
+    SELECT ids.id, l.bucket, g.steps[l.place:l.place + l.count - 1],
+           g.vals[l.place:l.place + l.count - 1], g.times[l.place:l.place + l.count - 1]
+    FROM level1 l JOIN ids ON ids.k = l.k, g
+    RETURNING 1
+),
 levels AS (
     SELECT l.k, v.level, l.bucket >> (4 * (v.level - 1)) AS bucket, sum(l.count)::int8 AS count,
-           min(l.lo) AS lo, max(l.hi) AS hi, min(l.place) AS place
+           min(l.lo) AS lo, max(l.hi) AS hi
     FROM level1 l CROSS JOIN generate_series(1, 8) AS v(level)
     GROUP BY l.k, v.level, l.bucket >> (4 * (v.level - 1))
 ),
 rollups AS (
 INSERT INTO metric_rollups (series_id, level, bucket, count, min_value, min_step,
-                            min_timestamp, max_value, max_step, max_timestamp, point_steps,
-                            point_values, point_times)
+                            min_timestamp, max_value, max_step, max_timestamp)
 SELECT ids.id, r.level, r.bucket, r.count,
-       r.lo[1], x.steps[r.lo[2]::int4], {_stamp("r.lo[2]::int4")},
-       r.hi[1], x.steps[(-r.hi[2])::int4], {_stamp("(-r.hi[2])::int4")},
-       CASE WHEN r.level = 1 AND r.count <= {POINTS_PER_ROW}
-            THEN g.steps[r.place:r.place + r.count - 1] END,
-       CASE WHEN r.level = 1 AND r.count <= {POINTS_PER_ROW}
-            THEN g.vals[r.place:r.place + r.count - 1] END,
-       CASE WHEN r.level = 1 AND r.count <= {POINTS_PER_ROW}
-            THEN g.times[r.place:r.place + r.count - 1] END
-FROM levels r JOIN ids ON ids.k = r.k, x, g
+       r.lo[1], x.steps[r.lo[2]::int4], t.times[r.lo[2]::int4],
+       r.hi[1], x.steps[(-r.hi[2])::int4], t.times[(-r.hi[2])::int4]
+FROM levels r JOIN ids ON ids.k = r.k, x, t
 ON CONFLICT (series_id, level, bucket) DO UPDATE SET
-    {_appended("point_steps")},
-    {_appended("point_values")},
-    {_appended("point_times")},
     count = metric_rollups.count + EXCLUDED.count,
     min_value = CASE WHEN {_LOWER} THEN EXCLUDED.min_value ELSE metric_rollups.min_value END,
     min_step = CASE WHEN {_LOWER} THEN EXCLUDED.min_step ELSE metric_rollups.min_step END,
@@ -219,23 +184,13 @@ ON CONFLICT (series_id, level, bucket) DO UPDATE SET
     max_step = CASE WHEN {_HIGHER} THEN EXCLUDED.max_step ELSE metric_rollups.max_step END,
     max_timestamp = CASE WHEN {_HIGHER} THEN EXCLUDED.max_timestamp
                          ELSE metric_rollups.max_timestamp END
-RETURNING metric_rollups.series_id, metric_rollups.level, metric_rollups.bucket,
-          metric_rollups.count, cardinality(metric_rollups.point_steps) AS kept
-),
-overflow AS (
-    INSERT INTO metric_points (series_id, step, value, "timestamp")
-    SELECT w.series_id, g.steps[o], NULLIF(g.vals[o], 'NaN'::float8), g.times[o]
-    FROM rollups w JOIN ids ON ids.id = w.series_id
-         JOIN levels r ON r.k = ids.k AND r.level = 1 AND r.bucket = w.bucket, g,
-         generate_series(r.place, r.place + r.count - 1) AS o
-    WHERE w.level = 1 AND w.count > COALESCE(w.kept, 0)
-    RETURNING 1
+RETURNING 1
 ),
 touched AS (
     UPDATE experiments AS e
     SET metric_seq = e.metric_seq + 1, updated_at = $9, last_activity_at = $9
     WHERE {running_and_actable("$1", "$20", "$21", "$22")}
-      AND (SELECT count(*) FROM rollups) + (SELECT count(*) FROM overflow) >= 0
+      AND (SELECT count(*) FROM chunks) + (SELECT count(*) FROM rollups) >= 0
     RETURNING e.metric_seq
 )"""
 

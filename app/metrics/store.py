@@ -170,10 +170,7 @@ def _rollup_row(key: tuple[int, int, int], agg: Aggregate) -> tuple[Any, ...]:
     )
 
 
-# (the point arrays are PostgreSQL's: ``app.models.metric``)
-ROLLUP_COLUMNS = tuple(
-    column.name for column in metric_rollups.c if not column.name.startswith("point_")
-)
+ROLLUP_COLUMNS = tuple(column.name for column in metric_rollups.c)
 
 
 def _rollup_upsert(insert: Any) -> Any:

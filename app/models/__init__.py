@@ -5,7 +5,13 @@ from app.models.base import Base
 from app.models.experiment import Experiment
 from app.models.hypothesis import Hypothesis, hypothesis_observers
 from app.models.log import log_batches, log_lines
-from app.models.metric import MetricSeries, metric_batches, metric_points, metric_rollups
+from app.models.metric import (
+    MetricSeries,
+    metric_batches,
+    metric_chunks,
+    metric_points,
+    metric_rollups,
+)
 from app.models.mirror import MirrorQueueItem, MirrorRun
 from app.models.mlflow_tracking import mlflow_deleted_runs, mlflow_tags
 from app.models.notification import Notification
@@ -38,6 +44,7 @@ __all__ = [
     "log_batches",
     "log_lines",
     "metric_batches",
+    "metric_chunks",
     "metric_points",
     "metric_rollups",
     "mlflow_deleted_runs",

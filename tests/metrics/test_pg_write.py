@@ -21,7 +21,6 @@ from app.metrics import service as metrics
 from app.metrics.batch import MetricBatch
 from app.metrics.batched import ANSWERS, SeriesRead, read_many
 from app.metrics.history import Point
-from app.metrics.pg_store import POINTS_PER_ROW
 from app.metrics.rules import LEVEL_SHIFT, LEVELS, rollup_rows
 from app.models import Experiment, MetricSeries, User, metric_rollups
 from app.models.enums import Role
@@ -78,29 +77,35 @@ def assert_rows_equal(left: list[tuple[Any, ...]], right: list[tuple[Any, ...]])
         assert all(_same(a, b) for a, b in zip(row_a, row_b, strict=True)), repr((row_a, row_b))
 
 
-# The arrays of each level-1 row: their lengths, and their steps' buckets
-ROW_ARRAYS = text(f"""
-SELECT m.bucket, m.count, cardinality(m.point_steps), cardinality(m.point_values),
-       cardinality(m.point_times),
-       (SELECT array_agg(DISTINCT s >> {LEVEL_SHIFT}) FROM unnest(m.point_steps) AS s)
-FROM metric_rollups m WHERE m.level = 1 AND m.series_id = ANY(:ids)""")
+# Each chunk: its bucket, its arrays' lengths and its steps' buckets; and beside it the
+# level-1 rollup row of that bucket's count
+CHUNKS = text(f"""
+SELECT c.series_id, c.bucket, cardinality(c.steps), cardinality(c.vals), cardinality(c.times),
+       (SELECT array_agg(DISTINCT s >> {LEVEL_SHIFT}) FROM unnest(c.steps) AS s)
+FROM metric_chunks c WHERE c.series_id = ANY(:ids)""")
+LEVEL1_COUNTS = text("""
+SELECT series_id, bucket, count FROM metric_rollups WHERE level = 1 AND series_id = ANY(:ids)""")
+# the rows of ``metric_points`` (the Python path's) by level-1 bucket
+POINT_ROWS = text(f"""
+SELECT series_id, step >> {LEVEL_SHIFT}, count(*) FROM metric_points
+WHERE series_id = ANY(:ids) GROUP BY 1, 2""")
 
 
-async def assert_points_in_their_rows(session: Any, ids: list[int]) -> None:
-    """A level-1 row's arrays hold only its bucket's points, all three the same length, at
-    most ``POINTS_PER_ROW``; a row whose count is within that holds every point of its
-    bucket."""
-    for bucket, count, steps, values, times, buckets in await session.execute(
-        ROW_ARRAYS, {"ids": ids}
+async def assert_chunks_fit_their_buckets(session: Any, ids: list[int]) -> None:
+    """A chunk's three arrays are as long as each other and hold only its bucket's steps;
+    a bucket's chunks (and rows of ``metric_points``, where the Python path wrote) hold as
+    many points as its level-1 rollup counts."""
+    held: dict[tuple[int, int], int] = {}
+    for series_id, bucket, rows in await session.execute(POINT_ROWS, {"ids": ids}):
+        held[series_id, bucket] = rows
+    for series_id, bucket, steps, values, times, buckets in await session.execute(
+        CHUNKS, {"ids": ids}
     ):
-        if steps is None:  # every point of the bucket is in metric_points
-            assert values is None and times is None
-            continue
-        assert steps == values == times <= POINTS_PER_ROW
+        assert steps == values == times > 0
         assert buckets == [bucket]
-        assert steps <= count
-        if count <= POINTS_PER_ROW:
-            assert steps == count
+        held[series_id, bucket] = held.get((series_id, bucket), 0) + steps
+    counts = await session.execute(LEVEL1_COUNTS, {"ids": ids})
+    assert held == {(series_id, bucket): count for series_id, bucket, count in counts}
 
 
 async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
@@ -124,7 +129,7 @@ async def snapshot(session: Any, experiment_id: uuid.UUID) -> dict[str, Any]:
         for point in stored
     ]
     if session.get_bind().dialect.name == "postgresql":
-        await assert_points_in_their_rows(session, list(keys))
+        await assert_chunks_fit_their_buckets(session, list(keys))
     rollups = (
         await session.execute(
             select(*(c for c in metric_rollups.c if not c.name.startswith("point_"))).where(
@@ -274,12 +279,11 @@ async def test_a_batch_whose_mirror_fails_leaves_nothing(services, two_running):
     assert experiment is not None and experiment.metric_seq == seq_before
 
 
-async def test_a_full_bucket_keeps_its_later_points_in_metric_points(services, two_running):
-    """A step logged over and over (MLflow's client logs step 0 for every point it is given
-    no step for): a level-1 row takes its bucket's points while it holds at most
-    ``POINTS_PER_ROW``; the batch that would pass that and every later one go to
-    ``metric_points``, as does a new bucket's batch larger than that. Both stores then
-    read every point in the order logged: raw pages, the last point, downsampled reads."""
+async def test_a_step_logged_over_and_over_reads_back_whole(services, two_running):
+    """A step logged in batch after batch (MLflow's client logs step 0 for every point it
+    is given no step for) and one batch of 100 points at one step: on PostgreSQL each
+    batch's points of a bucket are a chunk of their own (never a longer one), and both
+    stores read every point back in order: raw pages, the last point, downsampled reads."""
     one, other, user = two_running
     logged: list[tuple[int, float, datetime]] = []
 
@@ -297,47 +301,43 @@ async def test_a_full_bucket_keeps_its_later_points_in_metric_points(services, t
             timestamps=[p[2] for p in points],
         )
 
-    for _ in range(30):  # bucket 0: 150 points, 12 batches of 5 fit in its row
+    for _ in range(30):  # bucket 0: 150 points
         await write_both(services, one, other, user, batch_of([0, 0, 1, 1, 2]))
-    await write_both(services, one, other, user, batch_of([40] * 100))  # bucket 2, new
+    await write_both(services, one, other, user, batch_of([40] * 100))  # bucket 2
     await assert_same_rows(services, one, other)
 
     if services.db.dialect == "postgresql":
         async with services.db.reader() as session:
-            sizes = dict(
-                (
-                    await session.execute(
-                        text(
-                            "SELECT m.bucket, coalesce(cardinality(m.point_steps), 0)"
-                            " FROM metric_rollups m JOIN metric_series s ON s.id = m.series_id"
-                            " WHERE s.experiment_id = :e AND m.level = 1"
-                        ),
-                        {"e": one},
-                    )
-                ).all()
-            )
-        assert sizes == {0: 60, 2: 0}
+            chunks = (
+                await session.execute(
+                    text(
+                        "SELECT c.bucket, count(*), max(cardinality(c.steps))"
+                        " FROM metric_chunks c JOIN metric_series s ON s.id = c.series_id"
+                        " WHERE s.experiment_id = :e GROUP BY c.bucket"
+                    ),
+                    {"e": one},
+                )
+            ).all()
+        assert sorted(chunks) == [(0, 30, 5), (2, 1, 100)]
 
     in_order = sorted(logged, key=lambda point: (point[0], point[2]))
-    for experiment in (one, other):
-        async with services.db.reader() as session:
-            pages, after = [], (0, 0)
-            while True:
-                page = await metrics.raw_points(
-                    session, actor=user, experiment_id=experiment, key="loss", after=after, limit=7
-                )
-                pages += [(p.step, p.value, p.timestamp) for p in page.points]
-                if page.next is None:
-                    break
-                after = page.next
-            assert pages == in_order
-            row = await session.scalar(
-                select(MetricSeries).where(MetricSeries.experiment_id == experiment)
+    # (``other``'s rows are the Python path's, which the store does not read on PostgreSQL)
+    async with services.db.reader() as session:
+        pages, after = [], (0, 0)
+        while True:
+            page = await metrics.raw_points(
+                session, actor=user, experiment_id=one, key="loss", after=after, limit=7
             )
-            last = await services.metrics.last_points(session, [(row.id, 0, 1)])
-            assert last[row.id, 0, 1] == Point(*max(p for p in logged if p[0] <= 1))
-            for max_points in (2, 5, 50, 1000):
-                read = SeriesRead(row, "loss", max_points)
-                ANSWERS.clear()
-                got = (await read_many(session, [read]))[0]
-                assert got == await read_one(session, read), max_points
+            pages += [(p.step, p.value, p.timestamp) for p in page.points]
+            if page.next is None:
+                break
+            after = page.next
+        assert pages == in_order
+        row = await session.scalar(select(MetricSeries).where(MetricSeries.experiment_id == one))
+        last = await services.metrics.last_points(session, [(row.id, 0, 1)])
+        assert last[row.id, 0, 1] == Point(*max(p for p in logged if p[0] <= 1))
+        for max_points in (2, 5, 50, 1000):
+            read = SeriesRead(row, "loss", max_points)
+            ANSWERS.clear()
+            got = (await read_many(session, [read]))[0]
+            assert got == await read_one(session, read), max_points
