@@ -11,9 +11,11 @@ are in ``app.metrics.batched_pg``); a ``VALUES`` CTE joined to the table on SQLi
 from __future__ import annotations
 
 import asyncio
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -106,8 +108,8 @@ async def sqlite_raw_points(
 
 
 async def raw_columns(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, PointColumns]:
-    """PostgreSQL's ``raw_points``: the stored points of every range, in step order, as
-    columns (``batched_pg.RAW``: one row of arrays per range)."""
+    """PostgreSQL's ``raw_points``: the stored points of every range, in order (``in_order``),
+    as columns, from the chunks ``batched_pg.RAW`` returns."""
     found = {r: PointColumns([], [], []) for r in ranges}
     live = [r for r in found if r[1] <= r[2]]
     if not live:
@@ -118,12 +120,34 @@ async def raw_columns(session: AsyncSession, ranges: Sequence[Range]) -> dict[Ra
         "lo": [r[1] for r in live],
         "hi": [r[2] for r in live],
     }
-    for at, steps, values, stamps in (await session.execute(pg.RAW, params)).all():
-        if steps:
-            if None in values:  # a stored NaN
-                values = [read_value(value) for value in values]
-            found[live[at]] = PointColumns(steps, values, stamps)
+    rows = (await session.execute(pg.RAW, params)).all()
+    for at, chunks in groupby(rows, itemgetter(0)):
+        steps: list[int] = []
+        values: list[float] = []
+        stamps: list[datetime] = []
+        for _, chunk_steps, chunk_values, chunk_stamps in chunks:
+            steps += chunk_steps
+            values += chunk_values
+            stamps += chunk_stamps
+        _, lo, hi = live[at]
+        found[live[at]] = in_order(steps, values, stamps, lo, hi)
     return found
+
+
+def in_order(
+    steps: list[int], values: list[float], stamps: list[datetime], lo: int, hi: int
+) -> PointColumns:
+    """The points with steps ``lo``..``hi`` in the stores' order (``batched_pg.IN_ORDER``: by
+    step, a step's points by time, then value, NaN last). Chunks read in bucket order are in
+    that order already when every step is logged once in order: then only the edges are cut."""
+    if all(a < b for a, b in pairwise(steps)):
+        start, stop = bisect_left(steps, lo), bisect_right(steps, hi)
+        return PointColumns(steps[start:stop], values[start:stop], stamps[start:stop])
+    kept = sorted(
+        (point for point in zip(steps, values, stamps, strict=True) if lo <= point[0] <= hi),
+        key=lambda point: (point[0], point[2], math.isnan(point[1]), point[1]),
+    )
+    return PointColumns([p[0] for p in kept], [p[1] for p in kept], [p[2] for p in kept])
 
 
 async def _sqlite_folded_points(

@@ -196,8 +196,8 @@ class SQLiteMetricStore(_SharedReads):
 
 class PostgresMetricStore(_SharedReads):
     """The rules run in PostgreSQL: a batch is one statement, a downsampled read one
-    statement that returns the bucket extremes as arrays. The points are kept in their
-    level-1 rollup rows (``pg_store``; ``batched_pg.stored_points`` reads them)."""
+    statement that returns the bucket extremes as arrays. The points are kept as
+    ``metric_chunks`` (``pg_store``; ``batched_pg.stored_points`` reads them)."""
 
     name = "postgresql"
 
