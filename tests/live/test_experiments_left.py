@@ -109,6 +109,23 @@ async def until_live(
     raise AssertionError("the subscriptions never went live")
 
 
+async def judged_so_far(
+    services: Services, owner: Any, hypothesis: Any, collector: Collector, mark: str
+) -> None:
+    """Wait until ``collector``'s subscription has judged every event so far: it judges
+    each against the experiment as it is when it gets to it, so a creation it had not yet
+    judged when the experiment started would arrive as a CREATED of a RUNNING one. A
+    RUNNING probe every filter here matches, published after them, arrives after them."""
+    probe = await create_experiment(
+        services, owner, hypothesis, name=f"{PROBE} {mark}", model="llama"
+    )
+    await move(services, owner, probe, "start")
+    name = f"{PROBE} {mark}"
+    await collector.wait_for(
+        lambda items: any(i["experimentsChanged"]["experiment"]["name"] == name for i in items)
+    )
+
+
 class Expect:
     """What each subscription should have received so far; ``step`` waits for it."""
 
@@ -162,6 +179,7 @@ async def test_rows_leave_the_filter_live(server, services, make_user):
                 alpha=[(c, "alpha x")],
                 all=[(c, "alpha x")],
             )
+            await judged_so_far(services, ann, hypothesis, collectors["running"], "x")
             await move(services, ann, x, "start")
             await expect.step(
                 queued=[(left, "alpha x")],
@@ -206,6 +224,7 @@ async def test_rows_leave_the_filter_live(server, services, make_user):
             )
             created = [(c, "alpha end")]
             await expect.step(queued=created, llama=created, alpha=created, all=created)
+            await judged_so_far(services, ann, hypothesis, collectors["running"], "end")
             await move(services, ann, end, "start")
             started = [(u, "alpha end")]
             await expect.step(
