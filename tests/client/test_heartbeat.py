@@ -43,11 +43,13 @@ def test_an_idle_run_outlives_the_logging_timeout(
         hypothesis=user.hypothesis_title,
         type="ML",
         model="m",
-        **user.options(system_metrics=False, capture_output=False),
+        # a beat each 0.5 s leaves a busy machine 2.5 s of slack before the 3 s timeout
+        **user.options(system_metrics=False, capture_output=False, heartbeat_interval=0.5),
     ) as run:
         run.log({"loss": 1.0}, step=0)
         time.sleep(3 * TIMEOUT_SECONDS)  # quiet: only the heartbeat speaks
-        assert user.experiment(run.id)["status"] == "RUNNING"
+        seen = user.experiment(run.id)
+        assert seen["status"] == "RUNNING", (seen, impatient.tail())
         assert not run.should_stop
     assert user.experiment(run.id)["status"] == "COMPLETED"
     failed = user.experiment(bare)
