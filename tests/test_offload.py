@@ -76,6 +76,22 @@ async def test_a_large_rest_metric_batch_is_parsed_off_the_loop(client, running,
     assert handed_over == ["parse_batch"]
 
 
+async def test_a_large_columnar_batch_is_parsed_on_the_loop(client, running, handed_over):
+    """Plain columns take the fast path, a few passes of builtins: no thread's hand-over.
+    The same columns with ISO times take the checked path, in a worker thread."""
+    headers, url = running
+    steps = list(range(5000))
+    body = {"key": "loss", "steps": steps, "values": [0.5] * 5000}
+    answer = await client.post(f"{url}/metrics/batch", json=body, headers=headers)
+    assert (answer.status_code, answer.json()) == (202, {"accepted": 5000})
+    assert handed_over == []
+    iso = [f"2026-01-01T00:00:{step % 60:02d}Z" for step in steps]
+    body = {"key": "acc", "steps": steps, "values": [0.5] * 5000, "timestamps": iso}
+    answer = await client.post(f"{url}/metrics/batch", json=body, headers=headers)
+    assert (answer.status_code, answer.json()) == (202, {"accepted": 5000})
+    assert handed_over == ["parse_batch"]
+
+
 async def test_a_large_rest_metric_batch_keeps_its_errors(client, running, handed_over):
     headers, url = running
     points: list[dict[str, Any]] = [{"key": "loss", "value": 0.5, "step": i} for i in range(1200)]

@@ -333,6 +333,31 @@ def parse_batch(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, s
     return c.finish(), batch_id
 
 
+def parse_columns(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch, str | None] | None:
+    """``parse_batch``'s answer for the usual body, one columnar document (with or without
+    a ``batch_id``) that the fast path takes whole; None for any other body, which
+    ``parse_batch`` then decides, errors included.
+
+    Its work is a few passes of builtins over the columns (~0.1 µs a point, against ~2.5 µs
+    for a point object), so it can run on the event loop whatever the batch's size."""
+    if not isinstance(body, dict) or "points" in body or "batches" in body:
+        return None
+    steps, values = body.get("steps"), body.get("values")
+    timestamps = body.get("timestamps")
+    if not isinstance(steps, list) or not isinstance(values, list) or len(values) != len(steps):
+        return None
+    if timestamps is not None and (
+        not isinstance(timestamps, list) or len(timestamps) != len(steps)
+    ):
+        return None
+    if len(steps) > limit:
+        return None
+    c = _Collector(now, limit)
+    if not _fast_columns(c, body.get("key"), steps, values, timestamps):
+        return None
+    return c.finish(), body.get("batch_id")
+
+
 def batch_from_points(
     points: list[tuple[str, float, int, datetime | None]], *, now: datetime, limit: int
 ) -> MetricBatch:

@@ -15,7 +15,7 @@ from app.errors import Forbidden, InvalidTransition, ValidationFailed
 from app.experiments.service import get_experiment
 from app.floats import spelled
 from app.metrics import service as metrics
-from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch
+from app.metrics.batch import KEY_RE, MAX_STEP, parse_batch, parse_columns
 from app.metrics.history import MAX_POINTS_CAP, Series, columns_of
 from app.metrics.rules import STATISTICS, summary_statistics
 from app.metrics.workflows import ingest_batch
@@ -137,9 +137,11 @@ class MetricHistoryQuery(QueryModel):
 
 async def _ingest(call: Call, body: Any) -> dict[str, int]:
     experiment_id = call.path_id()
-    batch, batch_id = await sized_by(
-        body, parse_batch, body, now=utcnow(), limit=call.settings.metrics_max_batch_points
-    )
+    now, limit = utcnow(), call.settings.metrics_max_batch_points
+    parsed = parse_columns(body, now=now, limit=limit)
+    if parsed is None:
+        parsed = await sized_by(body, parse_batch, body, now=now, limit=limit)
+    batch, batch_id = parsed
     await call.charge_ingest(len(batch))
     result = await ingest_batch(
         call.services, actor=call.actor, experiment_id=experiment_id, batch=batch, batch_id=batch_id

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.errors import ValidationFailed
-from app.metrics.batch import FAST_MAX_EPOCH_MS, MetricBatch, parse_batch
+from app.metrics.batch import FAST_MAX_EPOCH_MS, MetricBatch, parse_batch, parse_columns
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -98,3 +98,48 @@ def test_fast_range_converts_exactly_to_the_millisecond():
     samples += [FAST_MAX_EPOCH_MS - rng.randrange(1, 10**7) for _ in range(5_000)]
     for ms in samples:
         assert datetime.fromtimestamp(ms / 1000, UTC) == EPOCH + timedelta(milliseconds=ms), ms
+
+
+COLUMNS = {"key": "loss", "steps": [3, 4, 9], "values": [0.5, 1, -2.0]}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        COLUMNS,
+        {**COLUMNS, "timestamps": [1_000, 2_000, 2_000]},
+        {**COLUMNS, "batch_id": "b-1"},
+        {**COLUMNS, "batch_id": 7},  # as sent: the use case refuses it
+        {**COLUMNS, "extra": "ignored by both"},
+    ],
+)
+def test_parse_columns_answers_the_usual_body_as_parse_batch_does(body):
+    fast = parse_columns(body, now=NOW, limit=3)
+    assert fast is not None
+    batch, batch_id = parse_batch(body, now=NOW, limit=3)
+    assert (columns(fast[0]), fast[0].epoch_ms, fast[1]) == (
+        columns(batch),
+        batch.epoch_ms,
+        batch_id,
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"points": [{"key": "loss", "step": 1, "value": 1.0}]},
+        [COLUMNS],
+        {"batch_id": "b", "batches": [COLUMNS]},
+        {"key": "loss", "step": 1, "value": 1.0},
+        {**COLUMNS, "timestamps": ["2026-01-01T00:00:00Z", 1, 2]},  # valid, checked path
+        {**COLUMNS, "steps": [3, 4, -9]},
+        {**COLUMNS, "values": [0.5, "NaN", 1]},  # valid, checked path
+        {**COLUMNS, "values": [0.5, 1]},
+        {**COLUMNS, "key": "no*stars"},
+        {**COLUMNS, "steps": [], "values": []},
+        {**COLUMNS, "steps": list(range(4)), "values": [1.0] * 4},  # over the limit
+        "not a body",
+    ],
+)
+def test_parse_columns_leaves_every_other_body_to_parse_batch(body):
+    assert parse_columns(body, now=NOW, limit=3) is None
