@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import text
-
 from app.experiments import service as experiments
 from app.experiments.schemas import ExperimentCreate, ResourceRequestData
 from app.hypotheses import service as hypotheses
@@ -116,15 +114,3 @@ async def create_running(
     """A RUNNING experiment owned by ``owner``."""
     experiment = await create_experiment(services, owner, hypothesis, **overrides)
     return await start(services, owner, experiment)
-
-
-async def stored_point_count(services: Services) -> int:
-    """How many raw points the database holds, wherever the store keeps them
-    (``app.models.metric``: rows of ``metric_points``, the arrays of ``metric_chunks``)."""
-    query = "SELECT count(*) FROM metric_points"
-    if services.db.dialect == "postgresql":
-        query = (
-            f"SELECT ({query}) + (SELECT coalesce(sum(cardinality(steps)), 0) FROM metric_chunks)"
-        )
-    async with services.db.reader() as session:
-        return int(await session.scalar(text(query)) or 0)

@@ -106,7 +106,7 @@ CROSS JOIN LATERAL (
 
 # The chunks that hold each range's points (``i``, series ``s``, steps ``lo``..``hi``): the
 # range's rows in bucket order, each its three arrays as stored; the caller trims the edge
-# chunks and orders the points (``batched_sql.raw_columns``). Concatenating arrays in Python
+# chunks and orders the points (``batched_sql.pg_raw_points``). Concatenating arrays in Python
 # costs less than PostgreSQL unnesting, sorting and re-aggregating them (a 1,000-point range
 # of 63 chunks: ~0.45 ms of the statement).
 RAW = text(f"""SELECT r.i, c.steps, c.vals, c.times

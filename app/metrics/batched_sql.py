@@ -107,20 +107,28 @@ async def sqlite_raw_points(
     return found
 
 
-async def raw_columns(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, PointColumns]:
+def _range_params(ranges: Sequence[Range]) -> dict[str, list[int]]:
+    """The ranges as PostgreSQL's ``r`` relation takes them: ``i`` numbers them, ``s``,
+    ``lo`` and ``hi`` are their series, first and last steps (a statement uses those it
+    needs)."""
+    return {
+        "i": list(range(len(ranges))),
+        "s": [r[0] for r in ranges],
+        "lo": [r[1] for r in ranges],
+        "hi": [r[2] for r in ranges],
+    }
+
+
+async def pg_raw_points(
+    session: AsyncSession, ranges: Sequence[Range]
+) -> dict[Range, PointColumns]:
     """PostgreSQL's ``raw_points``: the stored points of every range, in order (``in_order``),
     as columns, from the chunks ``batched_pg.RAW`` returns."""
     found = {r: PointColumns([], [], []) for r in ranges}
     live = [r for r in found if r[1] <= r[2]]
     if not live:
         return found
-    params = {
-        "i": list(range(len(live))),
-        "s": [r[0] for r in live],
-        "lo": [r[1] for r in live],
-        "hi": [r[2] for r in live],
-    }
-    rows = (await session.execute(pg.RAW, params)).all()
+    rows = (await session.execute(pg.RAW, _range_params(live))).all()
     for at, chunks in groupby(rows, itemgetter(0)):
         steps: list[int] = []
         values: list[float] = []
@@ -225,7 +233,7 @@ async def _bucketed(
     return found
 
 
-async def folded_points(
+async def sqlite_bucket_points(
     session: AsyncSession, requests: Sequence[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
     """SQLite's ``bucket_points``: the output buckets folded in Python
@@ -246,6 +254,22 @@ async def folded_points(
             target.merge(aggregate)
         found[request] = (total, *bucket_extremes(merged))
     return found
+
+
+async def sqlite_points_page(
+    session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
+) -> list[Point]:
+    """SQLite's ``points_page``: stored points in step order (one step's points in time
+    order) from ``from_step`` on, after the first ``skip`` of them."""
+    query = (
+        select(metric_points.c.step, metric_points.c.value, metric_points.c.timestamp)
+        .where(metric_points.c.series_id == series_id, metric_points.c.step >= from_step)
+        .order_by(metric_points.c.step, metric_points.c.timestamp, metric_points.c.value)
+        .offset(skip)
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return [Point(step, read_value(value), stamp) for step, value, stamp in rows]
 
 
 def sqlite_last_query(r: FromClause) -> Select[Any]:
@@ -274,23 +298,20 @@ async def sqlite_last_points(
     return found
 
 
-async def last_points(session: AsyncSession, ranges: Sequence[Range]) -> dict[Range, Point | None]:
+async def pg_last_points(
+    session: AsyncSession, ranges: Sequence[Range]
+) -> dict[Range, Point | None]:
     """PostgreSQL's ``last_points`` (``batched_pg.LAST``: one row per range that has one)."""
     found: dict[Range, Point | None] = {r: None for r in ranges}
     keys = list(found)
     if not keys:
         return found
-    params = {
-        "i": list(range(len(keys))),
-        "s": [r[0] for r in keys],
-        "hi": [r[2] for r in keys],
-    }
-    for at, step, value, stamp in (await session.execute(pg.LAST, params)).all():
+    for at, step, value, stamp in (await session.execute(pg.LAST, _range_params(keys))).all():
         found[keys[at]] = Point(step, read_value(value), stamp)
     return found
 
 
-async def points_page(
+async def pg_points_page(
     session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
 ) -> list[Point]:
     """PostgreSQL's ``points_page`` (``batched_pg.PAGE``)."""
@@ -299,7 +320,7 @@ async def points_page(
     return [Point(step, read_value(value), stamp) for step, value, stamp in rows]
 
 
-async def bucket_points(
+async def pg_bucket_points(
     session: AsyncSession, requests: Sequence[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
     """PostgreSQL's ``bucket_points``: every request's output buckets reduced in SQL to
@@ -315,12 +336,12 @@ async def bucket_points(
     keys = list(dict.fromkeys(requests))
     spare = _spare_engine(session) if len(keys) >= 2 else None
     if spare is None:
-        return await _bucket_points(session, keys)
+        return await _pg_bucket_points(session, keys)
     half = (len(keys) + 1) // 2
     # both run to their end before anything is raised: the session is not left mid-statement
     answers = await asyncio.gather(
-        _bucket_points(session, keys[:half]),
-        _bucket_points_on(spare, keys[half:]),
+        _pg_bucket_points(session, keys[:half]),
+        _pg_bucket_points_on(spare, keys[half:]),
         return_exceptions=True,
     )
     found: dict[PointsRequest, Extremes] = {}
@@ -344,14 +365,14 @@ def _spare_engine(session: AsyncSession) -> AsyncEngine | None:
     return engine if pool.checkedout() < pool.size() else None
 
 
-async def _bucket_points_on(
+async def _pg_bucket_points_on(
     engine: AsyncEngine, keys: list[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
     async with AsyncSession(engine) as session:
-        return await _bucket_points(session, keys)
+        return await _pg_bucket_points(session, keys)
 
 
-async def _bucket_points(
+async def _pg_bucket_points(
     session: AsyncSession, keys: list[PointsRequest]
 ) -> dict[PointsRequest, Extremes]:
     found: dict[PointsRequest, Extremes] = {}

@@ -1,4 +1,4 @@
-"""A metric's history as read: points, series, and the page of raw points.
+"""A metric's history as read: points, series, and where the next raw page starts.
 
 A series that fits in ``max_points`` is returned as stored. A longer one is cut into
 output buckets aligned to a rollup level (``rules.bucketing``); each bucket contributes
@@ -14,12 +14,6 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, overload
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.floats import read_value
-from app.models import metric_points
 
 MAX_POINTS_CAP = 10_000
 
@@ -125,21 +119,3 @@ def next_page(after: tuple[int, int], page: Sequence[Point]) -> tuple[int, int]:
     last = page[-1].step
     at_last = sum(1 for point in page if point.step == last)
     return last, at_last + (after[1] if last == after[0] else 0)
-
-
-async def points_page(
-    session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
-) -> list[Point]:
-    """Stored points in step order (one step's points in time order) from ``from_step``
-    on, after the first ``skip`` of them: a page of the raw history that stays exact when a
-    step was logged several times (MLflow's client logs step 0 for every point it is not
-    given a step for)."""
-    query = (
-        select(metric_points.c.step, metric_points.c.value, metric_points.c.timestamp)
-        .where(metric_points.c.series_id == series_id, metric_points.c.step >= from_step)
-        .order_by(metric_points.c.step, metric_points.c.timestamp, metric_points.c.value)
-        .offset(skip)
-        .limit(limit)
-    )
-    rows = (await session.execute(query)).all()
-    return [Point(step, read_value(value), stamp) for step, value, stamp in rows]

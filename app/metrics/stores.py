@@ -24,7 +24,7 @@ from app.experiments.activity import refuse
 from app.metrics import batched_sql, pg_store, store
 from app.metrics.batch import MetricBatch
 from app.metrics.batched_sql import Extremes, PointsRequest, Range
-from app.metrics.history import Point, points_page
+from app.metrics.history import Point
 from app.models import MetricSeries, User
 from app.validation import check_batch_id
 
@@ -131,7 +131,9 @@ class SQLiteMetricStore(_SharedReads):
     async def points_page(
         self, session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
     ) -> list[Point]:
-        return await points_page(session, series_id, from_step=from_step, skip=skip, limit=limit)
+        return await batched_sql.sqlite_points_page(
+            session, series_id, from_step=from_step, skip=skip, limit=limit
+        )
 
     async def raw_points(
         self, session: AsyncSession, ranges: Sequence[Range]
@@ -191,7 +193,7 @@ class SQLiteMetricStore(_SharedReads):
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
     ) -> dict[PointsRequest, Extremes]:
-        return await batched_sql.folded_points(session, requests)
+        return await batched_sql.sqlite_bucket_points(session, requests)
 
 
 class PostgresMetricStore(_SharedReads):
@@ -204,19 +206,19 @@ class PostgresMetricStore(_SharedReads):
     async def last_points(
         self, session: AsyncSession, ranges: Sequence[Range]
     ) -> dict[Range, Point | None]:
-        return await batched_sql.last_points(session, ranges)
+        return await batched_sql.pg_last_points(session, ranges)
 
     async def points_page(
         self, session: AsyncSession, series_id: int, *, from_step: int, skip: int, limit: int
     ) -> list[Point]:
-        return await batched_sql.points_page(
+        return await batched_sql.pg_points_page(
             session, series_id, from_step=from_step, skip=skip, limit=limit
         )
 
     async def raw_points(
         self, session: AsyncSession, ranges: Sequence[Range]
     ) -> Mapping[Range, Sequence[Point]]:
-        return await batched_sql.raw_columns(session, ranges)
+        return await batched_sql.pg_raw_points(session, ranges)
 
     async def write_batch(
         self,
@@ -259,7 +261,7 @@ class PostgresMetricStore(_SharedReads):
     async def bucket_points(
         self, session: AsyncSession, requests: Sequence[PointsRequest]
     ) -> dict[PointsRequest, Extremes]:
-        return await batched_sql.bucket_points(session, requests)
+        return await batched_sql.pg_bucket_points(session, requests)
 
 
 STORES: dict[str, MetricStore] = {

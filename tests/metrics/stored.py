@@ -23,6 +23,12 @@ UNION ALL
 SELECT series_id, step, value, "timestamp" FROM metric_points WHERE series_id = ANY(:ids)
 """)
 
+_COUNT = {
+    "postgresql": "SELECT (SELECT count(*) FROM metric_points)"
+    " + (SELECT coalesce(sum(cardinality(steps)), 0) FROM metric_chunks)",
+    "sqlite": "SELECT count(*) FROM metric_points",
+}
+
 StoredPoint = tuple[int, float | None, datetime]  # step, value (NULL: NaN), time
 
 
@@ -41,3 +47,9 @@ async def stored_points(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
     for series_id, step, value, stamp in ordered:
         found[series_id].append((step, value, stamp))
     return found
+
+
+async def stored_point_count(session: AsyncSession) -> int:
+    """How many raw points the database holds, of every series."""
+    query = text(_COUNT[session.get_bind().dialect.name])
+    return int(await session.scalar(query) or 0)

@@ -10,8 +10,9 @@ import pytest
 
 from app.events.names import experiment_channel
 from app.models.enums import Role
-from tests.builders import create_experiment, create_hypothesis, create_running, stored_point_count
+from tests.builders import create_experiment, create_hypothesis, create_running
 from tests.graphql import error_codes, gql, ok
+from tests.metrics.stored import stored_point_count
 
 LOG = """mutation($id: ID!, $points: [MetricPointInput!]!, $batchId: String) {
   logMetrics(experimentId: $id, points: $points, batchId: $batchId) }"""
@@ -32,7 +33,8 @@ async def run(services, make_user):
 
 
 async def point_count(services) -> int:
-    return await stored_point_count(services)
+    async with services.db.reader() as session:
+        return await stored_point_count(session)
 
 
 async def test_log_and_read_back(client, run):

@@ -269,10 +269,10 @@ async def test_a_failing_half_is_raised_after_both_halves_end(services, loaded):
     for requests in ([bad, *heavy[:23]], [*heavy[:12], bad, *heavy[12:23]]):
         async with services.db.reader() as session:
             with pytest.raises(DBAPIError, match="division by zero"):
-                await sql.bucket_points(session, requests)
+                await sql.pg_bucket_points(session, requests)
             assert pool.checkedout() == 1
             await session.rollback()
             assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
     async with services.db.reader() as session:
-        found = await sql.bucket_points(session, heavy)
+        found = await sql.pg_bucket_points(session, heavy)
     assert [found[request][0] for request in heavy] == [row.count for row in rows]

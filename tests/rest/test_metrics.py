@@ -11,7 +11,8 @@ from jsonschema import Draft202012Validator
 from app.experiments import service as experiments
 from app.models.enums import Role
 from app.rest.metrics import SUMMARY
-from tests.builders import create_experiment, create_hypothesis, create_running, stored_point_count
+from tests.builders import create_experiment, create_hypothesis, create_running
+from tests.metrics.stored import stored_point_count
 from tests.rest.helpers import API, bearer, error_of
 
 
@@ -24,7 +25,8 @@ async def run(services, make_user):
 
 
 async def stored(services) -> int:
-    return await stored_point_count(services)
+    async with services.db.reader() as session:
+        return await stored_point_count(session)
 
 
 async def test_every_body_format(client, run, services):
