@@ -217,19 +217,27 @@ def _point(c: _Collector, point: Any, path: str) -> None:
         )
 
 
-def _columnar(c: _Collector, doc: dict[str, Any], path: str) -> None:
-    steps, values = doc.get("steps"), doc.get("values")
-    timestamps = doc.get("timestamps")
-    prefix = f"{path}." if path else ""
+def _shape_error(doc: dict[str, Any]) -> tuple[str, str] | None:
+    """What is wrong with a columnar document's columns as columns (the field to name and
+    the message), or None when they are lists of one length."""
+    steps, values, timestamps = doc.get("steps"), doc.get("values"), doc.get("timestamps")
     if not isinstance(steps, list) or not isinstance(values, list):
-        c.error(f"{prefix}steps", "steps and values must be lists of the same length")
-        return
+        return "steps", "steps and values must be lists of the same length"
     if len(steps) != len(values) or (
         timestamps is not None
         and (not isinstance(timestamps, list) or len(timestamps) != len(steps))
     ):
-        c.error(f"{prefix}values", "steps, values and timestamps must have the same length")
+        return "values", "steps, values and timestamps must have the same length"
+    return None
+
+
+def _columnar(c: _Collector, doc: dict[str, Any], path: str) -> None:
+    prefix = f"{path}." if path else ""
+    problem = _shape_error(doc)
+    if problem is not None:
+        c.error(f"{prefix}{problem[0]}", problem[1])
         return
+    steps, values, timestamps = doc["steps"], doc["values"], doc.get("timestamps")
     c.check_size(len(steps))
     if _fast_columns(c, doc.get("key"), steps, values, timestamps):
         return
@@ -342,18 +350,10 @@ def parse_columns(body: Any, *, now: datetime, limit: int) -> tuple[MetricBatch,
     for a point object), so it can run on the event loop whatever the batch's size."""
     if not isinstance(body, dict) or "points" in body or "batches" in body:
         return None
-    steps, values = body.get("steps"), body.get("values")
-    timestamps = body.get("timestamps")
-    if not isinstance(steps, list) or not isinstance(values, list) or len(values) != len(steps):
-        return None
-    if timestamps is not None and (
-        not isinstance(timestamps, list) or len(timestamps) != len(steps)
-    ):
-        return None
-    if len(steps) > limit:
+    if _shape_error(body) is not None or len(body["steps"]) > limit:
         return None
     c = _Collector(now, limit)
-    if not _fast_columns(c, body.get("key"), steps, values, timestamps):
+    if not _fast_columns(c, body.get("key"), body["steps"], body["values"], body.get("timestamps")):
         return None
     return c.finish(), body.get("batch_id")
 
