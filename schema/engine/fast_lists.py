@@ -43,6 +43,7 @@ bypass ``complete_leaf_value``, so it counts them for the response size cap itse
 
 from __future__ import annotations
 
+import functools
 import keyword
 import math
 import types
@@ -368,6 +369,15 @@ _AS_IS = {
 }
 
 
+@functools.lru_cache(maxsize=512)
+def _code(source: str) -> types.CodeType:
+    """The compiled source of a generated function, shared by every request that asks for
+    the same shape of list (a plan lives for one request; compiling its loop again cost
+    ~1 ms a request). Only the source is cached: each plan executes it in a namespace of
+    its own."""
+    return compile(source, "<schema.engine.fast_lists>", "exec")
+
+
 def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | None]:
     """The plan's loop as a function. Only reprs of strings (response keys, attribute
     names) reach the source; an attribute that is not an identifier is read by
@@ -394,7 +404,7 @@ def _compile(plan: _Plan) -> Callable[[Any, Callable[[Any], bool]], list[Any] | 
         row.append(f"{field.key!r}: v{n}")
     on_null_item = "return None" if plan.item_non_null else "append(None)\n            continue"
     source = _ITEM.format(on_null_item=on_null_item, fields="".join(reads), row=", ".join(row))
-    exec(compile(source, "<schema.engine.fast_lists>", "exec"), namespace)
+    exec(_code(source), namespace)
     builder: Callable[[Any, Callable[[Any], bool]], list[Any] | None] = namespace["build"]
     return builder
 
@@ -494,7 +504,7 @@ def _column_coercion(field: _Field) -> Callable[[Any, Callable[[Any], bool]], An
         on_null = "return None" if field.non_null else "v0 = None"
         as_is = _AS_IS.get(field.coerce, "False").format(n=0)  # type: ignore[arg-type]
         value = _VALUE.format(n=0, read="v0", on_null=on_null, as_is=as_is)
-        exec(compile(_COLUMN.format(value=value), "<schema.engine.fast_lists>", "exec"), namespace)
+        exec(_code(_COLUMN.format(value=value)), namespace)
         found = namespace["coerce_column"]
         if field.coerce is base_scalars.isoformat:
             found = _datetimes_at_once(found)
@@ -540,6 +550,6 @@ def _compile_rows(plan: _Plan) -> Callable[..., list[Any]]:
     else:
         source = f"def rows(length):\n    return [{rows} for _ in range(length)]\n"
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<schema.engine.fast_lists>", "exec"), namespace)
+    exec(_code(source), namespace)
     built: Callable[..., list[Any]] = namespace["rows"]
     return built

@@ -227,6 +227,22 @@ def test_aliases_and_a_field_asked_twice(shortcuts: list[bool]) -> None:
     assert shortcuts == [True]
 
 
+def test_a_shape_of_list_is_compiled_once_for_all_requests(shortcuts: list[bool]) -> None:
+    query = "{ holder { points { s: step value } } columnPoints { step timestamp } }"
+    fast_lists._code.cache_clear()
+    first, _ = both(query)
+    compiled = fast_lists._code.cache_info().misses
+    again, _ = both(query)
+    assert compiled >= 2 and fast_lists._code.cache_info().misses == compiled
+    assert again == first and shortcuts == [True, True]
+    # another shape is compiled for itself
+    other, _ = both("{ holder { points { v: value s: step } } }")
+    assert fast_lists._code.cache_info().misses == compiled + 1
+    assert [(p["s"], p["v"]) for p in other["holder"]["points"]] == [
+        (p["s"], p["value"]) for p in first["holder"]["points"]
+    ]
+
+
 def test_fragments(shortcuts: list[bool]) -> None:
     query = """
     fragment Core on Point { step value }
