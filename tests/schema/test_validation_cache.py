@@ -94,10 +94,11 @@ async def test_a_long_text_is_validated_off_the_event_loop(monkeypatch):
     assert threads[0] == threading.get_ident() != threads[1]
 
 
-async def test_a_long_text_is_parsed_off_the_event_loop_and_a_bad_one_still_reported(
+async def test_a_text_is_parsed_once_a_long_one_off_the_event_loop_and_a_bad_one_reported(
     monkeypatch,
 ):
     schema = build_schema(Settings())
+    threaded_parsing.parsed.cache_clear()
     threads: list[int] = []
     real = threaded_parsing.parse
 
@@ -106,12 +107,29 @@ async def test_a_long_text_is_parsed_off_the_event_loop_and_a_bad_one_still_repo
         return real(*args, **kwargs)
 
     monkeypatch.setattr(threaded_parsing, "parse", recording)
+    here = threading.get_ident()
+    for _ in range(3):
+        assert (await schema.execute("{ __typename }")).data == {"__typename": "Query"}
+    assert threads == [here]  # a short text: parsed on the loop, once
     long = "{ " + " ".join(["__typename"] * 500) + " }"
-    assert (await schema.execute("{ __typename }")).data == {"__typename": "Query"}
-    assert threads == []  # a short text: strawberry parses it inline
-    assert (await schema.execute(long)).data == {"__typename": "Query"}
-    assert len(threads) == 1 and threads[0] != threading.get_ident()
+    for _ in range(2):
+        assert (await schema.execute(long)).data == {"__typename": "Query"}
+    assert len(threads) == 3 and here not in threads[1:]  # in a thread, every time
     broken = await schema.execute(long[:-1])
     assert broken.errors and "Syntax Error" in broken.errors[0].message
+    for _ in range(2):  # a failure is not kept: reported again
+        bad = await schema.execute("{ __typename ")
+        assert bad.errors and "Syntax Error" in bad.errors[0].message
     too_long = await schema.execute("{ " + " ".join(["__typename"] * 6000) + " }")
     assert too_long.errors and too_long.errors[0].extensions == {"code": "QUERY_TOO_COMPLEX"}
+
+
+async def test_a_kept_document_is_kept_per_token_limit():
+    threaded_parsing.parsed.cache_clear()
+    text = "{ " + " ".join(["__typename"] * 40) + " }"  # 43 tokens
+    roomy = build_schema(Settings(query_max_tokens=1000))
+    tight = build_schema(Settings(query_max_tokens=20))
+    assert (await roomy.execute(text)).data == {"__typename": "Query"}
+    refused = await tight.execute(text)
+    assert refused.errors and refused.errors[0].extensions == {"code": "QUERY_TOO_COMPLEX"}
+    assert (await roomy.execute(text)).data == {"__typename": "Query"}
