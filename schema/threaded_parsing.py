@@ -3,8 +3,9 @@
 A single-page app sends the same few documents over and over; graphql-core's parser takes
 ~10 µs a token (the compare view's text, ~0.75 ms a request), so a text up to
 ``INLINE_TEXT_CHARS`` — every document an app sends — is parsed on the event loop once and
-its document kept (``parsed``: an LRU by the text and the parse options, such as the token
-limit). graphql-core treats a document as immutable, so requests share it.
+its document kept (``DOCUMENTS``: an LRU by the text and the parse options, such as the
+token limit, bounded by the length of the texts). graphql-core treats a document as
+immutable, so requests share it.
 
 A longer text (near the token limit, ``EXPSVC_QUERY_MAX_TOKENS``: tens of milliseconds of
 parsing) is parsed in a worker thread each time, so the loop keeps serving other requests
@@ -16,11 +17,12 @@ reports the error as usual (the token limit bounds that); a failure is never kep
 from __future__ import annotations
 
 import asyncio
-import functools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Hashable, Mapping
 from contextlib import suppress
+from operator import itemgetter
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
 
@@ -28,19 +30,38 @@ from strawberry.extensions import SchemaExtension
 # event loop: a few ms at most
 INLINE_TEXT_CHARS = 4096
 
-# Documents kept: an app's few texts, with room for GraphiQL users' own
-KEPT_DOCUMENTS = 256
+# Text kept, in characters: a document is ~70 bytes a character of its text (tokens and
+# locations included), so at most ~18 MB; an app's texts take a few tens of thousands
+KEPT_CHARS = 256 * 1024
 
 
-@functools.lru_cache(maxsize=KEPT_DOCUMENTS)
-def parsed(text: str, options: tuple[tuple[str, Any], ...]) -> DocumentNode:
-    """The document of ``text`` parsed with ``options`` (``parse``'s keyword arguments as
-    sorted pairs); raises ``GraphQLError`` as ``parse`` does, and then keeps nothing."""
-    return parse(text, **dict(options))
+class KeptDocuments:
+    """Parsed documents by their text and parse options, the least recently used dropped
+    once the texts kept pass ``max_chars``. Used on the event loop only."""
+
+    def __init__(self, max_chars: int) -> None:
+        self._kept: LRUCache[Hashable, tuple[int, DocumentNode]] = LRUCache(
+            max_chars, getsizeof=itemgetter(0)
+        )
+
+    def parsed(self, text: str, options: Mapping[str, Any]) -> DocumentNode:
+        """The document of ``text`` parsed with ``options`` (``parse``'s keyword
+        arguments), kept; raises ``GraphQLError`` as ``parse`` does, and keeps nothing."""
+        key = (text, tuple(sorted(options.items())))
+        kept = self._kept.get(key)  # a hit is the most recently used
+        if kept is None:
+            kept = (len(text), parse(text, **options))
+            self._kept[key] = kept
+        return kept[1]
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def __len__(self) -> int:
+        return len(self._kept)
 
 
-def _options(parse_options: Mapping[str, object]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(parse_options.items()))
+DOCUMENTS = KeptDocuments(KEPT_CHARS)
 
 
 class ThreadedParsing(SchemaExtension):
@@ -54,5 +75,5 @@ class ThreadedParsing(SchemaExtension):
                         parse, text, **context.parse_options
                     )
                 else:
-                    context.graphql_document = parsed(text, _options(context.parse_options))
+                    context.graphql_document = DOCUMENTS.parsed(text, context.parse_options)
         yield

@@ -98,7 +98,7 @@ async def test_a_text_is_parsed_once_a_long_one_off_the_event_loop_and_a_bad_one
     monkeypatch,
 ):
     schema = build_schema(Settings())
-    threaded_parsing.parsed.cache_clear()
+    threaded_parsing.DOCUMENTS.clear()
     threads: list[int] = []
     real = threaded_parsing.parse
 
@@ -125,7 +125,7 @@ async def test_a_text_is_parsed_once_a_long_one_off_the_event_loop_and_a_bad_one
 
 
 async def test_a_kept_document_is_kept_per_token_limit():
-    threaded_parsing.parsed.cache_clear()
+    threaded_parsing.DOCUMENTS.clear()
     text = "{ " + " ".join(["__typename"] * 40) + " }"  # 43 tokens
     roomy = build_schema(Settings(query_max_tokens=1000))
     tight = build_schema(Settings(query_max_tokens=20))
@@ -133,3 +133,13 @@ async def test_a_kept_document_is_kept_per_token_limit():
     refused = await tight.execute(text)
     assert refused.errors and refused.errors[0].extensions == {"code": "QUERY_TOO_COMPLEX"}
     assert (await roomy.execute(text)).data == {"__typename": "Query"}
+
+
+def test_kept_documents_are_bounded_by_the_length_of_their_texts():
+    kept = threaded_parsing.KeptDocuments(max_chars=100)
+    texts = [f"{{ a{n}: __typename {' ' * 20}}}" for n in range(3)]  # ~40 characters each
+    documents = [kept.parsed(text, {}) for text in texts]
+    assert len(kept) == 2  # the first text was dropped to keep 100 characters at most
+    assert kept.parsed(texts[2], {}) is documents[2]
+    assert kept.parsed(texts[0], {}) is not documents[0]  # parsed again
+    assert kept.parsed(texts[0], {"max_tokens": 50}) is not kept.parsed(texts[0], {})
